@@ -1,0 +1,56 @@
+"""Robin for Home Assistant: rooms, presence and bookings of Robin workplaces."""
+
+from __future__ import annotations
+
+from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.device_registry import DeviceEntry
+from homeassistant.helpers.typing import ConfigType
+
+from .api import RobinClient
+from .const import CONF_ORGANIZATION_ID, DOMAIN
+from .coordinator import RobinConfigEntry, RobinCoordinator, location_identifier, room_identifier
+from .services import async_setup_services
+
+PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.CALENDAR, Platform.SENSOR]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the actions, which exist whether or not an entry is loaded."""
+    async_setup_services(hass)
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: RobinConfigEntry) -> bool:
+    """Connect to Robin, discover the rooms and start polling."""
+    client = RobinClient(
+        async_get_clientsession(hass),
+        entry.data[CONF_ACCESS_TOKEN],
+        base_url=entry.data[CONF_URL],
+        organization_id=entry.data[CONF_ORGANIZATION_ID],
+    )
+    coordinator = RobinCoordinator(hass, entry, client)
+    await coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = coordinator
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: RobinConfigEntry) -> bool:
+    """Stop polling and remove the entities."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: RobinConfigEntry, device: DeviceEntry
+) -> bool:
+    """Let the user delete a room's or location's device once Robin no longer has it."""
+    data = entry.runtime_data.data
+    current = {room_identifier(space_id) for space_id in data.spaces} | {
+        location_identifier(location_id) for location_id in data.locations
+    }
+    return not device.identifiers & current

@@ -1,0 +1,498 @@
+"""Asynchronous client of the Robin REST API."""
+
+import asyncio
+import json
+import logging
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import quote
+
+import aiohttp
+
+from .const import (
+    AUTHORIZATION_SCHEME,
+    DEFAULT_BASE_URL,
+    DEFAULT_REQUEST_TIMEOUT,
+    HEADER_AUTHORIZATION,
+    HEADER_RETRY_AFTER,
+    HEADER_TENANT_ID,
+    MAX_PAGES,
+    PAGE_SIZE,
+)
+from .errors import (
+    RobinAuthenticationError,
+    RobinConnectionError,
+    RobinError,
+    RobinForbiddenError,
+    RobinMalformedResponseError,
+    RobinNotFoundError,
+    RobinRateLimitError,
+    RobinResponseError,
+    RobinServerError,
+    RobinTimeoutError,
+    RobinValidationError,
+)
+from .models import (
+    Confirmation,
+    Event,
+    FreeBusySpace,
+    Location,
+    Organization,
+    Presence,
+    Space,
+    SpaceState,
+    TokenInfo,
+    User,
+)
+from .parsing import (
+    JsonObject,
+    as_list,
+    format_timestamp,
+    format_utc,
+    optional_int,
+    optional_list,
+    text,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+
+_LOGGER = logging.getLogger(__name__)
+
+_ERRORS_BY_STATUS: Final[dict[int, type[RobinResponseError]]] = {
+    HTTPStatus.BAD_REQUEST: RobinValidationError,
+    HTTPStatus.UNAUTHORIZED: RobinAuthenticationError,
+    HTTPStatus.FORBIDDEN: RobinForbiddenError,
+    HTTPStatus.NOT_FOUND: RobinNotFoundError,
+}
+_REDACTED: Final = "**REDACTED**"
+
+
+def _segment(value: int | str) -> str:
+    """Quote an id or slug for use as one path segment."""
+    return quote(str(value), safe="")
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Read Retry-After, given either as seconds or as an HTTP date."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except TypeError, ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _event_time(moment: datetime, time_zone: str) -> dict[str, str]:
+    """Build a DateTimeZone object, the shape Robin wants for event start and end."""
+    return {"date_time": format_timestamp(moment, time_zone), "time_zone": time_zone}
+
+
+class RobinClient:
+    """Talks to the Robin REST API with one access token.
+
+    All methods raise only `RobinError` subclasses for anything Robin or the network does;
+    ``ValueError`` is raised before any request for invalid arguments (naive datetimes).
+    """
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        token: str,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        organization_id: int | None = None,
+        request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+    ) -> None:
+        """Create a client that uses the caller's session (it is never closed here)."""
+        self._session = session
+        self._token = token
+        self._base_url = base_url.rstrip("/")
+        self._organization_id = organization_id
+        self._request_timeout = request_timeout
+
+    def __repr__(self) -> str:
+        """Describe the client without its token."""
+        return (
+            f"{type(self).__name__}(base_url={self._base_url!r}, "
+            f"organization_id={self._organization_id!r})"
+        )
+
+    @property
+    def base_url(self) -> str:
+        """The API root every path is appended to."""
+        return self._base_url
+
+    @property
+    def organization_id(self) -> int | None:
+        """The organization sent as Tenant-Id, once known."""
+        return self._organization_id
+
+    @organization_id.setter
+    def organization_id(self, value: int | None) -> None:
+        self._organization_id = value
+
+    # Identity
+
+    async def get_token_info(self) -> TokenInfo:
+        """Return what Robin knows about the token (its scopes and expiry)."""
+        return TokenInfo.from_json(await self._get_data("/auth"))
+
+    async def get_me(self) -> User:
+        """Return the user behind the token."""
+        return User.from_json(await self._get_data("/me"))
+
+    async def get_my_organizations(self) -> list[Organization]:
+        """Return the organizations the token's user belongs to."""
+        return await self._get_all("/me/organizations", Organization.from_json)
+
+    async def get_organization(self, organization: int | str) -> Organization:
+        """Return an organization by id or slug."""
+        data = await self._get_data(f"/organizations/{_segment(organization)}")
+        return Organization.from_json(data)
+
+    # Places
+
+    async def get_locations(self, organization: int | str) -> list[Location]:
+        """Return every location (office) of an organization, given by id or slug."""
+        path = f"/organizations/{_segment(organization)}/locations"
+        return await self._get_all(path, Location.from_json)
+
+    async def get_location(self, location_id: int) -> Location:
+        """Return one location."""
+        return Location.from_json(await self._get_data(f"/locations/{location_id}"))
+
+    async def get_spaces(self, location_id: int) -> list[Space]:
+        """Return every space of a location, with its calendar binding."""
+        return await self._get_all(
+            f"/locations/{location_id}/spaces",
+            lambda raw: Space.from_json(raw, location_id=location_id),
+            params={"include": "calendar"},
+        )
+
+    async def get_space(self, space_id: int) -> Space:
+        """Return one space, with its calendar binding."""
+        data = await self._get_data(f"/spaces/{space_id}", params={"include": "calendar"})
+        return Space.from_json(data)
+
+    # Presence
+
+    async def get_space_state(self, space_id: int) -> SpaceState:
+        """Return a room's current availability and head count."""
+        return SpaceState.from_json(await self._get_data(f"/spaces/{space_id}/state"))
+
+    async def get_space_presence(self, space_id: int) -> list[Presence]:
+        """Return the presence sessions in a space."""
+        return await self._get_all(f"/spaces/{space_id}/presence", Presence.from_json)
+
+    async def get_location_presence(self, location_id: int) -> list[Presence]:
+        """Return the presence sessions of a whole location."""
+        return await self._get_all(f"/locations/{location_id}/presence", Presence.from_json)
+
+    # Events
+
+    async def get_location_events(
+        self, location_id: int, after: datetime, before: datetime
+    ) -> list[Event]:
+        """Return the events of a location that overlap the window.
+
+        Only observed in an old SDK: a `RobinNotFoundError` means this Robin lacks it.
+        """
+        return await self._get_events(f"/locations/{location_id}/events", after, before)
+
+    async def get_space_events(
+        self, space_id: int, after: datetime, before: datetime
+    ) -> list[Event]:
+        """Return the events of a room that overlap the window (end > after, start < before)."""
+        return await self._get_events(f"/spaces/{space_id}/events", after, before)
+
+    async def get_event(self, event_id: str) -> Event:
+        """Return one event (or one occurrence of a series)."""
+        return Event.from_json(await self._get_data(f"/events/{_segment(event_id)}"))
+
+    async def create_event(
+        self,
+        space_id: int,
+        *,
+        start: datetime,
+        end: datetime,
+        time_zone: str,
+        title: str | None = None,
+        description: str | None = None,
+        invitees: Sequence[str] = (),
+    ) -> Event:
+        """Book a room; Robin refuses conflicts and bookings of five minutes or less.
+
+        Raises:
+            ValueError: A datetime is naive or the time zone is unknown.
+        """
+        body: dict[str, Any] = {
+            "start": _event_time(start, time_zone),
+            "end": _event_time(end, time_zone),
+        }
+        if title is not None:
+            body["title"] = title
+        if description is not None:
+            body["description"] = description
+        if invitees:
+            body["invitees"] = [{"email": email} for email in invitees]
+        envelope = await self._request("POST", f"/spaces/{space_id}/events", json_body=body)
+        return Event.from_json(self._data(envelope))
+
+    async def update_event(
+        self,
+        event_id: str,
+        *,
+        time_zone: str,
+        title: str | None = None,
+        description: str | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> Event:
+        """Change an event's title, description or time; Robin needs start and end together.
+
+        Raises:
+            ValueError: Only one of start and end is given, a datetime is naive or the
+                time zone is unknown.
+        """
+        body: dict[str, Any] = {}
+        if (start is None) != (end is None):
+            msg = "Robin needs start and end together to move an event"
+            raise ValueError(msg)
+        if start is not None and end is not None:
+            body["start"] = _event_time(start, time_zone)
+            body["end"] = _event_time(end, time_zone)
+        if title is not None:
+            body["title"] = title
+        if description is not None:
+            body["description"] = description
+        envelope = await self._request("PATCH", f"/events/{_segment(event_id)}", json_body=body)
+        return Event.from_json(self._data(envelope))
+
+    async def delete_event(self, event_id: str) -> None:
+        """Cancel an event; an occurrence id cancels that occurrence only."""
+        await self._request("DELETE", f"/events/{_segment(event_id)}", expect_body=False)
+
+    async def confirm_event(self, event_id: str) -> Confirmation:
+        """Check in to an event so Robin does not release the room."""
+        path = f"/events/{_segment(event_id)}/confirmation"
+        envelope = await self._request("PUT", path, json_body={})
+        return Confirmation.from_json(self._data(envelope), event_id=event_id)
+
+    async def get_free_busy(
+        self,
+        *,
+        start: datetime,
+        end: datetime,
+        time_zone: str,
+        location_ids: Sequence[int] = (),
+        space_ids: Sequence[int] = (),
+        types: Sequence[str] = (),
+        min_capacity: int | None = None,
+        include_unbookable: bool = False,
+    ) -> list[FreeBusySpace]:
+        """Return the busy blocks of many rooms at once (``POST /free-busy/spaces``).
+
+        Raises:
+            ValueError: Neither locations nor spaces are given, a datetime is naive or the
+                time zone is unknown.
+        """
+        if not location_ids and not space_ids:
+            msg = "Free/busy needs location_ids or space_ids"
+            raise ValueError(msg)
+        filters: dict[str, Any] = {"include_unbookable": include_unbookable}
+        if types:
+            filters["types"] = list(types)
+        if min_capacity is not None:
+            filters["min_capacity"] = min_capacity
+        body = {
+            "scope": {"location_ids": list(location_ids), "space_ids": list(space_ids)},
+            "filters": filters,
+            "view_options": {
+                "bounds": {
+                    "from": format_timestamp(start, time_zone),
+                    "to": format_timestamp(end, time_zone),
+                    "time_zone": time_zone,
+                },
+                "prioritization_type": "specific_time",
+            },
+        }
+        # Reduced spaces may omit location_id; it is unambiguous with one location.
+        only_location = location_ids[0] if len(location_ids) == 1 else None
+        return await self._get_all(
+            "/free-busy/spaces",
+            lambda raw: FreeBusySpace.from_json(raw, location_id=only_location),
+            method="POST",
+            json_body=body,
+        )
+
+    # Plumbing
+
+    async def _get_events(self, path: str, after: datetime, before: datetime) -> list[Event]:
+        # UTC with "Z" avoids a "+" in the query string, which some servers read as a space.
+        params = {"after": format_utc(after), "before": format_utc(before)}
+        return await self._get_all(path, Event.from_json, params=params)
+
+    async def _get_data(self, path: str, *, params: Mapping[str, str] | None = None) -> Any:
+        return self._data(await self._request("GET", path, params=params))
+
+    @staticmethod
+    def _data(envelope: JsonObject) -> Any:
+        if "data" not in envelope:
+            msg = "Robin's response has no data"
+            raise RobinMalformedResponseError(msg)
+        return envelope["data"]
+
+    async def _get_all[T](
+        self,
+        path: str,
+        build: Callable[[Any], T],
+        *,
+        params: Mapping[str, str] | None = None,
+        method: str = "GET",
+        json_body: Any = None,
+    ) -> list[T]:
+        """Read every page of a list endpoint (paging is in the query, also for a POST)."""
+        items: list[T] = []
+        previous_page: list[Any] | None = None
+        for page in range(1, MAX_PAGES + 1):
+            query = {**(params or {}), "page": str(page), "per_page": str(PAGE_SIZE)}
+            envelope = await self._request(method, path, params=query, json_body=json_body)
+            page_items = as_list(self._data(envelope), "list data")
+            if not page_items:
+                return items
+            if page_items == previous_page:
+                msg = f"Robin repeated page {page - 1} of {path} as page {page}"
+                raise RobinMalformedResponseError(msg)
+            previous_page = page_items
+            items.extend(build(raw) for raw in page_items)
+            if not self._has_next_page(envelope, len(page_items)):
+                return items
+        msg = f"Robin returned more than {MAX_PAGES} pages of {path}"
+        raise RobinMalformedResponseError(msg)
+
+    @staticmethod
+    def _has_next_page(envelope: JsonObject, item_count: int) -> bool:
+        paging = envelope.get("paging")
+        if isinstance(paging, dict):
+            has_next = paging.get("has_next_page")
+            if isinstance(has_next, bool):
+                return has_next
+            # Older responses lack has_next_page: a full page suggests there is more.
+            page_size = optional_int(paging, "per_page") or PAGE_SIZE
+            return item_count >= page_size
+        return item_count >= PAGE_SIZE
+
+    def _headers(self) -> dict[str, str]:
+        headers = {
+            HEADER_AUTHORIZATION: f"{AUTHORIZATION_SCHEME} {self._token}",
+            "Accept": "application/json",
+        }
+        if self._organization_id is not None:
+            headers[HEADER_TENANT_ID] = str(self._organization_id)
+        return headers
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        expect_body: bool = True,
+    ) -> JsonObject:
+        """Send one request and return Robin's envelope, or raise a `RobinError`."""
+        url = f"{self._base_url}{path}"
+        try:
+            async with (
+                asyncio.timeout(self._request_timeout),
+                self._session.request(
+                    method, url, params=params, json=json_body, headers=self._headers()
+                ) as response,
+            ):
+                status = response.status
+                retry_after = response.headers.get(HEADER_RETRY_AFTER)
+                body = await response.read()
+        except TimeoutError as err:
+            _LOGGER.debug("%s %s timed out", method, path)
+            msg = f"Robin did not answer {method} {path} within {self._request_timeout:g} s"
+            raise RobinTimeoutError(msg) from err
+        except (aiohttp.ClientError, OSError) as err:
+            _LOGGER.debug("%s %s failed: %s", method, path, type(err).__name__)
+            msg = f"Cannot reach Robin for {method} {path}: {type(err).__name__}"
+            raise RobinConnectionError(msg) from err
+        _LOGGER.debug("%s %s -> %s", method, path, status)
+
+        envelope = self._decode(body, status=status, allow_empty=not expect_body)
+        self._raise_for_status(status, envelope, retry_after)
+        # Only a body-less success (a DELETE) gets this far without an envelope.
+        return envelope if envelope is not None else {}
+
+    @staticmethod
+    def _decode(body: bytes, *, status: int, allow_empty: bool) -> JsonObject | None:
+        """Parse the body as an envelope; ``None`` if an error or empty body carries none."""
+        is_error = status >= HTTPStatus.BAD_REQUEST
+        if not body.strip():
+            if is_error or allow_empty:
+                return None
+            msg = f"Robin sent an empty body with HTTP {status}"
+            raise RobinMalformedResponseError(msg)
+        try:
+            decoded = json.loads(body)
+        except ValueError as err:
+            if is_error or allow_empty:
+                # An HTML error page from a proxy: the status still says what happened.
+                return None
+            msg = f"Robin sent something that is not JSON with HTTP {status}"
+            raise RobinMalformedResponseError(msg) from err
+        if isinstance(decoded, dict):
+            return decoded
+        if is_error or allow_empty:
+            return None
+        msg = f"Robin sent JSON without its envelope with HTTP {status}"
+        raise RobinMalformedResponseError(msg)
+
+    def _raise_for_status(
+        self, status: int, envelope: JsonObject | None, retry_after: str | None
+    ) -> None:
+        meta: Any = envelope.get("meta") if envelope is not None else None
+        meta = meta if isinstance(meta, dict) else {}
+        # A PHP API may report an error in the envelope of an HTTP 200.
+        meta_status = optional_int(meta, "status_code")
+        if (
+            status < HTTPStatus.BAD_REQUEST
+            and meta_status is not None
+            and meta_status >= HTTPStatus.BAD_REQUEST
+        ):
+            status = meta_status
+        if status < HTTPStatus.BAD_REQUEST:
+            return
+        message = self._redact(text(meta, "message"))
+        reasons = tuple(
+            self._redact(error["reason"])
+            for error in optional_list(meta.get("errors"))
+            if isinstance(error, dict) and isinstance(error.get("reason"), str)
+        )
+        error: RobinError
+        if status == HTTPStatus.TOO_MANY_REQUESTS:
+            error = RobinRateLimitError(
+                status, message, reasons, retry_after=_retry_after(retry_after)
+            )
+        elif status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            error = RobinServerError(status, message, reasons)
+        else:
+            error = _ERRORS_BY_STATUS.get(status, RobinResponseError)(status, message, reasons)
+        raise error
+
+    def _redact(self, value: str) -> str:
+        """Remove the token from server-supplied text that ends up in exceptions and logs."""
+        return value.replace(self._token, _REDACTED) if self._token else value

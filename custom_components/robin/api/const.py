@@ -1,0 +1,19 @@
+"""Constants of the Robin REST API."""
+
+from typing import Final
+
+DEFAULT_BASE_URL: Final = "https://api.robinpowered.com/v1.0"
+DEFAULT_REQUEST_TIMEOUT: Final = 30.0
+
+# Robin documents no maximum page size; 100 is what working clients use successfully.
+PAGE_SIZE: Final = 100
+# A real organization never has 50,000 rooms; more pages means the server is looping.
+MAX_PAGES: Final = 500
+
+HEADER_AUTHORIZATION: Final = "Authorization"
+HEADER_TENANT_ID: Final = "Tenant-Id"
+HEADER_RETRY_AFTER: Final = "Retry-After"
+AUTHORIZATION_SCHEME: Final = "Access-Token"
+
+SCOPE_WRITE: Final = "basic_write"
+BEHAVIOR_SCHEDULING: Final = "scheduling"

@@ -1,0 +1,77 @@
+"""Exceptions raised by the Robin API client.
+
+Every failure of a client method surfaces as a `RobinError`, so callers need one ``except``.
+"""
+
+
+class RobinError(Exception):
+    """Base class of every error raised by the Robin API client."""
+
+
+class RobinConnectionError(RobinError):
+    """Robin could not be reached (DNS, refused connection, TLS, dropped connection)."""
+
+
+class RobinTimeoutError(RobinConnectionError):
+    """Robin did not answer within the request timeout."""
+
+
+class RobinMalformedResponseError(RobinError):
+    """Robin answered with something that is not the documented JSON envelope."""
+
+
+class RobinResponseError(RobinError):
+    """Robin answered with an error status.
+
+    Attributes:
+        status: The HTTP status code (or Robin's ``meta.status_code`` if that reports an error).
+        message: Robin's human-readable ``meta.message``, suitable to show a user.
+        reasons: The machine-readable ``meta.errors[].reason`` codes, e.g. ``event_conflict``.
+    """
+
+    def __init__(self, status: int, message: str = "", reasons: tuple[str, ...] = ()) -> None:
+        """Store the status, Robin's message and its reason codes."""
+        self.status = status
+        self.message = message or f"Robin answered with HTTP status {status}"
+        self.reasons = reasons
+        super().__init__(self.message)
+
+
+class RobinAuthenticationError(RobinResponseError):
+    """The access token is invalid, revoked or expired (HTTP 401)."""
+
+
+class RobinForbiddenError(RobinResponseError):
+    """The token may not do this, e.g. a read-only token or an admin-only room (HTTP 403)."""
+
+
+class RobinNotFoundError(RobinResponseError):
+    """The object does not exist, or the endpoint is unknown to this Robin (HTTP 404)."""
+
+
+class RobinValidationError(RobinResponseError):
+    """Robin rejected the request: a booking conflict, a policy or a bad value (HTTP 400)."""
+
+
+class RobinRateLimitError(RobinResponseError):
+    """Robin asks the client to slow down (HTTP 429).
+
+    Attributes:
+        retry_after: Seconds to wait before the next request, if Robin said so.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        message: str = "",
+        reasons: tuple[str, ...] = (),
+        *,
+        retry_after: float | None = None,
+    ) -> None:
+        """Store the error details and how long Robin asks the client to wait."""
+        super().__init__(status, message, reasons)
+        self.retry_after = retry_after
+
+
+class RobinServerError(RobinResponseError):
+    """Robin failed on its side (HTTP 5xx)."""

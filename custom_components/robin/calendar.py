@@ -1,0 +1,181 @@
+"""A calendar of Robin bookings for every bookable room, editable from Home Assistant."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from homeassistant.components.calendar import (
+    CalendarEntity,
+    CalendarEntityDescription,
+    CalendarEvent,
+)
+from homeassistant.components.calendar.const import (
+    EVENT_DESCRIPTION,
+    EVENT_END,
+    EVENT_RRULE,
+    EVENT_START,
+    EVENT_SUMMARY,
+    CalendarEntityFeature,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.util import dt as dt_util
+
+from .api import Event, RobinError, Space
+from .bookings import (
+    async_book,
+    async_cancel_booking,
+    async_update_booking,
+    robin_failure,
+    validation_error,
+)
+from .const import DOMAIN, LOGGER
+from .coordinator import RobinConfigEntry
+from .data import event_end, event_start
+from .entity import RobinRoomEntity, add_entities_for_new_rooms
+
+# Creating, moving and deleting bookings are calls to Robin: one at a time.
+PARALLEL_UPDATES = 1
+
+BOOKINGS = CalendarEntityDescription(key="bookings", translation_key="bookings")
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: RobinConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a calendar for every bookable room, now and as rooms appear."""
+    coordinator = entry.runtime_data
+
+    def entities_for_room(space: Space) -> list[RobinCalendar]:
+        return [RobinCalendar(coordinator, space, BOOKINGS)] if space.is_bookable else []
+
+    entry.async_on_unload(
+        add_entities_for_new_rooms(coordinator, async_add_entities, entities_for_room)
+    )
+
+
+class RobinCalendar(RobinRoomEntity, CalendarEntity):
+    """The room's bookings; the current one is computed live, not at the last poll.
+
+    Robin lists every occurrence of a series as its own event (`{series}_{recurrence}`),
+    and that id is the uid Home Assistant gets: a uid always names one occurrence.
+    """
+
+    _attr_supported_features = (
+        CalendarEntityFeature.CREATE_EVENT
+        | CalendarEntityFeature.UPDATE_EVENT
+        | CalendarEntityFeature.DELETE_EVENT
+    )
+
+    @property
+    def event(self) -> CalendarEvent | None:
+        """Return the booking in progress, else the next one."""
+        status = self.status()
+        if status is None:
+            return None
+        return self._calendar_event(status.current or status.upcoming)
+
+    async def async_get_events(
+        self, hass: HomeAssistant, start_date: datetime, end_date: datetime
+    ) -> list[CalendarEvent]:
+        """Return the bookings overlapping a range: cached when possible, else from Robin."""
+        space = self._space_or_raise()
+        try:
+            events = await self.coordinator.async_get_space_events(space, start_date, end_date)
+        except RobinError as err:
+            raise robin_failure("communication_error", error=str(err)) from err
+        zone = self.time_zone
+        return [
+            calendar_event
+            for event in events
+            if event_end(event, zone) > start_date and event_start(event, zone) < end_date
+            if (calendar_event := self._calendar_event(event)) is not None
+        ]
+
+    async def async_create_event(self, **kwargs: Any) -> None:
+        """Book the room from Home Assistant's calendar dialog."""
+        space = self._space_or_raise()
+        start, end = self._booking_times(kwargs[EVENT_START], kwargs[EVENT_END])
+        if kwargs.get(EVENT_RRULE):
+            raise validation_error("recurrence_not_supported")
+        await async_book(
+            self.coordinator,
+            space,
+            start,
+            end,
+            title=kwargs.get(EVENT_SUMMARY),
+            description=kwargs.get(EVENT_DESCRIPTION) or None,
+        )
+
+    async def async_update_event(
+        self,
+        uid: str,
+        event: dict[str, Any],
+        recurrence_id: str | None = None,
+        recurrence_range: str | None = None,
+    ) -> None:
+        """Move or rename a booking (one occurrence of a series at a time)."""
+        space = self._space_or_raise()
+        if recurrence_range or event.get(EVENT_RRULE):
+            raise validation_error("recurrence_not_supported")
+        start, end = self._booking_times(event[EVENT_START], event[EVENT_END])
+        await async_update_booking(
+            self.coordinator,
+            space,
+            uid,
+            start=start,
+            end=end,
+            title=event.get(EVENT_SUMMARY),
+            description=event.get(EVENT_DESCRIPTION),
+        )
+
+    async def async_delete_event(
+        self,
+        uid: str,
+        recurrence_id: str | None = None,
+        recurrence_range: str | None = None,
+    ) -> None:
+        """Cancel a booking (one occurrence of a series at a time)."""
+        space = self._space_or_raise()
+        if recurrence_range:
+            raise validation_error("recurrence_not_supported")
+        await async_cancel_booking(self.coordinator, space, uid)
+
+    def _space_or_raise(self) -> Space:
+        space = self.space
+        if space is None:
+            raise HomeAssistantError(translation_domain=DOMAIN, translation_key="room_gone")
+        return space
+
+    def _booking_times(
+        self, start: date | datetime, end: date | datetime
+    ) -> tuple[datetime, datetime]:
+        # Robin books rooms by the minute; a whole-day "event" would block the room for
+        # everybody, so it is refused rather than guessed at.
+        if not isinstance(start, datetime) or not isinstance(end, datetime):
+            raise validation_error("all_day_not_supported")
+        zone = dt_util.get_default_time_zone()
+        return (
+            start if start.tzinfo else start.replace(tzinfo=zone),
+            end if end.tzinfo else end.replace(tzinfo=zone),
+        )
+
+    def _calendar_event(self, event: Event | None) -> CalendarEvent | None:
+        if event is None:
+            return None
+        try:
+            return CalendarEvent(
+                start=event.start,
+                end=event.end,
+                summary=event.title or (self.space.name if self.space else ""),
+                description=event.description or None,
+                location=self.space.name if self.space else None,
+                uid=event.id,
+            )
+        except HomeAssistantError:
+            LOGGER.debug("Skipping Robin event %s: its times are not valid", event.id)
+            return None

@@ -1,0 +1,117 @@
+"""What the coordinator knows about an organization, and what follows from it at a given time."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, tzinfo
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from .api import Event, Location, Space
+from .const import BOOKED_LEAD_TIME
+
+
+class Availability(StrEnum):
+    """A room's availability, as Robin defines it."""
+
+    AVAILABLE = "available"
+    BOOKED = "booked"  # a meeting now with nobody there, or one about to start
+    IN_USE = "in_use"  # a meeting now with people present
+    DISABLED = "disabled"
+
+
+@dataclass(frozen=True, slots=True)
+class RobinData:
+    """One comparable snapshot of the selected locations.
+
+    A new object on every poll: the coordinator compares it with the last one and only
+    notifies entities when something a user could see has changed.
+    """
+
+    locations: Mapping[int, Location]
+    spaces: Mapping[int, Space]
+    people_present: Mapping[int, int]  # space id -> active presence sessions
+    events: Mapping[int, tuple[Event, ...]]  # space id -> events in the window, by start
+    window_start: datetime
+    window_end: datetime
+
+    def time_zone_of(self, space: Space) -> ZoneInfo | None:
+        """Return the time zone of the space's location, if Robin told it."""
+        location = self.locations.get(space.location_id)
+        if location is None or not location.time_zone:
+            return None
+        try:
+            return ZoneInfo(location.time_zone)
+        except ValueError, KeyError:
+            return None
+
+    def covers(self, start: datetime, end: datetime) -> bool:
+        """Tell whether the cached event window holds every event between start and end."""
+        return self.window_start <= start and end <= self.window_end
+
+
+def event_start(event: Event, time_zone: tzinfo) -> datetime:
+    """Return the event's start as an aware datetime (all-day events start at midnight)."""
+    return _as_datetime(event.start, time_zone)
+
+
+def event_end(event: Event, time_zone: tzinfo) -> datetime:
+    """Return the event's end as an aware datetime (all-day events end at midnight)."""
+    return _as_datetime(event.end, time_zone)
+
+
+def _as_datetime(value: datetime | date, time_zone: tzinfo) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time.min, tzinfo=time_zone)
+
+
+@dataclass(frozen=True, slots=True)
+class RoomStatus:
+    """What a room looks like at one instant."""
+
+    current: Event | None
+    upcoming: Event | None
+    availability: Availability
+    free_until: datetime | None  # while free: when the next booking starts
+    next_change: datetime | None  # when this status will next change by the clock alone
+
+
+def room_status(
+    space: Space,
+    events: tuple[Event, ...],
+    people_present: int,
+    now: datetime,
+    time_zone: tzinfo,
+) -> RoomStatus:
+    """Compute a room's status from cached data, live, for the instant `now`."""
+    current: Event | None = None
+    upcoming: Event | None = None
+    for event in events:
+        start, end = event_start(event, time_zone), event_end(event, time_zone)
+        if end <= now:
+            continue
+        if start <= now:
+            if current is None:
+                current = event
+        elif upcoming is None or start < event_start(upcoming, time_zone):
+            upcoming = event
+
+    upcoming_start = event_start(upcoming, time_zone) if upcoming else None
+    boundaries = [event_end(current, time_zone)] if current else []
+    if upcoming_start is not None:
+        boundaries.extend((upcoming_start - BOOKED_LEAD_TIME, upcoming_start))
+    next_change = min((moment for moment in boundaries if moment > now), default=None)
+
+    if space.is_disabled:
+        availability = Availability.DISABLED
+    elif current is not None:
+        availability = Availability.IN_USE if people_present else Availability.BOOKED
+    elif upcoming_start is not None and upcoming_start - now <= BOOKED_LEAD_TIME:
+        availability = Availability.BOOKED
+    else:
+        availability = Availability.AVAILABLE
+
+    free_until = upcoming_start if current is None and not space.is_disabled else None
+    return RoomStatus(current, upcoming, availability, free_until, next_change)

@@ -1,0 +1,68 @@
+"""Diagnostics: what the integration knows, with the token and personal data removed."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_ACCESS_TOKEN
+from homeassistant.core import HomeAssistant
+
+from .coordinator import RobinConfigEntry
+
+TO_REDACT = {
+    CONF_ACCESS_TOKEN,
+    "email",
+    "organizer_email",
+    "creator_email",
+    "space_resource_email",
+    "display_name",
+    "user_name",
+    "name_of_user",
+    "address",
+    "latitude",
+    "longitude",
+    "title",
+    "description",
+    "invitees",
+}
+
+
+def _plain(value: Any) -> Any:
+    """Turn the client's dataclasses into JSON-friendly values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            field.name: _plain(getattr(value, field.name)) for field in dataclasses.fields(value)
+        }
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(item) for item in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: RobinConfigEntry
+) -> dict[str, Any]:
+    """Return the entry, the token's scopes and the latest snapshot, redacted."""
+    coordinator = entry.runtime_data
+    token_info = coordinator.token_info
+    return {
+        "entry": async_redact_data(
+            {"data": dict(entry.data), "options": dict(entry.options), "title": entry.title},
+            TO_REDACT,
+        ),
+        "token": {
+            "scopes": sorted(token_info.scopes) if token_info else None,
+            "expire_at": token_info.expire_at.isoformat()
+            if token_info and token_info.expire_at
+            else None,
+        },
+        "location_events_supported": coordinator.location_events_supported,
+        "last_update_success": coordinator.last_update_success,
+        "data": async_redact_data(_plain(coordinator.data), TO_REDACT),
+    }

@@ -1,0 +1,169 @@
+"""Sensors of rooms (people, availability, next booking, free until) and of locations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import Space
+from .coordinator import RobinConfigEntry, spaces_of_location
+from .data import Availability, RobinData, RoomStatus, event_start
+from .entity import (
+    RobinClockedRoomEntity,
+    RobinLocationEntity,
+    RobinRoomEntity,
+    add_entities_for_new_rooms,
+)
+
+PARALLEL_UPDATES = 0
+
+UNIT_PEOPLE = "people"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RobinRoomSensorDescription(SensorEntityDescription):
+    """A room sensor whose value follows from the room and its status at this instant."""
+
+    value_fn: Callable[[Space, RoomStatus, RobinRoomEntity], datetime | int | str | None]
+    clocked: bool = False  # the value changes when meetings start and end
+
+
+@dataclass(frozen=True, kw_only=True)
+class RobinLocationSensorDescription(SensorEntityDescription):
+    """A location sensor computed from the snapshot."""
+
+    value_fn: Callable[[RobinData, int], int]
+
+
+def _next_booking(_space: Space, status: RoomStatus, entity: RobinRoomEntity) -> datetime | None:
+    return event_start(status.upcoming, entity.time_zone) if status.upcoming else None
+
+
+ROOM_SENSORS: tuple[RobinRoomSensorDescription, ...] = (
+    RobinRoomSensorDescription(
+        key="people_present",
+        translation_key="people_present",
+        native_unit_of_measurement=UNIT_PEOPLE,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda space, _status, entity: entity.coordinator.data.people_present.get(
+            space.id, 0
+        ),
+    ),
+    RobinRoomSensorDescription(
+        key="availability",
+        translation_key="availability",
+        device_class=SensorDeviceClass.ENUM,
+        options=[availability.value for availability in Availability],
+        value_fn=lambda _space, status, _entity: status.availability.value,
+        clocked=True,
+    ),
+    RobinRoomSensorDescription(
+        key="next_booking",
+        translation_key="next_booking",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=_next_booking,
+        clocked=True,
+    ),
+    RobinRoomSensorDescription(
+        key="free_until",
+        translation_key="free_until",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda _space, status, _entity: status.free_until,
+        clocked=True,
+    ),
+    RobinRoomSensorDescription(
+        key="capacity",
+        translation_key="capacity",
+        native_unit_of_measurement=UNIT_PEOPLE,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda space, _status, _entity: space.capacity,
+    ),
+    RobinRoomSensorDescription(
+        key="floor",
+        translation_key="floor",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda space, _status, _entity: (
+            str(space.level_id) if space.level_id is not None else None
+        ),
+    ),
+)
+
+LOCATION_SENSORS: tuple[RobinLocationSensorDescription, ...] = (
+    RobinLocationSensorDescription(
+        key="occupied_rooms",
+        translation_key="occupied_rooms",
+        native_unit_of_measurement="rooms",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda data, location_id: sum(
+            1
+            for space in spaces_of_location(data, location_id)
+            if data.people_present.get(space.id)
+        ),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: RobinConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the sensors of every room and location."""
+    coordinator = entry.runtime_data
+    async_add_entities(
+        RobinLocationSensor(coordinator, location, description)
+        for location in coordinator.data.locations.values()
+        for description in LOCATION_SENSORS
+    )
+
+    def entities_for_room(space: Space) -> list[RobinRoomSensor]:
+        return [
+            (RobinClockedRoomSensor if description.clocked else RobinRoomSensor)(
+                coordinator, space, description
+            )
+            for description in ROOM_SENSORS
+        ]
+
+    entry.async_on_unload(
+        add_entities_for_new_rooms(coordinator, async_add_entities, entities_for_room)
+    )
+
+
+class RobinRoomSensor(RobinRoomEntity, SensorEntity):
+    """A sensor of one room."""
+
+    entity_description: RobinRoomSensorDescription
+
+    @property
+    def native_value(self) -> datetime | int | str | None:
+        """Return the value for this instant."""
+        space, status = self.space, self.status()
+        if space is None or status is None:
+            return None
+        return self.entity_description.value_fn(space, status, self)
+
+
+class RobinClockedRoomSensor(RobinClockedRoomEntity, RobinRoomSensor):
+    """A room sensor that also updates when meetings start and end."""
+
+
+class RobinLocationSensor(RobinLocationEntity, SensorEntity):
+    """A sensor of one location."""
+
+    entity_description: RobinLocationSensorDescription
+
+    @property
+    def native_value(self) -> int:
+        """Return the value from the latest snapshot."""
+        return self.entity_description.value_fn(self.coordinator.data, self.location_id)

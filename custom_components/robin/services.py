@@ -1,0 +1,334 @@
+"""Actions: book a room, cancel, extend, end or check in to a booking, find a free room."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from datetime import datetime, timedelta
+from typing import Any
+
+import voluptuous as vol
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import ATTR_DEVICE_ID, ATTR_ENTITY_ID
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.helpers import (
+    config_validation as cv,
+)
+from homeassistant.helpers import (
+    device_registry as dr,
+)
+from homeassistant.helpers import (
+    entity_registry as er,
+)
+from homeassistant.util import dt as dt_util
+from homeassistant.util.json import JsonValueType
+
+from .api import Event, RobinError, RobinNotFoundError, Space
+from .bookings import (
+    async_book,
+    async_cancel_booking,
+    async_check_in,
+    async_update_booking,
+    robin_failure,
+    validation_error,
+)
+from .const import DOMAIN, MIN_BOOKING_DURATION
+from .coordinator import RobinConfigEntry, RobinCoordinator, location_identifier
+from .data import event_end, event_start, room_status
+
+SERVICE_BOOK_SPACE = "book_space"
+SERVICE_CANCEL_BOOKING = "cancel_booking"
+SERVICE_EXTEND_BOOKING = "extend_booking"
+SERVICE_END_BOOKING = "end_booking"
+SERVICE_CHECK_IN = "check_in"
+SERVICE_FIND_FREE_SPACE = "find_free_space"
+
+ATTR_CONFIG_ENTRY_ID = "config_entry_id"
+ATTR_START = "start"
+ATTR_END = "end"
+ATTR_DURATION = "duration"
+ATTR_TITLE = "title"
+ATTR_DESCRIPTION = "description"
+ATTR_INVITEES = "invitees"
+ATTR_BOOKING_ID = "booking_id"
+ATTR_MINUTES = "minutes"
+ATTR_MIN_CAPACITY = "min_capacity"
+ATTR_TYPES = "types"
+ATTR_LOCATION = "location"
+
+# How far past the searched window find_free_space looks to tell until when a room is free.
+FREE_UNTIL_HORIZON = timedelta(days=1)
+
+ROOM_TARGET = {
+    vol.Optional(ATTR_ENTITY_ID): cv.comp_entity_ids,
+    vol.Optional(ATTR_DEVICE_ID): vol.All(cv.ensure_list, [str]),
+}
+BOOK_SPACE_SCHEMA = vol.Schema(
+    {
+        **ROOM_TARGET,
+        vol.Optional(ATTR_START): cv.datetime,
+        vol.Exclusive(ATTR_END, "end"): cv.datetime,
+        vol.Exclusive(ATTR_DURATION, "end"): cv.positive_time_period,
+        vol.Optional(ATTR_TITLE): cv.string,
+        vol.Optional(ATTR_DESCRIPTION): cv.string,
+        vol.Optional(ATTR_INVITEES, default=list): vol.All(cv.ensure_list, [vol.Email()]),
+    }
+)
+BOOKING_SCHEMA = vol.Schema({**ROOM_TARGET, vol.Optional(ATTR_BOOKING_ID): cv.string})
+EXTEND_BOOKING_SCHEMA = BOOKING_SCHEMA.extend(
+    {vol.Required(ATTR_MINUTES): vol.All(vol.Coerce(int), vol.Range(min=1, max=24 * 60))}
+)
+FIND_FREE_SPACE_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
+        vol.Optional(ATTR_START): cv.datetime,
+        vol.Exclusive(ATTR_END, "end"): cv.datetime,
+        vol.Exclusive(ATTR_DURATION, "end"): cv.positive_time_period,
+        vol.Optional(ATTR_MIN_CAPACITY): vol.All(vol.Coerce(int), vol.Range(min=1)),
+        vol.Optional(ATTR_TYPES, default=list): vol.All(cv.ensure_list, [cv.string]),
+        vol.Optional(ATTR_LOCATION): cv.string,
+    }
+)
+
+type Handler = Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the actions."""
+    actions: list[tuple[str, Handler, vol.Schema, SupportsResponse]] = [
+        (SERVICE_BOOK_SPACE, _book_space, BOOK_SPACE_SCHEMA, SupportsResponse.OPTIONAL),
+        (SERVICE_CANCEL_BOOKING, _cancel_booking, BOOKING_SCHEMA, SupportsResponse.OPTIONAL),
+        (SERVICE_EXTEND_BOOKING, _extend_booking, EXTEND_BOOKING_SCHEMA, SupportsResponse.OPTIONAL),
+        (SERVICE_END_BOOKING, _end_booking, BOOKING_SCHEMA, SupportsResponse.OPTIONAL),
+        (SERVICE_CHECK_IN, _check_in, BOOKING_SCHEMA, SupportsResponse.OPTIONAL),
+        (SERVICE_FIND_FREE_SPACE, _find_free_space, FIND_FREE_SPACE_SCHEMA, SupportsResponse.ONLY),
+    ]
+    for name, handler, schema, supports_response in actions:
+        hass.services.async_register(
+            DOMAIN, name, handler, schema=schema, supports_response=supports_response
+        )
+
+
+def _loaded_entry(hass: HomeAssistant, entry_id: str) -> RobinConfigEntry:
+    entry: RobinConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
+    if entry is None or entry.domain != DOMAIN:
+        raise validation_error("entry_not_found")
+    if entry.state is not ConfigEntryState.LOADED:
+        raise validation_error("entry_not_loaded", entry=entry.title)
+    return entry
+
+
+def _target_room(call: ServiceCall) -> tuple[RobinCoordinator, Space]:
+    """Resolve the action's target (a room's entity or device) to exactly one room."""
+    hass = call.hass
+    entity_registry = er.async_get(hass)
+    device_registry = dr.async_get(hass)
+    device_ids = set(call.data.get(ATTR_DEVICE_ID, []))
+    for entity_id in call.data.get(ATTR_ENTITY_ID, []):
+        entity = entity_registry.async_get(entity_id)
+        if entity is None or entity.platform != DOMAIN or entity.device_id is None:
+            raise validation_error("not_a_room", target=entity_id)
+        device_ids.add(entity.device_id)
+    rooms: set[tuple[str, int]] = set()
+    for device_id in device_ids:
+        device = device_registry.async_get(device_id)
+        space_id = _space_id_of(device) if device else None
+        if device is None or space_id is None or device.primary_config_entry is None:
+            raise validation_error("not_a_room", target=(device and device.name) or device_id)
+        rooms.add((device.primary_config_entry, space_id))
+    if len(rooms) != 1:
+        raise validation_error("one_room_required")
+    entry_id, space_id = rooms.pop()
+    coordinator = _loaded_entry(hass, entry_id).runtime_data
+    space = coordinator.data.spaces.get(space_id)
+    if space is None:
+        raise validation_error("room_gone")
+    return coordinator, space
+
+
+def _space_id_of(device: dr.DeviceEntry) -> int | None:
+    for domain, identifier in device.identifiers:
+        if domain == DOMAIN and identifier.startswith("space_"):
+            return int(identifier.removeprefix("space_"))
+    return None
+
+
+def _window(call: ServiceCall, now: datetime) -> tuple[datetime, datetime]:
+    """Return the start and end asked for: start defaults to now; end or duration is needed."""
+    start: datetime = dt_util.as_utc(call.data.get(ATTR_START, now))
+    if ATTR_END in call.data:
+        return start, dt_util.as_utc(call.data[ATTR_END])
+    if ATTR_DURATION in call.data:
+        return start, start + call.data[ATTR_DURATION]
+    raise validation_error("end_or_duration")
+
+
+def _booking_response(coordinator: RobinCoordinator, space: Space, event: Event) -> dict[str, Any]:
+    zone = coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone()
+    location = coordinator.data.locations.get(space.location_id)
+    return {
+        "id": event.id,
+        "title": event.title,
+        "start": event_start(event, zone).isoformat(),
+        "end": event_end(event, zone).isoformat(),
+        "room": space.name,
+        "room_id": space.id,
+        "location": location.name if location else None,
+    }
+
+
+async def _book_space(call: ServiceCall) -> ServiceResponse:
+    coordinator, space = _target_room(call)
+    start, end = _window(call, dt_util.utcnow())
+    event = await async_book(
+        coordinator,
+        space,
+        start,
+        end,
+        title=call.data.get(ATTR_TITLE),
+        description=call.data.get(ATTR_DESCRIPTION),
+        invitees=call.data[ATTR_INVITEES],
+    )
+    return {"booking": _booking_response(coordinator, space, event)}
+
+
+async def _booking(call: ServiceCall) -> tuple[RobinCoordinator, Space, Event]:
+    """Return the booking an action means: by id, else the room's current booking."""
+    coordinator, space = _target_room(call)
+    booking_id: str | None = call.data.get(ATTR_BOOKING_ID)
+    if booking_id is None:
+        status = room_status(
+            space,
+            coordinator.data.events.get(space.id, ()),
+            coordinator.data.people_present.get(space.id, 0),
+            dt_util.utcnow(),
+            coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone(),
+        )
+        if status.current is None:
+            raise validation_error("no_current_booking", room=space.name)
+        return coordinator, space, status.current
+    cached = {event.id: event for event in coordinator.data.events.get(space.id, ())}
+    event = cached.get(booking_id)
+    if event is None:
+        try:
+            event = await coordinator.client.get_event(booking_id)
+        except RobinNotFoundError:
+            raise validation_error(
+                "booking_not_found", booking=booking_id, room=space.name
+            ) from None
+        except RobinError as err:
+            raise robin_failure("communication_error", error=str(err)) from err
+    if event.space_id not in (None, space.id):
+        raise validation_error("booking_not_found", booking=booking_id, room=space.name)
+    return coordinator, space, event
+
+
+async def _cancel_booking(call: ServiceCall) -> ServiceResponse:
+    coordinator, space, event = await _booking(call)
+    await async_cancel_booking(coordinator, space, event.id)
+    return {"booking": _booking_response(coordinator, space, event), "cancelled": True}
+
+
+async def _extend_booking(call: ServiceCall) -> ServiceResponse:
+    coordinator, space, event = await _booking(call)
+    if event.is_all_day:
+        raise validation_error("all_day_not_supported")
+    zone = coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone()
+    start = event_start(event, zone)
+    end = event_end(event, zone) + timedelta(minutes=call.data[ATTR_MINUTES])
+    updated = await async_update_booking(coordinator, space, event.id, start=start, end=end)
+    return {"booking": _booking_response(coordinator, space, updated)}
+
+
+async def _end_booking(call: ServiceCall) -> ServiceResponse:
+    coordinator, space, event = await _booking(call)
+    if event.is_all_day:
+        raise validation_error("all_day_not_supported")
+    zone = coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone()
+    now = dt_util.utcnow().replace(microsecond=0)
+    start = event_start(event, zone)
+    if start > now:
+        raise validation_error("booking_not_started", room=space.name)
+    if now - start <= MIN_BOOKING_DURATION:
+        # Robin refuses bookings of five minutes or less, so a booking that only just
+        # began is released by cancelling it.
+        await async_cancel_booking(coordinator, space, event.id)
+        return {"booking": _booking_response(coordinator, space, event), "cancelled": True}
+    updated = await async_update_booking(coordinator, space, event.id, start=start, end=now)
+    return {"booking": _booking_response(coordinator, space, updated), "cancelled": False}
+
+
+async def _check_in(call: ServiceCall) -> ServiceResponse:
+    coordinator, space, event = await _booking(call)
+    confirmation = await async_check_in(coordinator, space, event.id)
+    return {
+        "booking": _booking_response(coordinator, space, event),
+        "confirmed_at": confirmation.confirmed_at.isoformat()
+        if confirmation.confirmed_at
+        else None,
+    }
+
+
+async def _find_free_space(call: ServiceCall) -> ServiceResponse:
+    coordinator = _loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID]).runtime_data
+    data = coordinator.data
+    now = dt_util.utcnow()
+    start, end = _window(call, now)
+    if end <= start:
+        raise validation_error("end_before_start")
+    location_ids = list(data.locations)
+    if ATTR_LOCATION in call.data:
+        location_ids = [_location_id(call, coordinator)]
+    time_zone = next(
+        (zone for i in location_ids if (zone := data.locations[i].time_zone)),
+        str(dt_util.get_default_time_zone()),
+    )
+    try:
+        free_busy = await coordinator.client.get_free_busy(
+            start=start,
+            end=max(end, start + FREE_UNTIL_HORIZON),
+            time_zone=time_zone,
+            location_ids=location_ids,
+            types=call.data[ATTR_TYPES],
+            min_capacity=call.data.get(ATTR_MIN_CAPACITY),
+        )
+    except RobinError as err:
+        raise robin_failure("communication_error", error=str(err)) from err
+    free: list[JsonValueType] = []
+    for result in free_busy:
+        space = result.space
+        if space.is_disabled:
+            continue
+        if any(busy.start < end and busy.end > start for busy in result.busy):
+            continue
+        free_until = min((busy.start for busy in result.busy if busy.start >= end), default=None)
+        location = data.locations.get(space.location_id)
+        free.append(
+            {
+                "id": space.id,
+                "name": space.name,
+                "location": location.name if location else None,
+                "type": space.type,
+                "capacity": space.capacity,
+                "free_until": free_until.isoformat() if free_until else None,
+            }
+        )
+    return {"start": start.isoformat(), "end": end.isoformat(), "spaces": free}
+
+
+def _location_id(call: ServiceCall, coordinator: RobinCoordinator) -> int:
+    """Resolve the location field: a location device of this entry, or a location name."""
+    wanted = call.data[ATTR_LOCATION]
+    device = dr.async_get(call.hass).async_get(wanted)
+    for location_id, location in coordinator.data.locations.items():
+        if (device is not None and location_identifier(location_id) in device.identifiers) or (
+            location.name.casefold() == wanted.casefold()
+        ):
+            return location_id
+    raise validation_error("location_not_found", location=wanted)

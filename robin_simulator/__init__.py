@@ -1,0 +1,42 @@
+"""A Robin (robinpowered.com) API simulator for tests, demos and benchmarks.
+
+It speaks Robin's REST API under `/v1.0` (see the team's `robin-api.md` for the reference it
+follows, quirks included) over an in-memory organization whose meetings and presence follow a
+controllable clock.
+
+    sim = RobinSimulator("demo", now=datetime(2024, 6, 3, 9, 0, tzinfo=UTC))
+    async with run_simulator(sim) as base_url:
+        ...  # Authorization: Access-Token <sim.token>
+
+Control API (JSON, no auth, outside `/v1.0`, not recorded in `sim.requests`):
+
+* `GET  /_simulator/clock` -> `{"now": iso, "frozen": bool}`
+* `POST /_simulator/clock` with `{"freeze": iso}`, `{"advance_seconds": n}` or `{"unfreeze": true}`
+* `POST /_simulator/faults` with any of `{"fail_next": {"status": 500, "count": 1}}`,
+  `{"rate_limit_next": {"retry_after": 30, "count": 1, "http_date": false}}`,
+  `{"hang_next": {"count": 1}}`, `{"malformed_next": {"count": 1}}`, `{"latency": 0.2}`,
+  `{"location_events_supported": false}`, `{"clear": true}`
+* `GET  /_simulator/requests` -> `[{"method", "path", "query", "status"}]`;
+  `DELETE` forgets them
+* `POST /_simulator/presence` with `{"space_id": n, "present": true|false}`
+  (optional `user_id`, `device_id`, `ttl`)
+* `POST /_simulator/revoke` with `{"token": t}`
+
+Mistakes in control requests answer `400 {"error": "..."}`.
+"""
+
+from .clock import SimClock
+from .faults import Faults
+from .records import RequestRecord
+from .server import run_simulator
+from .simulator import DEFAULT_TOKEN, READ_ONLY_TOKEN, RobinSimulator
+
+__all__ = [
+    "DEFAULT_TOKEN",
+    "READ_ONLY_TOKEN",
+    "Faults",
+    "RequestRecord",
+    "RobinSimulator",
+    "SimClock",
+    "run_simulator",
+]

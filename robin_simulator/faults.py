@@ -1,0 +1,106 @@
+"""Runtime switches that make the simulated API misbehave on purpose."""
+
+import asyncio
+from collections import deque
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Answer with an error status (Robin envelope)."""
+
+    status: int
+    path: str | None = None  # only requests whose path contains this
+
+
+@dataclass(frozen=True)
+class Drop:
+    """Do what was asked, then close the connection without answering (a lost answer)."""
+
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """Answer 429 with a Retry-After header (seconds or an HTTP-date)."""
+
+    retry_after: int
+    http_date: bool
+
+
+@dataclass(frozen=True)
+class Hang:
+    """Never answer (until the simulator shuts down)."""
+
+
+@dataclass(frozen=True)
+class Malformed:
+    """Answer 200 with a body that is not valid JSON."""
+
+
+type Fault = Failure | RateLimit | Hang | Malformed | Drop
+
+
+class Faults:
+    """Queued one-shot faults plus standing switches; all off by default."""
+
+    def __init__(self) -> None:
+        """Start with everything off."""
+        self.latency: float = 0.0
+        self.location_events_supported: bool = True
+        self._queue: deque[Fault] = deque()
+        self._released = asyncio.Event()
+
+    def fail_next(self, status: int = 500, count: int = 1, *, path: str | None = None) -> None:
+        """The next `count` API requests (whose path contains `path`) answer `status`."""
+        self._queue.extend(Failure(status, path) for _ in range(count))
+
+    def drop_next(self, count: int = 1, *, path: str | None = None) -> None:
+        """The next `count` requests (to `path`) take effect but their answer is lost."""
+        self._queue.extend(Drop(path) for _ in range(count))
+
+    def rate_limit_next(
+        self, retry_after: int = 30, count: int = 1, *, http_date: bool = False
+    ) -> None:
+        """The next `count` API requests answer 429 with Retry-After."""
+        self._queue.extend(RateLimit(retry_after, http_date) for _ in range(count))
+
+    def hang_next(self, count: int = 1) -> None:
+        """The next `count` API requests never answer."""
+        self._queue.extend(Hang() for _ in range(count))
+
+    def malformed_next(self, count: int = 1) -> None:
+        """The next `count` API requests answer 200 with a non-JSON body."""
+        self._queue.extend(Malformed() for _ in range(count))
+
+    def clear(self) -> None:
+        """Turn every fault off."""
+        self._queue.clear()
+        self.latency = 0.0
+        self.location_events_supported = True
+
+    def take(self, path: str) -> Fault | None:
+        """The fault for the request being served, if one is queued for its path."""
+        for fault in self._queue:
+            wanted = getattr(fault, "path", None)
+            if wanted is None or wanted in path:
+                self._queue.remove(fault)
+                return fault
+        return None
+
+    @property
+    def pending(self) -> int:
+        """How many one-shot faults are still queued."""
+        return len(self._queue)
+
+    async def wait_for_release(self) -> None:
+        """Block a hanging request until the simulator shuts down."""
+        await self._released.wait()
+
+    def release_hanging(self) -> None:
+        """Let hanging requests finish (called on shutdown)."""
+        self._released.set()
+
+    def rearm(self) -> None:
+        """Make future hangs block again (called on start)."""
+        self._released = asyncio.Event()

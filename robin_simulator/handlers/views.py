@@ -1,0 +1,76 @@
+"""Pieces several handlers share: looking things up by path id and listing events."""
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from robin_simulator.calendar import PLAN_DAYS_AFTER
+from robin_simulator.errors import not_found
+from robin_simulator.model import Event, Location, Space
+from robin_simulator.params import includes, parse_timestamp, path_id
+from robin_simulator.respond import listing
+from robin_simulator.serialize import event_json, space_json
+
+if TYPE_CHECKING:
+    from robin_simulator.simulator import RobinSimulator
+
+# Without `before`, lists reach this far past `after` (Robin documents no default).
+DEFAULT_EVENT_SPAN = timedelta(days=PLAN_DAYS_AFTER + 1)
+
+
+def location_of(sim: RobinSimulator, request: web.Request) -> Location:
+    """The location named by `{location_id}` (404 if unknown)."""
+    location = sim.organization.location(path_id(request.match_info["location_id"]))
+    if location is None:
+        raise not_found()
+    return location
+
+
+def space_of(sim: RobinSimulator, request: web.Request) -> Space:
+    """The space named by `{space_id}` (404 if unknown)."""
+    space = sim.organization.space(path_id(request.match_info["space_id"]))
+    if space is None:
+        raise not_found()
+    return space
+
+
+def space_name(sim: RobinSimulator, event: Event) -> str:
+    """The room's name, Robin's free-text event location."""
+    space = sim.organization.space(event.space_id)
+    return space.name if space else ""
+
+
+def render_space(sim: RobinSimulator, space: Space, wanted: set[str]) -> dict[str, Any]:
+    """A space with the submodels named in `include`."""
+    sessions = sim.presence_in(space)
+    return space_json(
+        space,
+        last_presence_at=sim.clock.now() if sessions else None,
+        include_calendar="calendar" in wanted,
+        location=sim.organization.location(space.location_id) if "location" in wanted else None,
+        state=sim.state_of(space) if "state" in wanted else None,
+    )
+
+
+def space_listing(sim: RobinSimulator, request: web.Request, spaces: list[Space]) -> web.Response:
+    """A page of spaces, honouring `include`."""
+    wanted = includes(request.query)
+    return listing(request.query, spaces, lambda space: render_space(sim, space, wanted))
+
+
+def event_listing(sim: RobinSimulator, request: web.Request, space_ids: set[int]) -> web.Response:
+    """A page of events: `after` bounds the END, `before` bounds the START, both exclusive."""
+    now = sim.now()
+    query = request.query
+    after = parse_timestamp(query["after"], "after") if "after" in query else now
+    before = (
+        parse_timestamp(query["before"], "before")
+        if "before" in query
+        else after + DEFAULT_EVENT_SPAN
+    )
+    sim.events.plan_range(sim.organization.locations, after, before)
+    found = sim.events.occurrences(space_ids, after, before)
+    if "creation_type" in query:
+        found = [event for event in found if event.creation_type == query["creation_type"]]
+    return listing(query, found, lambda event: event_json(event, space_name(sim, event)))

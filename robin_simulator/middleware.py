@@ -1,0 +1,107 @@
+"""What every `/v1.0` request goes through: logging, injected faults, auth and error envelopes."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from email.utils import format_datetime
+from typing import TYPE_CHECKING, cast
+
+from aiohttp import web
+from aiohttp.typedefs import Middleware
+
+from .errors import ApiError
+from .faults import Drop, Failure, Fault, Hang, Malformed, RateLimit
+from .model import TokenGrant
+from .records import RequestRecord
+from .serialize import error_body
+
+if TYPE_CHECKING:
+    from .simulator import RobinSimulator
+
+API_PREFIX = "/v1.0"
+WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+GRANT = "robin_simulator.grant"
+# Truncated JSON: what a proxy cutting a response short would deliver.
+MALFORMED_BODY = (
+    '{"meta": {"status_code": 200, "status": "OK", "message": "", "more_info": {}}, "da'
+)
+
+type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def current_grant(request: web.Request) -> TokenGrant:
+    """The token the request was authenticated with."""
+    return cast("TokenGrant", request[GRANT])
+
+
+def error_response(status: int, message: str, reason: str | None = None) -> web.Response:
+    """An error in Robin's envelope."""
+    return web.json_response(error_body(status, message, reason=reason), status=status)
+
+
+def api_middleware(sim: RobinSimulator) -> Middleware:
+    """The middleware bound to a simulator."""
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if not request.path.startswith(API_PREFIX + "/"):
+            return await handler(request)
+        record = RequestRecord(request.method, request.path, dict(request.query))
+        sim.requests.append(record)
+        response = await _serve(sim, request, handler)
+        record.status = response.status
+        return response
+
+    return middleware
+
+
+async def _serve(sim: RobinSimulator, request: web.Request, handler: Handler) -> web.StreamResponse:
+    if sim.faults.latency > 0:
+        await asyncio.sleep(sim.faults.latency)
+    fault = sim.faults.take(request.path)
+    if fault is not None and not isinstance(fault, Drop):
+        return await _fault_response(sim, fault)
+    try:
+        request[GRANT] = _authenticate(sim, request)
+        response = await handler(request)
+    except ApiError as err:
+        return error_response(err.status, err.message, err.reason)
+    except web.HTTPException as err:  # no such route, or wrong method
+        message = "Object does not exist" if err.status == 404 else err.reason  # noqa: PLR2004
+        return error_response(err.status, message)
+    if isinstance(fault, Drop) and request.transport is not None:
+        request.transport.abort()  # the change is made; the caller never hears of it
+    return response
+
+
+async def _fault_response(sim: RobinSimulator, fault: Fault) -> web.StreamResponse:
+    match fault:
+        case Failure(status):
+            return error_response(status, f"Simulated failure ({status})")
+        case RateLimit(retry_after, http_date):
+            retry_at = sim.clock.now() + timedelta(seconds=retry_after)
+            header = format_datetime(retry_at, usegmt=True) if http_date else str(retry_after)
+            response = error_response(429, "Too many requests", "rate_limit_exceeded")
+            response.headers["Retry-After"] = header
+            return response
+        case Hang():
+            await sim.faults.wait_for_release()
+            return error_response(503, "The simulator is shutting down")
+        case Malformed():
+            return web.Response(text=MALFORMED_BODY, content_type="application/json")
+        case Drop():  # handled in _serve, after the request took effect
+            raise AssertionError(fault)
+
+
+def _authenticate(sim: RobinSimulator, request: web.Request) -> TokenGrant:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    grant = sim.token_grant(token.strip()) if scheme == "Access-Token" else None
+    if grant is None or grant.revoked:
+        raise ApiError(
+            401, "The access token is missing, invalid or revoked", reason="unauthorized"
+        )
+    if grant.expire_at is not None and grant.expire_at <= sim.clock.now():
+        raise ApiError(401, "The access token has expired", reason="token_expired")
+    if request.method in WRITE_METHODS and not grant.can_write:
+        raise ApiError(403, "This access token lacks the basic_write scope", reason="forbidden")
+    return grant

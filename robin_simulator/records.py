@@ -1,0 +1,13 @@
+"""The log of API requests the simulator served, for tests to inspect."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RequestRecord:
+    """One `/v1.0` request (status 0 while it is still hanging)."""
+
+    method: str
+    path: str
+    query: dict[str, str] = field(default_factory=dict)
+    status: int = 0

@@ -1,0 +1,283 @@
+"""`RobinSimulator`: the organization model, its clock, tokens, faults and the aiohttp app."""
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from aiohttp import web
+
+from .app import build_app
+from .availability import SpaceState, space_state
+from .calendar import PLAN_DAYS_AFTER, PLAN_DAYS_BEFORE, EventStore
+from .clock import SimClock
+from .faults import Faults
+from .model import Event, Location, Organization, PresenceSession, Space, TokenGrant
+from .presence import sessions_in
+from .records import RequestRecord
+from .scenarios import build_demo, build_large
+from .scenarios.building import SETUP_CREATED, google_calendar
+
+DEFAULT_TOKEN = "robin-sim-read-write-token"  # noqa: S105 - a well-known test token
+READ_ONLY_TOKEN = "robin-sim-read-only-token"  # noqa: S105
+DEFAULT_LOCATIONS = 3
+DEFAULT_SPACES_PER_LOCATION = 20
+
+
+class RobinSimulator:
+    """A fake Robin API over an in-memory organization."""
+
+    def __init__(
+        self,
+        scenario: str = "demo",
+        *,
+        seed: int = 0,
+        token: str = DEFAULT_TOKEN,
+        locations: int | None = None,
+        spaces_per_location: int | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        """Build the scenario; `now` freezes the clock there, None follows wall time."""
+        self.clock = SimClock(now)
+        self.seed = seed
+        if scenario == "demo":
+            built = build_demo(self.clock.now())
+        elif scenario == "large":
+            built = build_large(
+                locations or DEFAULT_LOCATIONS,
+                spaces_per_location or DEFAULT_SPACES_PER_LOCATION,
+                seed,
+            )
+        else:
+            msg = f"unknown scenario {scenario!r}"
+            raise ValueError(msg)
+        self.organization: Organization = built.organization
+        # Organizations known only by name (no rooms): for tokens with several of them.
+        self.other_organizations: list[Organization] = []
+        self.events = EventStore(built.planner)
+        for series in built.series:
+            self.events.add_series(series)
+        self.faults = Faults()
+        self.requests: list[RequestRecord] = []
+        self.token = token
+        self._tokens: dict[str, TokenGrant] = {}
+        self.add_token(token)
+        self.add_token(READ_ONLY_TOKEN, scopes=("basic_read",))
+        self.app: web.Application = build_app(self)
+
+    # --- time -------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """The simulated instant, with the days around it planned."""
+        now = self.clock.now()
+        self.events.plan_around(self.organization.locations, now)
+        return now
+
+    # --- tokens ------------------------------------------------------------------------------
+
+    def add_token(
+        self,
+        token: str,
+        scopes: Iterable[str] = ("basic_read", "basic_write"),
+        organizations: Iterable[int] | None = None,
+        *,
+        can_list_organizations: bool = True,
+        expire_at: datetime | None = None,
+    ) -> TokenGrant:
+        """Accept another token (e.g. an org-level one with `can_list_organizations=False`)."""
+        grant = TokenGrant(
+            token=token,
+            id=1_234_567 + len(self._tokens),
+            user_id=self.organization.users[0].id,
+            created_at=SETUP_CREATED,
+            scopes=tuple(scopes),
+            organization_ids=(
+                tuple(organizations) if organizations is not None else (self.organization.id,)
+            ),
+            can_list_organizations=can_list_organizations,
+            expire_at=expire_at,
+        )
+        self._tokens[token] = grant
+        return grant
+
+    def add_other_organization(self, organization_id: int, name: str, *, slug: str) -> Organization:
+        """Add an organization without locations that tokens may belong to."""
+        other = Organization(id=organization_id, name=name, slug=slug, created_at=SETUP_CREATED)
+        self.other_organizations.append(other)
+        return other
+
+    def all_organizations(self) -> list[Organization]:
+        """The simulated organization and the others known by name."""
+        return [self.organization, *self.other_organizations]
+
+    def revoke_token(self, token: str) -> None:
+        """Make later requests with this token answer 401."""
+        if token in self._tokens:
+            self._tokens[token].revoked = True
+
+    def token_grant(self, token: str) -> TokenGrant | None:
+        """What the simulator knows about a token."""
+        return self._tokens.get(token)
+
+    def reset_requests(self) -> None:
+        """Forget the served requests."""
+        self.requests.clear()
+
+    # --- model look-ups and changes ----------------------------------------------------------
+
+    def find_location(self, name: str) -> Location:
+        """The location with that name (KeyError if none)."""
+        for location in self.organization.locations:
+            if location.name == name:
+                return location
+        raise KeyError(name)
+
+    def find_space(self, name: str) -> Space:
+        """The space with that name (KeyError if none)."""
+        for space in self.organization.spaces():
+            if space.name == name:
+                return space
+        raise KeyError(name)
+
+    def _space(self, space_id: int) -> Space:
+        space = self.organization.space(space_id)
+        if space is None:
+            raise KeyError(space_id)
+        return space
+
+    def add_space(
+        self,
+        location_id: int,
+        name: str,
+        *,
+        type: str | None = "meeting",  # noqa: A002 - Robin's field name
+        capacity: int | None = 4,
+        bookable: bool = True,
+        disabled: bool = False,
+        restricted: bool = False,
+    ) -> Space:
+        """Add a room to a location."""
+        location = self.organization.location(location_id)
+        if location is None:
+            raise KeyError(location_id)
+        space = Space(
+            id=max((s.id for s in self.organization.spaces()), default=0) + 1,
+            location_id=location_id,
+            level_id=None,
+            name=name,
+            type=type,
+            capacity=capacity,
+            created_at=self.clock.now(),
+            behaviors=["scheduling"] if bookable else [],
+            calendar=google_calendar(name.lower().replace(" ", "-")) if bookable else None,
+            is_disabled=disabled,
+            sim_restricted=restricted,
+        )
+        location.spaces.append(space)
+        return space
+
+    def remove_space(self, space_id: int) -> None:
+        """Delete a room and its meetings."""
+        space = self._space(space_id)
+        location = self.organization.location(space.location_id)
+        if location is not None:
+            location.spaces.remove(space)
+        for event in [e for e in self.events.singles.values() if e.space_id == space_id]:
+            self.events.cancel(event.id)
+        for series in [s for s in self.events.series.values() if s.template.space_id == space_id]:
+            self.events.cancel(series.id)
+
+    # --- presence ----------------------------------------------------------------------------
+
+    def start_presence(
+        self,
+        space_id: int,
+        *,
+        user_id: int | None = None,
+        device_id: int | None = None,
+        ttl: int = 600,
+    ) -> PresenceSession:
+        """Someone arrives now; this replaces the space's scheduled presence until end_presence."""
+        space = self._space(space_id)
+        if user_id is None and device_id is None:
+            user_id = self.organization.users[0].id
+        session = PresenceSession(
+            location_id=space.location_id,
+            space_id=space.id,
+            arrived_at=self.clock.now(),
+            user_id=user_id,
+            device_id=device_id,
+            ttl=ttl,
+        )
+        space.sim_manual_presence.append(session)
+        return session
+
+    def end_presence(self, space_id: int) -> None:
+        """Everyone leaves now; scheduled presence resumes with the next arrival."""
+        space = self._space(space_id)
+        space.sim_manual_presence.clear()
+        space.sim_presence_cleared_at = self.clock.now()
+
+    def presence_in(self, space: Space) -> list[PresenceSession]:
+        """The active presence sessions in a space now."""
+        return sessions_in(space, self.organization, self.events, self.now(), self.seed)
+
+    def state_of(self, space: Space) -> SpaceState:
+        """The space's availability now."""
+        now = self.now()
+        upcoming = self.events.occurrences({space.id}, now, now + timedelta(days=PLAN_DAYS_AFTER))
+        return space_state(
+            disabled=space.is_disabled,
+            present=len(self.presence_in(space)),
+            upcoming=upcoming,
+            now=now,
+        )
+
+    # --- events ------------------------------------------------------------------------------
+
+    def add_event(
+        self,
+        space_id: int,
+        title: str,
+        start: datetime,
+        end: datetime,
+        *,
+        description: str = "",
+        all_day: bool = False,
+        organizer_email: str | None = None,
+    ) -> Event:
+        """Put a (synced) meeting into a room's calendar, bypassing the booking rules."""
+        space = self._space(space_id)
+        location = self.organization.location(space.location_id)
+        time_zone = location.time_zone if location else "UTC"
+        organizer = self.organization.users[0]
+        email = organizer_email or organizer.email
+        member = self.organization.user_by_email(email)
+        event_id = self.events.new_id()
+        event = Event(
+            id=event_id,
+            space_id=space.id,
+            title=title,
+            start=start.astimezone(UTC),
+            end=end.astimezone(UTC),
+            time_zone=time_zone,
+            uid=f"sim{event_id}@google.com",
+            organizer_email=email,
+            organizer_id=member.id if member else None,
+            creator_email=email,
+            creator_id=member.id if member else None,
+            description=description,
+            is_all_day=all_day,
+            remote_type=space.calendar.remote_type if space.calendar else None,
+            remote_event_id=f"sim{event_id}",
+            created_at=self.clock.now(),
+        )
+        self.events.add(event)
+        return event
+
+    def events_in(self, space_id: int) -> list[Event]:
+        """The concrete meetings of a room over the planned horizon around now."""
+        now = self.now()
+        return self.events.occurrences(
+            {space_id},
+            now - timedelta(days=PLAN_DAYS_BEFORE + 1),
+            now + timedelta(days=PLAN_DAYS_AFTER + 1),
+        )

@@ -1,0 +1,1 @@
+"""Tests of the Robin API client."""

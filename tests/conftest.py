@@ -1,0 +1,1 @@
+"""Shared test setup: the repository root is importable (pyproject's pythonpath)."""

@@ -1,0 +1,45 @@
+"""Helpers of the integration tests."""
+
+from __future__ import annotations
+
+from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+
+from robin_simulator import RobinSimulator
+
+DOMAIN = "robin"
+
+
+def room_entity_id(
+    hass: HomeAssistant, simulator: RobinSimulator, room: str, platform: str, key: str
+) -> str:
+    """Return the entity id of a room's entity, found by its stable unique id.
+
+    Entity ids differ between Home Assistant versions (newer ones prefix the area), so
+    tests look them up instead of spelling them out.
+    """
+    space = simulator.find_space(room)
+    unique_id = f"{simulator.organization.id}_{space.id}_{key}"
+    entity_id = er.async_get(hass).async_get_entity_id(platform, DOMAIN, unique_id)
+    assert entity_id is not None, f"no {platform} {key} for {room}"
+    return entity_id
+
+
+def room_state(
+    hass: HomeAssistant, simulator: RobinSimulator, room: str, platform: str, key: str
+) -> State:
+    """Return the current state of a room's entity."""
+    state = hass.states.get(room_entity_id(hass, simulator, room, platform, key))
+    assert state is not None
+    return state
+
+
+def device_with_identifier(
+    hass: HomeAssistant, entry_id: str, identifier: str
+) -> dr.DeviceEntry | None:
+    """Return the entry's device with this identifier (works on every supported HA)."""
+    for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry_id):
+        if (DOMAIN, identifier) in device.identifiers:
+            return device
+    return None

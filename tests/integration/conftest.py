@@ -1,0 +1,88 @@
+"""Fixtures: the Robin simulator served on 127.0.0.1 and a config entry pointing at it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.robin.const import CONF_LOCATIONS, CONF_ORGANIZATION_ID, DOMAIN
+from robin_simulator import RobinSimulator, run_simulator
+
+# Monday 23 November 2026, 10:15 in London (UTC+0): the Fleet Room's "Design review"
+# (10:00-11:00) is under way, the Thames Room's stand-up (09:30-09:45) is over.
+MONDAY_MORNING = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load custom_components/robin."""
+
+
+@pytest.fixture
+async def time_zone(hass: HomeAssistant) -> None:
+    """Run Home Assistant in London, like the demo organization's head office."""
+    await hass.config.async_set_time_zone("Europe/London")
+
+
+@pytest.fixture(autouse=True)
+def monday_morning(freezer: FrozenDateTimeFactory) -> None:
+    """Freeze time before anything else is made (Home Assistant's tokens included)."""
+    freezer.move_to(MONDAY_MORNING)
+
+
+@pytest.fixture
+def simulator() -> RobinSimulator:
+    """Return the demo organization; its clock follows the frozen wall clock."""
+    return RobinSimulator("demo")
+
+
+@pytest.fixture
+async def simulator_url(simulator: RobinSimulator, socket_enabled: None) -> AsyncGenerator[str]:
+    """Serve the simulator on an ephemeral port of 127.0.0.1.
+
+    pytest-socket still refuses connections to any other address.
+    """
+    async with run_simulator(simulator, host="127.0.0.1") as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def config_entry(simulator: RobinSimulator, simulator_url: str) -> MockConfigEntry:
+    """Return an entry for the demo organization with both locations selected."""
+    organization = simulator.organization
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=organization.name,
+        unique_id=str(organization.id),
+        data={
+            CONF_ACCESS_TOKEN: simulator.token,
+            CONF_URL: simulator_url,
+            CONF_ORGANIZATION_ID: organization.id,
+            CONF_LOCATIONS: [location.id for location in organization.locations],
+        },
+    )
+
+
+@pytest.fixture
+async def setup_integration(
+    hass: HomeAssistant, time_zone: None, config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """Set up the entry against the simulator and wait until its entities exist."""
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    return config_entry
+
+
+async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta) -> None:
+    """Move the shared clock forward and let every timer due by then (polls too) run."""
+    freezer.tick(delta)
+    async_fire_time_changed(hass)
+    # Polls run as background tasks: wait for them too.
+    await hass.async_block_till_done(wait_background_tasks=True)

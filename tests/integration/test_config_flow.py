@@ -1,0 +1,367 @@
+"""The config flow against the simulator: setup, errors, recovery, reauth, reconfigure, options."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.const import CONF_ACCESS_TOKEN, CONF_SCAN_INTERVAL, CONF_URL
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.robin.const import (
+    CONF_CALENDAR_DAYS,
+    CONF_INCLUDE_UNBOOKABLE,
+    CONF_LOCATIONS,
+    CONF_ORGANIZATION,
+    CONF_ORGANIZATION_ID,
+    DOMAIN,
+)
+from robin_simulator import READ_ONLY_TOKEN, RobinSimulator, run_simulator
+
+from .common import room_entity_id
+
+LONDON = 2117
+NEW_YORK = 2118
+ORG_TOKEN = "org-level-token"  # noqa: S105 - a simulator token
+CLOSED_PORT_URL = "http://127.0.0.1:9/v1.0"
+
+
+async def _start(hass: HomeAssistant) -> str:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    return result["flow_id"]
+
+
+async def test_user_flow_creates_entry_with_chosen_locations(
+    hass: HomeAssistant, simulator: RobinSimulator, simulator_url: str
+) -> None:
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_ACCESS_TOKEN: simulator.token, CONF_URL: simulator_url + "/"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "locations"
+    assert result["description_placeholders"] == {"organization": "Acme Robotics"}
+
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_LOCATIONS: [str(LONDON)]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Acme Robotics"
+    assert result["data"] == {
+        CONF_ACCESS_TOKEN: simulator.token,
+        CONF_URL: simulator_url,
+        CONF_ORGANIZATION_ID: 2672,
+        CONF_LOCATIONS: [LONDON],
+    }
+    assert result["result"].unique_id == "2672"
+
+
+@pytest.mark.parametrize(
+    ("break_it", "error"),
+    [
+        (lambda _sim: {CONF_ACCESS_TOKEN: "not-a-token"}, "invalid_auth"),
+        (lambda _sim: {CONF_URL: CLOSED_PORT_URL}, "cannot_connect"),
+        (lambda sim: sim.faults.fail_next(status=503) or {}, "cannot_connect"),
+        (lambda sim: sim.faults.malformed_next() or {}, "cannot_connect"),
+        (lambda sim: sim.faults.fail_next(status=418) or {}, "unknown"),
+        (
+            lambda sim: sim.faults.fail_next(status=500, path="/me/organizations") or {},
+            "cannot_connect",
+        ),
+        (
+            lambda sim: (
+                sim.add_token("expired", expire_at=sim.clock.now() - timedelta(days=1))
+                and {CONF_ACCESS_TOKEN: "expired"}
+            ),
+            "invalid_auth",
+        ),
+    ],
+    ids=["bad-token", "closed-port", "robin-503", "not-json", "odd-status", "orgs-500", "expired"],
+)
+async def test_user_flow_shows_error_then_recovers(
+    hass: HomeAssistant, simulator: RobinSimulator, simulator_url: str, break_it, error: str
+) -> None:
+    flow_id = await _start(hass)
+    good = {CONF_ACCESS_TOKEN: simulator.token, CONF_URL: simulator_url}
+    result = await hass.config_entries.flow.async_configure(flow_id, good | break_it(simulator))
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": error}
+
+    result = await hass.config_entries.flow.async_configure(flow_id, good)
+    assert result["step_id"] == "locations"
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_LOCATIONS: [str(LONDON), str(NEW_YORK)]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_LOCATIONS] == [LONDON, NEW_YORK]
+
+
+async def test_locations_must_not_be_empty(
+    hass: HomeAssistant, simulator: RobinSimulator, simulator_url: str
+) -> None:
+    flow_id = await _start(hass)
+    await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_ACCESS_TOKEN: simulator.token, CONF_URL: simulator_url}
+    )
+    result = await hass.config_entries.flow.async_configure(flow_id, {CONF_LOCATIONS: []})
+    assert result["errors"] == {"base": "no_locations_selected"}
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_LOCATIONS: [str(NEW_YORK)]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_same_organization_twice_aborts(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    simulator_url: str,
+    config_entry: MockConfigEntry,
+) -> None:
+    config_entry.add_to_hass(hass)
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_ACCESS_TOKEN: simulator.token, CONF_URL: simulator_url}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_org_level_token_asks_for_the_organization(
+    hass: HomeAssistant, simulator: RobinSimulator, simulator_url: str
+) -> None:
+    simulator.add_token(ORG_TOKEN, can_list_organizations=False)
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_ACCESS_TOKEN: ORG_TOKEN, CONF_URL: simulator_url}
+    )
+    assert result["step_id"] == "organization_manual"
+
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_ORGANIZATION: "no-such-org"}
+    )
+    assert result["errors"] == {CONF_ORGANIZATION: "organization_not_found"}
+
+    simulator.faults.fail_next(status=502)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_ORGANIZATION: "acme-robotics"}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_ORGANIZATION: " acme-robotics "}
+    )
+    assert result["step_id"] == "locations"
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_LOCATIONS: [str(LONDON)]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_ORGANIZATION_ID] == 2672
+
+
+async def test_several_organizations_are_offered(
+    hass: HomeAssistant, simulator: RobinSimulator, simulator_url: str
+) -> None:
+    simulator.add_other_organization(4242, "Globex", slug="globex")
+    simulator.add_token("multi", organizations=[4242, 2672])
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_ACCESS_TOKEN: "multi", CONF_URL: simulator_url}
+    )
+    assert result["step_id"] == "organization"
+    options = result["data_schema"].schema[CONF_ORGANIZATION].config["options"]
+    assert {option["label"] for option in options} == {"Acme Robotics", "Globex"}
+
+    result = await hass.config_entries.flow.async_configure(flow_id, {CONF_ORGANIZATION: "2672"})
+    assert result["step_id"] == "locations"
+
+
+async def test_token_without_organizations_aborts(
+    hass: HomeAssistant, simulator: RobinSimulator, simulator_url: str
+) -> None:
+    simulator.add_token("lonely", organizations=[])
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_ACCESS_TOKEN: "lonely", CONF_URL: simulator_url}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "no_organizations"
+
+
+async def test_organization_without_locations_aborts(
+    hass: HomeAssistant, simulator: RobinSimulator, simulator_url: str
+) -> None:
+    simulator.organization.locations.clear()
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_ACCESS_TOKEN: simulator.token, CONF_URL: simulator_url}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "no_locations"
+
+
+async def test_locations_unreadable_aborts(
+    hass: HomeAssistant, simulator: RobinSimulator, simulator_url: str
+) -> None:
+    simulator.faults.fail_next(status=500, path="/locations")
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_ACCESS_TOKEN: simulator.token, CONF_URL: simulator_url}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "cannot_connect"
+
+
+async def test_reauth_takes_a_new_token(
+    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+) -> None:
+    entry = setup_integration
+    simulator.add_token("fresh-token")
+    result = await entry.start_reauth_flow(hass)
+    assert result["step_id"] == "reauth_confirm"
+    assert result["description_placeholders"]["organization"] == "Acme Robotics"
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_ACCESS_TOKEN: "wrong"}
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+
+    simulator.faults.fail_next(status=500, path="/me/organizations")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_ACCESS_TOKEN: "fresh-token"}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_ACCESS_TOKEN: "fresh-token"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert entry.data[CONF_ACCESS_TOKEN] == "fresh-token"
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_reauth_with_org_level_token_checks_the_organization(
+    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+) -> None:
+    entry = setup_integration
+    simulator.add_token(ORG_TOKEN, can_list_organizations=False)
+    result = await entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_ACCESS_TOKEN: ORG_TOKEN}
+    )
+    assert result["reason"] == "reauth_successful"
+    assert entry.data[CONF_ACCESS_TOKEN] == ORG_TOKEN
+
+
+@pytest.mark.parametrize("can_list", [True, False])
+async def test_reauth_with_another_organizations_token_aborts(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    can_list: bool,
+) -> None:
+    entry = setup_integration
+    simulator.add_other_organization(4242, "Globex", slug="globex")
+    simulator.add_token("globex-token", organizations=[4242], can_list_organizations=can_list)
+    result = await entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_ACCESS_TOKEN: "globex-token"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_organization"
+    assert entry.data[CONF_ACCESS_TOKEN] == simulator.token
+
+
+async def test_reconfigure_changes_url_and_locations(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    simulator_url: str,
+    setup_integration: MockConfigEntry,
+) -> None:
+    entry = setup_integration
+    thames = room_entity_id(hass, simulator, "Thames Room", "binary_sensor", "occupancy")
+    hudson = room_entity_id(hass, simulator, "Hudson Room", "binary_sensor", "occupancy")
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure"
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_URL: CLOSED_PORT_URL}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+
+    simulator.faults.fail_next(status=500, path="/me/organizations")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_URL: simulator_url}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_URL: simulator_url + "/"}
+    )
+    assert result["step_id"] == "locations"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_LOCATIONS: [str(NEW_YORK)]}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data[CONF_LOCATIONS] == [NEW_YORK]
+    assert entry.data[CONF_URL] == simulator_url
+    await hass.async_block_till_done()
+    assert hass.states.get(thames) is None
+    assert hass.states.get(hudson).state == "off"
+
+
+async def test_reconfigure_to_another_organization_aborts(
+    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+) -> None:
+    entry = setup_integration
+    other = RobinSimulator("large", locations=1, spaces_per_location=2)
+    other.add_token(simulator.token, organizations=[other.organization.id])
+    async with run_simulator(other, host="127.0.0.1") as other_url:
+        result = await entry.start_reconfigure_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_URL: other_url}
+        )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_organization"
+
+
+async def test_read_only_token_can_be_set_up(
+    hass: HomeAssistant, simulator: RobinSimulator, simulator_url: str
+) -> None:
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_ACCESS_TOKEN: READ_ONLY_TOKEN, CONF_URL: simulator_url}
+    )
+    assert result["step_id"] == "locations"
+
+
+async def test_options_are_saved_and_reload_the_entry(
+    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+) -> None:
+    entry = setup_integration
+    lounge = room_entity_id(hass, simulator, "Quiet Lounge", "binary_sensor", "occupancy")
+    thames = room_entity_id(hass, simulator, "Thames Room", "binary_sensor", "occupancy")
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["step_id"] == "init"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {CONF_SCAN_INTERVAL: 120, CONF_CALENDAR_DAYS: 7, CONF_INCLUDE_UNBOOKABLE: False},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options == {
+        CONF_SCAN_INTERVAL: 120,
+        CONF_CALENDAR_DAYS: 7,
+        CONF_INCLUDE_UNBOOKABLE: False,
+    }
+    assert entry.runtime_data.update_interval == timedelta(seconds=120)
+    # Rooms that cannot be booked are gone after the reload.
+    assert hass.states.get(lounge) is None
+    assert hass.states.get(thames).state == "off"

@@ -1,0 +1,232 @@
+"""Setup, unload, polling, failures and recovery, devices appearing and disappearing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from robin_simulator import READ_ONLY_TOKEN, RobinSimulator
+
+from .common import DOMAIN, device_with_identifier, room_entity_id, room_state
+from .conftest import advance
+
+POLL = timedelta(seconds=60)
+
+
+def _api_calls(simulator: RobinSimulator) -> list[str]:
+    return [f"{record.method} {record.path}" for record in simulator.requests]
+
+
+async def test_setup_creates_a_device_per_room_and_location(
+    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+) -> None:
+    assert setup_integration.state is ConfigEntryState.LOADED
+    registry = dr.async_get(hass)
+    devices = dr.async_entries_for_config_entry(registry, setup_integration.entry_id)
+    rooms = {device.name: device for device in devices if device.entry_type is None}
+    locations = {
+        device.name: device for device in devices if device.entry_type is dr.DeviceEntryType.SERVICE
+    }
+    assert set(locations) == {"London HQ", "New York Studio"}
+    assert set(rooms) == {space.name for space in simulator.organization.spaces()}
+    thames = rooms["Thames Room"]
+    assert thames.manufacturer == "Robin"
+    assert thames.model == "Conference"
+    assert thames.area_id == "thames_room"  # the suggested area, created for the room
+    assert all(device.via_device_id is None for device in devices)
+    assert room_state(hass, simulator, "Thames Room", "sensor", "capacity").state == "10"
+    assert room_state(hass, simulator, "Thames Room", "sensor", "floor").state == "1001"
+
+
+async def test_unload_removes_entities_from_service(
+    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+) -> None:
+    entity_id = room_entity_id(hass, simulator, "Fleet Room", "binary_sensor", "occupancy")
+    assert hass.states.get(entity_id).state == STATE_ON
+    assert await hass.config_entries.async_unload(setup_integration.entry_id)
+    await hass.async_block_till_done()
+    assert setup_integration.state is ConfigEntryState.NOT_LOADED
+    assert hass.states.get(entity_id).state == STATE_UNAVAILABLE
+
+
+async def test_revoked_token_at_setup_starts_reauth(
+    hass: HomeAssistant, simulator: RobinSimulator, time_zone: None, config_entry: MockConfigEntry
+) -> None:
+    simulator.revoke_token(simulator.token)
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+async def test_robin_down_at_setup_retries(
+    hass: HomeAssistant, simulator: RobinSimulator, time_zone: None, config_entry: MockConfigEntry
+) -> None:
+    simulator.faults.fail_next(status=503)
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_one_poll_costs_two_requests_per_location(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    simulator.reset_requests()
+    await advance(hass, freezer, POLL)
+    assert sorted(_api_calls(simulator)) == [
+        "GET /v1.0/locations/2117/events",
+        "GET /v1.0/locations/2117/presence",
+        "GET /v1.0/locations/2118/events",
+        "GET /v1.0/locations/2118/presence",
+    ]
+
+
+async def test_falls_back_to_free_busy_when_location_events_are_missing(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    simulator.faults.location_events_supported = False
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    fleet = room_state(hass, simulator, "Fleet Room", "calendar", "bookings")
+    assert fleet.state == STATE_ON
+    assert fleet.attributes["message"] == "Design review"
+
+    # Details of each event are read once; later polls cost two requests per location.
+    simulator.reset_requests()
+    await advance(hass, freezer, POLL)
+    assert sorted(_api_calls(simulator)) == [
+        "GET /v1.0/locations/2117/presence",
+        "GET /v1.0/locations/2118/presence",
+        "POST /v1.0/free-busy/spaces",
+        "POST /v1.0/free-busy/spaces",
+    ]
+
+
+async def test_robin_failure_makes_entities_unavailable_then_recovers(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    entity_id = room_entity_id(hass, simulator, "Fleet Room", "binary_sensor", "occupancy")
+    simulator.faults.fail_next(status=500, count=4)
+    await advance(hass, freezer, POLL)
+    assert hass.states.get(entity_id).state == STATE_UNAVAILABLE
+    await advance(hass, freezer, POLL)
+    assert hass.states.get(entity_id).state == STATE_ON
+
+
+async def test_rate_limit_waits_as_robin_asks(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    simulator.faults.rate_limit_next(retry_after=300, count=4)
+    await advance(hass, freezer, POLL)
+    simulator.reset_requests()
+    await advance(hass, freezer, POLL)
+    await advance(hass, freezer, POLL)
+    assert simulator.requests == []  # still waiting as Retry-After asked
+    await advance(hass, freezer, timedelta(seconds=200))
+    assert simulator.requests != []
+    entity_id = room_entity_id(hass, simulator, "Fleet Room", "binary_sensor", "occupancy")
+    assert hass.states.get(entity_id).state == STATE_ON
+
+
+async def test_token_revoked_while_running_starts_reauth(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    simulator.revoke_token(simulator.token)
+    await advance(hass, freezer, POLL)
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+async def test_rooms_added_and_removed_in_robin_follow_within_the_hour(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    london = simulator.find_location("London HQ")
+    added = simulator.add_space(london.id, "Tower Room", type="conference", capacity=12)
+    removed = simulator.find_space("Phone Booth 1")
+    simulator.remove_space(removed.id)
+
+    await advance(hass, freezer, POLL)  # an ordinary poll does not look for rooms
+    assert device_with_identifier(hass, setup_integration.entry_id, f"space_{added.id}") is None
+
+    await advance(hass, freezer, timedelta(hours=1))
+    assert device_with_identifier(hass, setup_integration.entry_id, f"space_{added.id}") is not None
+    assert device_with_identifier(hass, setup_integration.entry_id, f"space_{removed.id}") is None
+    tower = room_state(hass, simulator, "Tower Room", "binary_sensor", "occupancy")
+    assert tower.state == STATE_OFF
+    assert room_state(hass, simulator, "Tower Room", "calendar", "bookings").state == STATE_OFF
+
+
+async def test_stale_device_can_be_deleted_but_not_a_current_room(
+    hass: HomeAssistant,
+    hass_ws_client,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+) -> None:
+    registry = dr.async_get(hass)
+    stale = registry.async_get_or_create(
+        config_entry_id=setup_integration.entry_id,
+        identifiers={(DOMAIN, "space_999999")},
+        name="Demolished Room",
+    )
+    thames = device_with_identifier(
+        hass, setup_integration.entry_id, f"space_{simulator.find_space('Thames Room').id}"
+    )
+    assert await async_setup_component(hass, "config", {})
+    client = await hass_ws_client(hass)
+    for device, allowed in ((stale, True), (thames, False)):
+        await client.send_json_auto_id(
+            {
+                "type": "config/device_registry/remove_config_entry",
+                "config_entry_id": setup_integration.entry_id,
+                "device_id": device.id,
+            }
+        )
+        response = await client.receive_json()
+        assert response["success"] is allowed, response
+
+
+async def test_read_only_token_raises_a_repair_issue(
+    hass: HomeAssistant, simulator: RobinSimulator, time_zone: None, config_entry: MockConfigEntry
+) -> None:
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=config_entry.title,
+        unique_id=config_entry.unique_id,
+        data={**config_entry.data, "access_token": READ_ONLY_TOKEN},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    issues = ir.async_get(hass).issues
+    assert (DOMAIN, f"read_only_token_{entry.entry_id}") in issues

@@ -1,0 +1,153 @@
+"""Injected faults, the request log and the `/_simulator` control API."""
+
+import asyncio
+import json
+import time
+from email.utils import parsedate_to_datetime
+
+import aiohttp
+import pytest
+
+from robin_simulator import RobinSimulator, run_simulator
+
+from .conftest import LONDON, TUESDAY_MORNING, Api
+
+FLEET = 6352
+
+
+async def test_latency_delays_every_answer(api: Api, sim: RobinSimulator):
+    sim.faults.latency = 0.2
+    started = time.monotonic()
+    status, _ = await api.get("/auth")
+    assert status == 200
+    assert time.monotonic() - started >= 0.2
+
+
+async def test_fail_next_answers_errors_in_the_envelope_then_recovers(
+    api: Api, sim: RobinSimulator
+):
+    sim.faults.fail_next(503, count=2)
+    for _ in range(2):
+        status, body = await api.get("/auth")
+        assert status == 503
+        assert body["meta"]["status"] == "SERVICE_UNAVAILABLE"
+        assert body["data"] == {}
+    status, _ = await api.get("/auth")
+    assert status == 200
+    assert [r.status for r in sim.requests] == [503, 503, 200]
+
+
+async def test_rate_limit_with_seconds_and_http_date(api: Api, sim: RobinSimulator):
+    sim.faults.rate_limit_next(retry_after=30)
+    sim.faults.rate_limit_next(retry_after=120, http_date=True)
+    async with api.session.get(f"{api.base_url}/auth") as response:
+        assert response.status == 429
+        assert response.headers["Retry-After"] == "30"
+    async with api.session.get(f"{api.base_url}/auth") as response:
+        assert response.status == 429
+        retry_at = parsedate_to_datetime(response.headers["Retry-After"])
+        assert (retry_at - TUESDAY_MORNING).total_seconds() == 120
+
+
+async def test_hang_next_never_answers_until_shutdown(session: aiohttp.ClientSession):
+    sim = RobinSimulator("demo", now=TUESDAY_MORNING)
+    async with run_simulator(sim) as url:
+        api = Api(session, url, sim.token)
+        sim.faults.hang_next()
+        with pytest.raises(TimeoutError):
+            async with session.get(f"{url}/auth", timeout=aiohttp.ClientTimeout(total=0.3)):
+                pass
+        assert (await api.get("/auth"))[0] == 200
+        assert [r.status for r in sim.requests] == [0, 200]  # the hanging one never answered
+    # Leaving the context released the hanging handler instead of waiting for it.
+    assert sim.requests[0].status == 503
+
+
+async def test_malformed_next_is_not_json(api: Api, sim: RobinSimulator):
+    sim.faults.malformed_next()
+    async with api.session.get(
+        f"{api.base_url}/auth", headers={"Authorization": f"Access-Token {sim.token}"}
+    ) as response:
+        assert response.status == 200
+        with pytest.raises(json.JSONDecodeError):
+            await response.json()
+    assert (await api.get("/auth"))[0] == 200
+
+
+async def test_location_events_can_be_unsupported(api: Api, sim: RobinSimulator):
+    assert (await api.get(f"/locations/{LONDON}/events"))[0] == 200
+    sim.faults.location_events_supported = False
+    assert (await api.get(f"/locations/{LONDON}/events"))[0] == 404
+    assert (await api.get(f"/spaces/{FLEET}/events"))[0] == 200
+    sim.faults.clear()
+    assert (await api.get(f"/locations/{LONDON}/events"))[0] == 200
+
+
+async def test_requests_are_logged_with_query_and_status(api: Api, sim: RobinSimulator):
+    await api.get(f"/spaces/{FLEET}/events", params={"after": "2024-06-04T00:00:00Z"})
+    await api.get("/spaces/999999")
+    assert [(r.method, r.path, r.query, r.status) for r in sim.requests] == [
+        ("GET", f"/v1.0/spaces/{FLEET}/events", {"after": "2024-06-04T00:00:00Z"}, 200),
+        ("GET", "/v1.0/spaces/999999", {}, 404),
+    ]
+    sim.reset_requests()
+    assert sim.requests == []
+
+
+async def test_control_api_drives_clock_faults_presence_and_revocation(
+    session: aiohttp.ClientSession, api: Api, sim: RobinSimulator, base_url: str
+):
+    control = base_url.removesuffix("/v1.0") + "/_simulator"
+
+    async def post(path: str, body: object) -> dict:
+        async with session.post(f"{control}/{path}", json=body) as response:
+            assert response.status == 200, await response.text()
+            return await response.json()
+
+    assert (await post("clock", {"freeze": "2024-06-04T09:03:00Z"}))[
+        "now"
+    ] == "2024-06-04T09:03:00+0000"
+    assert (await post("clock", {"advance_seconds": 60}))["now"] == "2024-06-04T09:04:00+0000"
+    async with session.get(f"{control}/clock") as response:
+        assert await response.json() == {"now": "2024-06-04T09:04:00+0000", "frozen": True}
+    assert (await api.data(f"/spaces/{FLEET}/state"))["present"] == 3
+
+    assert (await post("presence", {"space_id": FLEET, "present": False}))["present"] == 0
+    assert (await post("presence", {"space_id": 6363, "present": True}))["present"] == 1
+
+    await post("faults", {"fail_next": {"status": 502}})
+    assert (await api.get("/auth"))[0] == 502
+    await post("faults", {"location_events_supported": False})
+    assert (await api.get(f"/locations/{LONDON}/events"))[0] == 404
+    await post("faults", {"clear": True})
+
+    async with session.get(f"{control}/requests") as response:
+        logged = await response.json()
+    assert [entry["status"] for entry in logged] == [200, 502, 404]
+
+    await post("revoke", {"token": sim.token})
+    assert (await api.get("/auth"))[0] == 401
+    async with session.post(f"{control}/clock", json={"freeze": "not a date"}) as response:
+        assert response.status == 400
+        assert "error" in await response.json()
+
+
+async def test_clock_follows_wall_time_unless_frozen():
+    sim = RobinSimulator("demo")
+    assert not sim.clock.is_frozen
+    first = sim.clock.now()
+    await asyncio.sleep(0)
+    assert sim.clock.now() >= first
+    sim.clock.freeze(TUESDAY_MORNING)
+    assert sim.clock.now() == TUESDAY_MORNING
+    sim.clock.unfreeze()
+    assert sim.clock.now() > TUESDAY_MORNING
+
+
+async def test_unfrozen_clock_obeys_freezegun(freezer):
+    freezer.move_to("2024-06-04T09:03:00+00:00")
+    sim = RobinSimulator("demo")
+    fleet = sim.find_space("Fleet Room")
+    assert sim.state_of(fleet).availability == "in_use"
+    freezer.move_to("2024-06-04T11:30:00+00:00")
+    assert sim.state_of(fleet).availability == "available"

@@ -1,0 +1,144 @@
+"""Presence and availability follow simulated time; tests can override presence."""
+
+from datetime import UTC, datetime, timedelta
+
+from robin_simulator import RobinSimulator
+
+from .conftest import LONDON, Api
+
+THAMES, FLEET, QUIET_LOUNGE, OLD_LIBRARY, FOCUS = 6351, 6352, 6356, 6355, 6363
+
+
+def at(hour: int, minute: int = 0) -> datetime:
+    return datetime(2024, 6, 4, hour, minute, tzinfo=UTC)  # Tuesday; London is UTC+1
+
+
+async def test_people_arrive_for_the_design_review_and_leave_after_it(
+    api: Api, sim: RobinSimulator
+):
+    sim.clock.freeze(at(8, 55))
+    assert await api.data(f"/spaces/{FLEET}/presence") == {}
+    assert (await api.data(f"/spaces/{FLEET}/state"))["availability"] == "booked"  # starts soon
+
+    sim.clock.freeze(at(9, 3))
+    sessions = await api.data(f"/spaces/{FLEET}/presence")
+    assert [s["user"]["name"] for s in sessions] == ["Charles Babbage", "Ada Lovelace"]
+    assert sessions[0]["arrived_at"] == "2024-06-04T09:00:00+0000"
+    assert sessions[0]["session_active"] is True
+    state = await api.data(f"/spaces/{FLEET}/state")
+    # The review runs into the back-to-back customer call: busy until 11:00 UTC.
+    assert state == {
+        "availability": "in_use",
+        "present": 2,
+        "next_busy_change": "2024-06-04T11:00:00+0000",
+    }
+
+    sim.clock.advance(timedelta(hours=1, minutes=27))  # 10:30, the no-show customer call
+    state = await api.data(f"/spaces/{FLEET}/state")
+    assert (state["availability"], state["present"]) == ("booked", 0)
+
+    sim.clock.freeze(at(11, 30))
+    state = await api.data(f"/spaces/{FLEET}/state")
+    assert (state["availability"], state["present"]) == ("available", 0)
+    assert state["next_busy_change"] == "2024-06-05T09:00:00+0000"
+
+
+async def test_disabled_room_state(api: Api):
+    assert (await api.data(f"/spaces/{OLD_LIBRARY}/state"))["availability"] == "disabled"
+
+
+async def test_quiet_lounge_sensor_comes_and_goes_during_working_hours(
+    api: Api, sim: RobinSimulator
+):
+    seen = []
+    sim.clock.freeze(at(7, 40))  # 08:40 in London
+    for _ in range(27):  # every 20 minutes until 17:40 local
+        sessions = await api.data(f"/spaces/{QUIET_LOUNGE}/presence")
+        seen.append(bool(sessions))
+        if sessions:
+            assert sessions[0]["device_id"] == 9921
+            assert sessions[0]["user_id"] is None
+        sim.clock.advance(timedelta(minutes=20))
+    assert 0 < sum(seen) < len(seen)
+    sim.clock.freeze(at(22))
+    assert await api.data(f"/spaces/{QUIET_LOUNGE}/presence") == {}
+
+
+async def test_the_same_seed_gives_the_same_presence():
+    def lounge_pattern(seed: int) -> list[bool]:
+        sim = RobinSimulator("demo", seed=seed, now=at(7, 40))
+        lounge = sim.find_space("Quiet Lounge")
+        pattern = []
+        for _ in range(27):
+            pattern.append(bool(sim.presence_in(lounge)))
+            sim.clock.advance(timedelta(minutes=20))
+        return pattern
+
+    assert lounge_pattern(1) == lounge_pattern(1)
+    assert any(lounge_pattern(seed) != lounge_pattern(1) for seed in range(2, 6))
+
+
+async def test_start_and_end_presence_override_the_schedule(api: Api, sim: RobinSimulator):
+    sim.clock.freeze(at(12))  # nothing in the Focus Room on a Tuesday
+    sim.start_presence(FOCUS, user_id=619525)
+    sessions = await api.data(f"/spaces/{FOCUS}/presence")
+    assert [s["user"]["name"] for s in sessions] == ["Grace Hopper"]
+    state = await api.data(f"/spaces/{FOCUS}/state")
+    assert (state["availability"], state["present"]) == ("available", 1)
+    location = await api.data(f"/locations/{2118}/presence", params={"space_ids": str(FOCUS)})
+    assert [s["space_id"] for s in location] == [FOCUS]
+    sim.end_presence(FOCUS)
+    assert await api.data(f"/spaces/{FOCUS}/presence") == {}
+
+    sim.clock.freeze(at(9, 30))  # during the design review
+    sim.end_presence(FLEET)  # everyone walks out
+    assert await api.data(f"/spaces/{FLEET}/presence") == {}
+    assert (await api.data(f"/spaces/{FLEET}/state"))["availability"] == "booked"
+
+
+async def test_location_presence_filters_by_space_ids(api: Api, sim: RobinSimulator):
+    sim.clock.freeze(at(9, 10))
+    everyone = await api.data(f"/locations/{LONDON}/presence", params={"per_page": "100"})
+    assert FLEET in {s["space_id"] for s in everyone}
+    only_thames = await api.data(f"/locations/{LONDON}/presence", params={"space_ids": str(THAMES)})
+    assert only_thames == {}
+
+
+async def test_free_busy_filters_and_scopes(api: Api, sim: RobinSimulator):
+    sim.clock.freeze(at(9, 10))
+    window = {"bounds": {"from": "2024-06-04T00:00:00Z", "to": "2024-06-05T00:00:00Z"}}
+    status, body = await api.call(
+        "POST",
+        "/free-busy/spaces",
+        json={"scope": {"location_ids": [LONDON]}, "view_options": window},
+    )
+    assert status == 200
+    by_name = {entry["space"]["name"]: entry for entry in body["data"]}
+    # Default types exclude lounge and work; disabled rooms drop out (restricted ones stay).
+    assert set(by_name) == {"Thames Room", "Fleet Room", "Phone Booth 1", "Boardroom"}
+    fleet = by_name["Fleet Room"]
+    assert fleet["has_presence"] is True
+    assert fleet["space"]["calendar"]["remote_type"] == "google"
+    assert [(b["from"], b["to"], len(b["events"])) for b in fleet["busy"]] == [
+        ("2024-06-04T09:00:00+0000", "2024-06-04T11:00:00+0000", 2)
+    ]
+    assert body["paging"]["page"] == 1
+
+    status, body = await api.call(
+        "POST",
+        "/free-busy/spaces",
+        json={
+            "scope": {"location_ids": [LONDON]},
+            "filters": {
+                "types": ["lounge", "meeting"],
+                "include_unbookable": True,
+                "min_capacity": 6,
+            },
+            "view_options": window,
+        },
+    )
+    assert [e["space"]["name"] for e in body["data"]] == ["Quiet Lounge", "Old Library"]
+
+    status, body = await api.call("POST", "/free-busy/spaces", json={"scope": {}})
+    assert status == 400
+    assert "location_ids" in body["meta"]["message"]
