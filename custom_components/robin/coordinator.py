@@ -43,12 +43,14 @@ from .const import (
     ISSUE_READ_ONLY_TOKEN,
     LOGGER,
 )
-from .data import RobinData
+from .data import RobinData, event_end, event_start, location_time_zone
 
 type RobinConfigEntry = ConfigEntry[RobinCoordinator]
 
 # After our own booking or calendar edit, refresh at once but not more than every 2 s.
 REFRESH_COOLDOWN = 2.0
+WINDOW_INTERVAL = timedelta(minutes=15)
+NEAR_WINDOW = timedelta(hours=25)
 HTTP_METHOD_NOT_ALLOWED = 405
 
 
@@ -95,6 +97,11 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         # answering it, fall back to the documented free/busy call.
         self.location_events_supported = True
         self._event_details: dict[str, Event] = {}
+        # The whole calendar window is read every WINDOW_INTERVAL; polls in between read
+        # only the next day, so a poll costs two requests per location, not many pages.
+        self._window_read_at: datetime | None = None
+        self._window: tuple[datetime, datetime] = (datetime.min.replace(tzinfo=UTC),) * 2
+        self._events_by_location: dict[int, list[Event]] = {}
 
     @property
     def calendar_days(self) -> int:
@@ -110,10 +117,10 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         """Check the token and discover the rooms once, before the first poll."""
         try:
             self.token_info = await self.client.get_token_info()
+            self._update_write_scope_issue()
+            await self._discover(dt_util.utcnow())
         except RobinError as err:
             raise _translate_error(err) from err
-        self._update_write_scope_issue()
-        await self._discover(dt_util.utcnow())
 
     def _update_write_scope_issue(self) -> None:
         issue_id = f"{ISSUE_READ_ONLY_TOKEN}_{self.config_entry.entry_id}"
@@ -136,19 +143,16 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         include_unbookable = self.config_entry.options.get(
             CONF_INCLUDE_UNBOOKABLE, DEFAULT_INCLUDE_UNBOOKABLE
         )
-        try:
-            locations = {
-                location.id: location
-                for location in await self.client.get_locations(
-                    self.config_entry.data[CONF_ORGANIZATION_ID]
-                )
-                if location.id in selected
-            }
-            space_lists = await asyncio.gather(
-                *(self.client.get_spaces(location_id) for location_id in locations)
+        locations = {
+            location.id: location
+            for location in await self.client.get_locations(
+                self.config_entry.data[CONF_ORGANIZATION_ID]
             )
-        except RobinError as err:
-            raise _translate_error(err) from err
+            if location.id in selected
+        }
+        space_lists = await asyncio.gather(
+            *(self.client.get_spaces(location_id) for location_id in locations)
+        )
         self._locations = locations
         self._spaces = {
             space.id: space
@@ -170,23 +174,31 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                 LOGGER.debug("Removing device %s: gone from Robin", device.name)
                 registry.async_remove_device(device.id)
 
+    async def async_refresh_bookings(self) -> None:
+        """Refresh at once after our own change, re-reading the whole calendar window."""
+        self._window_read_at = None
+        await self.async_request_refresh()
+
     async def _async_update_data(self) -> RobinData:
         now = dt_util.utcnow()
+        # Windows move by whole hours so that consecutive snapshots compare equal.
+        hour = now.replace(minute=0, second=0, microsecond=0)
+        read_window = self._window_read_at is None or now - self._window_read_at >= WINDOW_INTERVAL
+        if read_window:
+            window = (hour - EVENTS_LOOKBEHIND, hour + timedelta(days=self.calendar_days, hours=1))
+        else:  # only the next day, the part sensors and automations act on
+            window = (hour, hour + NEAR_WINDOW)
         try:
             if self._discovered_at is None or now - self._discovered_at >= DISCOVERY_INTERVAL:
                 await self._discover(now)
-            # The window moves by whole hours so that consecutive snapshots compare equal.
-            hour = now.replace(minute=0, second=0, microsecond=0)
-            window_start = hour - EVENTS_LOOKBEHIND
-            window_end = hour + timedelta(days=self.calendar_days, hours=1)
             results = await asyncio.gather(
-                *(
-                    self._poll_location(location, window_start, window_end)
-                    for location in self._locations.values()
-                )
+                *(self._poll_location(location, *window) for location in self._locations.values())
             )
         except RobinError as err:
             raise _translate_error(err) from err
+        if read_window:
+            self._window = window
+            self._window_read_at = now
 
         people: dict[int, int] = defaultdict(int)
         events: dict[int, dict[str, Event]] = defaultdict(dict)
@@ -205,15 +217,18 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                 space_id: tuple(sorted(events[space_id].values(), key=_sort_key))
                 for space_id in self._spaces
             },
-            window_start=window_start,
-            window_end=window_end,
+            window_start=self._window[0],
+            window_end=self._window[1],
         )
 
     async def _poll_location(
         self, location: Location, start: datetime, end: datetime
     ) -> tuple[list[int], list[Event]]:
-        """Return the space ids of active presence sessions and the events of one location."""
-        presence, events = await asyncio.gather(
+        """Return the space ids of active presence sessions and the events of one location.
+
+        The events read for start..end replace the cached ones in that range.
+        """
+        presence, read = await asyncio.gather(
             self.client.get_location_presence(location.id),
             self._location_events(location, start, end),
         )
@@ -222,6 +237,13 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             for session in presence
             if session.session_active and session.space_id is not None
         ]
+        zone = location_time_zone(location) or UTC
+        kept = [
+            event
+            for event in self._events_by_location.get(location.id, [])
+            if event_end(event, zone) <= start or event_start(event, zone) >= end
+        ]
+        self._events_by_location[location.id] = events = kept + read
         return sessions, events
 
     async def _location_events(
@@ -262,6 +284,12 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             for busy in busy_space.busy
             for event_id in busy.event_ids
         ]
+        # Forget the details of events that are over; the snapshot keeps what it shows.
+        self._event_details = {
+            event_id: event
+            for event_id, event in self._event_details.items()
+            if event_end(event, UTC) > start
+        }
         missing = [
             event_id for event_id in dict.fromkeys(event_ids) if event_id not in self._event_details
         ]

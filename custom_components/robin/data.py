@@ -39,16 +39,21 @@ class RobinData:
     def time_zone_of(self, space: Space) -> ZoneInfo | None:
         """Return the time zone of the space's location, if Robin told it."""
         location = self.locations.get(space.location_id)
-        if location is None or not location.time_zone:
-            return None
-        try:
-            return ZoneInfo(location.time_zone)
-        except ValueError, KeyError:
-            return None
+        return location_time_zone(location) if location else None
 
     def covers(self, start: datetime, end: datetime) -> bool:
         """Tell whether the cached event window holds every event between start and end."""
         return self.window_start <= start and end <= self.window_end
+
+
+def location_time_zone(location: Location) -> ZoneInfo | None:
+    """Return the location's IANA time zone, if Robin told a valid one."""
+    if not location.time_zone:
+        return None
+    try:
+        return ZoneInfo(location.time_zone)
+    except ValueError, KeyError:
+        return None
 
 
 def event_start(event: Event, time_zone: tzinfo) -> datetime:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
@@ -13,12 +14,13 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from robin_simulator import READ_ONLY_TOKEN, RobinSimulator
+from robin_simulator import READ_ONLY_TOKEN, RobinSimulator, run_simulator
 
 from .common import DOMAIN, device_with_identifier, room_entity_id, room_state
 from .conftest import advance
 
 POLL = timedelta(seconds=60)
+MONDAY_NEXT_WEEK_NOON = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 
 def _api_calls(simulator: RobinSimulator) -> list[str]:
@@ -93,6 +95,30 @@ async def test_one_poll_costs_two_requests_per_location(
         "GET /v1.0/locations/2118/events",
         "GET /v1.0/locations/2118/presence",
     ]
+
+
+async def test_whole_calendar_window_is_reread_every_quarter_hour(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_client,
+) -> None:
+    hudson = simulator.find_space("Hudson Room")
+    next_week = MONDAY_NEXT_WEEK_NOON
+    simulator.add_event(hudson.id, "Board visit", next_week, next_week + timedelta(hours=1))
+    calendar = room_entity_id(hass, simulator, "Hudson Room", "calendar", "bookings")
+    client = await hass_client()
+    url = f"/api/calendars/{calendar}"
+    params = {"start": next_week.isoformat(), "end": (next_week + timedelta(hours=2)).isoformat()}
+
+    await advance(hass, freezer, POLL)  # a poll reads only the next day
+    response = await client.get(url, params=params)
+    assert [event["summary"] for event in await response.json()] == []
+
+    await advance(hass, freezer, timedelta(minutes=15))
+    response = await client.get(url, params=params)
+    assert [event["summary"] for event in await response.json()] == ["Board visit"]
 
 
 async def test_falls_back_to_free_busy_when_location_events_are_missing(
@@ -230,3 +256,45 @@ async def test_read_only_token_raises_a_repair_issue(
     await hass.async_block_till_done()
     issues = ir.async_get(hass).issues
     assert (DOMAIN, f"read_only_token_{entry.entry_id}") in issues
+
+
+@pytest.mark.parametrize("locations", [1, 3])
+async def test_poll_cost_grows_with_locations_not_rooms(
+    hass: HomeAssistant,
+    time_zone: None,
+    freezer: FrozenDateTimeFactory,
+    socket_enabled: None,
+    locations: int,
+) -> None:
+    simulator = RobinSimulator("large", locations=locations, spaces_per_location=40)
+    organization = simulator.organization
+    async with run_simulator(simulator, host="127.0.0.1") as url:
+        entry = MockConfigEntry(
+            domain=DOMAIN,
+            unique_id=str(organization.id),
+            data={
+                "access_token": simulator.token,
+                "url": url,
+                "organization_id": organization.id,
+                "locations": [location.id for location in organization.locations],
+            },
+        )
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        simulator.reset_requests()
+        await advance(hass, freezer, POLL)
+        assert await hass.config_entries.async_unload(entry.entry_id)
+
+    calls = _api_calls(simulator)
+    per_location = {
+        location.id: [call for call in calls if f"/locations/{location.id}/" in call]
+        for location in organization.locations
+    }
+    # Presence and the next day's events of all 40 rooms: two requests, plus a page for
+    # every 100 events (these busy rooms need one); never one request per room.
+    for location_calls in per_location.values():
+        assert {call.rsplit("/", 1)[1] for call in location_calls} == {"presence", "events"}
+        assert len(location_calls) <= 3
+    assert sum(len(c) for c in per_location.values()) == len(calls)
+    print(f"{locations} location(s) x 40 rooms: {len(calls)} requests per poll: {sorted(calls)}")
