@@ -17,7 +17,7 @@ from custom_components.robin.api import RobinClient
 from robin_simulator import DEFAULT_TOKEN, RobinSimulator, run_simulator
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "robin_api"
-TOKEN = "canned-secret-token-0123456789"  # noqa: S105 - a test token
+TOKEN = "canned-secret-token-0123456789"
 # Monday 3 June 2024, 09:00 UTC (10:00 in London): the day of the documented examples.
 NOW = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
 ORG_ID = 2672

@@ -28,7 +28,7 @@ from robin_simulator import RobinSimulator
 
 from .conftest import ORG_ID, CannedRobin, Reply
 
-SECRET = "very-secret-token-4f1c9a"  # noqa: S105 - a test token
+SECRET = "very-secret-token-4f1c9a"
 LONDON = ZoneInfo("Europe/London")
 
 

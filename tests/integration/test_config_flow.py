@@ -25,7 +25,7 @@ from .common import room_entity_id
 
 LONDON = 2117
 NEW_YORK = 2118
-ORG_TOKEN = "org-level-token"  # noqa: S105 - a simulator token
+ORG_TOKEN = "org-level-token"
 CLOSED_PORT_URL = "http://127.0.0.1:9/v1.0"
 
 

@@ -1,7 +1,5 @@
 """Tokens, organization/locations/spaces listings, paging and Robin's JSON quirks."""
 
-# ruff: noqa: S106 - made-up test tokens
-
 import re
 
 from robin_simulator import READ_ONLY_TOKEN, RobinSimulator, run_simulator

@@ -1,7 +1,5 @@
 """`python -m robin_simulator` as a user would run it."""
 
-# ruff: noqa: S105 - a made-up test token
-
 import asyncio
 import signal
 import sys
