@@ -300,18 +300,30 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
             description_placeholders={"organization": organization.name},
         )
 
-    async def _check_same_organization(self, organization_id: int) -> Organization | None:
-        """Return the entry's organization if this token belongs to it, else None."""
+    async def _check_entry_organization(
+        self, organization_id: int
+    ) -> tuple[str | None, Organization | None]:
+        """Check the token, and that it belongs to the entry's organization.
+
+        Returns an error key when Robin refuses or cannot be asked, else the organization,
+        or None when the token belongs to another organization.
+        """
+        if error := await self._check_token():
+            return error, None
         client = self._client()
         try:
-            organizations = await client.get_my_organizations()
-        except RobinForbiddenError, RobinNotFoundError:
-            client.organization_id = organization_id
             try:
-                return await client.get_organization(organization_id)
+                organizations = await client.get_my_organizations()
             except RobinForbiddenError, RobinNotFoundError:
-                return None
-        return next((o for o in organizations if o.id == organization_id), None)
+                # An organization-level token: it can read its own organization only.
+                client.organization_id = organization_id
+                try:
+                    return None, await client.get_organization(organization_id)
+                except RobinForbiddenError, RobinNotFoundError:
+                    return None, None
+        except RobinError as err:
+            return _error_key(err), None
+        return None, next((o for o in organizations if o.id == organization_id), None)
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
         """Robin refused the stored token: ask for a new one."""
@@ -326,21 +338,17 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             self._token = user_input[CONF_ACCESS_TOKEN].strip()
             self._url = entry.data[CONF_URL]
-            if error := await self._check_token():
+            error, organization = await self._check_entry_organization(
+                entry.data[CONF_ORGANIZATION_ID]
+            )
+            if error:
                 errors["base"] = error
+            elif organization is None:
+                return self.async_abort(reason="wrong_organization")
             else:
-                try:
-                    organization = await self._check_same_organization(
-                        entry.data[CONF_ORGANIZATION_ID]
-                    )
-                except RobinError as err:
-                    errors["base"] = _error_key(err)
-                else:
-                    if organization is None:
-                        return self.async_abort(reason="wrong_organization")
-                    return self.async_update_reload_and_abort(
-                        entry, data_updates={CONF_ACCESS_TOKEN: self._token}
-                    )
+                return self.async_update_reload_and_abort(
+                    entry, data_updates={CONF_ACCESS_TOKEN: self._token}
+                )
         return self.async_show_form(
             step_id="reauth_confirm",
             data_schema=REAUTH_SCHEMA,
@@ -357,20 +365,16 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             self._token = entry.data[CONF_ACCESS_TOKEN]
             self._url = user_input[CONF_URL].strip().rstrip("/")
-            if error := await self._check_token():
+            error, organization = await self._check_entry_organization(
+                entry.data[CONF_ORGANIZATION_ID]
+            )
+            if error:
                 errors["base"] = error
+            elif organization is None:
+                return self.async_abort(reason="wrong_organization")
             else:
-                try:
-                    organization = await self._check_same_organization(
-                        entry.data[CONF_ORGANIZATION_ID]
-                    )
-                except RobinError as err:
-                    errors["base"] = _error_key(err)
-                else:
-                    if organization is None:
-                        return self.async_abort(reason="wrong_organization")
-                    self._organization = organization
-                    return await self.async_step_locations()
+                self._organization = organization
+                return await self.async_step_locations()
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
