@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from robin_simulator import RobinSimulator
 
@@ -43,3 +47,33 @@ def device_with_identifier(
         if (DOMAIN, identifier) in device.identifiers:
             return device
     return None
+
+
+def location_entity_id(
+    hass: HomeAssistant, simulator: RobinSimulator, location: str, platform: str, key: str
+) -> str:
+    """Return the entity id of a location's entity, found by its stable unique id."""
+    location_id = simulator.find_location(location).id
+    unique_id = f"{simulator.organization.id}_location_{location_id}_{key}"
+    entity_id = er.async_get(hass).async_get_entity_id(platform, DOMAIN, unique_id)
+    assert entity_id is not None, f"no {platform} {key} for {location}"
+    return entity_id
+
+
+def api_calls(simulator: RobinSimulator) -> list[str]:
+    """Return the requests the simulator served, as "METHOD /path"."""
+    return [f"{record.method} {record.path}" for record in simulator.requests]
+
+
+async def setup_entry_at(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, entry: MockConfigEntry, when: datetime
+) -> None:
+    """Set the entry up at another instant than the fixtures' Monday morning.
+
+    Polls then fall `when`'s seconds past the minute (e.g. :30), away from meeting
+    boundaries, so a test can tell a change made by the clock from one made by a poll.
+    """
+    freezer.move_to(when)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()

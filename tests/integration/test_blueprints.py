@@ -1,0 +1,218 @@
+"""The blueprints in blueprints/automation/robin, run by Home Assistant's automation integration.
+
+Each test copies a blueprint into the test configuration, creates an automation from it,
+lets the simulated offices change and checks what the user would notice.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components import persistent_notification
+from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
+
+from robin_simulator import RobinSimulator
+
+from .common import room_entity_id, room_state
+from .conftest import advance
+
+BLUEPRINTS = Path(__file__).parents[2] / "blueprints" / "automation" / "robin"
+POLL = timedelta(seconds=60)
+# Tests about the Fleet Room's meetings skip the quiet half hour from 10:15 in one step
+# (one poll), then let the clock run minute by minute.
+QUARTER_TO_ELEVEN = datetime(2026, 11, 23, 10, 45, tzinfo=UTC)
+CUSTOMER_CALL_START = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
+CUSTOMER_CALL_END = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+async def _automation_from_blueprint(
+    hass: HomeAssistant, name: str, inputs: dict[str, Any]
+) -> None:
+    """Install the blueprint like a user importing it, then create an automation from it."""
+    folder = Path(hass.config.path("blueprints/automation/robin"))
+    await hass.async_add_executor_job(lambda: folder.mkdir(parents=True, exist_ok=True))
+    await hass.async_add_executor_job(shutil.copy, BLUEPRINTS / name, folder / name)
+    config = {"automation": {"use_blueprint": {"path": f"robin/{name}", "input": inputs}}}
+    assert await async_setup_component(hass, "automation", config)
+    await hass.async_block_till_done()
+    # A blueprint that failed to load leaves an automation that is unavailable, not on.
+    states = hass.states.async_all("automation")
+    assert [state.state for state in states] == [STATE_ON]
+
+
+async def _run_until(hass: HomeAssistant, freezer: FrozenDateTimeFactory, until: datetime) -> None:
+    """Let the clock run minute by minute (one poll each) until `until`."""
+    while (now := datetime.now(UTC)) < until:
+        await advance(hass, freezer, min(POLL, until - now))
+
+
+def _entity_ids(calls: list[ServiceCall]) -> list[str]:
+    return [entity_id for call in calls for entity_id in call.data["entity_id"]]
+
+
+def _customer_call(simulator: RobinSimulator) -> Any:
+    fleet = simulator.find_space("Fleet Room")
+    return next(
+        event
+        for event in simulator.events_in(fleet.id)
+        if event.title == "Customer call" and event.start == CUSTOMER_CALL_START
+    )
+
+
+async def test_occupancy_lights_follow_the_room(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    assert await async_setup_component(hass, "homeassistant", {})
+    light_on = async_mock_service(hass, "light", "turn_on")
+    light_off = async_mock_service(hass, "light", "turn_off")
+    climate_on = async_mock_service(hass, "climate", "turn_on")
+    climate_off = async_mock_service(hass, "climate", "turn_off")
+    occupancy = room_entity_id(hass, simulator, "Thames Room", "binary_sensor", "occupancy")
+    await _automation_from_blueprint(
+        hass,
+        "occupancy_lights.yaml",
+        {
+            "occupancy_sensor": occupancy,
+            "target_devices": {"entity_id": ["light.thames_room", "climate.thames_room"]},
+            "clear_delay": {"minutes": 5},
+        },
+    )
+    assert hass.states.get(occupancy).state == STATE_OFF
+
+    thames = simulator.find_space("Thames Room")
+    simulator.start_presence(thames.id)
+    await advance(hass, freezer, POLL)
+    assert hass.states.get(occupancy).state == STATE_ON
+    assert _entity_ids(light_on) == ["light.thames_room"]
+    assert _entity_ids(climate_on) == ["climate.thames_room"]
+
+    simulator.end_presence(thames.id)
+    await advance(hass, freezer, POLL)
+    assert hass.states.get(occupancy).state == STATE_OFF
+    await advance(hass, freezer, timedelta(minutes=4, seconds=59))
+    assert light_off == []  # still within the delay
+
+    await advance(hass, freezer, timedelta(seconds=1))
+    assert _entity_ids(light_off) == ["light.thames_room"]
+    assert _entity_ids(climate_off) == ["climate.thames_room"]
+    assert len(light_on) == 1
+
+
+async def test_occupancy_lights_stay_on_when_someone_comes_back_within_the_delay(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    assert await async_setup_component(hass, "homeassistant", {})
+    light_on = async_mock_service(hass, "light", "turn_on")
+    light_off = async_mock_service(hass, "light", "turn_off")
+    occupancy = room_entity_id(hass, simulator, "Thames Room", "binary_sensor", "occupancy")
+    await _automation_from_blueprint(
+        hass,
+        "occupancy_lights.yaml",
+        {"occupancy_sensor": occupancy, "target_devices": {"entity_id": "light.thames_room"}},
+    )
+    thames = simulator.find_space("Thames Room")
+    simulator.start_presence(thames.id)
+    await advance(hass, freezer, POLL)
+    simulator.end_presence(thames.id)
+    await advance(hass, freezer, POLL)
+    simulator.start_presence(thames.id)  # back after a minute
+    await advance(hass, freezer, POLL)
+    await advance(hass, freezer, timedelta(minutes=10))
+    assert hass.states.get(occupancy).state == STATE_ON
+    assert light_off == []
+    assert len(light_on) == 2
+
+
+async def test_release_no_show_ends_the_empty_meeting_and_notifies(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    notified = async_mock_service(hass, "notify", "facilities")
+    availability = room_entity_id(hass, simulator, "Fleet Room", "sensor", "availability")
+    await _automation_from_blueprint(
+        hass,
+        "release_no_show.yaml",
+        {
+            "availability_sensor": availability,
+            "notify_actions": [
+                {
+                    "action": "notify.facilities",
+                    "data": {"message": "Released {{ room_name }}: {{ released.booking.title }}"},
+                }
+            ],
+        },
+    )
+    # The design review (with people) runs until 11:00; nobody comes to the customer call.
+    await advance(hass, freezer, QUARTER_TO_ELEVEN - datetime.now(UTC))
+    await _run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=9, seconds=59))
+    assert hass.states.get(availability).state == "booked"
+    assert _customer_call(simulator).end == CUSTOMER_CALL_END
+    assert notified == []
+
+    await _run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=10))
+    assert _customer_call(simulator).end == CUSTOMER_CALL_START + timedelta(minutes=10)
+    assert hass.states.get(availability).state == "available"
+    assert [call.data["message"] for call in notified] == ["Released Fleet Room: Customer call"]
+
+    # Once released, it stays released: nothing more happens.
+    await _run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=20))
+    assert len(notified) == 1
+
+
+async def test_release_no_show_leaves_a_meeting_people_came_to(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    availability = room_entity_id(hass, simulator, "Fleet Room", "sensor", "availability")
+    await _automation_from_blueprint(
+        hass, "release_no_show.yaml", {"availability_sensor": availability, "minutes_empty": 5}
+    )
+    await advance(hass, freezer, QUARTER_TO_ELEVEN - datetime.now(UTC))
+    await _run_until(hass, freezer, CUSTOMER_CALL_START)
+    simulator.start_presence(simulator.find_space("Fleet Room").id)
+    await _run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=20))
+    assert hass.states.get(availability).state == "in_use"
+    assert _customer_call(simulator).end == CUSTOMER_CALL_END
+
+
+async def test_room_frees_up_creates_a_notification(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    assert await async_setup_component(hass, "persistent_notification", {})
+    availability = room_entity_id(hass, simulator, "Fleet Room", "sensor", "availability")
+    await _automation_from_blueprint(
+        hass, "room_frees_up.yaml", {"availability_sensor": availability}
+    )
+    notifications = persistent_notification._async_get_or_create_notifications(hass)
+
+    # Booked by the customer call nobody comes to, until noon.
+    await advance(hass, freezer, CUSTOMER_CALL_END - timedelta(minutes=10) - datetime.now(UTC))
+    await _run_until(hass, freezer, CUSTOMER_CALL_END - timedelta(seconds=1))
+    assert room_state(hass, simulator, "Fleet Room", "sensor", "availability").state == "booked"
+    assert notifications == {}
+
+    await _run_until(hass, freezer, CUSTOMER_CALL_END)
+    assert hass.states.get(availability).state == "available"
+    assert [(n["title"], n["message"]) for n in notifications.values()] == [
+        ("Fleet Room is free", "Fleet Room is available now.")
+    ]

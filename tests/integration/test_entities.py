@@ -1,0 +1,317 @@
+"""What a user sees in the rooms' entities as presence, bookings and the clock move on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.event import async_track_state_change_event
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from robin_simulator import RobinSimulator
+
+from .common import (
+    DOMAIN,
+    location_entity_id,
+    room_entity_id,
+    room_state,
+    setup_entry_at,
+)
+from .conftest import advance
+
+POLL = timedelta(seconds=60)
+# Half a minute past: polls fall on :30, away from the meetings' whole-minute boundaries.
+MONDAY_BEFORE_CUSTOMER_CALL = datetime(2026, 11, 23, 10, 58, 30, tzinfo=UTC)
+TUESDAY_BEFORE_STANDUP = datetime(2026, 11, 24, 9, 10, 30, tzinfo=UTC)
+
+
+def _time(hass: HomeAssistant, simulator: RobinSimulator, room: str, key: str) -> datetime | None:
+    """Return a timestamp sensor's value (None while unknown)."""
+    state = room_state(hass, simulator, room, "sensor", key).state
+    return None if state == STATE_UNKNOWN else dt_util.parse_datetime(state)
+
+
+async def _run_until(hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: datetime) -> None:
+    """Let time pass until `when`, stopping at every poll on the way (they fall on `when`'s
+    seconds past the minute), so that polls stay there.
+    """
+    while (remaining := when - dt_util.utcnow()) > timedelta(0):
+        await advance(hass, freezer, remaining % POLL or POLL)
+
+
+def _record_states(hass: HomeAssistant, entity_id: str) -> list[tuple[str, str | None]]:
+    """Record every (state, message) the entity takes from now on."""
+    seen: list[tuple[str, str | None]] = []
+
+    @callback
+    def record(event: Event[EventStateChangedData]) -> None:
+        if (state := event.data["new_state"]) is not None:
+            seen.append((state.state, state.attributes.get("message")))
+
+    async_track_state_change_event(hass, [entity_id], record)
+    return seen
+
+
+async def test_monday_morning_as_a_user_sees_it(
+    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+) -> None:
+    # Fleet Room: the design review is under way with three people in the room.
+    assert room_state(hass, simulator, "Fleet Room", "binary_sensor", "occupancy").state == STATE_ON
+    assert room_state(hass, simulator, "Fleet Room", "sensor", "people_present").state == "3"
+    assert room_state(hass, simulator, "Fleet Room", "sensor", "availability").state == "in_use"
+    assert _time(hass, simulator, "Fleet Room", "next_booking") == datetime(
+        2026, 11, 23, 11, 0, tzinfo=UTC
+    )  # the customer call
+    assert _time(hass, simulator, "Fleet Room", "free_until") is None  # not free now
+    fleet_calendar = room_state(hass, simulator, "Fleet Room", "calendar", "bookings")
+    assert fleet_calendar.state == STATE_ON
+    assert fleet_calendar.attributes["message"] == "Design review"
+
+    # Thames Room: the stand-up is over; free until tomorrow's.
+    assert room_state(hass, simulator, "Thames Room", "binary_sensor", "occupancy").state == (
+        STATE_OFF
+    )
+    assert room_state(hass, simulator, "Thames Room", "sensor", "people_present").state == "0"
+    assert room_state(hass, simulator, "Thames Room", "sensor", "availability").state == "available"
+    tomorrow_standup = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+    assert _time(hass, simulator, "Thames Room", "free_until") == tomorrow_standup
+    assert _time(hass, simulator, "Thames Room", "next_booking") == tomorrow_standup
+    thames_calendar = room_state(hass, simulator, "Thames Room", "calendar", "bookings")
+    assert thames_calendar.state == STATE_OFF
+    assert thames_calendar.attributes["message"] == "Stand-up"
+    assert thames_calendar.attributes["start_time"] == "2026-11-24 09:30:00"
+
+    # New York: the room's next booking is the client workshop at 13:00 New York time.
+    assert _time(hass, simulator, "Hudson Room", "next_booking") == datetime(
+        2026, 11, 23, 13, 0, tzinfo=dt_util.get_time_zone("America/New_York")
+    )
+
+    # A disabled room, and a lounge whose presence sensor sees someone.
+    assert room_state(hass, simulator, "Old Library", "sensor", "availability").state == "disabled"
+    assert _time(hass, simulator, "Old Library", "free_until") is None
+    assert room_state(hass, simulator, "Quiet Lounge", "binary_sensor", "occupancy").state == (
+        STATE_ON
+    )
+    assert room_state(hass, simulator, "Quiet Lounge", "sensor", "people_present").state == "1"
+    assert room_state(hass, simulator, "Quiet Lounge", "sensor", "availability").state == (
+        "available"
+    )
+    # The lounge cannot be booked: no calendar for it.
+    lounge = simulator.find_space("Quiet Lounge")
+    assert (
+        er.async_get(hass).async_get_entity_id(
+            "calendar", DOMAIN, f"{simulator.organization.id}_{lounge.id}_bookings"
+        )
+        is None
+    )
+
+    # Each office counts its occupied rooms: the Fleet Room and the Quiet Lounge in London.
+    london = location_entity_id(hass, simulator, "London HQ", "sensor", "occupied_rooms")
+    new_york = location_entity_id(hass, simulator, "New York Studio", "sensor", "occupied_rooms")
+    assert hass.states.get(london).state == "2"
+    assert hass.states.get(new_york).state == "0"
+
+
+async def test_back_to_back_meetings_switch_at_the_boundary_and_the_no_show_is_booked(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_entry_at(hass, freezer, config_entry, MONDAY_BEFORE_CUSTOMER_CALL)
+    calendar = room_entity_id(hass, simulator, "Fleet Room", "calendar", "bookings")
+    await _run_until(hass, freezer, datetime(2026, 11, 23, 10, 59, 30, tzinfo=UTC))
+    seen = _record_states(hass, calendar)
+    simulator.reset_requests()
+
+    await advance(hass, freezer, timedelta(seconds=29))  # 10:59:59
+    assert hass.states.get(calendar).attributes["message"] == "Design review"
+    assert _time(hass, simulator, "Fleet Room", "next_booking") == datetime(
+        2026, 11, 23, 11, 0, tzinfo=UTC
+    )
+
+    await advance(hass, freezer, timedelta(seconds=1))  # 11:00:00, before the next poll
+    assert simulator.requests == []
+    state = hass.states.get(calendar)
+    assert (state.state, state.attributes["message"]) == (STATE_ON, "Customer call")
+    assert _time(hass, simulator, "Fleet Room", "next_booking") == datetime(
+        2026, 11, 24, 10, 0, tzinfo=UTC
+    )  # tomorrow's design review
+    assert _time(hass, simulator, "Fleet Room", "free_until") is None
+    # Nobody has been seen leaving yet: the room still counts as in use.
+    assert room_state(hass, simulator, "Fleet Room", "sensor", "availability").state == "in_use"
+
+    # The next poll learns that the design review's people left and nobody came to the call.
+    await advance(hass, freezer, timedelta(seconds=30))
+    assert simulator.requests != []
+    assert room_state(hass, simulator, "Fleet Room", "binary_sensor", "occupancy").state == (
+        STATE_OFF
+    )
+    assert room_state(hass, simulator, "Fleet Room", "sensor", "people_present").state == "0"
+    assert room_state(hass, simulator, "Fleet Room", "sensor", "availability").state == "booked"
+    # The calendar stayed on throughout: no "off" between the two meetings.
+    assert [state for state, _ in seen] == [STATE_ON]
+    assert [message for _, message in seen] == ["Customer call"]
+
+
+async def test_room_turns_booked_before_the_meeting_and_free_after_it_without_a_poll(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_entry_at(hass, freezer, config_entry, TUESDAY_BEFORE_STANDUP)
+    calendar = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
+    standup_start = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+    metrics_review = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
+
+    def availability() -> str:
+        return room_state(hass, simulator, "Thames Room", "sensor", "availability").state
+
+    # 15 minutes before the stand-up the room turns "booked", exactly then.
+    await _run_until(hass, freezer, datetime(2026, 11, 24, 9, 14, 30, tzinfo=UTC))
+    simulator.reset_requests()
+    await advance(hass, freezer, timedelta(seconds=29))
+    assert availability() == "available"
+    await advance(hass, freezer, timedelta(seconds=1))  # 09:15:00
+    assert simulator.requests == []
+    assert availability() == "booked"
+    assert _time(hass, simulator, "Thames Room", "free_until") == standup_start
+    assert hass.states.get(calendar).state == STATE_OFF
+
+    # The calendar turns on when the stand-up starts, not at the next poll.
+    await _run_until(hass, freezer, datetime(2026, 11, 24, 9, 29, 30, tzinfo=UTC))
+    simulator.reset_requests()
+    await advance(hass, freezer, timedelta(seconds=29))
+    assert hass.states.get(calendar).state == STATE_OFF
+    await advance(hass, freezer, timedelta(seconds=1))  # 09:30:00
+    assert simulator.requests == []
+    state = hass.states.get(calendar)
+    assert (state.state, state.attributes["message"]) == (STATE_ON, "Stand-up")
+    assert availability() == "booked"  # nobody seen yet
+    assert _time(hass, simulator, "Thames Room", "free_until") is None
+    assert _time(hass, simulator, "Thames Room", "next_booking") == metrics_review
+
+    # The first poll after the start sees people arrive: the meeting takes place.
+    await advance(hass, freezer, timedelta(seconds=30))
+    assert room_state(hass, simulator, "Thames Room", "binary_sensor", "occupancy").state == (
+        STATE_ON
+    )
+    assert availability() == "in_use"
+
+    # At its end the room is free again until the metrics review, still without a poll.
+    await _run_until(hass, freezer, datetime(2026, 11, 24, 9, 44, 30, tzinfo=UTC))
+    simulator.reset_requests()
+    await advance(hass, freezer, timedelta(seconds=30))  # 09:45:00
+    assert simulator.requests == []
+    assert availability() == "available"
+    assert _time(hass, simulator, "Thames Room", "free_until") == metrics_review
+    state = hass.states.get(calendar)
+    assert (state.state, state.attributes["message"]) == (STATE_OFF, "Metrics review")
+
+
+async def test_presence_starting_and_ending_shows_at_the_next_poll(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    thames = simulator.find_space("Thames Room")
+    london = location_entity_id(hass, simulator, "London HQ", "sensor", "occupied_rooms")
+
+    simulator.start_presence(thames.id)
+    await advance(hass, freezer, POLL)
+    assert room_state(hass, simulator, "Thames Room", "binary_sensor", "occupancy").state == (
+        STATE_ON
+    )
+    assert room_state(hass, simulator, "Thames Room", "sensor", "people_present").state == "1"
+    # Someone dropping in does not book the room.
+    assert room_state(hass, simulator, "Thames Room", "sensor", "availability").state == "available"
+    assert hass.states.get(london).state == "3"
+
+    simulator.end_presence(thames.id)
+    await advance(hass, freezer, POLL)
+    assert room_state(hass, simulator, "Thames Room", "binary_sensor", "occupancy").state == (
+        STATE_OFF
+    )
+    assert room_state(hass, simulator, "Thames Room", "sensor", "people_present").state == "0"
+    assert hass.states.get(london).state == "2"
+
+
+async def test_room_entities_are_unavailable_while_robin_fails(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    entities = [
+        ("binary_sensor", "occupancy"),
+        ("sensor", "people_present"),
+        ("sensor", "availability"),
+        ("sensor", "next_booking"),
+        ("calendar", "bookings"),
+    ]
+    london = location_entity_id(hass, simulator, "London HQ", "sensor", "occupied_rooms")
+
+    simulator.faults.fail_next(status=500, count=4)
+    await advance(hass, freezer, POLL)
+    for platform, key in entities:
+        state = room_state(hass, simulator, "Fleet Room", platform, key)
+        assert state.state == STATE_UNAVAILABLE, state
+    assert hass.states.get(london).state == STATE_UNAVAILABLE
+
+    await advance(hass, freezer, POLL)
+    assert room_state(hass, simulator, "Fleet Room", "binary_sensor", "occupancy").state == STATE_ON
+    assert room_state(hass, simulator, "Fleet Room", "sensor", "availability").state == "in_use"
+    assert room_state(hass, simulator, "Fleet Room", "calendar", "bookings").state == STATE_ON
+    assert hass.states.get(london).state == "2"
+
+
+async def test_overlapping_meetings_keep_the_room_booked_until_the_last_ends(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    thames = simulator.find_space("Thames Room")
+    # Synced from two calendars, bypassing Robin's conflict check.
+    simulator.add_event(
+        thames.id,
+        "Interview",
+        datetime(2026, 11, 23, 10, 20, tzinfo=UTC),
+        datetime(2026, 11, 23, 10, 40, tzinfo=UTC),
+    )
+    simulator.add_event(
+        thames.id,
+        "Debrief",
+        datetime(2026, 11, 23, 10, 30, tzinfo=UTC),
+        datetime(2026, 11, 23, 11, 0, tzinfo=UTC),
+    )
+    calendar = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
+
+    await advance(hass, freezer, POLL)  # 10:16: the interview starts within 15 minutes
+    assert room_state(hass, simulator, "Thames Room", "sensor", "availability").state == "booked"
+    assert _time(hass, simulator, "Thames Room", "free_until") == datetime(
+        2026, 11, 23, 10, 20, tzinfo=UTC
+    )
+
+    await advance(hass, freezer, timedelta(minutes=19))  # 10:35: both meetings are on
+    assert hass.states.get(calendar).attributes["message"] == "Interview"
+    await advance(hass, freezer, timedelta(minutes=10))  # 10:45: the debrief goes on
+    state = hass.states.get(calendar)
+    assert (state.state, state.attributes["message"]) == (STATE_ON, "Debrief")
+    assert room_state(hass, simulator, "Thames Room", "sensor", "availability").state == "booked"
+    assert _time(hass, simulator, "Thames Room", "free_until") is None
+
+    await advance(hass, freezer, timedelta(minutes=15))  # 11:00: free until tomorrow
+    assert room_state(hass, simulator, "Thames Room", "sensor", "availability").state == "available"
+    assert _time(hass, simulator, "Thames Room", "free_until") == datetime(
+        2026, 11, 24, 9, 30, tzinfo=UTC
+    )
+    assert hass.states.get(calendar).state == STATE_OFF
