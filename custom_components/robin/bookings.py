@@ -2,7 +2,8 @@
 
 Each operation checks what can be checked before Robin is asked (translated
 ServiceValidationError), turns Robin's refusals and failures into translated
-HomeAssistantError, and refreshes the data afterwards so the change shows at once.
+HomeAssistantError, and re-reads the whole calendar window afterwards so the change
+shows at once, whichever day it falls on.
 """
 
 from __future__ import annotations
@@ -61,12 +62,17 @@ def robin_errors(room: str) -> Iterator[None]:
         raise robin_failure("communication_error", error=str(err)) from err
 
 
-def check_booking_times(start: datetime, end: datetime, now: datetime) -> None:
-    """Refuse times Robin would refuse, with a message that says why."""
+def check_duration(start: datetime, end: datetime) -> None:
+    """Refuse a booking that ends before it starts or lasts 5 minutes or less, as Robin does."""
     if end <= start:
         raise validation_error("end_before_start")
     if end - start <= MIN_BOOKING_DURATION:
         raise validation_error("booking_too_short")
+
+
+def check_booking_times(start: datetime, end: datetime, now: datetime) -> None:
+    """Refuse times Robin would refuse for a new booking, with a message that says why."""
+    check_duration(start, end)
     if start < now - PAST_START_GRACE:
         raise validation_error("start_in_past")
 
@@ -123,7 +129,7 @@ async def async_book(
                 )
                 event = made
     finally:
-        await coordinator.async_request_refresh()
+        await coordinator.async_refresh_bookings()
     return event
 
 
@@ -155,10 +161,7 @@ async def async_update_booking(
     """Change a booking's times or text."""
     check_can_book(coordinator, space)
     if start is not None and end is not None:
-        if end <= start:
-            raise validation_error("end_before_start")
-        if end - start <= MIN_BOOKING_DURATION:
-            raise validation_error("booking_too_short")
+        check_duration(start, end)
     coordinator.forget_event(event_id)
     try:
         with robin_errors(space.name):
@@ -171,7 +174,7 @@ async def async_update_booking(
                 description=description,
             )
     finally:
-        await coordinator.async_request_refresh()
+        await coordinator.async_refresh_bookings()
 
 
 async def async_cancel_booking(coordinator: RobinCoordinator, space: Space, event_id: str) -> None:
@@ -183,7 +186,7 @@ async def async_cancel_booking(coordinator: RobinCoordinator, space: Space, even
         with robin_errors(space.name):
             await coordinator.client.delete_event(event_id)
     finally:
-        await coordinator.async_request_refresh()
+        await coordinator.async_refresh_bookings()
 
 
 async def async_check_in(
@@ -196,4 +199,4 @@ async def async_check_in(
         with robin_errors(space.name):
             return await coordinator.client.confirm_event(event_id)
     finally:
-        await coordinator.async_request_refresh()
+        await coordinator.async_refresh_bookings()

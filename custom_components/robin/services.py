@@ -135,13 +135,20 @@ def _target_room(call: ServiceCall) -> tuple[RobinCoordinator, Space]:
         if entity is None or entity.platform != DOMAIN or entity.device_id is None:
             raise validation_error("not_a_room", target=entity_id)
         device_ids.add(entity.device_id)
+    # Which Robin entry each of our devices belongs to (asked this way because the
+    # device's own config entry attribute differs between Home Assistant versions).
+    entry_of_device = {
+        device.id: entry.entry_id
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        for device in dr.async_entries_for_config_entry(device_registry, entry.entry_id)
+    }
     rooms: set[tuple[str, int]] = set()
     for device_id in device_ids:
         device = device_registry.async_get(device_id)
         space_id = _space_id_of(device) if device else None
-        if device is None or space_id is None or device.primary_config_entry is None:
+        if device is None or space_id is None or device_id not in entry_of_device:
             raise validation_error("not_a_room", target=(device and device.name) or device_id)
-        rooms.add((device.primary_config_entry, space_id))
+        rooms.add((entry_of_device[device_id], space_id))
     if len(rooms) != 1:
         raise validation_error("one_room_required")
     entry_id, space_id = rooms.pop()

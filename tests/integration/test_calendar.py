@@ -265,11 +265,6 @@ async def test_create_from_the_calendar_dialog_books_the_room(
     assert state.attributes["message"] == "Focus session"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bookings.py refreshes only the next day after an edit (async_request_refresh); "
-    "it should call coordinator.async_refresh_bookings() to re-read the whole window",
-)
 async def test_create_event_action_books_next_week(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry, hass_client
 ) -> None:

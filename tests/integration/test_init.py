@@ -230,15 +230,27 @@ async def test_stale_device_can_be_deleted_but_not_a_current_room(
     )
     assert await async_setup_component(hass, "config", {})
     client = await hass_ws_client(hass)
-    for device, allowed in ((stale, True), (thames, False)):
+
+    async def delete(device_id: str) -> dict:
+        # The device page's delete button: newer HA sends ".../remove", older HA
+        # ".../remove_config_entry" (deprecated on newer HA).
+        await client.send_json_auto_id(
+            {"type": "config/device_registry/remove", "device_id": device_id}
+        )
+        response = await client.receive_json()
+        if response.get("error", {}).get("code") != "unknown_command":
+            return response
         await client.send_json_auto_id(
             {
                 "type": "config/device_registry/remove_config_entry",
                 "config_entry_id": setup_integration.entry_id,
-                "device_id": device.id,
+                "device_id": device_id,
             }
         )
-        response = await client.receive_json()
+        return await client.receive_json()
+
+    for device, allowed in ((stale, True), (thames, False)):
+        response = await delete(device.id)
         assert response["success"] is allowed, response
 
 
