@@ -151,3 +151,37 @@ async def test_unfrozen_clock_obeys_freezegun(freezer):
     assert sim.state_of(fleet).availability == "in_use"
     freezer.move_to("2024-06-04T11:30:00+00:00")
     assert sim.state_of(fleet).availability == "available"
+
+
+async def test_fail_next_can_wait_for_one_path(api: Api, sim: RobinSimulator):
+    sim.faults.fail_next(500, path="/me/organizations")
+    status, _ = await api.get("/auth")
+    assert status == 200  # not the path the fault waits for
+    status, _ = await api.get("/me/organizations")
+    assert status == 500
+    status, _ = await api.get("/me/organizations")
+    assert status == 200
+
+
+async def test_drop_next_makes_the_booking_but_loses_the_answer(api: Api, sim: RobinSimulator):
+    sim.faults.drop_next(path="/events")
+    body = {
+        "title": "Lost answer",
+        "start": {"date_time": "2024-06-04T15:00:00+01:00", "time_zone": "Europe/London"},
+        "end": {"date_time": "2024-06-04T15:30:00+01:00", "time_zone": "Europe/London"},
+    }
+    with pytest.raises(aiohttp.ClientError):
+        await api.call("POST", f"/spaces/{FLEET}/events", json=body)
+    assert [event.title for event in sim.events_in(FLEET)].count("Lost answer") == 1
+
+
+async def test_other_organizations_are_listed_for_their_tokens(api: Api, sim: RobinSimulator):
+    sim.add_other_organization(4242, "Globex", slug="globex")
+    sim.add_token("both", organizations=[2672, 4242])
+    sim.add_token("none", organizations=[])
+    orgs = await api.data("/me/organizations", token="both")
+    assert [org["name"] for org in orgs] == ["Acme Robotics", "Globex"]
+    assert (await api.data("/organizations/globex", token="both"))["id"] == 4242
+    status, _ = await api.get("/organizations/globex")  # the default token is Acme's only
+    assert status == 403
+    assert await api.data("/me/organizations", token="none") == {}  # Robin's empty list
