@@ -10,9 +10,10 @@ repair what is missing. It serves until Ctrl-C (SIGINT) or SIGTERM, then stops b
     scripts/demo                    start (or first set up) the demo
     scripts/demo --reset            wipe demo/ first, then set it up from scratch
     scripts/demo --ready-file F     also write F (JSON: URLs, a long-lived token) once ready
+    scripts/demo --dir PATH         keep the demo's state in PATH instead of demo/
 
 Environment: ROBIN_DEMO_PORT (Home Assistant, 8123), ROBIN_SIM_PORT (simulator, 8765),
-ROBIN_DEMO_DIR (demo/).
+ROBIN_DEMO_DIR (demo/; --dir wins).
 """
 
 from __future__ import annotations
@@ -900,9 +901,12 @@ def main() -> int:
     )
     parser.add_argument("--reset", action="store_true", help="wipe the demo directory first")
     parser.add_argument("--ready-file", type=Path, help="write this JSON file once ready")
+    parser.add_argument(
+        "--dir", type=Path, help="the demo's directory (default: $ROBIN_DEMO_DIR or demo/)"
+    )
     args = parser.parse_args()
     settings = Settings(
-        demo_dir=Path(os.environ.get("ROBIN_DEMO_DIR", ROOT / "demo")).resolve(),
+        demo_dir=(args.dir or Path(os.environ.get("ROBIN_DEMO_DIR", ROOT / "demo"))).resolve(),
         ha_port=int(os.environ.get("ROBIN_DEMO_PORT", "8123")),
         sim_port=int(os.environ.get("ROBIN_SIM_PORT", "8765")),
         ready_file=args.ready_file.resolve() if args.ready_file else None,
