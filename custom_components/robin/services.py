@@ -168,7 +168,8 @@ def _space_id_of(device: dr.DeviceEntry) -> int | None:
 
 def _window(call: ServiceCall, now: datetime) -> tuple[datetime, datetime]:
     """Return the start and end asked for: start defaults to now; end or duration is needed."""
-    start: datetime = dt_util.as_utc(call.data.get(ATTR_START, now))
+    # Robin works to the second (it refuses fractions), so "now" is too.
+    start: datetime = dt_util.as_utc(call.data.get(ATTR_START, now.replace(microsecond=0)))
     if ATTR_END in call.data:
         return start, dt_util.as_utc(call.data[ATTR_END])
     if ATTR_DURATION in call.data:
