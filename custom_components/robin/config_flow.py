@@ -71,31 +71,31 @@ USER_SCHEMA = vol.Schema(
 REAUTH_SCHEMA = vol.Schema({vol.Required(CONF_ACCESS_TOKEN): TOKEN_SELECTOR})
 RECONFIGURE_SCHEMA = vol.Schema({vol.Required(CONF_URL): URL_SELECTOR})
 ORGANIZATION_MANUAL_SCHEMA = vol.Schema({vol.Required(CONF_ORGANIZATION): TextSelector()})
+
+
+def _whole_number(minimum: int, maximum: int, unit: str) -> vol.All:
+    """Return a box for a whole number between minimum and maximum."""
+    return vol.All(
+        NumberSelector(
+            NumberSelectorConfig(
+                min=minimum,
+                max=maximum,
+                step=1,
+                unit_of_measurement=unit,
+                mode=NumberSelectorMode.BOX,
+            )
+        ),
+        vol.Coerce(int),
+    )
+
+
 OPTIONS_SCHEMA = vol.Schema(
     {
-        vol.Required(CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL): vol.All(
-            NumberSelector(
-                NumberSelectorConfig(
-                    min=MIN_SCAN_INTERVAL,
-                    max=MAX_SCAN_INTERVAL,
-                    step=1,
-                    unit_of_measurement="s",
-                    mode=NumberSelectorMode.BOX,
-                )
-            ),
-            vol.Coerce(int),
+        vol.Required(CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL): _whole_number(
+            MIN_SCAN_INTERVAL, MAX_SCAN_INTERVAL, "s"
         ),
-        vol.Required(CONF_CALENDAR_DAYS, default=DEFAULT_CALENDAR_DAYS): vol.All(
-            NumberSelector(
-                NumberSelectorConfig(
-                    min=MIN_CALENDAR_DAYS,
-                    max=MAX_CALENDAR_DAYS,
-                    step=1,
-                    unit_of_measurement="d",
-                    mode=NumberSelectorMode.BOX,
-                )
-            ),
-            vol.Coerce(int),
+        vol.Required(CONF_CALENDAR_DAYS, default=DEFAULT_CALENDAR_DAYS): _whole_number(
+            MIN_CALENDAR_DAYS, MAX_CALENDAR_DAYS, "d"
         ),
         vol.Required(
             CONF_INCLUDE_UNBOOKABLE, default=DEFAULT_INCLUDE_UNBOOKABLE
