@@ -187,9 +187,7 @@ async def test_other_organizations_are_listed_for_their_tokens(api: Api, sim: Ro
     assert await api.data("/me/organizations", token="none") == {}  # Robin's empty list
 
 
-async def test_empty_list_next_answers_one_list_with_an_empty_object(
-    api: Api, sim: RobinSimulator
-):
+async def test_empty_list_next_answers_one_list_with_an_empty_object(api: Api, sim: RobinSimulator):
     sim.faults.empty_list_next(path=f"/locations/{LONDON}/spaces")
     assert (await api.data(f"/spaces/{FLEET}"))["id"] == FLEET  # not a list: left alone
     organization = sim.organization.id
