@@ -5,13 +5,14 @@ from __future__ import annotations
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.typing import ConfigType
 
 from .api import RobinClient
-from .const import CONF_ORGANIZATION_ID, DOMAIN
-from .coordinator import RobinConfigEntry, RobinCoordinator, location_identifier, room_identifier
+from .const import CONF_ORGANIZATION_ID, DOMAIN, ISSUE_READ_ONLY_TOKEN
+from .coordinator import RobinConfigEntry, RobinCoordinator
 from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.CALENDAR, Platform.SENSOR]
@@ -48,9 +49,10 @@ async def async_unload_entry(hass: HomeAssistant, entry: RobinConfigEntry) -> bo
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: RobinConfigEntry, device: DeviceEntry
 ) -> bool:
-    """Let the user delete a room's or location's device once Robin no longer has it."""
-    data = entry.runtime_data.data
-    current = {room_identifier(space_id) for space_id in data.spaces} | {
-        location_identifier(location_id) for location_id in data.locations
-    }
-    return not device.identifiers & current
+    """Let the user delete a room's or location's device once Robin no longer lists it."""
+    return entry.runtime_data.async_forget_device(set(device.identifiers))
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: RobinConfigEntry) -> None:
+    """Remove what outlives the entry's setup: its read-only-token repair issue."""
+    ir.async_delete_issue(hass, DOMAIN, f"{ISSUE_READ_ONLY_TOKEN}_{entry.entry_id}")
