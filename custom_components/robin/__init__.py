@@ -9,8 +9,9 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.typing import ConfigType
+from homeassistant.util.hass_dict import HassKey
 
-from .api import RobinClient
+from .api import RetryAfterGate, RobinClient
 from .const import CONF_ORGANIZATION_ID, DOMAIN, ISSUE_READ_ONLY_TOKEN
 from .coordinator import RobinConfigEntry, RobinCoordinator
 from .services import async_setup_services
@@ -18,6 +19,9 @@ from .services import async_setup_services
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.CALENDAR, Platform.SENSOR]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+# Robin's Retry-After outlives one setup: a retried setup or a reload must obey it too.
+RETRY_AFTER_GATES: HassKey[dict[str, RetryAfterGate]] = HassKey(f"{DOMAIN}_retry_after_gates")
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
@@ -33,6 +37,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: RobinConfigEntry) -> boo
         entry.data[CONF_ACCESS_TOKEN],
         base_url=entry.data[CONF_URL],
         organization_id=entry.data[CONF_ORGANIZATION_ID],
+        retry_after_gate=hass.data.setdefault(RETRY_AFTER_GATES, {}).setdefault(
+            entry.entry_id, RetryAfterGate()
+        ),
     )
     coordinator = RobinCoordinator(hass, entry, client)
     await coordinator.async_config_entry_first_refresh()
@@ -54,5 +61,6 @@ async def async_remove_config_entry_device(
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: RobinConfigEntry) -> None:
-    """Remove what outlives the entry's setup: its read-only-token repair issue."""
+    """Remove what outlives the entry's setup: its repair issue and Retry-After."""
+    hass.data.get(RETRY_AFTER_GATES, {}).pop(entry.entry_id, None)
     ir.async_delete_issue(hass, DOMAIN, f"{ISSUE_READ_ONLY_TOKEN}_{entry.entry_id}")

@@ -8,6 +8,7 @@ from datetime import UTC, timedelta
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
@@ -336,3 +337,22 @@ async def test_removing_the_entry_removes_the_read_only_repair_issue(
     await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
     assert issue not in ir.async_get(hass).issues
+
+
+async def test_a_retried_setup_obeys_retry_after(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    simulator.faults.rate_limit_next(retry_after=300)
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert simulator.faults.pending == 0
+    assert await _requests_during(hass, simulator, freezer, 290) == []
+    for _ in range(6):  # Home Assistant retries a setup with a growing back-off
+        await advance(hass, freezer, timedelta(seconds=60))
+    assert config_entry.state is ConfigEntryState.LOADED

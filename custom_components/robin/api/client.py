@@ -55,6 +55,7 @@ from .parsing import (
     optional_list,
     text,
 )
+from .rate_limit import RetryAfterGate
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -121,6 +122,7 @@ class RobinClient:
         base_url: str = DEFAULT_BASE_URL,
         organization_id: int | None = None,
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        retry_after_gate: RetryAfterGate | None = None,
     ) -> None:
         """Create a client that uses the caller's session (it is never closed here)."""
         self._session = session
@@ -128,8 +130,8 @@ class RobinClient:
         self._base_url = base_url.rstrip("/")
         self._organization_id = organization_id
         self._request_timeout = request_timeout
-        # Set by a 429: no request of any kind is sent before this moment.
-        self._not_before: datetime | None = None
+        # Closed by a 429: no request of any kind is sent until Retry-After has passed.
+        self._gate = retry_after_gate or RetryAfterGate()
 
     def __repr__(self) -> str:
         """Describe the client without its token."""
@@ -155,13 +157,7 @@ class RobinClient:
     @property
     def rate_limited_for(self) -> float:
         """Seconds until Robin's last Retry-After has passed (0 when requests may be sent)."""
-        if self._not_before is None:
-            return 0.0
-        remaining = (self._not_before - datetime.now(UTC)).total_seconds()
-        if remaining <= 0:
-            self._not_before = None
-            return 0.0
-        return remaining
+        return self._gate.remaining
 
     # Identity
 
@@ -513,9 +509,7 @@ class RobinClient:
             now = datetime.now(UTC)
             wait = _retry_after(retry_after, now)
             if wait is not None:
-                not_before = now + timedelta(seconds=wait)
-                if self._not_before is None or not_before > self._not_before:
-                    self._not_before = not_before
+                self._gate.close_for(wait, now)
             error = RobinRateLimitError(status, message, reasons, retry_after=wait)
         elif status >= HTTPStatus.INTERNAL_SERVER_ERROR:
             error = RobinServerError(status, message, reasons)
