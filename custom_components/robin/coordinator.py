@@ -175,10 +175,13 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         }
         space_lists = await _run_all(self._spaces_or_none(location_id) for location_id in locations)
 
+        known = self._known_identifiers()
         listed = {location_identifier(location_id) for location_id in listed_locations}
         gone: set[Identifier] = set()
         spaces: dict[int, Space] = {}
-        empty_answer = bool(self._locations) and not listed_locations
+        empty_answer = not listed_locations and any(
+            identifier[1].startswith("location_") for identifier in known
+        )
         for location_id, space_list in zip(locations, space_lists, strict=True):
             if space_list is None:  # Robin answered 404: the location is gone
                 gone.add(location_identifier(location_id))
@@ -188,9 +191,9 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                     if space.location_id == location_id
                 )
                 continue
-            if not space_list and any(
-                space.location_id == location_id for space in self._spaces.values()
-            ):
+            if space_list:  # rooms listed: the location exists, whatever its list said
+                listed.add(location_identifier(location_id))
+            elif self._had_rooms(location_id, known):
                 empty_answer = True
             for space in space_list:
                 if include_unbookable or space.is_bookable:
@@ -199,7 +202,6 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                 else:
                     gone.add(room_identifier(space.id))  # Robin has it, the user doesn't want it
 
-        known = self._known_identifiers()
         gone |= await self._confirm_gone(known - listed - gone, selected, trusted=not empty_answer)
 
         removed = set(gone)
@@ -272,6 +274,12 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         except RobinNotFoundError:
             return True
         return space.location_id not in selected
+
+    def _had_rooms(self, location_id: int, known: set[Identifier]) -> bool:
+        """Tell whether a location had rooms (any room, before the first discovery)."""
+        if self._spaces:
+            return any(space.location_id == location_id for space in self._spaces.values())
+        return any(identifier[1].startswith("space_") for identifier in known)
 
     def _known_identifiers(self) -> set[Identifier]:
         """Return the rooms and locations known from the last discovery or as devices."""

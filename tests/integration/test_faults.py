@@ -84,6 +84,26 @@ async def test_one_empty_answer_keeps_every_device_and_entity(
     assert len(empty_lines) == 1, [r.getMessage() for r in empty_lines]
 
 
+async def test_an_empty_answer_at_a_restart_keeps_every_device_and_entity(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    before = _registry_counts(hass, setup_integration)
+    simulator.faults.empty_list_next(path="/organizations/")
+    simulator.reset_requests()
+    assert await hass.config_entries.async_reload(setup_integration.entry_id)
+    await hass.async_block_till_done()
+    assert _registry_counts(hass, setup_integration) == before
+    # Nothing known but the devices: no request per room to ask whether it still exists.
+    assert not [call for call in api_calls(simulator) if call.startswith("GET /v1.0/spaces/")]
+
+    await advance(hass, freezer, HOUR)
+    assert _registry_counts(hass, setup_integration) == before
+    assert room_state(hass, simulator, "Thames Room", "sensor", "capacity").state == "10"
+
+
 async def test_rooms_missing_from_three_discoveries_are_removed(
     hass: HomeAssistant,
     simulator: RobinSimulator,
