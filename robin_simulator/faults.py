@@ -24,8 +24,9 @@ class Drop:
 class RateLimit:
     """Answer 429 with a Retry-After header (seconds or an HTTP-date)."""
 
-    retry_after: int
+    retry_after: int  # negative with http_date: a date in the past (a skewed clock)
     http_date: bool
+    header: str | None = None  # sent as is instead, e.g. "soon" or an absurd number
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,13 @@ class Malformed:
 type Fault = Failure | RateLimit | Hang | Malformed | Drop
 
 
+@dataclass(frozen=True)
+class EmptyList:
+    """Answer a list with `{}` as its data, Robin's quirk for an empty list."""
+
+    path: str | None = None
+
+
 class Faults:
     """Queued one-shot faults plus standing switches; all off by default."""
 
@@ -50,6 +58,7 @@ class Faults:
         self.location_events_supported: bool = True
         self._queue: deque[Fault] = deque()
         self._released = asyncio.Event()
+        self._empty_lists: deque[EmptyList] = deque()
 
     def fail_next(self, status: int = 500, count: int = 1, *, path: str | None = None) -> None:
         """The next `count` API requests (whose path contains `path`) answer `status`."""
@@ -60,10 +69,15 @@ class Faults:
         self._queue.extend(Drop(path) for _ in range(count))
 
     def rate_limit_next(
-        self, retry_after: int = 30, count: int = 1, *, http_date: bool = False
+        self,
+        retry_after: int = 30,
+        count: int = 1,
+        *,
+        http_date: bool = False,
+        header: str | None = None,
     ) -> None:
-        """The next `count` API requests answer 429 with Retry-After."""
-        self._queue.extend(RateLimit(retry_after, http_date) for _ in range(count))
+        """The next `count` API requests answer 429 with Retry-After (or `header` as is)."""
+        self._queue.extend(RateLimit(retry_after, http_date, header) for _ in range(count))
 
     def hang_next(self, count: int = 1) -> None:
         """The next `count` API requests never answer."""
@@ -76,6 +90,7 @@ class Faults:
     def clear(self) -> None:
         """Turn every fault off."""
         self._queue.clear()
+        self._empty_lists.clear()
         self.latency = 0.0
         self.location_events_supported = True
 
@@ -91,7 +106,7 @@ class Faults:
     @property
     def pending(self) -> int:
         """How many one-shot faults are still queued."""
-        return len(self._queue)
+        return len(self._queue) + len(self._empty_lists)
 
     async def wait_for_release(self) -> None:
         """Block a hanging request until the simulator shuts down."""
@@ -104,3 +119,15 @@ class Faults:
     def rearm(self) -> None:
         """Make future hangs block again (called on start)."""
         self._released = asyncio.Event()
+
+    def empty_list_next(self, count: int = 1, *, path: str | None = None) -> None:
+        """The next `count` list answers (whose path contains `path`) have `{}` as data."""
+        self._empty_lists.extend(EmptyList(path) for _ in range(count))
+
+    def take_empty_list(self, path: str) -> bool:
+        """Tell whether this list answer is to be emptied (and use up that fault)."""
+        for fault in self._empty_lists:
+            if fault.path is None or fault.path in path:
+                self._empty_lists.remove(fault)
+                return True
+        return False

@@ -1,6 +1,7 @@
 """What every `/v1.0` request goes through: logging, injected faults, auth and error envelopes."""
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from email.utils import format_datetime
@@ -71,16 +72,38 @@ async def _serve(sim: RobinSimulator, request: web.Request, handler: Handler) ->
         return error_response(err.status, message)
     if isinstance(fault, Drop) and request.transport is not None:
         request.transport.abort()  # the change is made; the caller never hears of it
-    return response
+    return _maybe_empty_list(sim, request, response)
+
+
+def _maybe_empty_list(
+    sim: RobinSimulator, request: web.Request, response: web.StreamResponse
+) -> web.StreamResponse:
+    """Replace a list answer's data with `{}` when that fault is queued for its path."""
+    if not isinstance(response, web.Response) or response.status != 200 or not response.body:  # noqa: PLR2004
+        return response
+    body = response.body
+    if not isinstance(body, bytes):
+        return response
+    try:
+        decoded = json.loads(body)
+    except ValueError:
+        return response
+    if not isinstance(decoded, dict) or not isinstance(decoded.get("data"), list):
+        return response
+    if not sim.faults.take_empty_list(request.path):
+        return response
+    decoded["data"] = {}
+    return web.json_response(decoded, status=response.status)
 
 
 async def _fault_response(sim: RobinSimulator, fault: Fault) -> web.StreamResponse:
     match fault:
         case Failure(status):
             return error_response(status, f"Simulated failure ({status})")
-        case RateLimit(retry_after, http_date):
+        case RateLimit(retry_after, http_date, raw_header):
             retry_at = sim.clock.now() + timedelta(seconds=retry_after)
             header = format_datetime(retry_at, usegmt=True) if http_date else str(retry_after)
+            header = raw_header if raw_header is not None else header
             response = error_response(429, "Too many requests", "rate_limit_exceeded")
             response.headers["Retry-After"] = header
             return response

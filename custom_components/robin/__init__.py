@@ -5,18 +5,23 @@ from __future__ import annotations
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.typing import ConfigType
+from homeassistant.util.hass_dict import HassKey
 
-from .api import RobinClient
-from .const import CONF_ORGANIZATION_ID, DOMAIN
-from .coordinator import RobinConfigEntry, RobinCoordinator, location_identifier, room_identifier
+from .api import RetryAfterGate, RobinClient
+from .const import CONF_ORGANIZATION_ID, DOMAIN, ISSUE_READ_ONLY_TOKEN
+from .coordinator import RobinConfigEntry, RobinCoordinator
 from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.CALENDAR, Platform.SENSOR]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+# Robin's Retry-After outlives one setup: a retried setup or a reload must obey it too.
+RETRY_AFTER_GATES: HassKey[dict[str, RetryAfterGate]] = HassKey(f"{DOMAIN}_retry_after_gates")
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
@@ -32,6 +37,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: RobinConfigEntry) -> boo
         entry.data[CONF_ACCESS_TOKEN],
         base_url=entry.data[CONF_URL],
         organization_id=entry.data[CONF_ORGANIZATION_ID],
+        retry_after_gate=hass.data.setdefault(RETRY_AFTER_GATES, {}).setdefault(
+            entry.entry_id, RetryAfterGate()
+        ),
     )
     coordinator = RobinCoordinator(hass, entry, client)
     await coordinator.async_config_entry_first_refresh()
@@ -48,9 +56,11 @@ async def async_unload_entry(hass: HomeAssistant, entry: RobinConfigEntry) -> bo
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: RobinConfigEntry, device: DeviceEntry
 ) -> bool:
-    """Let the user delete a room's or location's device once Robin no longer has it."""
-    data = entry.runtime_data.data
-    current = {room_identifier(space_id) for space_id in data.spaces} | {
-        location_identifier(location_id) for location_id in data.locations
-    }
-    return not device.identifiers & current
+    """Let the user delete a room's or location's device once Robin no longer lists it."""
+    return entry.runtime_data.async_forget_device(set(device.identifiers))
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: RobinConfigEntry) -> None:
+    """Remove what outlives the entry's setup: its repair issue and Retry-After."""
+    hass.data.get(RETRY_AFTER_GATES, {}).pop(entry.entry_id, None)
+    ir.async_delete_issue(hass, DOMAIN, f"{ISSUE_READ_ONLY_TOKEN}_{entry.entry_id}")

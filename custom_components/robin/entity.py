@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, tzinfo
 
 from homeassistant.core import CALLBACK_TYPE, callback
@@ -15,7 +15,7 @@ from homeassistant.util import dt as dt_util
 
 from .api import Location, Space
 from .coordinator import RobinCoordinator, location_identifier, room_identifier
-from .data import RoomStatus, room_status
+from .data import RobinData, RoomStatus, room_status
 
 MANUFACTURER = "Robin"
 
@@ -161,18 +161,39 @@ def add_entities_for_new_rooms(
     entities_for_room: Callable[[Space], Iterable[Entity]],
 ) -> Callable[[], None]:
     """Add a room's entities now and whenever Robin gains a room; return the unsubscriber."""
+    return _add_entities_for_new(
+        coordinator, async_add_entities, lambda data: data.spaces, entities_for_room
+    )
+
+
+def add_entities_for_new_locations(
+    coordinator: RobinCoordinator,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    entities_for_location: Callable[[Location], Iterable[Entity]],
+) -> Callable[[], None]:
+    """Add a location's entities now and whenever one appears; return the unsubscriber."""
+    return _add_entities_for_new(
+        coordinator, async_add_entities, lambda data: data.locations, entities_for_location
+    )
+
+
+def _add_entities_for_new[T](
+    coordinator: RobinCoordinator,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    items_of: Callable[[RobinData], Mapping[int, T]],
+    entities_for: Callable[[T], Iterable[Entity]],
+) -> Callable[[], None]:
     known: set[int] = set()
 
     @callback
-    def add_new_rooms() -> None:
-        new_spaces = [
-            space for space_id, space in coordinator.data.spaces.items() if space_id not in known
-        ]
-        known.update(space.id for space in new_spaces)
-        known.intersection_update(coordinator.data.spaces)
-        entities = [entity for space in new_spaces for entity in entities_for_room(space)]
+    def add_new() -> None:
+        items = items_of(coordinator.data)
+        new_items = [item for item_id, item in items.items() if item_id not in known]
+        known.update(items)
+        known.intersection_update(items)
+        entities = [entity for item in new_items for entity in entities_for(item)]
         if entities:
             async_add_entities(entities)
 
-    add_new_rooms()
-    return coordinator.async_add_listener(add_new_rooms)
+    add_new()
+    return coordinator.async_add_listener(add_new)

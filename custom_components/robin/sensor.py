@@ -16,13 +16,14 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import Space
+from .api import Location, Space
 from .coordinator import RobinConfigEntry, spaces_of_location
 from .data import Availability, RobinData, RoomStatus, event_start
 from .entity import (
     RobinClockedRoomEntity,
     RobinLocationEntity,
     RobinRoomEntity,
+    add_entities_for_new_locations,
     add_entities_for_new_rooms,
 )
 
@@ -121,10 +122,15 @@ async def async_setup_entry(
 ) -> None:
     """Add the sensors of every room and location."""
     coordinator = entry.runtime_data
-    async_add_entities(
-        RobinLocationSensor(coordinator, location, description)
-        for location in coordinator.data.locations.values()
-        for description in LOCATION_SENSORS
+
+    def entities_for_location(location: Location) -> list[RobinLocationSensor]:
+        return [
+            RobinLocationSensor(coordinator, location, description)
+            for description in LOCATION_SENSORS
+        ]
+
+    entry.async_on_unload(
+        add_entities_for_new_locations(coordinator, async_add_entities, entities_for_location)
     )
 
     def entities_for_room(space: Space) -> list[RobinRoomSensor]:

@@ -87,6 +87,8 @@ class ControlApi:
             faults.hang_next(**body["hang_next"])
         if "malformed_next" in body:
             faults.malformed_next(**body["malformed_next"])
+        if "empty_list_next" in body:
+            faults.empty_list_next(**body["empty_list_next"])
         if "latency" in body:
             faults.latency = float(body["latency"])
         if "location_events_supported" in body:

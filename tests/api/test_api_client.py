@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
+from freezegun.api import FrozenDateTimeFactory
 
 from custom_components.robin.api import (
     Confirmation,
@@ -365,14 +366,23 @@ async def test_five_minutes_is_too_short(client: RobinClient) -> None:
     assert booked.end == london(15, 6)
 
 
-async def test_rate_limited_seconds(client: RobinClient, sim: RobinSimulator) -> None:
+async def test_rate_limited_seconds(
+    client: RobinClient, sim: RobinSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(datetime.now(UTC))
     sim.faults.rate_limit_next(retry_after=30)
     with pytest.raises(RobinRateLimitError) as err:
         await client.get_space_state(THAMES)
     assert err.value.status == 429
     assert err.value.retry_after == 30.0
     assert err.value.reasons == ("rate_limit_exceeded",)
-    # Only the next request was limited.
+    # Nothing is sent until the 30 s have passed, then requests work again.
+    freezer.tick(29)
+    with pytest.raises(RobinRateLimitError) as err:
+        await client.get_space_state(THAMES)
+    assert err.value.retry_after == 1.0
+    assert len(sim.requests) == 1
+    freezer.tick(1)
     assert (await client.get_space_state(THAMES)).availability
 
 

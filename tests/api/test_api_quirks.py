@@ -342,9 +342,14 @@ async def test_documented_conflict_and_not_found(
     [
         ({}, None),
         ({"Retry-After": "2.5"}, 2.5),
-        ({"Retry-After": "-5"}, 0.0),
+        # Not a wait, or not a sane one: the caller waits its own interval instead.
+        ({"Retry-After": "0"}, None),
+        ({"Retry-After": "-5"}, None),
         ({"Retry-After": "soon"}, None),
-        ({"Retry-After": format_datetime(datetime(2001, 1, 1, tzinfo=UTC), usegmt=True)}, 0.0),
+        ({"Retry-After": "nan"}, None),
+        ({"Retry-After": "86401"}, None),
+        ({"Retry-After": format_datetime(datetime(2001, 1, 1, tzinfo=UTC), usegmt=True)}, None),
+        ({"Retry-After": format_datetime(datetime(2999, 1, 1, tzinfo=UTC), usegmt=True)}, None),
     ],
 )
 async def test_retry_after_variants(
@@ -354,6 +359,42 @@ async def test_retry_after_variants(
     with pytest.raises(RobinRateLimitError) as err:
         await canned_client.get_me()
     assert err.value.retry_after == expected
+
+
+async def test_no_request_is_sent_inside_retry_after(
+    canned: CannedRobin, canned_client: RobinClient
+) -> None:
+    canned.reply(
+        "GET",
+        "/me",
+        Reply(status=429, body={"meta": {}, "data": {}}, headers={"Retry-After": "30"}),
+        Reply(body={"meta": OK_META, "data": load("me")["data"]}),
+    )
+    with pytest.raises(RobinRateLimitError):
+        await canned_client.get_me()
+    assert 29 < canned_client.rate_limited_for <= 30
+    for call in (canned_client.get_me(), canned_client.get_locations(1)):
+        with pytest.raises(RobinRateLimitError) as err:
+            await call
+        assert err.value.retry_after is not None
+        assert 29 < err.value.retry_after <= 30
+    assert len(canned.requests) == 1  # neither was sent
+
+
+async def test_a_useless_retry_after_closes_nothing(
+    canned: CannedRobin, canned_client: RobinClient
+) -> None:
+    past = format_datetime(datetime(2001, 1, 1, tzinfo=UTC), usegmt=True)
+    canned.reply(
+        "GET",
+        "/me",
+        Reply(status=429, body={"meta": {}, "data": {}}, headers={"Retry-After": past}),
+        Reply(body={"meta": OK_META, "data": load("me")["data"]}),
+    )
+    with pytest.raises(RobinRateLimitError):
+        await canned_client.get_me()
+    assert canned_client.rate_limited_for == 0
+    assert (await canned_client.get_me()).name == "Ada Lovelace"
 
 
 async def test_retry_after_http_date_in_future(

@@ -78,7 +78,7 @@ async def test_token_never_leaks(
             6354, start=start, end=start + timedelta(hours=1), time_zone="Europe/London"
         ),
     )
-    sim.faults.rate_limit_next(retry_after=5)
+    sim.faults.rate_limit_next(retry_after=0)  # a wait would refuse the next requests
     await expect(RobinRateLimitError, client.get_me())
     sim.faults.fail_next(status=503)
     await expect(RobinServerError, client.get_me())

@@ -185,3 +185,35 @@ async def test_other_organizations_are_listed_for_their_tokens(api: Api, sim: Ro
     status, _ = await api.get("/organizations/globex")  # the default token is Acme's only
     assert status == 403
     assert await api.data("/me/organizations", token="none") == {}  # Robin's empty list
+
+
+async def test_empty_list_next_answers_one_list_with_an_empty_object(api: Api, sim: RobinSimulator):
+    sim.faults.empty_list_next(path=f"/locations/{LONDON}/spaces")
+    assert (await api.data(f"/spaces/{FLEET}"))["id"] == FLEET  # not a list: left alone
+    organization = sim.organization.id
+    assert len(await api.data(f"/organizations/{organization}/locations")) > 0  # another path
+    assert await api.data(f"/locations/{LONDON}/spaces") == {}
+    assert sim.faults.pending == 0
+    assert len(await api.data(f"/locations/{LONDON}/spaces")) > 0
+
+
+async def test_rate_limit_can_send_past_dates_and_nonsense(api: Api, sim: RobinSimulator):
+    sim.faults.rate_limit_next(retry_after=-600, http_date=True)
+    sim.faults.rate_limit_next(header="soon")
+    async with api.session.get(f"{api.base_url}/auth") as response:
+        retry_at = parsedate_to_datetime(response.headers["Retry-After"])
+        assert (retry_at - TUESDAY_MORNING).total_seconds() == -600
+    async with api.session.get(f"{api.base_url}/auth") as response:
+        assert response.status == 429
+        assert response.headers["Retry-After"] == "soon"
+
+
+async def test_control_api_queues_empty_lists(
+    session: aiohttp.ClientSession, api: Api, sim: RobinSimulator, base_url: str
+):
+    control = base_url.removesuffix("/v1.0") + "/_simulator"
+    body = {"empty_list_next": {"path": "/organizations/"}}
+    async with session.post(f"{control}/faults", json=body) as response:
+        assert (await response.json())["pending"] == 1
+    organization = sim.organization.id
+    assert await api.data(f"/organizations/{organization}/locations") == {}

@@ -35,6 +35,7 @@ from .models import (
     User,
     WorkingDay,
 )
+from .rate_limit import RetryAfterGate
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -47,6 +48,7 @@ __all__ = [
     "Location",
     "Organization",
     "Presence",
+    "RetryAfterGate",
     "RobinAuthenticationError",
     "RobinClient",
     "RobinConnectionError",

@@ -3,7 +3,7 @@
 import asyncio
 import json
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, Final
@@ -55,6 +55,7 @@ from .parsing import (
     optional_list,
     text,
 )
+from .rate_limit import RetryAfterGate
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -68,6 +69,8 @@ _ERRORS_BY_STATUS: Final[dict[int, type[RobinResponseError]]] = {
     HTTPStatus.NOT_FOUND: RobinNotFoundError,
 }
 _REDACTED: Final = "**REDACTED**"
+# A Retry-After beyond this is taken for a mistake rather than obeyed.
+MAX_RETRY_AFTER: Final = timedelta(days=1)
 
 
 def _segment(value: int | str) -> str:
@@ -75,21 +78,28 @@ def _segment(value: int | str) -> str:
     return quote(str(value), safe="")
 
 
-def _retry_after(value: str | None) -> float | None:
-    """Read Retry-After, given either as seconds or as an HTTP date."""
+def _retry_after(value: str | None, now: datetime) -> float | None:
+    """Read Retry-After, given either as seconds or as an HTTP date.
+
+    A value that is not a wait (unparsable, zero, negative, a date in the past from a
+    skewed clock) or an absurd one (over MAX_RETRY_AFTER) is ``None``: the caller then
+    waits as long as it would anyway.
+    """
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except TypeError, ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except TypeError, ValueError:
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - now).total_seconds()
+    if not 0 < seconds <= MAX_RETRY_AFTER.total_seconds():  # also refuses NaN
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    return seconds
 
 
 def _event_time(moment: datetime, time_zone: str) -> dict[str, str]:
@@ -112,6 +122,7 @@ class RobinClient:
         base_url: str = DEFAULT_BASE_URL,
         organization_id: int | None = None,
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        retry_after_gate: RetryAfterGate | None = None,
     ) -> None:
         """Create a client that uses the caller's session (it is never closed here)."""
         self._session = session
@@ -119,6 +130,8 @@ class RobinClient:
         self._base_url = base_url.rstrip("/")
         self._organization_id = organization_id
         self._request_timeout = request_timeout
+        # Closed by a 429: no request of any kind is sent until Retry-After has passed.
+        self._gate = retry_after_gate or RetryAfterGate()
 
     def __repr__(self) -> str:
         """Describe the client without its token."""
@@ -140,6 +153,11 @@ class RobinClient:
     @organization_id.setter
     def organization_id(self, value: int | None) -> None:
         self._organization_id = value
+
+    @property
+    def rate_limited_for(self) -> float:
+        """Seconds until Robin's last Retry-After has passed (0 when requests may be sent)."""
+        return self._gate.remaining
 
     # Identity
 
@@ -411,6 +429,10 @@ class RobinClient:
         expect_body: bool = True,
     ) -> JsonObject:
         """Send one request and return Robin's envelope, or raise a `RobinError`."""
+        if wait := self.rate_limited_for:
+            _LOGGER.debug("%s %s not sent: Robin asked to wait %.0f s more", method, path, wait)
+            msg = f"Robin asked to wait {wait:.0f} s more before {method} {path}"
+            raise RobinRateLimitError(HTTPStatus.TOO_MANY_REQUESTS, msg, retry_after=wait)
         url = f"{self._base_url}{path}"
         try:
             async with (
@@ -484,9 +506,11 @@ class RobinClient:
         )
         error: RobinError
         if status == HTTPStatus.TOO_MANY_REQUESTS:
-            error = RobinRateLimitError(
-                status, message, reasons, retry_after=_retry_after(retry_after)
-            )
+            now = datetime.now(UTC)
+            wait = _retry_after(retry_after, now)
+            if wait is not None:
+                self._gate.close_for(wait, now)
+            error = RobinRateLimitError(status, message, reasons, retry_after=wait)
         elif status >= HTTPStatus.INTERNAL_SERVER_ERROR:
             error = RobinServerError(status, message, reasons)
         else:

@@ -1,0 +1,378 @@
+"""Faults while polling: empty answers, Retry-After, past events, leftover requests."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, timedelta
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import issue_registry as ir
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.robin import async_remove_config_entry_device
+from custom_components.robin.coordinator import RobinCoordinator
+from custom_components.robin.data import event_end
+from robin_simulator import READ_ONLY_TOKEN, RobinSimulator
+
+from .common import (
+    DOMAIN,
+    api_calls,
+    device_with_identifier,
+    location_entity_id,
+    room_entity_id,
+    room_state,
+)
+from .conftest import advance
+
+POLL = timedelta(seconds=60)
+HOUR = timedelta(hours=1)
+
+
+def _registry_counts(hass: HomeAssistant, entry: MockConfigEntry) -> tuple[int, int]:
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    return len(devices), len(entities)
+
+
+def _coordinator(entry: MockConfigEntry) -> RobinCoordinator:
+    coordinator = entry.runtime_data
+    assert isinstance(coordinator, RobinCoordinator)
+    return coordinator
+
+
+# --- empty answers ---------------------------------------------------------------------------
+
+
+async def test_one_empty_answer_keeps_every_device_and_entity(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    before = _registry_counts(hass, setup_integration)
+    london = simulator.find_location("London HQ")
+    simulator.faults.empty_list_next(path="/organizations/")
+    simulator.faults.empty_list_next(path=f"/locations/{london.id}/spaces")
+    caplog.set_level(logging.INFO, logger="custom_components.robin")
+
+    await advance(hass, freezer, HOUR)  # a discovery that hears {} twice
+
+    assert _registry_counts(hass, setup_integration) == before
+    thames = room_state(hass, simulator, "Thames Room", "sensor", "capacity")
+    assert thames.state == "10"  # still available, with its last data
+    occupied = location_entity_id(hass, simulator, "London HQ", "sensor", "occupied_rooms")
+    assert hass.states.get(occupied).state != STATE_UNAVAILABLE
+
+    # Another empty answer an hour later: still everything, and no second log line.
+    simulator.faults.empty_list_next(path="/organizations/")
+    await advance(hass, freezer, HOUR)
+    assert _registry_counts(hass, setup_integration) == before
+    empty_lines = [
+        record
+        for record in caplog.records
+        if record.name.startswith("custom_components.robin") and "empty" in record.getMessage()
+    ]
+    assert len(empty_lines) == 1, [r.getMessage() for r in empty_lines]
+
+
+async def test_an_empty_answer_at_a_restart_keeps_every_device_and_entity(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    before = _registry_counts(hass, setup_integration)
+    simulator.faults.empty_list_next(path="/organizations/")
+    simulator.reset_requests()
+    assert await hass.config_entries.async_reload(setup_integration.entry_id)
+    await hass.async_block_till_done()
+    assert _registry_counts(hass, setup_integration) == before
+    # Nothing known but the devices: no request per room to ask whether it still exists.
+    assert not [call for call in api_calls(simulator) if call.startswith("GET /v1.0/spaces/")]
+
+    await advance(hass, freezer, HOUR)
+    assert _registry_counts(hass, setup_integration) == before
+    assert room_state(hass, simulator, "Thames Room", "sensor", "capacity").state == "10"
+
+
+async def test_rooms_missing_from_three_discoveries_are_removed(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    london = simulator.find_location("London HQ")
+    thames = simulator.find_space("Thames Room")
+    simulator.faults.empty_list_next(count=3, path=f"/locations/{london.id}/spaces")
+    for _ in range(2):
+        await advance(hass, freezer, HOUR)
+        assert device_with_identifier(hass, setup_integration.entry_id, f"space_{thames.id}")
+    await advance(hass, freezer, HOUR)
+    assert device_with_identifier(hass, setup_integration.entry_id, f"space_{thames.id}") is None
+    hudson = simulator.find_space("Hudson Room")  # New York answered every time
+    assert device_with_identifier(hass, setup_integration.entry_id, f"space_{hudson.id}")
+
+
+async def test_locations_and_rooms_that_appear_later_get_entities_without_reload(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    simulator.faults.empty_list_next(path="/organizations/")
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert _registry_counts(hass, config_entry) == (0, 0)
+
+    await advance(hass, freezer, HOUR)
+
+    occupied = location_entity_id(hass, simulator, "London HQ", "sensor", "occupied_rooms")
+    london = simulator.find_location("London HQ")
+    occupied_now = sum(
+        1
+        for space in simulator.organization.spaces()
+        if space.location_id == london.id and simulator.presence_in(space)
+    )
+    assert hass.states.get(occupied).state == str(occupied_now)
+    fleet = room_state(hass, simulator, "Fleet Room", "binary_sensor", "occupancy")
+    assert fleet.state == (
+        "on" if simulator.presence_in(simulator.find_space("Fleet Room")) else "off"
+    )
+
+
+async def test_a_room_robin_still_lists_cannot_be_deleted_but_a_missing_one_can(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    london = simulator.find_location("London HQ")
+    thames = simulator.find_space("Thames Room")
+    hudson = simulator.find_space("Hudson Room")
+    simulator.faults.empty_list_next(path=f"/locations/{london.id}/spaces")
+    await advance(hass, freezer, HOUR)
+    registry = dr.async_get(hass)
+    entry_id = setup_integration.entry_id
+    coordinator = _coordinator(setup_integration)
+    missing = device_with_identifier(hass, entry_id, f"space_{thames.id}")
+    listed = device_with_identifier(hass, entry_id, f"space_{hudson.id}")
+    assert missing is not None
+    assert listed is not None
+    assert not await async_remove_config_entry_device(hass, setup_integration, listed)
+    assert await async_remove_config_entry_device(hass, setup_integration, missing)
+    registry.async_remove_device(missing.id)
+    await advance(hass, freezer, POLL)
+    assert thames.id not in coordinator.data.spaces
+
+
+# --- Retry-After -----------------------------------------------------------------------------
+
+
+async def _requests_during(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    freezer: FrozenDateTimeFactory,
+    seconds: int,
+) -> list[str]:
+    simulator.reset_requests()
+    for _ in range(seconds // 5):
+        await advance(hass, freezer, timedelta(seconds=5))
+    return api_calls(simulator)
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"retry_after": 1},
+        {"retry_after": -600, "http_date": True},
+        {"retry_after": 0},
+        {"retry_after": 10**8},
+        {"header": "soon"},
+    ],
+    ids=["one_second", "past_date", "zero", "absurd", "unparsable"],
+)
+async def test_short_past_or_absurd_retry_after_polls_at_the_interval(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    fault: dict[str, object],
+) -> None:
+    simulator.faults.rate_limit_next(count=4, **fault)  # type: ignore[arg-type]
+    await advance(hass, freezer, POLL)
+    assert simulator.faults.pending == 0
+    assert await _requests_during(hass, simulator, freezer, 55) == []
+    assert await _requests_during(hass, simulator, freezer, 10) != []
+    occupancy = room_state(hass, simulator, "Fleet Room", "binary_sensor", "occupancy")
+    assert occupancy.state == "on"
+
+
+async def test_a_rate_limit_beside_another_failure_is_obeyed(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    london = simulator.find_location("London HQ")
+    simulator.faults.fail_next(500, path=f"/locations/{london.id}/presence")
+    simulator.faults.rate_limit_next(retry_after=300)
+    await advance(hass, freezer, POLL)
+    assert simulator.faults.pending == 0
+    assert await _requests_during(hass, simulator, freezer, 290) == []
+    assert await _requests_during(hass, simulator, freezer, 70) != []
+
+
+async def test_no_request_is_sent_inside_retry_after_by_actions_or_calendar_reads(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_client,
+) -> None:
+    simulator.faults.rate_limit_next(retry_after=300, count=4)
+    await advance(hass, freezer, POLL)
+    simulator.reset_requests()
+    calendar = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
+    with pytest.raises(HomeAssistantError):
+        await hass.services.async_call(
+            DOMAIN,
+            "book_space",
+            {"duration": {"minutes": 30}},
+            target={"entity_id": calendar},
+            blocking=True,
+            return_response=True,
+        )
+    client = await hass_client()
+    far = {"start": "2027-03-01T00:00:00+00:00", "end": "2027-03-02T00:00:00+00:00"}
+    await client.get(f"/api/calendars/{calendar}", params=far)
+    await hass.async_block_till_done()
+    assert api_calls(simulator) == []
+
+
+async def test_a_rate_limited_booking_does_not_refresh_at_once(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    simulator.faults.rate_limit_next(retry_after=120)
+    simulator.reset_requests()
+    calendar = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
+    with pytest.raises(HomeAssistantError):
+        await hass.services.async_call(
+            DOMAIN,
+            "book_space",
+            {"duration": {"minutes": 30}},
+            target={"entity_id": calendar},
+            blocking=True,
+            return_response=True,
+        )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    thames = simulator.find_space("Thames Room")
+    assert api_calls(simulator) == [f"POST /v1.0/spaces/{thames.id}/events"]
+    assert await _requests_during(hass, simulator, freezer, 115) == []
+
+
+# --- memory and tasks ------------------------------------------------------------------------
+
+
+async def test_past_events_are_evicted(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    coordinator = _coordinator(setup_integration)
+    fleet = simulator.find_space("Fleet Room")
+    titles = {event.title for event in coordinator.data.events[fleet.id]}
+    assert "Design review" in titles
+    for _ in range(3):
+        await advance(hass, freezer, timedelta(days=1))
+    data = coordinator.data
+    ends = [
+        event_end(event, data.time_zone_of(data.spaces[space_id]) or UTC)
+        for space_id, events in data.events.items()
+        for event in events
+    ]
+    assert ends
+    assert min(ends) > data.window_start
+    assert all(
+        event_end(event, UTC) > data.window_start
+        for events in coordinator._events_by_location.values()
+        for event in events
+    )
+
+
+async def test_no_request_outlives_a_failed_refresh(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+) -> None:
+    london = simulator.find_location("London HQ")
+    simulator.faults.fail_next(500, path=f"/locations/{london.id}/presence")
+    simulator.faults.hang_next()
+    coordinator = _coordinator(setup_integration)
+    await coordinator.async_refresh()
+    assert not coordinator.last_update_success
+    assert simulator.faults.pending == 0
+    await asyncio.sleep(0)  # let cancelled tasks finish
+    leftovers = [
+        task
+        for task in asyncio.all_tasks()
+        if not task.done()
+        and "custom_components/robin"
+        in getattr(getattr(task.get_coro(), "cr_code", None), "co_filename", "")
+    ]
+    assert leftovers == []
+
+
+# --- removal ---------------------------------------------------------------------------------
+
+
+async def test_removing_the_entry_removes_the_read_only_repair_issue(
+    hass: HomeAssistant, simulator: RobinSimulator, time_zone: None, config_entry: MockConfigEntry
+) -> None:
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=config_entry.title,
+        unique_id=config_entry.unique_id,
+        data={**config_entry.data, "access_token": READ_ONLY_TOKEN},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    issue = (DOMAIN, f"read_only_token_{entry.entry_id}")
+    assert issue in ir.async_get(hass).issues
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert issue not in ir.async_get(hass).issues
+
+
+async def test_a_retried_setup_obeys_retry_after(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    simulator.faults.rate_limit_next(retry_after=300)
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert simulator.faults.pending == 0
+    assert await _requests_during(hass, simulator, freezer, 290) == []
+    for _ in range(6):  # Home Assistant retries a setup with a growing back-off
+        await advance(hass, freezer, timedelta(seconds=60))
+    assert config_entry.state is ConfigEntryState.LOADED
