@@ -147,12 +147,8 @@ class RobinClient:
 
     @property
     def organization_id(self) -> int | None:
-        """The organization sent as Tenant-Id, once known."""
+        """The organization sent as Tenant-Id; a client for another one is a new client."""
         return self._organization_id
-
-    @organization_id.setter
-    def organization_id(self, value: int | None) -> None:
-        self._organization_id = value
 
     @property
     def rate_limited_for(self) -> float:
