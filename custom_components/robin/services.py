@@ -63,6 +63,27 @@ ATTR_LOCATION = "location"
 
 # How far past the searched window find_free_space looks to tell until when a room is free.
 FREE_UNTIL_HORIZON = timedelta(days=1)
+# Times further than this from now are refused: no meeting is planned centuries ahead, and
+# every time in range can be shifted into any time zone without leaving datetime's years.
+MAX_DISTANCE_FROM_NOW = timedelta(days=100 * 365)
+
+
+def _within_limits(validator: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Make a number too big for Python's dates invalid data, not a crash.
+
+    Home Assistant's validators turn e.g. `{"days": 1e10}` or `.inf` into an OverflowError.
+    """
+
+    def validate(value: Any) -> Any:
+        try:
+            return validator(value)
+        except OverflowError as err:
+            raise vol.Invalid(f"{value!r} is too large") from err
+
+    return validate
+
+
+DURATION = _within_limits(cv.positive_time_period)
 
 ROOM_TARGET = {
     vol.Optional(ATTR_ENTITY_ID): cv.comp_entity_ids,
@@ -73,7 +94,7 @@ BOOK_SPACE_SCHEMA = vol.Schema(
         **ROOM_TARGET,
         vol.Optional(ATTR_START): cv.datetime,
         vol.Exclusive(ATTR_END, "end"): cv.datetime,
-        vol.Exclusive(ATTR_DURATION, "end"): cv.positive_time_period,
+        vol.Exclusive(ATTR_DURATION, "end"): DURATION,
         vol.Optional(ATTR_TITLE): cv.string,
         vol.Optional(ATTR_DESCRIPTION): cv.string,
         vol.Optional(ATTR_INVITEES, default=list): vol.All(cv.ensure_list, [vol.Email()]),
@@ -81,15 +102,19 @@ BOOK_SPACE_SCHEMA = vol.Schema(
 )
 BOOKING_SCHEMA = vol.Schema({**ROOM_TARGET, vol.Optional(ATTR_BOOKING_ID): cv.string})
 EXTEND_BOOKING_SCHEMA = BOOKING_SCHEMA.extend(
-    {vol.Required(ATTR_MINUTES): vol.All(vol.Coerce(int), vol.Range(min=1, max=24 * 60))}
+    {
+        vol.Required(ATTR_MINUTES): vol.All(
+            _within_limits(vol.Coerce(int)), vol.Range(min=1, max=24 * 60)
+        )
+    }
 )
 FIND_FREE_SPACE_SCHEMA = vol.Schema(
     {
         vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
         vol.Optional(ATTR_START): cv.datetime,
         vol.Exclusive(ATTR_END, "end"): cv.datetime,
-        vol.Exclusive(ATTR_DURATION, "end"): cv.positive_time_period,
-        vol.Optional(ATTR_MIN_CAPACITY): vol.All(vol.Coerce(int), vol.Range(min=1)),
+        vol.Exclusive(ATTR_DURATION, "end"): DURATION,
+        vol.Optional(ATTR_MIN_CAPACITY): vol.All(_within_limits(vol.Coerce(int)), vol.Range(min=1)),
         vol.Optional(ATTR_TYPES, default=list): vol.All(cv.ensure_list, [cv.string]),
         vol.Optional(ATTR_LOCATION): cv.string,
     }
@@ -168,13 +193,20 @@ def _space_id_of(device: dr.DeviceEntry) -> int | None:
 
 def _window(call: ServiceCall, now: datetime) -> tuple[datetime, datetime]:
     """Return the start and end asked for: start defaults to now; end or duration is needed."""
-    # Robin works to the second (it refuses fractions), so "now" is too.
-    start: datetime = dt_util.as_utc(call.data.get(ATTR_START, now.replace(microsecond=0)))
-    if ATTR_END in call.data:
-        return start, dt_util.as_utc(call.data[ATTR_END])
-    if ATTR_DURATION in call.data:
-        return start, start + call.data[ATTR_DURATION]
-    raise validation_error("end_or_duration")
+    if ATTR_END not in call.data and ATTR_DURATION not in call.data:
+        raise validation_error("end_or_duration")
+    try:
+        # Robin works to the second (it refuses fractions), so "now" is too.
+        start: datetime = dt_util.as_utc(call.data.get(ATTR_START, now.replace(microsecond=0)))
+        if ATTR_END in call.data:
+            end = dt_util.as_utc(call.data[ATTR_END])
+        else:
+            end = start + call.data[ATTR_DURATION]
+    except OverflowError:  # before year 1 or after 9999 once in UTC
+        raise validation_error("time_out_of_range") from None
+    if any(abs(moment - now) > MAX_DISTANCE_FROM_NOW for moment in (start, end)):
+        raise validation_error("time_out_of_range")
+    return start, end
 
 
 def _booking_response(coordinator: RobinCoordinator, space: Space, event: Event) -> dict[str, Any]:
