@@ -86,10 +86,8 @@ def check_can_book(coordinator: RobinCoordinator, space: Space) -> None:
 
 
 def _booking_time_zone(coordinator: RobinCoordinator, space: Space) -> str:
-    location = coordinator.data.locations.get(space.location_id)
-    if location is not None and location.time_zone:
-        return location.time_zone
-    return str(dt_util.get_default_time_zone())
+    """Return the room's time zone name: its location's when valid, else Home Assistant's."""
+    return str(coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone())
 
 
 async def async_book(

@@ -39,7 +39,7 @@ from .bookings import (
 )
 from .const import DOMAIN, MIN_BOOKING_DURATION
 from .coordinator import RobinConfigEntry, RobinCoordinator, location_identifier
-from .data import event_end, event_start, room_status
+from .data import event_end, event_start, location_time_zone, room_status
 
 SERVICE_BOOK_SPACE = "book_space"
 SERVICE_CANCEL_BOOKING = "cancel_booking"
@@ -326,14 +326,14 @@ async def _find_free_space(call: ServiceCall) -> ServiceResponse:
     if ATTR_LOCATION in call.data:
         location_ids = [_location_id(call, coordinator)]
     time_zone = next(
-        (zone for i in location_ids if (zone := data.locations[i].time_zone)),
-        str(dt_util.get_default_time_zone()),
+        (zone for i in location_ids if (zone := location_time_zone(data.locations[i]))),
+        dt_util.get_default_time_zone(),
     )
     try:
         free_busy = await coordinator.client.get_free_busy(
             start=start,
             end=max(end, start + FREE_UNTIL_HORIZON),
-            time_zone=time_zone,
+            time_zone=str(time_zone),
             location_ids=location_ids,
             types=call.data[ATTR_TYPES],
             min_capacity=call.data.get(ATTR_MIN_CAPACITY),
