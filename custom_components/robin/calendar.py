@@ -28,6 +28,7 @@ from .bookings import (
     async_book,
     async_cancel_booking,
     async_update_booking,
+    check_within_reach,
     robin_failure,
     validation_error,
 )
@@ -159,10 +160,12 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         if not isinstance(start, datetime) or not isinstance(end, datetime):
             raise validation_error("all_day_not_supported")
         zone = dt_util.get_default_time_zone()
-        return (
+        times = (
             start if start.tzinfo else start.replace(tzinfo=zone),
             end if end.tzinfo else end.replace(tzinfo=zone),
         )
+        check_within_reach(dt_util.utcnow(), *times)
+        return times
 
     def _calendar_event(self, event: Event | None) -> CalendarEvent | None:
         if event is None:

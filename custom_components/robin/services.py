@@ -34,6 +34,7 @@ from .bookings import (
     async_cancel_booking,
     async_check_in,
     async_update_booking,
+    check_within_reach,
     robin_failure,
     validation_error,
 )
@@ -63,9 +64,6 @@ ATTR_LOCATION = "location"
 
 # How far past the searched window find_free_space looks to tell until when a room is free.
 FREE_UNTIL_HORIZON = timedelta(days=1)
-# Times further than this from now are refused: no meeting is planned centuries ahead, and
-# every time in range can be shifted into any time zone without leaving datetime's years.
-MAX_DISTANCE_FROM_NOW = timedelta(days=100 * 365)
 
 
 def _within_limits(validator: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -204,8 +202,7 @@ def _window(call: ServiceCall, now: datetime) -> tuple[datetime, datetime]:
             end = start + call.data[ATTR_DURATION]
     except OverflowError:  # before year 1 or after 9999 once in UTC
         raise validation_error("time_out_of_range") from None
-    if any(abs(moment - now) > MAX_DISTANCE_FROM_NOW for moment in (start, end)):
-        raise validation_error("time_out_of_range")
+    check_within_reach(now, start, end)
     return start, end
 
 

@@ -84,3 +84,43 @@ async def test_numbers_too_big_for_a_duration_are_invalid_data(
     with pytest.raises(vol.Invalid):
         await _call(hass, action, data)
     assert _writes(simulator) == []
+
+
+async def test_the_calendar_refuses_far_bookings_and_moves_too(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    hass_ws_client: Any,
+) -> None:
+    thames = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
+    simulator.reset_requests()
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            "calendar",
+            "create_event",
+            {
+                "entity_id": thames,
+                "summary": "Time capsule",
+                "start_date_time": "9999-12-31T22:00:00",
+                "end_date_time": "9999-12-31T23:00:00",
+            },
+            blocking=True,
+        )
+    assert err.value.translation_key == "time_out_of_range"
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {
+            "type": "calendar/event/update",
+            "entity_id": thames,
+            "uid": "23481829_20261124T093000Z",  # tomorrow's stand-up
+            "event": {
+                "summary": "Stand-up",
+                "dtstart": "2526-11-24T10:00:00+00:00",
+                "dtend": "2526-11-24T10:30:00+00:00",
+            },
+        }
+    )
+    answer = await client.receive_json()
+    assert not answer["success"]
+    assert answer["error"]["message"] == "Times must be within 100 years of now"
+    assert _writes(simulator) == []
