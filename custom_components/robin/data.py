@@ -63,7 +63,8 @@ def known_time_zone(name: str) -> ZoneInfo | None:
     """
     try:
         return ZoneInfo(name)
-    except ValueError, KeyError:  # ZoneInfoNotFoundError is a KeyError
+    # ZoneInfoNotFoundError is a KeyError; a name too long for a file name, an OSError.
+    except ValueError, KeyError, OSError:
         LOGGER.warning(
             "Robin gives a location the time zone %r, which is not a known IANA time zone; "
             "its times are read and booked in Home Assistant's time zone instead",

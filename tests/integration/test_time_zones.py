@@ -109,3 +109,8 @@ async def test_an_invalid_location_time_zone_with_free_busy_polls_without_errors
     assert state.state != STATE_UNAVAILABLE
     assert _errors(caplog) == []
     assert len(_zone_warnings(caplog)) == 1
+
+
+@pytest.mark.parametrize("name", [NOWHERE, "A" * 300, "../etc/passwd"])
+def test_a_location_time_zone_that_is_no_zone_is_none(name: str) -> None:
+    assert known_time_zone(name) is None
