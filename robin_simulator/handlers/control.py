@@ -101,14 +101,6 @@ class ControlApi:
             }
         )
 
-    def _report_time_zone(self, location_id: int, time_zone: str | None) -> None:
-        """Make the API report another (e.g. invalid) time zone name for a location."""
-        location = self.sim.organization.location(int(location_id))
-        if location is None:
-            msg = f"no location {location_id}"
-            raise ControlError(msg)
-        location.reported_time_zone = time_zone
-
     async def get_requests(self, _request: web.Request) -> web.Response:
         """Every API request served so far."""
         return web.json_response(
@@ -145,3 +137,11 @@ class ControlApi:
         body = await _body(request)
         self.sim.revoke_token(str(body["token"]))
         return web.json_response({"revoked": True})
+
+    def _report_time_zone(self, location_id: int, time_zone: str | None) -> None:
+        """Make the API report another (e.g. invalid) time zone name for a location."""
+        location = self.sim.organization.location(int(location_id))
+        if location is None:
+            msg = f"no location {location_id}"
+            raise ControlError(msg)
+        location.reported_time_zone = time_zone
