@@ -115,6 +115,8 @@ class Location:
     working_hours: dict[int, list[TimeFrame]] = field(default_factory=dict)
     spaces: list[Space] = field(default_factory=list)
     description: str = ""
+    # The name the API reports instead of `time_zone` (e.g. an invalid one); None: the same.
+    reported_time_zone: str | None = None
 
     @property
     def zone(self) -> ZoneInfo:

@@ -141,7 +141,7 @@ def location_json(location: Location) -> dict[str, Any]:
         "latitude": location.latitude,
         "longitude": location.longitude,
         "is_visitor_management_enabled": False,
-        "time_zone": location.time_zone,
+        "time_zone": location.reported_time_zone or location.time_zone,
         "working_hours": working_hours,
         "created_at": robin_time(location.created_at),
         "updated_at": robin_time(location.created_at),

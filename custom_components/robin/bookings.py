@@ -31,6 +31,9 @@ from .data import event_end, event_start
 
 # A start a little in the past is "now" as typed by a person or computed by an automation.
 PAST_START_GRACE = timedelta(minutes=1)
+# Times further than this from now are refused: no meeting is planned centuries ahead, and
+# every time in reach can be shifted into any time zone without leaving datetime's years.
+MAX_DISTANCE_FROM_NOW = timedelta(days=100 * 365)
 
 
 def validation_error(key: str, **placeholders: str) -> ServiceValidationError:
@@ -70,8 +73,15 @@ def check_duration(start: datetime, end: datetime) -> None:
         raise validation_error("booking_too_short")
 
 
+def check_within_reach(now: datetime, *moments: datetime) -> None:
+    """Refuse times too far from now to be meant (they would also overflow Python's dates)."""
+    if any(abs(moment - now) > MAX_DISTANCE_FROM_NOW for moment in moments):
+        raise validation_error("time_out_of_range")
+
+
 def check_booking_times(start: datetime, end: datetime, now: datetime) -> None:
     """Refuse times Robin would refuse for a new booking, with a message that says why."""
+    check_within_reach(now, start, end)
     check_duration(start, end)
     if start < now - PAST_START_GRACE:
         raise validation_error("start_in_past")
@@ -86,10 +96,8 @@ def check_can_book(coordinator: RobinCoordinator, space: Space) -> None:
 
 
 def _booking_time_zone(coordinator: RobinCoordinator, space: Space) -> str:
-    location = coordinator.data.locations.get(space.location_id)
-    if location is not None and location.time_zone:
-        return location.time_zone
-    return str(dt_util.get_default_time_zone())
+    """Return the room's time zone name: its location's when valid, else Home Assistant's."""
+    return str(coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone())
 
 
 async def async_book(

@@ -152,7 +152,7 @@ def zone(name: str | None) -> ZoneInfo | None:
         return None
     try:
         return ZoneInfo(name)
-    except ZoneInfoNotFoundError, ValueError:
+    except ZoneInfoNotFoundError, ValueError, OSError:  # OSError: too long for a file name
         return None
 
 
