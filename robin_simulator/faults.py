@@ -38,7 +38,26 @@ class Malformed:
     """Answer 200 with a body that is not valid JSON."""
 
 
-type Fault = Failure | RateLimit | Hang | Malformed | Drop
+@dataclass(frozen=True)
+class CommitThenFail:
+    """Do what was asked, then answer an error status instead of the result (a 5xx after commit)."""
+
+    status: int
+    path: str | None = None
+    method: str | None = None  # only requests with this method (e.g. PATCH, not GET)
+
+
+@dataclass(frozen=True)
+class CommitThenHang:
+    """Do what was asked, then never answer: the client's timeout expires after the commit."""
+
+    path: str | None = None
+    method: str | None = None
+
+
+type Fault = Failure | RateLimit | Hang | Malformed | Drop | CommitThenFail | CommitThenHang
+# Faults that let the request take effect before they strike.
+AFTER_COMMIT = (Drop, CommitThenFail, CommitThenHang)
 
 
 class Faults:
@@ -73,16 +92,36 @@ class Faults:
         """The next `count` API requests answer 200 with a non-JSON body."""
         self._queue.extend(Malformed() for _ in range(count))
 
+    def commit_then_fail_next(
+        self,
+        status: int = 500,
+        count: int = 1,
+        *,
+        path: str | None = None,
+        method: str | None = None,
+    ) -> None:
+        """The next `count` requests (to `path`, by `method`) take effect, then answer `status`."""
+        self._queue.extend(CommitThenFail(status, path, method) for _ in range(count))
+
+    def commit_then_hang_next(
+        self, count: int = 1, *, path: str | None = None, method: str | None = None
+    ) -> None:
+        """The next `count` requests (to `path`, by `method`) take effect, then never answer."""
+        self._queue.extend(CommitThenHang(path, method) for _ in range(count))
+
     def clear(self) -> None:
         """Turn every fault off."""
         self._queue.clear()
         self.latency = 0.0
         self.location_events_supported = True
 
-    def take(self, path: str) -> Fault | None:
-        """The fault for the request being served, if one is queued for its path."""
+    def take(self, path: str, method: str | None = None) -> Fault | None:
+        """The fault for the request being served, if one is queued for its path (and method)."""
         for fault in self._queue:
             wanted = getattr(fault, "path", None)
+            wanted_method = getattr(fault, "method", None)
+            if wanted_method is not None and wanted_method != method:
+                continue
             if wanted is None or wanted in path:
                 self._queue.remove(fault)
                 return fault
