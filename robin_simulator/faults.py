@@ -11,6 +11,7 @@ class Failure:
 
     status: int
     path: str | None = None  # only requests whose path contains this
+    method: str | None = None  # only requests with this method
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class Drop:
     """Do what was asked, then close the connection without answering (a lost answer)."""
 
     path: str | None = None
+    method: str | None = None
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,10 @@ class RateLimit:
 
 @dataclass(frozen=True)
 class Hang:
-    """Never answer (until the simulator shuts down)."""
+    """Never answer (until the simulator shuts down); nothing is done."""
+
+    path: str | None = None
+    method: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,13 +75,22 @@ class Faults:
         self._queue: deque[Fault] = deque()
         self._released = asyncio.Event()
 
-    def fail_next(self, status: int = 500, count: int = 1, *, path: str | None = None) -> None:
+    def fail_next(
+        self,
+        status: int = 500,
+        count: int = 1,
+        *,
+        path: str | None = None,
+        method: str | None = None,
+    ) -> None:
         """The next `count` API requests (whose path contains `path`) answer `status`."""
-        self._queue.extend(Failure(status, path) for _ in range(count))
+        self._queue.extend(Failure(status, path, method) for _ in range(count))
 
-    def drop_next(self, count: int = 1, *, path: str | None = None) -> None:
-        """The next `count` requests (to `path`) take effect but their answer is lost."""
-        self._queue.extend(Drop(path) for _ in range(count))
+    def drop_next(
+        self, count: int = 1, *, path: str | None = None, method: str | None = None
+    ) -> None:
+        """The next `count` requests (to `path`, by `method`) take effect; their answer is lost."""
+        self._queue.extend(Drop(path, method) for _ in range(count))
 
     def rate_limit_next(
         self, retry_after: int = 30, count: int = 1, *, http_date: bool = False
@@ -84,9 +98,11 @@ class Faults:
         """The next `count` API requests answer 429 with Retry-After."""
         self._queue.extend(RateLimit(retry_after, http_date) for _ in range(count))
 
-    def hang_next(self, count: int = 1) -> None:
-        """The next `count` API requests never answer."""
-        self._queue.extend(Hang() for _ in range(count))
+    def hang_next(
+        self, count: int = 1, *, path: str | None = None, method: str | None = None
+    ) -> None:
+        """The next `count` API requests (to `path`, by `method`) never answer."""
+        self._queue.extend(Hang(path, method) for _ in range(count))
 
     def malformed_next(self, count: int = 1) -> None:
         """The next `count` API requests answer 200 with a non-JSON body."""

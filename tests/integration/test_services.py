@@ -292,18 +292,37 @@ async def test_book_space_in_a_restricted_room_is_forbidden(
     )
 
 
+@pytest.mark.parametrize("committed", [False, True], ids=["nothing-made", "made-then-500"])
 async def test_book_space_when_robin_fails(
-    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    committed: bool,
 ) -> None:
+    """A 500 may come before or after Robin made the booking: the user is told which."""
     thames = simulator.find_space("Thames Room")
-    simulator.faults.fail_next(500, path=f"/spaces/{thames.id}/events")
-    with pytest.raises(HomeAssistantError) as err:
-        await _call(hass, "book_space", HALF_HOUR, _room(hass, simulator, "Thames Room"))
-    assert not isinstance(err.value, ServiceValidationError)
-    assert err.value.translation_key == "communication_error"
-    assert "Simulated failure (500)" in str(err.value)
-    assert str(err.value).startswith("Robin could not be reached: ")
-    assert [e for e in simulator.events_in(thames.id) if e.start == MONDAY_MORNING] == []
+    path = f"/spaces/{thames.id}/events"
+    if committed:
+        simulator.faults.commit_then_fail_next(500, path=path, method="POST")
+    else:
+        simulator.faults.fail_next(500, path=path, method="POST")
+    simulator.reset_requests()
+    call = _call(hass, "book_space", HALF_HOUR, _room(hass, simulator, "Thames Room"))
+    if committed:
+        response = await call
+        [made] = [e for e in simulator.events_in(thames.id) if e.start == MONDAY_MORNING]
+        assert response["booking"]["id"] == made.id
+    else:
+        with pytest.raises(HomeAssistantError) as err:
+            await call
+        assert not isinstance(err.value, ServiceValidationError)
+        assert err.value.translation_key == "booking_not_made"
+        assert str(err.value) == (
+            "Robin did not book Thames Room (Simulated failure (500)). "
+            "Nothing was booked; you can try again"
+        )
+        assert [e for e in simulator.events_in(thames.id) if e.start == MONDAY_MORNING] == []
+    assert _posted(simulator) == [f"POST /v1.0/spaces/{thames.id}/events"]  # never twice
 
 
 async def test_book_space_lost_answer_books_exactly_once(
@@ -336,7 +355,7 @@ async def test_book_space_lost_request_books_nothing_and_says_so(
     thames = simulator.find_space("Thames Room")
     before = simulator.events_in(thames.id)
     simulator.reset_requests()
-    simulator.faults.hang_next()
+    simulator.faults.hang_next(path=f"/spaces/{thames.id}/events", method="POST")
     call = hass.async_create_task(
         _call(hass, "book_space", HALF_HOUR, _room(hass, simulator, "Thames Room"))
     )
@@ -349,8 +368,9 @@ async def test_book_space_lost_request_books_nothing_and_says_so(
     with pytest.raises(HomeAssistantError) as err:
         await call
     assert not isinstance(err.value, ServiceValidationError)
-    assert err.value.translation_key == "communication_error"
+    assert err.value.translation_key == "booking_not_made"
     assert "did not answer POST" in str(err.value)
+    assert "Nothing was booked" in str(err.value)
     assert _posted(simulator) == [f"POST /v1.0/spaces/{thames.id}/events"]  # not asked again
     assert f"GET /v1.0/spaces/{thames.id}/events" in api_calls(simulator)  # looked for it
     assert simulator.events_in(thames.id) == sorted([*before, walk_in], key=lambda e: e.start)
