@@ -3,7 +3,8 @@
 Each operation checks what can be checked before Robin is asked (translated
 ServiceValidationError), turns Robin's refusals and failures into translated
 HomeAssistantError, and re-reads the whole calendar window afterwards so the change
-shows at once, whichever day it falls on.
+shows at once, whichever day it falls on. A change whose answer is lost is never sent
+again: it is read back from Robin and reported as made, not made, or unknown.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def robin_error(coordinator: RobinCoordinator, err: RobinError, room: str) -> Ho
         coordinator.config_entry.async_start_reauth(coordinator.hass)
         return robin_failure("reauth_required")
     if isinstance(err, RobinRateLimitError):
-        if err.retry_after is None:
+        if not err.retry_after:  # none given, or already over
             return robin_failure("rate_limited_action")
         return robin_failure("rate_limited_action_for", seconds=str(ceil(err.retry_after)))
     if isinstance(err, RobinResponseError) and err.status < HTTPStatus.INTERNAL_SERVER_ERROR:
