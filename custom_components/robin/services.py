@@ -35,6 +35,7 @@ from .bookings import (
     async_check_in,
     async_update_booking,
     check_within_reach,
+    robin_error,
     robin_failure,
     validation_error,
 )
@@ -260,7 +261,7 @@ async def _booking(call: ServiceCall) -> tuple[RobinCoordinator, Space, Event]:
                 "booking_not_found", booking=booking_id, room=space.name
             ) from None
         except RobinError as err:
-            raise robin_failure("communication_error", error=str(err)) from err
+            raise robin_error(coordinator, err, space.name) from err
     if event.space_id not in (None, space.id):
         raise validation_error("booking_not_found", booking=booking_id, room=space.name)
     return coordinator, space, event

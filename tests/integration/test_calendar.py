@@ -511,3 +511,54 @@ async def test_a_conflicting_booking_carries_robins_message(
     assert not answer["success"]
     assert CONFLICT_MESSAGE in answer["error"]["message"]
     assert simulator.events_in(space_id) == before
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        (
+            {"status": 401},
+            (
+                "Robin no longer accepts the access token. Re-authentication has started: "
+                "open Settings → Devices & services and enter a new token"
+            ),
+        ),
+        (
+            {"status": 429},
+            "Robin is limiting requests from Home Assistant; try again in a few minutes",
+        ),
+        ({"status": 500}, "Robin did not change the booking of Hudson Room"),
+    ],
+    ids=["401", "429", "500"],
+)
+@pytest.mark.usefixtures("setup_integration")
+async def test_calendar_edits_say_precisely_why_robin_failed(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    hass_ws_client,
+    fault: dict[str, int],
+    message: str,
+) -> None:
+    hudson = simulator.find_space("Hudson Room")
+    workshop = simulator.add_event(
+        hudson.id,
+        "Budget review",
+        datetime(2026, 11, 24, 15, 0, tzinfo=UTC),
+        datetime(2026, 11, 24, 16, 0, tzinfo=UTC),
+    )
+    entity_id = room_entity_id(hass, simulator, "Hudson Room", "calendar", "bookings")
+    simulator.faults.fail_next(fault["status"], path=f"/events/{workshop.id}", method="DELETE")
+    answer = await _ws(
+        hass,
+        hass_ws_client,
+        {"type": "calendar/event/delete", "entity_id": entity_id, "uid": workshop.id},
+    )
+    assert not answer["success"]
+    assert answer["error"]["message"].startswith(message)
+    assert simulator.events.get(workshop.id) is not None
+    reauth = [
+        flow
+        for flow in hass.config_entries.flow.async_progress()
+        if flow["handler"] == "robin" and flow["context"]["source"] == "reauth"
+    ]
+    assert len(reauth) == (1 if fault["status"] == 401 else 0)

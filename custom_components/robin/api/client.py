@@ -24,7 +24,6 @@ from .const import (
 from .errors import (
     RobinAuthenticationError,
     RobinConnectionError,
-    RobinError,
     RobinForbiddenError,
     RobinMalformedResponseError,
     RobinNotFoundError,
@@ -71,6 +70,9 @@ _ERRORS_BY_STATUS: Final[dict[int, type[RobinResponseError]]] = {
 _REDACTED: Final = "**REDACTED**"
 # A Retry-After beyond this is taken for a mistake rather than obeyed.
 MAX_RETRY_AFTER: Final = timedelta(days=1)
+_WRITE_METHODS: Final = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+# Robin's reason for a second check-in to the same event.
+REASON_ALREADY_CONFIRMED: Final = "event_already_confirmed"
 
 
 def _segment(value: int | str) -> str:
@@ -107,11 +109,32 @@ def _event_time(moment: datetime, time_zone: str) -> dict[str, str]:
     return {"date_time": format_timestamp(moment, time_zone), "time_zone": time_zone}
 
 
+class _AttemptCounter:
+    """A per-request aiohttp middleware that counts how often the request went out."""
+
+    def __init__(self) -> None:
+        self.attempts = 0
+
+    async def __call__(
+        self, request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
+    ) -> aiohttp.ClientResponse:
+        self.attempts += 1
+        return await handler(request)
+
+
 class RobinClient:
     """Talks to the Robin REST API with one access token.
 
     All methods raise only `RobinError` subclasses for anything Robin or the network does;
     ``ValueError`` is raised before any request for invalid arguments (naive datetimes).
+
+    Retries: the client itself never sends a request twice. aiohttp resends GET, PUT and
+    DELETE once when the connection closes before an answer (RFC 9112 §9.3.1.1); it never
+    resends POST or PATCH. The write methods know when that happened and read the answer
+    about the first attempt for what it is: `delete_event` takes a 404 after a resend as
+    done, `confirm_event` takes "already confirmed" after a resend as done. Any other failure
+    of a write that Robin may have committed (a dropped connection, a timeout, a 5xx, an
+    unreadable answer) is raised; the caller reads the result back instead of sending again.
     """
 
     def __init__(
@@ -233,6 +256,16 @@ class RobinClient:
         """Return one event (or one occurrence of a series)."""
         return Event.from_json(await self._get_data(f"/events/{_segment(event_id)}"))
 
+    async def get_event_confirmation(self, event_id: str) -> Confirmation | None:
+        """Return an event's check-in, or None if nobody has checked in."""
+        data = await self._get_data(
+            f"/events/{_segment(event_id)}", params={"include": "confirmation"}
+        )
+        confirmation = data.get("confirmation") if isinstance(data, dict) else None
+        if not confirmation:
+            return None
+        return Confirmation.from_json(confirmation, event_id=event_id)
+
     async def create_event(
         self,
         space_id: int,
@@ -293,13 +326,32 @@ class RobinClient:
         return Event.from_json(self._data(envelope))
 
     async def delete_event(self, event_id: str) -> None:
-        """Cancel an event; an occurrence id cancels that occurrence only."""
-        await self._request("DELETE", f"/events/{_segment(event_id)}", expect_body=False)
+        """Cancel an event; an occurrence id cancels that occurrence only.
+
+        A 404 to a resent DELETE means the first attempt cancelled it: that is success.
+        """
+        try:
+            await self._request("DELETE", f"/events/{_segment(event_id)}", expect_body=False)
+        except RobinNotFoundError as err:
+            if not err.resent:
+                raise
 
     async def confirm_event(self, event_id: str) -> Confirmation:
-        """Check in to an event so Robin does not release the room."""
+        """Check in to an event so Robin does not release the room.
+
+        "Already confirmed" to a resent PUT means the first attempt checked in: the check-in
+        Robin holds is returned.
+        """
         path = f"/events/{_segment(event_id)}/confirmation"
-        envelope = await self._request("PUT", path, json_body={})
+        try:
+            envelope = await self._request("PUT", path, json_body={})
+        except RobinValidationError as err:
+            if not (err.resent and REASON_ALREADY_CONFIRMED in err.reasons):
+                raise
+            confirmation = await self.get_event_confirmation(event_id)
+            if confirmation is None:
+                raise
+            return confirmation
         return Confirmation.from_json(self._data(envelope), event_id=event_id)
 
     async def get_free_busy(
@@ -430,11 +482,17 @@ class RobinClient:
             msg = f"Robin asked to wait {wait:.0f} s more before {method} {path}"
             raise RobinRateLimitError(HTTPStatus.TOO_MANY_REQUESTS, msg, retry_after=wait)
         url = f"{self._base_url}{path}"
+        # Writes count their attempts (see the class docstring) and follow no redirects, so
+        # the per-request middleware stands in for the session's redirect checks.
+        counter = _AttemptCounter() if method in _WRITE_METHODS else None
+        extra: dict[str, Any] = (
+            {"middlewares": (counter,), "allow_redirects": False} if counter else {}
+        )
         try:
             async with (
                 asyncio.timeout(self._request_timeout),
                 self._session.request(
-                    method, url, params=params, json=json_body, headers=self._headers()
+                    method, url, params=params, json=json_body, headers=self._headers(), **extra
                 ) as response,
             ):
                 status = response.status
@@ -451,7 +509,8 @@ class RobinClient:
         _LOGGER.debug("%s %s -> %s", method, path, status)
 
         envelope = self._decode(body, status=status, allow_empty=not expect_body)
-        self._raise_for_status(status, envelope, retry_after)
+        resent = counter is not None and counter.attempts > 1
+        self._raise_for_status(status, envelope, retry_after, resent=resent)
         # Only a body-less success (a DELETE) gets this far without an envelope.
         return envelope if envelope is not None else {}
 
@@ -480,7 +539,12 @@ class RobinClient:
         raise RobinMalformedResponseError(msg)
 
     def _raise_for_status(
-        self, status: int, envelope: JsonObject | None, retry_after: str | None
+        self,
+        status: int,
+        envelope: JsonObject | None,
+        retry_after: str | None,
+        *,
+        resent: bool = False,
     ) -> None:
         meta: Any = envelope.get("meta") if envelope is not None else None
         meta = meta if isinstance(meta, dict) else {}
@@ -500,7 +564,7 @@ class RobinClient:
             for error in optional_list(meta.get("errors"))
             if isinstance(error, dict) and isinstance(error.get("reason"), str)
         )
-        error: RobinError
+        error: RobinResponseError
         if status == HTTPStatus.TOO_MANY_REQUESTS:
             now = datetime.now(UTC)
             wait = _retry_after(retry_after, now)
@@ -511,6 +575,7 @@ class RobinClient:
             error = RobinServerError(status, message, reasons)
         else:
             error = _ERRORS_BY_STATUS.get(status, RobinResponseError)(status, message, reasons)
+        error.resent = resent
         raise error
 
     def _redact(self, value: str) -> str:
