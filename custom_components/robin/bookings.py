@@ -79,6 +79,13 @@ def robin_error(coordinator: RobinCoordinator, err: RobinError, room: str) -> Ho
     return robin_failure("robin_failed", error=str(err))
 
 
+def robin_read_error(coordinator: RobinCoordinator, err: RobinError) -> HomeAssistantError:
+    """Return what to tell the user about a failed read (a search, a calendar range)."""
+    if isinstance(err, RobinAuthenticationError | RobinRateLimitError | RobinConnectionError):
+        return robin_error(coordinator, err, "")
+    return robin_failure("robin_failed", error=str(err))
+
+
 def _refusal(err: RobinResponseError, room: str) -> HomeAssistantError:
     """Robin answered and did nothing: say why, in Robin's words."""
     if isinstance(err, RobinForbiddenError):

@@ -29,7 +29,7 @@ from .bookings import (
     async_cancel_booking,
     async_update_booking,
     check_within_reach,
-    robin_failure,
+    robin_read_error,
     validation_error,
 )
 from .const import DOMAIN, LOGGER
@@ -88,7 +88,7 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         try:
             events = await self.coordinator.async_get_space_events(space, start_date, end_date)
         except RobinError as err:
-            raise robin_failure("communication_error", error=str(err)) from err
+            raise robin_read_error(self.coordinator, err) from err
         zone = self.time_zone
         return [
             calendar_event

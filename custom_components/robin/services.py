@@ -36,7 +36,7 @@ from .bookings import (
     async_update_booking,
     check_within_reach,
     robin_error,
-    robin_failure,
+    robin_read_error,
     validation_error,
 )
 from .const import DOMAIN, MIN_BOOKING_DURATION
@@ -293,6 +293,8 @@ async def _end_booking(call: ServiceCall) -> ServiceResponse:
     start = event_start(event, zone)
     if start > now:
         raise validation_error("booking_not_started", room=space.name)
+    if event_end(event, zone) <= now:  # ending it "now" would stretch it instead
+        raise validation_error("booking_already_over", room=space.name)
     if now - start <= MIN_BOOKING_DURATION:
         # Robin refuses bookings of five minutes or less, so a booking that only just
         # began is released by cancelling it.
@@ -337,7 +339,7 @@ async def _find_free_space(call: ServiceCall) -> ServiceResponse:
             min_capacity=call.data.get(ATTR_MIN_CAPACITY),
         )
     except RobinError as err:
-        raise robin_failure("communication_error", error=str(err)) from err
+        raise robin_read_error(coordinator, err) from err
     free: list[JsonValueType] = []
     for result in free_busy:
         space = result.space

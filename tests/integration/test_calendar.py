@@ -210,7 +210,7 @@ async def test_robin_failing_for_a_range_beyond_the_window_is_an_error(
             blocking=True,
             return_response=True,
         )
-    assert raised.value.translation_key == "communication_error"
+    assert raised.value.translation_key == "robin_failed"  # a 500: Robin failed, it was reached
 
     simulator.faults.fail_next(status=503, path="/spaces/")
     status, body = await _get(

@@ -879,6 +879,22 @@ async def test_end_a_booking_not_yet_started(
     assert _meeting(simulator, "Fleet Room", "Customer call").end == call.end
 
 
+async def test_end_a_booking_that_is_already_over(
+    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+) -> None:
+    standup = _meeting(simulator, "Thames Room", "Stand-up")  # today 09:30-09:45, now 10:15
+    assert standup.end < MONDAY_MORNING
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(
+            hass, "end_booking", {"booking_id": standup.id}, _room(hass, simulator, "Thames Room")
+        )
+    assert err.value.translation_key == "booking_already_over"
+    assert str(err.value) == "This booking of Thames Room is already over"
+    # Robin's booking is untouched: not stretched to end now.
+    assert _meeting(simulator, "Thames Room", "Stand-up").end == standup.end
+    assert [call for call in api_calls(simulator) if call.startswith("PATCH")] == []
+
+
 # --- all-day bookings --------------------------------------------------------------------------
 
 
@@ -1109,8 +1125,14 @@ async def test_find_free_space_errors(
     with pytest.raises(HomeAssistantError) as err:
         await _call(hass, "find_free_space", {"config_entry_id": entry_id, "duration": "00:30:00"})
     assert not isinstance(err.value, ServiceValidationError)
-    assert err.value.translation_key == "communication_error"
+    assert err.value.translation_key == "robin_failed"  # reached, and failed
     assert "Simulated failure (500)" in str(err.value)
+
+    simulator.faults.rate_limit_next(retry_after=90)
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(hass, "find_free_space", {"config_entry_id": entry_id, "duration": "00:30:00"})
+    assert err.value.translation_key == "rate_limited_action_for"
+    assert str(err.value).endswith("try again in 90 seconds")
 
 
 async def test_find_free_space_only_returns_a_response(
