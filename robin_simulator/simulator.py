@@ -214,7 +214,10 @@ class RobinSimulator:
         return session
 
     def end_presence(self, space_id: int) -> None:
-        """Everyone leaves now; scheduled presence resumes with the next arrival."""
+        """Everyone leaves now; scheduled presence resumes with the next arrival.
+
+        Presence reported through the API is left alone: it ends by DELETE or by its TTL.
+        """
         space = self._space(space_id)
         space.sim_manual_presence.clear()
         space.sim_presence_cleared_at = self.clock.now()

@@ -3,6 +3,7 @@
 import asyncio
 import json
 import logging
+import math
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
@@ -271,7 +272,7 @@ class RobinClient:
         body: dict[str, Any] = {
             **_presence_identity(user_id, device_id),
             # Whole seconds, rounded up so a short TTL never becomes 0.
-            "session_ttl": -int(-session_ttl.total_seconds() // 1),
+            "session_ttl": math.ceil(session_ttl.total_seconds()),
         }
         envelope = await self._request("POST", f"/spaces/{space_id}/presence", json_body=body)
         return Presence.from_json(self._data(envelope))
