@@ -107,12 +107,16 @@ async def test_spaces(client: RobinClient, sim: RobinSimulator) -> None:
     assert spaces["Old Library"].is_disabled
     assert not spaces["Quiet Lounge"].is_bookable  # no calendar
     assert not spaces["Desk Area North"].is_bookable  # desks, not a meeting room
+    assert spaces["Thames Room"].amenities == ("Display", "Video conferencing", "Whiteboard")
+    assert spaces["Quiet Lounge"].amenities == ()  # served as `{}`
     request = next(r for r in sim.requests if r.path.endswith(f"/locations/{LONDON_ID}/spaces"))
-    assert request.query["include"] == "calendar"
+    # The calendar and the amenities in one request; never the deprecated `amenities`.
+    assert request.query["include"].split(",") == ["calendar", "space_amenities"]
     assert request.query["per_page"] == "100"
 
     thames = await client.get_space(THAMES)
     assert thames == spaces["Thames Room"]
+    assert sim.requests[-1].query["include"].split(",") == ["calendar", "space_amenities"]
 
 
 async def test_paging_across_pages(client: RobinClient, sim: RobinSimulator) -> None:

@@ -3,6 +3,7 @@
 import asyncio
 import json
 import logging
+import math
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
@@ -18,7 +19,11 @@ from .const import (
     HEADER_AUTHORIZATION,
     HEADER_RETRY_AFTER,
     HEADER_TENANT_ID,
+    INCLUDE_CALENDAR,
+    INCLUDE_CONFIRMATION,
+    INCLUDE_SPACE_AMENITIES,
     MAX_PAGES,
+    MAX_PRESENCE_TTL,
     PAGE_SIZE,
 )
 from .errors import (
@@ -34,7 +39,9 @@ from .errors import (
     RobinValidationError,
 )
 from .models import (
+    Amenity,
     Confirmation,
+    Device,
     Event,
     FreeBusySpace,
     Location,
@@ -48,6 +55,7 @@ from .models import (
 from .parsing import (
     JsonObject,
     as_list,
+    as_object,
     format_timestamp,
     format_utc,
     optional_int,
@@ -68,6 +76,8 @@ _ERRORS_BY_STATUS: Final[dict[int, type[RobinResponseError]]] = {
     HTTPStatus.NOT_FOUND: RobinNotFoundError,
 }
 _REDACTED: Final = "**REDACTED**"
+# Never `amenities`: Robin deprecated it, and it answered [] for every space in 2026.
+_SPACE_INCLUDES: Final = {"include": f"{INCLUDE_CALENDAR},{INCLUDE_SPACE_AMENITIES}"}
 # A Retry-After beyond this is taken for a mistake rather than obeyed.
 MAX_RETRY_AFTER: Final = timedelta(days=1)
 _WRITE_METHODS: Final = frozenset({"POST", "PATCH", "PUT", "DELETE"})
@@ -102,6 +112,14 @@ def _retry_after(value: str | None, now: datetime) -> float | None:
     if not 0 < seconds <= MAX_RETRY_AFTER.total_seconds():  # also refuses NaN
         return None
     return seconds
+
+
+def _presence_identity(user_id: int | None, device_id: int | str | None) -> dict[str, Any]:
+    """The one identity Robin wants on a presence POST or DELETE."""
+    if (user_id is None) == (device_id is None):
+        msg = "Presence needs exactly one of user_id and device_id"
+        raise ValueError(msg)
+    return {"user_id": user_id} if user_id is not None else {"device_id": device_id}
 
 
 def _event_time(moment: datetime, time_zone: str) -> dict[str, str]:
@@ -209,17 +227,27 @@ class RobinClient:
         return Location.from_json(await self._get_data(f"/locations/{location_id}"))
 
     async def get_spaces(self, location_id: int) -> list[Space]:
-        """Return every space of a location, with its calendar binding."""
+        """Return every space of a location, with its calendar binding and amenities."""
         return await self._get_all(
             f"/locations/{location_id}/spaces",
             lambda raw: Space.from_json(raw, location_id=location_id),
-            params={"include": "calendar"},
+            params=_SPACE_INCLUDES,
         )
 
     async def get_space(self, space_id: int) -> Space:
-        """Return one space, with its calendar binding."""
-        data = await self._get_data(f"/spaces/{space_id}", params={"include": "calendar"})
+        """Return one space, with its calendar binding and amenities."""
+        data = await self._get_data(f"/spaces/{space_id}", params=_SPACE_INCLUDES)
         return Space.from_json(data)
+
+    async def get_amenities(self, organization: int | str) -> list[Amenity]:
+        """Return the organization's amenity catalogue (names to filter rooms by)."""
+        path = f"/organizations/{_segment(organization)}/amenities"
+        return await self._get_all(path, Amenity.from_json)
+
+    async def get_devices(self, organization: int | str) -> list[Device]:
+        """Return the organization's registered devices (sensors, presence reporters)."""
+        path = f"/organizations/{_segment(organization)}/devices"
+        return await self._get_all(path, Device.from_json)
 
     # Presence
 
@@ -234,6 +262,59 @@ class RobinClient:
     async def get_location_presence(self, location_id: int) -> list[Presence]:
         """Return the presence sessions of a whole location."""
         return await self._get_all(f"/locations/{location_id}/presence", Presence.from_json)
+
+    async def report_presence(
+        self,
+        space_id: int,
+        *,
+        session_ttl: timedelta,
+        user_id: int | None = None,
+        device_id: int | str | None = None,
+    ) -> Presence:
+        """Say someone is in a room now (``POST /spaces/{id}/presence``).
+
+        Posting again before ``session_ttl`` runs out extends the session; posting after it
+        opens a new one. Robin may revoke a token that posts far more often than the TTL
+        needs, so refresh shortly before the TTL ends, not on every sensor change. If the
+        caller stops (Home Assistant shuts down) the session simply expires.
+
+        Robin wants exactly one identity. For presence seen by Home Assistant's motion or
+        occupancy sensors, send ``device_id``: Robin reads a device's presence as "a sensor
+        detected someone without knowing who", which is all such a sensor knows. Use the id
+        of the Robin device registered for this Home Assistant (`get_devices` lists the
+        organization's devices). A ``user_id`` (e.g. the token's own user, `get_me`) tells
+        Robin that this particular person is in the room; send it only when that is true.
+
+        Raises:
+            ValueError: The TTL is not between 1 second and 20 minutes (Robin's maximum), or
+                not exactly one of ``user_id`` and ``device_id`` is given.
+        """
+        if not timedelta(seconds=1) <= session_ttl <= MAX_PRESENCE_TTL:
+            msg = f"Robin allows presence sessions of 1 s to 20 min, not {session_ttl}"
+            raise ValueError(msg)
+        body: dict[str, Any] = {
+            **_presence_identity(user_id, device_id),
+            # Whole seconds, rounded up so a short TTL never becomes 0.
+            "session_ttl": math.ceil(session_ttl.total_seconds()),
+        }
+        envelope = await self._request("POST", f"/spaces/{space_id}/presence", json_body=body)
+        return Presence.from_json(self._data(envelope))
+
+    async def end_presence(
+        self, space_id: int, *, user_id: int | None = None, device_id: int | str | None = None
+    ) -> None:
+        """End the presence session of that user or device in a room at once.
+
+        Robin takes the identity in the body of the DELETE; use the same one as for
+        `report_presence`.
+
+        Raises:
+            ValueError: Not exactly one of ``user_id`` and ``device_id`` is given.
+        """
+        body = _presence_identity(user_id, device_id)
+        await self._request(
+            "DELETE", f"/spaces/{space_id}/presence", json_body=body, expect_body=False
+        )
 
     # Events
 
@@ -400,6 +481,26 @@ class RobinClient:
             method="POST",
             json_body=body,
         )
+
+    # Check-in state
+
+    async def get_confirmation(self, event_id: str) -> Confirmation | None:
+        """Return the check-in of an event, or ``None`` if it is not checked in.
+
+        Read as ``GET /events/{id}?include=confirmation``: one request, and an event that
+        does not exist (`RobinNotFoundError`) is not mistaken for one without a check-in.
+        """
+        data = as_object(
+            await self._get_data(
+                f"/events/{_segment(event_id)}", params={"include": INCLUDE_CONFIRMATION}
+            ),
+            "event",
+        )
+        raw = data.get("confirmation")
+        # PHP sends an absent submodel as null, or as an empty `{}`/`[]`.
+        if not raw or not isinstance(raw, dict):
+            return None
+        return Confirmation.from_json(raw, event_id=event_id)
 
     # Plumbing
 
