@@ -59,7 +59,11 @@ def api_middleware(sim: RobinSimulator) -> Middleware:
             return await handler(request)
         record = RequestRecord(request.method, request.path, dict(request.query))
         sim.requests.append(record)
-        response = await _serve(sim, request, handler)
+        try:
+            response = await _serve(sim, request, handler)
+        except Exception:
+            record.status = 500  # a bug in a handler: aiohttp answers 500
+            raise
         record.status = response.status
         return response
 
