@@ -1,15 +1,13 @@
 """The `/_simulator` control API: steer time, faults and presence from outside the process."""
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
+from robin_simulator.interfaces import Controls
 from robin_simulator.middleware import Handler
 from robin_simulator.serialize import robin_time
-
-if TYPE_CHECKING:
-    from robin_simulator.simulator import RobinSimulator
 
 
 class ControlError(Exception):
@@ -48,7 +46,7 @@ async def control_errors(request: web.Request, handler: Handler) -> web.StreamRe
 class ControlApi:
     """Unauthenticated test hooks, not counted in `sim.requests`."""
 
-    def __init__(self, sim: RobinSimulator) -> None:
+    def __init__(self, sim: Controls) -> None:
         """Control this simulator."""
         self.sim = sim
 

@@ -1,11 +1,12 @@
 """Event endpoints: read, update, cancel, and check in."""
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
 from robin_simulator.errors import bad_request, not_found
+from robin_simulator.interfaces import Rooms
 from robin_simulator.middleware import current_grant
 from robin_simulator.model import Confirmation, Event
 from robin_simulator.params import includes
@@ -16,16 +17,13 @@ from robin_simulator.serialize import confirmation_json, event_json
 from .spaces import VISIBILITIES, occurrence_windows, read_rule
 from .views import render_space, space_name
 
-if TYPE_CHECKING:
-    from robin_simulator.simulator import RobinSimulator
-
 
 class EventsApi:
     """`/events/{id}`."""
 
-    def __init__(self, sim: RobinSimulator) -> None:
-        """Serve this simulator."""
-        self.sim = sim
+    def __init__(self, rooms: Rooms) -> None:
+        """Serve these rooms."""
+        self.rooms = rooms
 
     def routes(self) -> list[web.RouteDef]:
         """The endpoints."""
@@ -38,25 +36,25 @@ class EventsApi:
         ]
 
     def _event(self, request: web.Request) -> Event:
-        self.sim.now()  # plans today's meetings so their ids resolve
-        event = self.sim.events.get(request.match_info["event_id"])
+        self.rooms.now()  # plans today's meetings so their ids resolve
+        event = self.rooms.events.get(request.match_info["event_id"])
         if event is None:
             raise not_found()
         return event
 
     def _render(self, event: Event, wanted: set[str] | None = None) -> dict[str, Any]:
         wanted = wanted or set()
-        body = event_json(event, space_name(self.sim, event))
+        body = event_json(event, space_name(self.rooms, event))
         if "confirmation" in wanted:
-            confirmation = self.sim.events.confirmations.get(event.id)
+            confirmation = self.rooms.events.confirmations.get(event.id)
             body["confirmation"] = (
                 confirmation_json(confirmation, php_style=event.creation_type == "synced")
                 if confirmation
                 else None
             )
         if "space" in wanted:
-            space = self.sim.organization.space(event.space_id)
-            body["space"] = render_space(self.sim, space, {"calendar"}) if space else None
+            space = self.rooms.organization.space(event.space_id)
+            body["space"] = render_space(self.rooms, space, {"calendar"}) if space else None
         return body
 
     async def get(self, request: web.Request) -> web.Response:
@@ -67,7 +65,7 @@ class EventsApi:
         """Change title, description, visibility, times (start and end together) or recurrence."""
         event = self._event(request)
         body = await json_body(request)
-        is_master = event.id in self.sim.events.series
+        is_master = event.id in self.rooms.events.series
         if "recurrence" in body and not is_master:
             raise bad_request(
                 "recurrence can only be changed on the series master", "invalid_recurrence"
@@ -81,38 +79,40 @@ class EventsApi:
             if body["visibility"] not in VISIBILITIES:
                 raise bad_request(f"visibility must be one of {sorted(VISIBILITIES)}")
             changes["visibility"] = body["visibility"]
-        series = self.sim.events.series.get(event.id)
+        series = self.rooms.events.series.get(event.id)
         rule = read_rule(body) if is_master and "recurrence" in body else None
         if rule is None and series is not None:
             rule = series.rule
         if "start" in body:
             window = read_window(body, event.time_zone)
-            windows = occurrence_windows(window, rule, self.sim.now())
-            check_free(self.sim.events, event.space_id, windows, ignore=event.series_id or event.id)
+            windows = occurrence_windows(window, rule, self.rooms.now())
+            check_free(
+                self.rooms.events, event.space_id, windows, ignore=event.series_id or event.id
+            )
             changes |= {"start": window.start, "end": window.end, "time_zone": window.time_zone}
         updated = dataclasses.replace(event, **changes)
-        self.sim.events.save(updated)
+        self.rooms.events.save(updated)
         if series is not None and rule is not None:
             series.rule = rule
-        saved = self.sim.events.get(event.id)
+        saved = self.rooms.events.get(event.id)
         return ok(self._render(saved or updated))
 
     async def cancel(self, request: web.Request) -> web.Response:
         """Cancel an event, one occurrence, or (by master id) the whole series."""
         event = self._event(request)
-        self.sim.events.cancel(event.id)
+        self.rooms.events.cancel(event.id)
         return ok({})
 
     async def confirm(self, request: web.Request) -> web.Response:
         """Check in to a meeting (once, and not after it ended)."""
         event = self._event(request)
         body = await json_body(request)
-        confirmations = self.sim.events.confirmations
+        confirmations = self.rooms.events.confirmations
         if event.id in confirmations:
             raise bad_request(
                 "The event has already been confirmed.", "event_already_confirmed", "scheduling"
             )
-        now = self.sim.clock.now()
+        now = self.rooms.clock.now()
         if event.end <= now:
             raise bad_request(
                 "It is too late to confirm this event.", "too_late_to_confirm_event", "scheduling"
@@ -130,7 +130,7 @@ class EventsApi:
     async def confirmation(self, request: web.Request) -> web.Response:
         """The meeting's check-in; 404 while it has none."""
         event = self._event(request)
-        confirmation = self.sim.events.confirmations.get(event.id)
+        confirmation = self.rooms.events.confirmations.get(event.id)
         if confirmation is None:
             raise not_found()
         return ok(confirmation_json(confirmation, php_style=event.creation_type == "synced"))

@@ -1,13 +1,14 @@
 """Space endpoints: details, state, presence, events, and booking."""
 
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 from robin_simulator.calendar import PLAN_DAYS_AFTER
 from robin_simulator.errors import bad_request
+from robin_simulator.interfaces import Rooms
 from robin_simulator.middleware import current_grant
 from robin_simulator.model import Event, Invitee, Organization, Series, Space
 from robin_simulator.params import includes
@@ -18,18 +19,15 @@ from robin_simulator.serialize import event_json, presence_json, state_json
 
 from .views import event_listing, render_space, space_of
 
-if TYPE_CHECKING:
-    from robin_simulator.simulator import RobinSimulator
-
 VISIBILITIES = frozenset({"default", "public", "private", "personal", "confidential"})
 
 
 class SpacesApi:
     """`/spaces/{id}` and its submodels."""
 
-    def __init__(self, sim: RobinSimulator) -> None:
-        """Serve this simulator."""
-        self.sim = sim
+    def __init__(self, rooms: Rooms) -> None:
+        """Serve these rooms."""
+        self.rooms = rooms
 
     def routes(self) -> list[web.RouteDef]:
         """The endpoints."""
@@ -43,55 +41,55 @@ class SpacesApi:
 
     async def space(self, request: web.Request) -> web.Response:
         """One space, with `include` submodels."""
-        space = space_of(self.sim, request)
-        return ok(render_space(self.sim, space, includes(request.query)))
+        space = space_of(self.rooms, request)
+        return ok(render_space(self.rooms, space, includes(request.query)))
 
     async def state(self, request: web.Request) -> web.Response:
         """The space's availability now."""
-        return ok(state_json(self.sim.state_of(space_of(self.sim, request))))
+        return ok(state_json(self.rooms.state_of(space_of(self.rooms, request))))
 
     async def presence(self, request: web.Request) -> web.Response:
         """Who is in the space now."""
-        space = space_of(self.sim, request)
-        now = self.sim.now()
-        org = self.sim.organization
-        sessions = self.sim.presence_in(space)
+        space = space_of(self.rooms, request)
+        now = self.rooms.now()
+        org = self.rooms.organization
+        sessions = self.rooms.presence_in(space)
         return listing(request.query, sessions, lambda s: presence_json(s, org, now))
 
     async def events(self, request: web.Request) -> web.Response:
         """The space's events overlapping `after`..`before`."""
-        return event_listing(self.sim, request, {space_of(self.sim, request).id})
+        return event_listing(self.rooms, request, {space_of(self.rooms, request).id})
 
     async def book(self, request: web.Request) -> web.Response:
         """Create an event in the space (201), following Robin's booking rules."""
-        sim = self.sim
-        space = space_of(sim, request)
+        rooms = self.rooms
+        space = space_of(rooms, request)
         check_bookable(space)
         body = await json_body(request)
-        location = sim.organization.location(space.location_id)
+        location = rooms.organization.location(space.location_id)
         window = read_window(body, location.time_zone if location else "UTC")
         rule = read_rule(body)
-        now = sim.now()
-        check_free(sim.events, space.id, occurrence_windows(window, rule, now))
+        now = rooms.now()
+        check_free(rooms.events, space.id, occurrence_windows(window, rule, now))
         event = self._new_event(request, space, body, window)
         if rule is None:
-            sim.events.add(event)
+            rooms.events.add(event)
             created: Event | None = event
         else:
-            sim.events.add_series(Series(template=event, rule=rule))
-            created = sim.events.get(event.id)
+            rooms.events.add_series(Series(template=event, rule=rule))
+            created = rooms.events.get(event.id)
         assert created is not None  # noqa: S101 - just stored
         return ok(event_json(created, space.name), status=201)
 
     def _new_event(
         self, request: web.Request, space: Space, body: dict[str, Any], window: Window
     ) -> Event:
-        org = self.sim.organization
+        org = self.rooms.organization
         booker = org.user(current_grant(request).user_id) or org.users[0]
         visibility = str(body.get("visibility") or "default")
         if visibility not in VISIBILITIES:
             raise bad_request(f"visibility must be one of {sorted(VISIBILITIES)}")
-        event_id = self.sim.events.new_id()
+        event_id = self.rooms.events.new_id()
         return Event(
             id=event_id,
             space_id=space.id,
@@ -110,7 +108,7 @@ class SpacesApi:
             remote_event_id=None,  # not synced to Google yet
             visibility=visibility,
             invitees=requested_invitees(org, event_id, body.get("invitees")),
-            created_at=self.sim.clock.now(),
+            created_at=self.rooms.clock.now(),
         )
 
 
