@@ -5,16 +5,22 @@ from typing import Any
 
 from aiohttp import web
 
-from robin_simulator.errors import bad_request, not_found
+from robin_simulator.errors import not_found
 from robin_simulator.interfaces import Rooms
 from robin_simulator.middleware import current_grant
 from robin_simulator.model import Confirmation, Event
 from robin_simulator.params import includes
 from robin_simulator.respond import json_body, ok
-from robin_simulator.rules import check_free, read_window
+from robin_simulator.rules import (
+    check_can_confirm,
+    check_free,
+    check_update,
+    read_rule,
+    read_visibility,
+    read_window,
+)
 from robin_simulator.serialize import confirmation_json, event_json
 
-from .spaces import VISIBILITIES, occurrence_windows, read_rule
 from .views import render_space, space_name
 
 
@@ -66,29 +72,21 @@ class EventsApi:
         event = self._event(request)
         body = await json_body(request)
         is_master = event.id in self.rooms.events.series
-        if "recurrence" in body and not is_master:
-            raise bad_request(
-                "recurrence can only be changed on the series master", "invalid_recurrence"
-            )
-        if ("start" in body) != ("end" in body):
-            raise bad_request("start and end must be sent together", "invalid_event_time")
+        check_update(body, is_master=is_master)
         changes: dict[str, Any] = {
             key: str(body[key]) for key in ("title", "description") if body.get(key) is not None
         }
         if body.get("visibility") is not None:
-            if body["visibility"] not in VISIBILITIES:
-                raise bad_request(f"visibility must be one of {sorted(VISIBILITIES)}")
-            changes["visibility"] = body["visibility"]
+            changes["visibility"] = read_visibility(body["visibility"])
         series = self.rooms.events.series.get(event.id)
         rule = read_rule(body) if is_master and "recurrence" in body else None
         if rule is None and series is not None:
             rule = series.rule
         if "start" in body:
+            now = self.rooms.now()
             window = read_window(body, event.time_zone)
-            windows = occurrence_windows(window, rule, self.rooms.now())
-            check_free(
-                self.rooms.events, event.space_id, windows, ignore=event.series_id or event.id
-            )
+            moved = event.series_id or event.id
+            check_free(self.rooms.events, event.space_id, (window, rule), now, ignore=moved)
             changes |= {"start": window.start, "end": window.end, "time_zone": window.time_zone}
         updated = dataclasses.replace(event, **changes)
         self.rooms.events.save(updated)
@@ -108,15 +106,8 @@ class EventsApi:
         event = self._event(request)
         body = await json_body(request)
         confirmations = self.rooms.events.confirmations
-        if event.id in confirmations:
-            raise bad_request(
-                "The event has already been confirmed.", "event_already_confirmed", "scheduling"
-            )
         now = self.rooms.clock.now()
-        if event.end <= now:
-            raise bad_request(
-                "It is too late to confirm this event.", "too_late_to_confirm_event", "scheduling"
-            )
+        check_can_confirm(event, confirmed=event.id in confirmations, now=now)
         device_id = body.get("device_id")
         confirmation = Confirmation(
             event_id=event.id,

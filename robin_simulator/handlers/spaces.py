@@ -1,25 +1,26 @@
 """Space endpoints: details, state, presence, events, and booking."""
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from robin_simulator.calendar import PLAN_DAYS_AFTER
-from robin_simulator.errors import bad_request
 from robin_simulator.interfaces import Rooms
 from robin_simulator.middleware import current_grant
-from robin_simulator.model import Event, Invitee, Organization, Series, Space
+from robin_simulator.model import Event, Series, Space
 from robin_simulator.params import includes
-from robin_simulator.recurrence import RecurrenceRule
 from robin_simulator.respond import json_body, listing, ok
-from robin_simulator.rules import Window, check_bookable, check_free, read_window
+from robin_simulator.rules import (
+    Window,
+    check_bookable,
+    check_free,
+    read_rule,
+    read_visibility,
+    read_window,
+    requested_invitees,
+)
 from robin_simulator.serialize import event_json, presence_json, state_json
 
 from .views import event_listing, render_space, space_of
-
-VISIBILITIES = frozenset({"default", "public", "private", "personal", "confidential"})
 
 
 class SpacesApi:
@@ -69,8 +70,7 @@ class SpacesApi:
         location = rooms.organization.location(space.location_id)
         window = read_window(body, location.time_zone if location else "UTC")
         rule = read_rule(body)
-        now = rooms.now()
-        check_free(rooms.events, space.id, occurrence_windows(window, rule, now))
+        check_free(rooms.events, space.id, (window, rule), rooms.now())
         event = self._new_event(request, space, body, window)
         if rule is None:
             rooms.events.add(event)
@@ -86,9 +86,7 @@ class SpacesApi:
     ) -> Event:
         org = self.rooms.organization
         booker = org.user(current_grant(request).user_id) or org.users[0]
-        visibility = str(body.get("visibility") or "default")
-        if visibility not in VISIBILITIES:
-            raise bad_request(f"visibility must be one of {sorted(VISIBILITIES)}")
+        visibility = read_visibility(body.get("visibility") or "default")
         event_id = self.rooms.events.new_id()
         return Event(
             id=event_id,
@@ -110,58 +108,3 @@ class SpacesApi:
             invitees=requested_invitees(org, event_id, body.get("invitees")),
             created_at=self.rooms.clock.now(),
         )
-
-
-def read_rule(body: dict[str, Any]) -> RecurrenceRule | None:
-    """The booking's recurrence, if any.
-
-    Raises:
-        ApiError: 400 when it is not a supported RRULE array.
-    """
-    lines = body.get("recurrence")
-    if not lines:
-        return None
-    if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
-        raise bad_request("recurrence must be an array of iCal lines", "invalid_recurrence")
-    try:
-        return RecurrenceRule.parse(lines)
-    except ValueError as err:
-        raise bad_request(f"recurrence is not supported: {err}", "invalid_recurrence") from err
-
-
-def occurrence_windows(
-    window: Window, rule: RecurrenceRule | None, now: datetime
-) -> list[tuple[datetime, datetime]]:
-    """The times a booking would occupy (occurrences up to the planning horizon)."""
-    if rule is None:
-        return [(window.start, window.end)]
-    duration = window.end - window.start
-    horizon = max(now, window.start) + timedelta(days=PLAN_DAYS_AFTER)
-    first = window.start.astimezone(ZoneInfo(window.time_zone))
-    return [
-        (start.astimezone(UTC), start.astimezone(UTC) + duration)
-        for start in rule.starts(first, horizon)
-    ]
-
-
-def requested_invitees(org: Organization, event_id: str, raw: Any) -> list[Invitee]:
-    """Invitees from `[{email}]`; like Robin, only organization members are kept."""
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        raise bad_request("invitees must be an array of {email} objects")
-    kept = []
-    for index, entry in enumerate(raw):
-        email = entry.get("email") if isinstance(entry, dict) else None
-        user = org.user_by_email(email) if isinstance(email, str) else None
-        if user is not None:
-            kept.append(
-                Invitee(
-                    id=f"{event_id}{index:02d}",
-                    email=user.email,
-                    display_name=user.name,
-                    user_id=user.id,
-                    response_status="not_responded",
-                )
-            )
-    return kept
