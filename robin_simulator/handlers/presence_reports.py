@@ -1,4 +1,4 @@
-"""Reporting presence: `POST` and `DELETE /spaces/{id}/presence` (robin-api §2.5)."""
+"""Reporting presence: `POST` and `DELETE /spaces/{id}/presence`."""
 
 from typing import Any
 
