@@ -383,7 +383,8 @@ async def _one_401(
             flows[0]["flow_id"], {CONF_ACCESS_TOKEN: simulator.token}
         )
         failure.reauth_result = f"{result['type']}: {result.get('reason')}"
-        await hass.async_block_till_done()  # the entry reloads with the token
+        # The entry reloads with the token; the clock must not move while its requests run.
+        await hass.async_block_till_done()
         await stepper.step(STEP)
         failure.all_back = all(
             hass.states.get(entity_id).state != STATE_UNAVAILABLE for entity_id in entity_ids
