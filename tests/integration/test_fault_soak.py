@@ -9,6 +9,7 @@ Run alone: `.venv/bin/python -m pytest tests/integration/test_fault_soak.py -p n
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections import Counter
@@ -237,6 +238,8 @@ class Stepper:
             self.freezer.tick(timedelta(seconds=DEFAULT_REQUEST_TIMEOUT + 1))
         else:
             hang.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await hang
         await done
         # Let the simulator's hanging handler finish, as the server would eventually.
         self.simulator.faults.release_hanging()
