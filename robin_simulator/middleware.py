@@ -19,6 +19,7 @@ from .faults import (
     Failure,
     Fault,
     Hang,
+    HtmlError,
     Malformed,
     RateLimit,
 )
@@ -55,7 +56,9 @@ def api_middleware(sim: Gatekeeper) -> Middleware:
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         if not request.path.startswith(API_PREFIX + "/"):
             return await handler(request)
-        record = RequestRecord(request.method, request.path, dict(request.query))
+        record = RequestRecord(
+            request.method, request.path, dict(request.query), at=sim.clock.now()
+        )
         sim.requests.append(record)
         try:
             response = await _serve(sim, request, handler)
@@ -63,6 +66,7 @@ def api_middleware(sim: Gatekeeper) -> Middleware:
             record.status = 500  # a bug in a handler: aiohttp answers 500
             raise
         record.status = response.status
+        record.retry_after = response.headers.get("Retry-After")
         return response
 
     return middleware
@@ -135,8 +139,12 @@ async def _fault_response(sim: Gatekeeper, fault: Fault) -> web.StreamResponse:
         case Hang():
             await sim.faults.wait_for_release()
             return error_response(503, "The simulator is shutting down")
-        case Malformed():
-            return web.Response(text=MALFORMED_BODY, content_type="application/json")
+        case Malformed(body):
+            text = MALFORMED_BODY if body is None else body
+            return web.Response(text=text, content_type="application/json")
+        case HtmlError(status):
+            page = f"<html><head><title>{status}</title></head><body>Bad Gateway</body></html>"
+            return web.Response(status=status, text=page, content_type="text/html")
         case Drop() | CommitThenFail() | CommitThenHang():  # after the request took effect
             raise AssertionError(fault)
 
