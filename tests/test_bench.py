@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCH_PACKAGES = ROOT / "build" / "bench-packages"  # scripts/bench installs rest's requirements
+# Where scripts/bench puts the rest integration's requirements when the venv lacks them.
+BENCH_PACKAGES = ROOT / "build" / "bench-packages"
 
 
 def run_bench(*args: str) -> str:
