@@ -37,6 +37,18 @@ def _requests_per_hour(column: Column, name: str) -> float:
     return column.median("quiet", "requests") * 60  # fixed 60 s interval, nothing else
 
 
+def _cpu_per_hour(column: Column, name: str) -> float:
+    if name == INTEGRATION:
+        return column.cpu_per_hour  # simulated: an hour of polls and meeting boundaries
+    return column.median("a minute passes", "cpu") * 60  # 60 polls, nothing else
+
+
+def _writes_per_hour(column: Column, name: str) -> float:
+    if name == INTEGRATION:
+        return column.writes_per_hour  # simulated: an hour of polls and meeting boundaries
+    return column.median("quiet", "written") * 60  # every poll writes every entity
+
+
 ROWS: tuple[tuple[str, str, Figure], ...] = (
     ("entities", "", lambda column, _name: column.entities),
     ("requests / poll", "", lambda column, _name: column.median("quiet", "requests")),
@@ -47,11 +59,13 @@ ROWS: tuple[tuple[str, str, Figure], ...] = (
     ("CPU, a minute passes", "ms", _cpu("a minute passes")),
     ("CPU, full calendar-window reread", "ms", _window_reread),
     ("CPU, hourly rediscovery (+ reread)", "ms", _cpu("hour's last poll")),
+    ("CPU / hour", "s", _cpu_per_hour),
     ("state writes, nothing changed", "", _writes("quiet", "written")),
     ("state writes, 5 % change", "", _writes("5%", "written")),
     ("unchanged states rewritten, 5 % change", "", _writes("5%", "unchanged")),
     ("state writes, one room changes", "", _writes("one room", "written")),
     ("state writes, a minute passes", "", _writes("a minute passes", "written")),
+    ("state writes / hour", "", _writes_per_hour),
     ("setup CPU", "ms", lambda column, _name: column.setup_cpu * MS),
     ("setup requests", "", lambda column, _name: column.setup_requests),
     ("RSS growth after setup", "MiB", lambda column, _name: column.rss_growth),
