@@ -174,12 +174,13 @@ class PresenceReporter:
 
     def _room_devices(self) -> dict[int, str]:
         """Return the device id of each room the coordinator knows."""
-        registry = dr.async_get(self.hass)
+        spaces = {room_identifier(space_id): space_id for space_id in self.coordinator.data.spaces}
         devices: dict[int, str] = {}
-        for space_id in self.coordinator.data.spaces:
-            device = registry.async_get_device(identifiers={room_identifier(space_id)})
-            if device is not None:
-                devices[space_id] = device.id
+        for device in dr.async_entries_for_config_entry(
+            dr.async_get(self.hass), self.entry.entry_id
+        ):
+            for identifier in device.identifiers & spaces.keys():
+                devices[spaces[identifier]] = device.id
         return devices
 
     @callback
