@@ -63,6 +63,9 @@ SESSION_TTL = RECOMMENDED_PRESENCE_TTL
 REFRESH_MARGIN = timedelta(minutes=1)
 # At most one request per room this often: sensor flaps in between are coalesced.
 MIN_REQUEST_SPACING = timedelta(seconds=15)
+# A refresh due within this long is sent with an earlier run (it is still over 3 minutes
+# after the previous post, far from the rate Robin calls abuse).
+REFRESH_BATCH = timedelta(seconds=30)
 # After Robin failed (not a rate limit), the room is tried again this much later.
 RETRY_AFTER_FAILURE = timedelta(minutes=1)
 
@@ -245,11 +248,13 @@ class PresenceReporter:
         if self.device_id is None and (retry_at := await self._look_up_device(now)):
             return retry_at
         next_due: list[datetime] = []
+        spaces = self.coordinator.data.spaces
         for space_id, room in list(self.rooms.items()):
             due = self._due(room, now)
-            if due is None:
+            if due is None or (space_id in spaces and spaces[space_id].is_disabled):
                 continue
-            if due > now:
+            # Refreshes due soon go with this run, so that one wake-up serves several rooms.
+            if due > now and not (self._is_refresh(room, now) and due <= now + REFRESH_BATCH):
                 next_due.append(due)
                 continue
             try:
@@ -261,6 +266,15 @@ class PresenceReporter:
             if (after := self._due(room, now)) is not None:
                 next_due.append(after)
         return min(next_due, default=None)
+
+    def _is_refresh(self, room: _Room, now: datetime) -> bool:
+        """Tell whether the room's next request only extends a session Robin holds."""
+        return (
+            room.reported
+            and room.reported_at is not None
+            and (room.not_before is None or room.not_before <= now)
+            and self._is_present(room)
+        )
 
     def _due(self, room: _Room, now: datetime) -> datetime | None:
         """Return when the room next needs a request (None: nothing to send)."""

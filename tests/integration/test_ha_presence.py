@@ -135,6 +135,36 @@ async def test_a_sensor_in_the_rooms_area_makes_robin_see_the_room_occupied(
     assert state_of(hass, simulator, "Thames Room", "binary_sensor", "occupancy").state == STATE_OFF
 
 
+async def test_refreshes_due_close_together_go_in_one_run(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    reporting: MockConfigEntry,
+) -> None:
+    thames, fleet = simulator.find_space("Thames Room"), simulator.find_space("Fleet Room")
+    in_thames = _sensor(
+        hass, "thames_mmwave", area_id=_room_area(hass, simulator, reporting, "Thames Room")
+    )
+    in_fleet = _sensor(
+        hass, "fleet_mmwave", area_id=_room_area(hass, simulator, reporting, "Fleet Room")
+    )
+    simulator.reset_requests()
+    await _turn(hass, in_thames, STATE_ON)
+    await advance(hass, freezer, timedelta(seconds=20))
+    await _turn(hass, in_fleet, STATE_ON)
+    simulator.reset_requests()
+
+    # The Thames Room's refresh is due 4 minutes after its post; the Fleet Room's, 20 s later.
+    await advance(hass, freezer, timedelta(minutes=3, seconds=40))
+    assert sorted(_presence_calls(simulator)) == [
+        f"POST /v1.0/spaces/{thames.id}/presence 200",
+        f"POST /v1.0/spaces/{fleet.id}/presence 200",
+    ]
+    await advance(hass, freezer, timedelta(seconds=30))
+    assert len(_presence_calls(simulator)) == 2
+    assert simulator.presence_reports.abuse == []
+
+
 async def test_nothing_is_reported_while_the_option_is_off(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
@@ -418,3 +448,18 @@ async def test_sessions_expire_by_their_ttl_when_home_assistant_stops_reporting(
     await advance(hass, freezer, timedelta(seconds=1))
     assert not _our_session_active(simulator, "Thames Room")
     assert _presence_calls(simulator) == []
+
+
+async def test_a_room_disabled_in_robin_gets_no_reports(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    reporting: MockConfigEntry,
+) -> None:
+    library = _sensor(
+        hass, "library_pir", area_id=_room_area(hass, simulator, reporting, "Old Library")
+    )
+    simulator.reset_requests()
+    await _turn(hass, library, STATE_ON)
+    await advance(hass, freezer, timedelta(minutes=5))
+    assert _presence_calls(simulator) == []  # Robin would refuse them (space_disabled)
