@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.service import async_get_all_descriptions
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from robin_simulator import RobinSimulator
@@ -80,3 +81,27 @@ async def test_find_free_space_with_an_amenity_no_free_room_has_lists_none(
     assert await _free_rooms(hass, setup_integration, amenities=["Display", "Whiteboard"]) == [
         "Thames Room"
     ]
+
+
+async def test_the_amenities_field_offers_the_names_found_on_the_rooms(
+    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+) -> None:
+    await hass.async_block_till_done(wait_background_tasks=True)
+    descriptions = await async_get_all_descriptions(hass)
+    field = descriptions[DOMAIN]["find_free_space"]["fields"]["amenities"]
+    assert field["selector"] == {
+        "select": {
+            "options": [
+                "Conference phone",
+                "Display",
+                "Projector",
+                "Video conferencing",
+                "Whiteboard",
+            ],
+            "multiple": True,
+            "custom_value": True,
+        }
+    }
+    # The other fields are still those of services.yaml.
+    fields = descriptions[DOMAIN]["find_free_space"]["fields"]
+    assert fields["config_entry_id"]["selector"] == {"config_entry": {"integration": DOMAIN}}
