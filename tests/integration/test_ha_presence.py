@@ -463,3 +463,15 @@ async def test_a_room_disabled_in_robin_gets_no_reports(
     await _turn(hass, library, STATE_ON)
     await advance(hass, freezer, timedelta(minutes=5))
     assert _presence_calls(simulator) == []  # Robin would refuse them (space_disabled)
+
+
+async def test_presence_sources_cannot_be_added_while_robin_is_not_loaded(
+    hass: HomeAssistant, simulator: RobinSimulator, reporting: MockConfigEntry
+) -> None:
+    assert await hass.config_entries.async_unload(reporting.entry_id)
+    await hass.async_block_till_done()
+    result = await hass.config_entries.subentries.async_init(
+        (reporting.entry_id, SUBENTRY_PRESENCE_SOURCES), context={"source": SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "entry_not_loaded"
