@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -30,6 +31,8 @@ from .entity import (
 PARALLEL_UPDATES = 0
 
 UNIT_PEOPLE = "people"
+# The room's amenities (display, video conferencing), on its availability sensor.
+ATTR_AMENITIES = "amenities"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,6 +41,7 @@ class RobinRoomSensorDescription(SensorEntityDescription):
 
     value_fn: Callable[[Space, RoomStatus, RobinRoomEntity], datetime | int | str | None]
     clocked: bool = False  # the value changes when meetings start and end
+    attributes_fn: Callable[[Space], dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,6 +72,7 @@ ROOM_SENSORS: tuple[RobinRoomSensorDescription, ...] = (
         options=[availability.value for availability in Availability],
         value_fn=lambda _space, status, _entity: status.availability.value,
         clocked=True,
+        attributes_fn=lambda space: {ATTR_AMENITIES: sorted(space.amenities, key=str.casefold)},
     ),
     RobinRoomSensorDescription(
         key="next_booking",
@@ -158,6 +163,14 @@ class RobinRoomSensor(RobinRoomEntity, SensorEntity):
         if space is None or status is None:
             return None
         return self.entity_description.value_fn(space, status, self)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Return what the description adds about the room (its amenities)."""
+        space, attributes_fn = self.space, self.entity_description.attributes_fn
+        if space is None or attributes_fn is None:
+            return None
+        return attributes_fn(space)
 
 
 class RobinClockedRoomSensor(RobinClockedRoomEntity, RobinRoomSensor):
