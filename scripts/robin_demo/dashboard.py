@@ -85,11 +85,13 @@ TILE_TEMPLATE = """
 {%- endif %}
 {%- if kind %}
 <ha-alert alert-type="{{ kind }}" title="{{ room }}">
-<h2>{{ word }}</h2>{{ detail }}{{ ' · checked in' if checked_in else '' }}
+<h2>{{ word }}</h2>
+{{ detail }}{{ ' · checked in' if checked_in else '' }}
 </ha-alert>
 {%- else %}
 <b>{{ room }}</b>
-<h2>{{ word }}</h2>{{ detail }}
+<h2>{{ word }}</h2>
+{{ detail }}
 {%- endif %}
 """
 
