@@ -251,6 +251,8 @@ class Event:
     remote_type: str | None = "google"
     remote_event_id: str | None = None
     visibility: str = "default"
+    # Robin only ever showed "confirmed"; "tentative" and "cancelled" are guesses to test with.
+    status: str = "confirmed"
     invitees: list[Invitee] = field(default_factory=list)
     series_id: str | None = None
     recurrence_id: str | None = None

@@ -265,7 +265,7 @@ def event_json(event: Event, space_name: str) -> dict[str, Any]:
         "ended_at": end,
         "start": {"date_time": start, "time_zone": event.time_zone},
         "end": {"date_time": end, "time_zone": event.time_zone},
-        "status": "confirmed",
+        "status": event.status,
         "recurrence": event.recurrence,
         "is_all_day": event.is_all_day,
         "visibility": event.visibility,
