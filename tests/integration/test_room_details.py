@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, STATE_UNKNOWN, EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
@@ -13,7 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from robin_simulator import RobinSimulator
 
-from .common import api_calls, location_entity_id, room_entity_id, room_state
+from .common import DOMAIN, api_calls, location_entity_id, room_entity_id, room_state
 from .conftest import advance
 
 HOUR = timedelta(hours=1)
@@ -133,3 +134,16 @@ async def test_occupied_rooms_is_a_plain_number(
     assert state is not None
     assert state.state == "2"
     assert ATTR_UNIT_OF_MEASUREMENT not in state.attributes
+
+
+async def test_robin_refusing_the_token_for_levels_asks_for_a_new_token(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    # Only a missing or forbidden levels list is shrugged off; a refused token is not.
+    simulator.faults.fail_next(status=401, path="/levels")
+    await advance(hass, freezer, HOUR)
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
