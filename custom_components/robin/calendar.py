@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import date, datetime
 from typing import Any
 
@@ -18,7 +19,7 @@ from homeassistant.components.calendar.const import (
     EVENT_SUMMARY,
     CalendarEntityFeature,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
@@ -36,6 +37,7 @@ from .const import DOMAIN, LOGGER
 from .coordinator import RobinConfigEntry
 from .data import event_end, event_start
 from .entity import RobinRoomEntity, add_entities_for_new_rooms
+from .event_status import is_cancelled, status_fields
 
 # Creating, moving and deleting bookings are calls to Robin: one at a time.
 PARALLEL_UPDATES = 1
@@ -72,6 +74,9 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         | CalendarEntityFeature.DELETE_EVENT
     )
 
+    # Coordinator updates this entity has written; an edit that adds none wrote no state.
+    _coordinator_updates = 0
+
     @property
     def event(self) -> CalendarEvent | None:
         """Return the booking in progress, else the next one."""
@@ -103,13 +108,15 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         start, end = self._booking_times(kwargs[EVENT_START], kwargs[EVENT_END])
         if kwargs.get(EVENT_RRULE):
             raise validation_error("recurrence_not_supported")
-        await async_book(
-            self.coordinator,
-            space,
-            start,
-            end,
-            title=kwargs.get(EVENT_SUMMARY),
-            description=kwargs.get(EVENT_DESCRIPTION) or None,
+        await self._edit(
+            async_book(
+                self.coordinator,
+                space,
+                start,
+                end,
+                title=kwargs.get(EVENT_SUMMARY),
+                description=kwargs.get(EVENT_DESCRIPTION) or None,
+            )
         )
 
     async def async_update_event(
@@ -124,14 +131,16 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         if recurrence_range or event.get(EVENT_RRULE):
             raise validation_error("recurrence_not_supported")
         start, end = self._booking_times(event[EVENT_START], event[EVENT_END])
-        await async_update_booking(
-            self.coordinator,
-            space,
-            uid,
-            start=start,
-            end=end,
-            title=event.get(EVENT_SUMMARY),
-            description=event.get(EVENT_DESCRIPTION),
+        await self._edit(
+            async_update_booking(
+                self.coordinator,
+                space,
+                uid,
+                start=start,
+                end=end,
+                title=event.get(EVENT_SUMMARY),
+                description=event.get(EVENT_DESCRIPTION),
+            )
         )
 
     async def async_delete_event(
@@ -144,7 +153,25 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         space = self._space_or_raise()
         if recurrence_range:
             raise validation_error("recurrence_not_supported")
-        await async_cancel_booking(self.coordinator, space, uid)
+        await self._edit(async_cancel_booking(self.coordinator, space, uid))
+
+    async def _edit(self, change: Awaitable[Any]) -> None:
+        """Make a booking change, then tell open calendar views if no state was written.
+
+        Home Assistant (2026.5+) refreshes calendar subscribers on every state write; an
+        edit outside the cached window, or whose refresh waits out a rate limit, writes
+        none, so the subscribers are told here.
+        """
+        updates = self._coordinator_updates
+        await change
+        update_event_listeners = getattr(self, "async_update_event_listeners", None)
+        if update_event_listeners is not None and self._coordinator_updates == updates:
+            update_event_listeners()
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        self._coordinator_updates += 1
+        super()._handle_coordinator_update()
 
     def _space_or_raise(self) -> Space:
         space = self.space
@@ -168,7 +195,7 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         return times
 
     def _calendar_event(self, event: Event | None) -> CalendarEvent | None:
-        if event is None:
+        if event is None or is_cancelled(event):
             return None
         start: date | datetime = event.start
         end: date | datetime = event.end
@@ -185,6 +212,7 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
                 description=event.description or None,
                 location=self.space.name if self.space else None,
                 uid=event.id,
+                **status_fields(event, self.space),
             )
         except HomeAssistantError:
             LOGGER.debug("Skipping Robin event %s: its times are not valid", event.id)

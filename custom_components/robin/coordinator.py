@@ -21,6 +21,7 @@ from homeassistant.util import dt as dt_util
 
 from .api import (
     Event,
+    Level,
     Location,
     RobinAuthenticationError,
     RobinClient,
@@ -100,6 +101,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self.token_info: TokenInfo | None = None
         self._locations: dict[int, Location] = {}
         self._spaces: dict[int, Space] = {}
+        self._levels: dict[int, Level] = {}
         self._discovered_at: datetime | None = None
         # What the last discovery heard Robin list, and how often each other known room or
         # location has been missing in a row.
@@ -174,6 +176,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             if location_id in selected
         }
         space_lists = await _run_all(self._spaces_or_none(location_id) for location_id in locations)
+        levels = await self._read_levels(locations)
 
         known = self._known_identifiers()
         listed = {location_identifier(location_id) for location_id in listed_locations}
@@ -226,9 +229,37 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             if room_identifier(space_id) not in removed and space.location_id in self._locations
         }
         self._spaces = {**kept_spaces, **spaces}
+        self._levels = levels
         self._listed = listed
         self._discovered_at = now
         self._remove_devices(removed)
+
+    async def _read_levels(self, locations: Iterable[int]) -> dict[int, Level]:
+        """Return the floors of the locations, one request each, keyed by level id.
+
+        Only names are read from levels, so nothing is ever forgotten for an answer: a level
+        Robin stops listing keeps its last name, and where Robin does not answer the call
+        (it is observed, not documented) rooms show no floor name rather than failing the poll.
+        """
+        location_ids = list(locations)
+        answers = await _run_all(self._levels_or_none(location_id) for location_id in location_ids)
+        levels = {
+            level_id: level
+            for level_id, level in self._levels.items()
+            if level.location_id in location_ids
+        }
+        for answer in answers:
+            levels.update((level.id, level) for level in answer or ())
+        return levels
+
+    async def _levels_or_none(self, location_id: int) -> list[Level] | None:
+        try:
+            return await self.client.get_levels(location_id)
+        except RobinAuthenticationError, RobinRateLimitError:
+            raise
+        except RobinError as err:
+            LOGGER.debug("Robin did not list the levels of location %s: %s", location_id, err)
+            return None
 
     async def _confirm_gone(
         self, missing: set[Identifier], selected: set[int], *, trusted: bool
@@ -365,6 +396,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             },
             window_start=self._window[0],
             window_end=self._window[1],
+            levels=dict(self._levels),
         )
 
     async def _poll_location(

@@ -45,7 +45,6 @@ async def test_setup_creates_a_device_per_room_and_location(
     assert thames.area_id == "thames_room"  # the suggested area, created for the room
     assert all(device.via_device_id is None for device in devices)
     assert room_state(hass, simulator, "Thames Room", "sensor", "capacity").state == "10"
-    assert room_state(hass, simulator, "Thames Room", "sensor", "floor").state == "1001"
 
 
 async def test_unload_removes_entities_from_service(

@@ -44,6 +44,7 @@ from .models import (
     Device,
     Event,
     FreeBusySpace,
+    Level,
     Location,
     Organization,
     Presence,
@@ -225,6 +226,13 @@ class RobinClient:
     async def get_location(self, location_id: int) -> Location:
         """Return one location."""
         return Location.from_json(await self._get_data(f"/locations/{location_id}"))
+
+    async def get_levels(self, location_id: int) -> list[Level]:
+        """Return the floors of a location (observed, not documented, by Robin)."""
+        return await self._get_all(
+            f"/locations/{location_id}/levels",
+            lambda raw: Level.from_json(raw, location_id=location_id),
+        )
 
     async def get_spaces(self, location_id: int) -> list[Space]:
         """Return every space of a location, with its calendar binding and amenities."""
