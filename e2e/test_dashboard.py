@@ -5,12 +5,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import requests
-from conftest import FLEET_ROOM, HTTP_TIMEOUT, LONDON, THAMES_ROOM, Demo
+from conftest import HTTP_TIMEOUT, LONDON, Demo
 from playwright.sync_api import Locator, Page, expect
 
 LONDON_HQ = 2117  # the demo's London location
 PHONE_BOOTH = 6353  # no meeting of the demo's own is ever held there: the test's no-show
-BOARDROOM = 6354
+# One minute of unbooked use (the shortest option), and the poll and timer that see it.
+UNBOOKED_USE_TIMEOUT_MS = 120_000
 # The tiles' colours: the alert types of Home Assistant's markdown card.
 FREE, BOOKED, IN_USE, ATTENTION = "success", "info", "error", "warning"
 
@@ -48,65 +49,91 @@ def in_words(moment: datetime) -> str:
     return local.strftime("%H:%M") if local.date() == today else local.strftime("%a %H:%M")
 
 
+def state(demo: Demo, name: str) -> str:
+    """An entity's state, by its name."""
+    return str(demo.ha("GET", f"/api/states/{demo.entity_id(name)}")["state"])
+
+
+def set_options(demo: Demo, **changes: object) -> None:
+    """Change the integration's options through its options flow; the entry reloads."""
+    (entry,) = demo.ha("GET", "/api/config/config_entries/entry?domain=robin")
+    flow = demo.ha(
+        "POST", "/api/config/config_entries/options/flow", json={"handler": entry["entry_id"]}
+    )
+    options = {
+        field["name"]: field["default"] for field in flow["data_schema"] if "default" in field
+    }
+    result = demo.ha(
+        "POST",
+        f"/api/config/config_entries/options/flow/{flow['flow_id']}",
+        json={**options, **changes},
+    )
+    assert result["type"] == "create_entry", result
+
+
+def free_now(demo: Demo, rooms: tuple[str, ...]) -> list[str]:
+    """Those of the rooms without a booking now or starting soon (Home Assistant's real clock)."""
+    return [room for room in rooms if state(demo, f"{room} Availability") == "available"]
+
+
 def test_room_board_shows_every_room_by_its_state(
     demo: Demo, page: Page, day: date, screenshots: Path
 ) -> None:
-    # Someone is in the Thames Room; the Fleet Room, the Boardroom and the phone booth are empty.
-    for space_id, present in (
-        (THAMES_ROOM, True),
-        (FLEET_ROOM, False),
-        (BOARDROOM, False),
-        (PHONE_BOOTH, False),
-    ):
-        demo.control("POST", "presence", {"space_id": space_id, "present": present})
+    # The demo's meetings follow the real clock, as Home Assistant does (the simulator's clock
+    # stands still at `day` 08:00, when nobody is in): the Fleet Room is booked on weekday
+    # mornings, the Thames Room for stand-ups and reviews, the Boardroom on Monday afternoons.
+    unbooked = free_now(demo, ("Boardroom", "Thames Room"))[0]
+    free = next(room for room in free_now(demo, ("Fleet Room", "Thames Room")) if room != unbooked)
+    spaces = {space["name"]: space["id"] for space in demo.robin(f"/locations/{LONDON_HQ}/spaces")}
+    # Someone is in the lounge (no bookings there: plainly in use) and in the unbooked room;
+    # the free room and the phone booth are empty.
+    for room, present in (("Quiet Lounge", True), (unbooked, True), (free, False)):
+        demo.control("POST", "presence", {"space_id": spaces[room], "present": present})
+    demo.control("POST", "presence", {"space_id": PHONE_BOOTH, "present": False})
     # The booth was booked 11 minutes ago and nobody came: past the 10-minute grace period.
-    # Home Assistant follows the real clock (the simulator's stands still at `day` 08:00).
     now = datetime.now(UTC).replace(microsecond=0)
     book(
         demo, PHONE_BOOTH, "Budget review", now - timedelta(minutes=11), now + timedelta(minutes=49)
     )
-    # Reload the integration, as after a restart: from now on it has seen the booth empty only,
-    # and Robin's last presence time of the room (read at setup) says nobody came either.
-    (entry,) = demo.ha("GET", "/api/config/config_entries/entry?domain=robin")
-    demo.ha("POST", f"/api/config/config_entries/entry/{entry['entry_id']}/reload")
+    # Unbooked use after 1 minute instead of 10, so that the test waits one. The entry reloads,
+    # as after a restart: it has seen the booth empty only, and Robin's last presence time of
+    # the booth (read at setup) says nobody came either.
+    set_options(demo, unbooked_use_after=1)
 
     page.locator("ha-sidebar").get_by_text("Robin rooms", exact=True).click()
     expect(page).to_have_url(demo.dashboard_url)
 
-    # One tile per room of the location, in Robin's words.
-    rooms = [space["name"] for space in demo.robin(f"/locations/{LONDON_HQ}/spaces")]
-    expect(page.locator("hui-markdown-card")).to_have_count(len(rooms) + 1)  # and the headline
-    for room in rooms:
+    # One tile per room of the location, with Robin's names.
+    expect(page.locator("hui-markdown-card")).to_have_count(len(spaces) + 1)  # and the headline
+    for room in spaces:
         expect(tile(page, room)).to_have_count(1)
 
-    thames = tile(page, "Thames Room")
-    expect(colour(thames)).to_have_attribute("alert-type", IN_USE)
-    expect(thames).to_contain_text("In use")
-    expect(thames).to_contain_text(re.compile(r"\b1 person\b"))
-    expect(thames).not_to_contain_text("1 people")
+    lounge = tile(page, "Quiet Lounge")
+    expect(colour(lounge)).to_have_attribute("alert-type", IN_USE)
+    expect(lounge).to_contain_text("In use")
+    expect(lounge).to_contain_text(re.compile(r"\b1 person\b"))
+    expect(lounge).not_to_contain_text("1 people")
 
     booth = tile(page, "Phone Booth 1")
     expect(colour(booth)).to_have_attribute("alert-type", ATTENTION)
     expect(booth).to_contain_text("No-show")
     expect(booth).to_contain_text(re.compile(r"Budget review \d\d:\d\d.\d\d:\d\d · nobody came"))
 
-    # A free room (the Fleet Room has the demo's meetings on weekday mornings, the Boardroom
-    # on Monday afternoons: one of them is free now) says until when, from its sensor.
-    free_rooms = [
-        room
-        for room in ("Fleet Room", "Boardroom")
-        if demo.ha("GET", f"/api/states/{demo.entity_id(f'{room} Availability')}")["state"]
-        == "available"
-    ]
-    assert free_rooms, "neither the Fleet Room nor the Boardroom is free"
-    free = free_rooms[0]
-    free_until = demo.ha("GET", f"/api/states/{demo.entity_id(f'{free} Free until')}")["state"]
+    # A free room says until when: its Free until sensor's time, in words.
     free_tile = tile(page, free)
     expect(colour(free_tile)).to_have_attribute("alert-type", FREE)
-    expect(free_tile).to_contain_text(f"Free until {in_words(datetime.fromisoformat(free_until))}")
+    free_until = datetime.fromisoformat(state(demo, f"{free} Free until"))
+    expect(free_tile).to_contain_text(f"Free until {in_words(free_until)}")
     expect(free_tile).to_contain_text("nobody in")
 
-    headline = page.locator("hui-markdown-card").filter(has_text="London HQ")
-    expect(headline).to_contain_text(re.compile(rf"\b[1-9]\d* of {len(rooms)} rooms in use\b"))
-    expect(headline).to_contain_text(re.compile(r"\b[1-9]\d* needs? attention\b"))
+    # A minute after the arrival the unbooked room turns from in use to unbooked use.
+    unbooked_tile = tile(page, unbooked)
+    expect(unbooked_tile).to_contain_text("1 person")
+    expect(unbooked_tile).to_contain_text("Unbooked use", timeout=UNBOOKED_USE_TIMEOUT_MS)
+    expect(colour(unbooked_tile)).to_have_attribute("alert-type", ATTENTION)
+    expect(unbooked_tile).to_contain_text("1 person without a booking")
+
+    headline = tile(page, "London HQ")
+    expect(headline).to_contain_text(re.compile(rf"\b[2-9] of {len(spaces)} rooms in use\b"))
+    expect(headline).to_contain_text(re.compile(r"\b[2-9] need attention\b"))
     page.screenshot(path=screenshots / "dashboard.png")
