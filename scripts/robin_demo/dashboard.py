@@ -3,7 +3,8 @@
 One tile per room, coloured by its state: green free, blue booked (a meeting about to start or
 started with nobody there yet), red in use, orange when it needs someone's attention (a no-show
 or use without a booking); a room out of service has no colour. Each tile says it in words
-("Free until 14:00", "In use · 3 people"); above them, how many rooms are in use.
+("Free until 14:00", "In use · 3 people"), times in Home Assistant's time zone (templates
+cannot convert to a location's own); above them, how many rooms are in use.
 
 Only cards Home Assistant ships work offline: each tile is a markdown card whose template picks
 an `ha-alert` (the markdown card's one coloured element) and the words; entity ids come from the
@@ -81,7 +82,7 @@ TILE_TEMPLATE = """
 {%- set kind, word = 'success', 'Free until ' ~ until if until else 'Free' %}
 {%- set detail = 'nobody in' if until or 'bookings' not in has else 'no bookings ahead' %}
 {%- else %}
-{%- set kind, word, detail = 'info', 'No news from Robin', availability %}
+{%- set kind, word, detail = 'info', 'No news from Robin', 'waiting for the next poll' %}
 {%- endif %}
 {%- if kind %}
 <ha-alert alert-type="{{ kind }}" title="{{ room }}">
