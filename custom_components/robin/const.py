@@ -33,7 +33,6 @@ BOOKED_LEAD_TIME: Final = timedelta(minutes=15)
 # Robin refuses bookings of five minutes or less.
 MIN_BOOKING_DURATION: Final = timedelta(minutes=5)
 
-WRITE_SCOPE: Final = "basic_write"
 ISSUE_READ_ONLY_TOKEN: Final = "read_only_token"  # noqa: S105 - an issue id, not a secret
 
 # Presence from Home Assistant's sensors (off by default: it writes presence into Robin).

@@ -345,16 +345,6 @@ class RobinClient:
         """Return one event (or one occurrence of a series)."""
         return Event.from_json(await self._get_data(f"/events/{_segment(event_id)}"))
 
-    async def get_event_confirmation(self, event_id: str) -> Confirmation | None:
-        """Return an event's check-in, or None if nobody has checked in."""
-        data = await self._get_data(
-            f"/events/{_segment(event_id)}", params={"include": "confirmation"}
-        )
-        confirmation = data.get("confirmation") if isinstance(data, dict) else None
-        if not confirmation:
-            return None
-        return Confirmation.from_json(confirmation, event_id=event_id)
-
     async def create_event(
         self,
         space_id: int,
@@ -437,7 +427,7 @@ class RobinClient:
         except RobinValidationError as err:
             if not (err.resent and REASON_ALREADY_CONFIRMED in err.reasons):
                 raise
-            confirmation = await self.get_event_confirmation(event_id)
+            confirmation = await self.get_confirmation(event_id)
             if confirmation is None:
                 raise
             return confirmation
