@@ -8,6 +8,7 @@ from typing import Any
 
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     OptionsFlowWithReload,
@@ -38,7 +39,15 @@ from .config_flow_schemas import (
     locations_schema,
     organization_schema,
 )
-from .const import CONF_LOCATIONS, CONF_ORGANIZATION, CONF_ORGANIZATION_ID, DOMAIN, LOGGER
+from .const import (
+    CONF_CHECK_IN_ON_ARRIVAL,
+    CONF_LOCATIONS,
+    CONF_ORGANIZATION,
+    CONF_ORGANIZATION_ID,
+    CONF_RELEASE_NO_SHOWS,
+    DOMAIN,
+    LOGGER,
+)
 from .coordinator import RobinConfigEntry
 
 
@@ -354,15 +363,30 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class RobinOptionsFlow(OptionsFlowWithReload):
-    """Poll interval, calendar window and whether rooms that cannot be booked are shown."""
+    """Poll interval, calendar window, rooms shown, and what the office does by itself."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show and save the options; the entry reloads with them."""
+        errors: dict[str, str] = {}
         if user_input is not None:
-            return self.async_create_entry(data=user_input)
+            errors = self._write_options_refused(user_input)
+            if not errors:
+                return self.async_create_entry(data=user_input)
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                OPTIONS_SCHEMA, self.config_entry.options
+                OPTIONS_SCHEMA, user_input or self.config_entry.options
             ),
+            errors=errors,
         )
+
+    def _write_options_refused(self, user_input: Mapping[str, Any]) -> dict[str, str]:
+        """Refuse options that change bookings when the token can only read."""
+        entry: RobinConfigEntry = self.config_entry
+        if entry.state is not ConfigEntryState.LOADED or entry.runtime_data.can_write:
+            return {}  # not known while not loaded: a repair issue tells after setup
+        return {
+            option: "read_only_token"
+            for option in (CONF_RELEASE_NO_SHOWS, CONF_CHECK_IN_ON_ARRIVAL)
+            if user_input.get(option)
+        }
