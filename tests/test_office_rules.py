@@ -17,6 +17,7 @@ from custom_components.robin.office_rules import (
     is_no_show,
     is_unbooked_use,
     next_change,
+    present_for,
     release_kind,
     timed_bookings,
     unbooked_since,
@@ -150,3 +151,11 @@ def test_next_change_is_the_next_rule_boundary() -> None:
     assert next_change([CALL], at(10), GRACE, None, GRACE) == at(60)
     assert next_change([CALL], at(61), GRACE, at(61), GRACE) == at(71)  # unbooked use
     assert next_change([CALL], at(61), GRACE, None, GRACE) is None
+
+
+def test_people_arriving_in_the_window_or_seen_after_the_start_are_there_for_it() -> None:
+    assert present_for(CALL, GRACE, at(-4), at(-4))  # arrived a little early
+    assert present_for(CALL, GRACE, at(-40), at(1))  # stayed on, seen after the start
+    # Seen only before the start, since before the window: the previous meeting's people.
+    assert not present_for(CALL, GRACE, at(-40), at(-1))
+    assert not present_for(CALL, GRACE, None, at(1))

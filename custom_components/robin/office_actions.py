@@ -49,6 +49,7 @@ from .office_rules import (
     is_no_show,
     is_unbooked_use,
     next_change,
+    present_for,
     release_kind,
     timed_bookings,
     unbooked_since,
@@ -295,7 +296,12 @@ class OfficeActor:
         if (
             self.check_in_on_arrival
             and arriving is not None
-            and self.presence.occupied_since(space.id) is not None
+            and present_for(
+                arriving,
+                self.grace,
+                self.presence.occupied_since(space.id),
+                self.presence.observed_at,
+            )
             and self.coordinator.can_write
         ):
             if self._is_checked_in(arriving) is None:

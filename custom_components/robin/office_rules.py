@@ -79,6 +79,23 @@ def booking_to_check_in(
     return min(upcoming, key=lambda booking: booking.start, default=None)
 
 
+def present_for(
+    booking: Booking,
+    grace: timedelta,
+    occupied_since: datetime | None,
+    observed_at: datetime | None,
+) -> bool:
+    """Tell whether the people in the room are there for this booking.
+
+    They are when they arrived in its check-in window, or were still seen by a poll after
+    it started; people seen only before the start may be the previous meeting's.
+    """
+    if occupied_since is None:
+        return False
+    opens, _ = check_in_window(booking, grace)
+    return occupied_since >= opens or (observed_at is not None and observed_at >= booking.start)
+
+
 class PresenceLog:
     """When each room was last seen occupied, from the people counts of successive polls.
 
@@ -92,9 +109,11 @@ class PresenceLog:
         """Start knowing nothing."""
         self._occupied_since: dict[int, datetime] = {}
         self._occupied_until: dict[int, datetime] = {}
+        self.observed_at: datetime | None = None
 
     def observe(self, people_present: Mapping[int, int], now: datetime) -> None:
         """Record one poll's people counts, read at `now`."""
+        self.observed_at = now
         for space_id, people in people_present.items():
             if people > 0:
                 self._occupied_since.setdefault(space_id, now)
