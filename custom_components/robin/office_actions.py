@@ -18,7 +18,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.helpers.event import async_call_later, async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
@@ -59,8 +59,10 @@ OFFICE_ACTORS: HassKey[dict[str, OfficeActor]] = HassKey(f"{DOMAIN}_office_actor
 STORAGE_VERSION = 1
 # What was done to a booking is remembered until this long after the booking ended.
 FORGET_AFTER = timedelta(days=2)
-# A release or check-in Robin refused is tried again this often at most, then given up.
+# A release or check-in Robin refused is tried again this often at most, then given up,
+# this long after the last attempt.
 MAX_ATTEMPTS = 3
+RETRY_DELAY = timedelta(minutes=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +109,7 @@ class OfficeActor:
         self._unbooked_announced: dict[int, datetime] = {}
         self._listeners: list[CALLBACK_TYPE] = []
         self._unsub_timer: CALLBACK_TYPE | None = None
+        self._unsub_retry: CALLBACK_TYPE | None = None
         self._lock = asyncio.Lock()
 
     @property
@@ -123,6 +126,7 @@ class OfficeActor:
         self._update_read_only_issue()
         self.entry.async_on_unload(self.coordinator.async_add_listener(self._on_poll))
         self.entry.async_on_unload(self._cancel_timer)
+        self.entry.async_on_unload(self._cancel_retry)
         self._on_poll()
 
     def _update_read_only_issue(self) -> None:
@@ -251,6 +255,23 @@ class OfficeActor:
             )
 
     @callback
+    def _retry_later(self) -> None:
+        """Try a refused release or check-in again after a while, not at every update."""
+        self._cancel_retry()
+        self._unsub_retry = async_call_later(self.hass, RETRY_DELAY, self._on_retry)
+
+    @callback
+    def _on_retry(self, _now: datetime) -> None:
+        self._unsub_retry = None
+        self._update()
+
+    @callback
+    def _cancel_retry(self) -> None:
+        if self._unsub_retry is not None:
+            self._unsub_retry()
+            self._unsub_retry = None
+
+    @callback
     def _cancel_timer(self) -> None:
         if self._unsub_timer is not None:
             self._unsub_timer()
@@ -341,6 +362,7 @@ class OfficeActor:
             await async_check_in(self.coordinator, space, booking.event_id)
         except HomeAssistantError as err:
             LOGGER.warning("Could not check in %s in %s: %s", booking.title, space.name, err)
+            self._retry_later()
             return
         self._checked_in[booking.event_id] = booking.end.isoformat()
         await self._async_save()
@@ -369,6 +391,7 @@ class OfficeActor:
             if err.translation_key != "outcome_unknown":  # Robin did nothing: may try again
                 del self._released[booking.event_id]
                 await self._async_save()
+                self._retry_later()
             LOGGER.warning("Could not release %s in %s: %s", booking.title, space.name, err)
             return
         LOGGER.info("Released the no-show %s in %s (%s)", booking.title, space.name, kind)

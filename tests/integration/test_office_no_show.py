@@ -292,3 +292,57 @@ async def test_the_office_options_default_to_watching_only(
         CONF_CHECK_IN_ON_ARRIVAL: False,
         "unbooked_use_after": 10,
     }
+
+
+async def test_a_release_robin_refused_is_tried_again_and_told_once(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_with_options(hass, config_entry, **{CONF_RELEASE_NO_SHOWS: True})
+    call = customer_call(simulator)
+    released = capture(hass, EVENT_BOOKING_RELEASED)
+    await _skip_to_quarter_to_eleven(hass, freezer)
+    await run_until(hass, freezer, TEN_PAST_ELEVEN - timedelta(seconds=1))
+    simulator.reset_requests()
+    simulator.faults.fail_next(409, path=f"/events/{call.id}", method="PATCH")
+
+    await advance(hass, freezer, timedelta(seconds=1))  # 11:10:00: refused, nothing changed
+    assert writes(simulator) == [f"PATCH /v1.0/events/{call.id}"]
+    assert released == []
+    assert simulator.events.get(call.id) == call
+    await run_until(hass, freezer, TEN_PAST_ELEVEN + POLL)  # a minute later: accepted
+    assert writes(simulator) == [f"PATCH /v1.0/events/{call.id}"] * 2
+    ended = simulator.events.get(call.id)
+    assert ended is not None
+    assert ended.end == TEN_PAST_ELEVEN + POLL
+    assert [event.data["released_at"] for event in released] == [
+        (TEN_PAST_ELEVEN + POLL).isoformat()
+    ]
+
+
+async def test_a_release_whose_answer_is_lost_is_not_sent_again(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_with_options(hass, config_entry, **{CONF_RELEASE_NO_SHOWS: True})
+    call = customer_call(simulator)
+    released = capture(hass, EVENT_BOOKING_RELEASED)
+    await _skip_to_quarter_to_eleven(hass, freezer)
+    await run_until(hass, freezer, TEN_PAST_ELEVEN - timedelta(seconds=1))
+    simulator.reset_requests()
+    simulator.faults.commit_then_fail_next(502, path=f"/events/{call.id}", method="PATCH")
+
+    await advance(hass, freezer, timedelta(seconds=1))  # 11:10:00
+    await run_until(hass, freezer, TEN_PAST_ELEVEN + 3 * POLL)
+    # Robin made the change; its answer was lost, so it was read back, not sent again.
+    assert writes(simulator) == [f"PATCH /v1.0/events/{call.id}"]
+    ended = simulator.events.get(call.id)
+    assert ended is not None
+    assert ended.end == TEN_PAST_ELEVEN
+    assert len(released) == 1
