@@ -60,7 +60,7 @@ async def async_setup_entry(
     entry: RobinConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add an occupancy sensor for every room, now and as rooms appear."""
+    """Add every room's occupancy sensor, and bookable rooms' office sensors, as rooms appear."""
     coordinator = entry.runtime_data
     actor = office_actor(hass, entry)
 

@@ -311,7 +311,7 @@ class OfficeActor:
     async def _async_act_on_room(self, space: Space, now: datetime) -> None:
         bookings = self._bookings(space)
         booking = current_booking(bookings, now)
-        if booking is not None and self._needs_confirmation_read(booking, now):
+        if booking is not None and self._needs_confirmation_read(space, booking, now):
             await self._async_read_confirmation(booking)
         arriving = booking_to_check_in(bookings, now, self.grace)
         if (
@@ -331,16 +331,18 @@ class OfficeActor:
         if self.release_no_shows and booking is not None and self.room(space, now).no_show:
             await self._async_release(space, booking)
 
-    def _needs_confirmation_read(self, booking: Booking, now: datetime) -> bool:
+    def _needs_confirmation_read(self, space: Space, booking: Booking, now: datetime) -> bool:
         """Tell whether to read a booking's check-in from Robin now.
 
-        Once per booking, when its grace period ends: that decides whether it is a no-show
-        and shows whether it was checked in, for one request per booking, not per poll.
+        Only where it decides something: once per booking, when its grace period ends with
+        nobody seen since its start (a no-show unless someone checked in from elsewhere).
+        One request per such booking, none per poll.
         """
         return (
             booking.event_id not in self._checked_in
             and booking.event_id not in self._confirmations
             and now >= booking.start + self.grace
+            and not self._present_since_start(space, booking)
         )
 
     async def _async_read_confirmation(self, booking: Booking) -> bool:

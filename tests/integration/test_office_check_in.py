@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -86,6 +86,7 @@ async def test_nothing_is_checked_in_with_the_option_off(
     await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=12))
     assert writes(simulator) == []
     assert not any(call.endswith("/confirmation") for call in api_calls(simulator))
-    # People came: not a no-show, though nobody checked in.
+    # People came: not a no-show, so Robin is not asked whether anyone checked in.
     assert state(hass, simulator, "Fleet Room", "no_show") == STATE_OFF
-    assert state(hass, simulator, "Fleet Room", "checked_in") == STATE_OFF
+    assert state(hass, simulator, "Fleet Room", "checked_in") == STATE_UNKNOWN
+    assert not any(record.query.get("include") == "confirmation" for record in simulator.requests)
