@@ -417,10 +417,21 @@ class OfficeActor:
         )
 
     def _room_data(self, space: Space) -> dict[str, Any]:
-        device = dr.async_get(self.hass).async_get_device(identifiers={room_identifier(space.id)})
+        # Looked up among the entry's devices: async_get_device is deprecated since 2026.8,
+        # and its replacement does not exist on 2026.3.
+        identifier = room_identifier(space.id)
+        registry = dr.async_get(self.hass)
+        device_id = next(
+            (
+                device.id
+                for device in dr.async_entries_for_config_entry(registry, self.entry.entry_id)
+                if identifier in device.identifiers
+            ),
+            None,
+        )
         return {
             "config_entry_id": self.entry.entry_id,
-            "device_id": device.id if device else None,
+            "device_id": device_id,
             "space_id": space.id,
             "room": space.name,
         }
