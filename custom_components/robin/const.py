@@ -45,3 +45,16 @@ CONF_SOURCES: Final = "sources"
 # The Robin device whose identity Home Assistant's presence reports carry, found by name.
 PRESENCE_DEVICE_NAME: Final = "Home Assistant"
 ISSUE_NO_PRESENCE_DEVICE: Final = "no_presence_device"
+# The office runs itself (issue 9): no-shows, check-in on arrival, unbooked use.
+CONF_NO_SHOW_GRACE: Final = "no_show_grace"
+CONF_RELEASE_NO_SHOWS: Final = "release_no_shows"
+CONF_CHECK_IN_ON_ARRIVAL: Final = "check_in_on_arrival"
+CONF_UNBOOKED_USE_AFTER: Final = "unbooked_use_after"
+DEFAULT_NO_SHOW_GRACE: Final = 10
+MAX_NO_SHOW_GRACE: Final = 60
+DEFAULT_UNBOOKED_USE_AFTER: Final = 10
+MAX_UNBOOKED_USE_AFTER: Final = 240
+EVENT_BOOKING_RELEASED: Final = "robin_booking_released"
+EVENT_BOOKING_CHECKED_IN: Final = "robin_booking_checked_in"
+EVENT_UNBOOKED_USE_STARTED: Final = "robin_unbooked_use_started"
+ISSUE_OFFICE_ACTIONS_READ_ONLY: Final = "office_actions_read_only"
