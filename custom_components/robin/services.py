@@ -64,7 +64,7 @@ ATTR_TYPES = "types"
 ATTR_LOCATION = "location"
 ATTR_AMENITIES = "amenities"
 
-# How far past the searched window find_free_space looks to tell until when a room is free.
+# How far past the searched slot find_free_space looks to tell until when a room is free.
 FREE_UNTIL_HORIZON = timedelta(days=1)
 
 
@@ -192,7 +192,7 @@ def _space_id_of(device: dr.DeviceEntry) -> int | None:
     return None
 
 
-def _window(call: ServiceCall, now: datetime) -> tuple[datetime, datetime]:
+def _requested_slot(call: ServiceCall, now: datetime) -> tuple[datetime, datetime]:
     """Return the start and end asked for: start defaults to now; end or duration is needed."""
     if ATTR_END not in call.data and ATTR_DURATION not in call.data:
         raise validation_error("end_or_duration")
@@ -225,7 +225,7 @@ def _booking_response(coordinator: RobinCoordinator, space: Space, event: Event)
 
 async def _book_space(call: ServiceCall) -> ServiceResponse:
     coordinator, space = _target_room(call)
-    start, end = _window(call, dt_util.utcnow())
+    start, end = _requested_slot(call, dt_util.utcnow())
     event = await async_book(
         coordinator,
         space,
@@ -321,7 +321,7 @@ async def _find_free_space(call: ServiceCall) -> ServiceResponse:
     coordinator = _loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID]).runtime_data
     data = coordinator.data
     now = dt_util.utcnow()
-    start, end = _window(call, now)
+    start, end = _requested_slot(call, now)
     if end <= start:
         raise validation_error("end_before_start")
     location_ids = list(data.locations)
