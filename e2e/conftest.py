@@ -5,7 +5,7 @@ own APIs) on free ports, waits for its ready file, and at the end stops it with 
 person would with Ctrl-C, and checks that it stopped cleanly. `page` is one Chromium page that
 logged in through Home Assistant's real login page; the tests share it, in file order.
 
-Options: `--screenshots DIR` keeps the screenshots there (`docs/screenshots` refreshes the
+Options: `--screenshots=DIR` keeps the screenshots there (`=docs/screenshots` refreshes the
 README's), by default in pytest's temporary directory.
 """
 

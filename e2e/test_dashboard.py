@@ -1,50 +1,139 @@
-"""The rooms' dashboard shows who is in, as the simulator (Robin) says."""
+"""The room board (the demo's dashboard) shows each room's state as Robin and the office see it."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from conftest import FLEET_ROOM, THAMES_ROOM, Demo
+import requests
+from conftest import HTTP_TIMEOUT, LONDON, Demo
 from playwright.sync_api import Locator, Page, expect
 
+LONDON_HQ = 2117  # the demo's London location
+PHONE_BOOTH = 6353  # no meeting of the demo's own is ever held there: the test's no-show
+# One minute of unbooked use (the shortest option), and the poll and timer that see it.
+UNBOOKED_USE_TIMEOUT_MS = 120_000
+# The tiles' colours: the alert types of Home Assistant's markdown card.
+FREE, BOOKED, IN_USE, ATTENTION = "success", "info", "error", "warning"
 
-def room_card(page: Page, room: str) -> Locator:
-    """The dashboard's card of one room (an entities card titled with its name)."""
-    return page.locator("hui-entities-card").filter(
-        has=page.locator(".card-header", has_text=re.compile(rf"^\s*{room}\s*$"))
+
+def tile(page: Page, room: str) -> Locator:
+    """A room's tile on the board."""
+    return page.locator("hui-markdown-card").filter(has_text=re.compile(rf"\b{room}\b"))
+
+
+def colour(room_tile: Locator) -> Locator:
+    """The coloured part of a tile (its alert type is the colour)."""
+    return room_tile.locator("ha-alert")
+
+
+def book(demo: Demo, space_id: int, title: str, start: datetime, end: datetime) -> str:
+    """Book a room in Robin (the simulator) directly, as Robin's app would; return the id."""
+    response = requests.post(
+        f"{demo.simulator_url}/spaces/{space_id}/events",
+        json={
+            "title": title,
+            "start": {"date_time": start.isoformat(), "time_zone": "Europe/London"},
+            "end": {"date_time": end.isoformat(), "time_zone": "Europe/London"},
+        },
+        headers={"Authorization": f"Access-Token {demo.simulator_token}"},
+        timeout=HTTP_TIMEOUT,
     )
+    response.raise_for_status()
+    return str(response.json()["data"]["id"])
 
 
-def occupied_row(card: Locator) -> Locator:
-    """The room card's "Occupied" row: Detected or Clear."""
-    return row(card, "Occupied")
+def in_words(moment: datetime) -> str:
+    """A time as the board says it: 14:00 today, "Fri 10:00" on another day."""
+    local = moment.astimezone(LONDON)
+    today = datetime.now(LONDON).date()
+    return local.strftime("%H:%M") if local.date() == today else local.strftime("%a %H:%M")
 
 
-def row(card: Locator, name: str) -> Locator:
-    """One row of a room card."""
-    return card.locator("hui-generic-entity-row").filter(has_text=name)
+def state(demo: Demo, name: str) -> str:
+    """An entity's state, by its name."""
+    return str(demo.ha("GET", f"/api/states/{demo.entity_id(name)}")["state"])
 
 
-def test_dashboard_shows_an_occupied_and_a_free_room(
+def set_options(demo: Demo, **changes: object) -> None:
+    """Change the integration's options through its options flow; the entry reloads."""
+    (entry,) = demo.ha("GET", "/api/config/config_entries/entry?domain=robin")
+    flow = demo.ha(
+        "POST", "/api/config/config_entries/options/flow", json={"handler": entry["entry_id"]}
+    )
+    options = {
+        field["name"]: field["default"] for field in flow["data_schema"] if "default" in field
+    }
+    result = demo.ha(
+        "POST",
+        f"/api/config/config_entries/options/flow/{flow['flow_id']}",
+        json={**options, **changes},
+    )
+    assert result["type"] == "create_entry", result
+
+
+def free_now(demo: Demo, rooms: tuple[str, ...]) -> list[str]:
+    """Those of the rooms without a booking now or starting soon (Home Assistant's real clock)."""
+    return [room for room in rooms if state(demo, f"{room} Availability") == "available"]
+
+
+def test_room_board_shows_every_room_by_its_state(
     demo: Demo, page: Page, day: date, screenshots: Path
 ) -> None:
+    # The demo's meetings follow the real clock, as Home Assistant does (the simulator's clock
+    # stands still at `day` 08:00, when nobody is in): the Fleet Room is booked on weekday
+    # mornings, the Thames Room for stand-ups and reviews, the Boardroom on Monday afternoons.
+    unbooked = free_now(demo, ("Boardroom", "Thames Room"))[0]
+    free = next(room for room in free_now(demo, ("Fleet Room", "Thames Room")) if room != unbooked)
+    spaces = {space["name"]: space["id"] for space in demo.robin(f"/locations/{LONDON_HQ}/spaces")}
+    # Someone is in the lounge (no bookings there: plainly in use) and in the unbooked room;
+    # the free room and the phone booth are empty.
+    for room, present in (("Quiet Lounge", True), (unbooked, True), (free, False)):
+        demo.control("POST", "presence", {"space_id": spaces[room], "present": present})
+    demo.control("POST", "presence", {"space_id": PHONE_BOOTH, "present": False})
+    # The booth was booked 11 minutes ago and nobody came: past the 10-minute grace period.
+    now = datetime.now(UTC).replace(microsecond=0)
+    book(
+        demo, PHONE_BOOTH, "Budget review", now - timedelta(minutes=11), now + timedelta(minutes=49)
+    )
+    # Unbooked use after 1 minute instead of 10, so that the test waits one. The entry reloads,
+    # as after a restart: it has seen the booth empty only, and Robin's last presence time of
+    # the booth (read at setup) says nobody came either.
+    set_options(demo, unbooked_use_after=1)
+
     page.locator("ha-sidebar").get_by_text("Robin rooms", exact=True).click()
     expect(page).to_have_url(demo.dashboard_url)
-    thames, fleet = room_card(page, "Thames Room"), room_card(page, "Fleet Room")
-    expect(thames).to_be_visible()
-    expect(fleet).to_be_visible()
 
-    # Someone walks into the Thames Room; the Fleet Room empties. Robin has no push: ask Home
-    # Assistant to poll now rather than wait for its next poll.
-    demo.control("POST", "presence", {"space_id": THAMES_ROOM, "present": True})
-    demo.control("POST", "presence", {"space_id": FLEET_ROOM, "present": False})
-    occupancy = [demo.entity_id(f"{room} Occupancy") for room in ("Thames Room", "Fleet Room")]
-    demo.ha("POST", "/api/services/homeassistant/update_entity", json={"entity_id": occupancy})
+    # One tile per room of the location, with Robin's names.
+    expect(page.locator("hui-markdown-card")).to_have_count(len(spaces) + 1)  # and the headline
+    for room in spaces:
+        expect(tile(page, room)).to_have_count(1)
 
-    expect(occupied_row(thames)).to_contain_text("Detected")
-    expect(row(thames, "People present")).to_contain_text(re.compile(r"\b1 (person|people)\b"))
-    expect(occupied_row(fleet)).to_contain_text("Clear")
-    expect(page.locator("hui-tile-card").filter(has_text="Occupied rooms")).to_contain_text(
-        re.compile(r"\b1 rooms?\b")
-    )
+    lounge = tile(page, "Quiet Lounge")
+    expect(colour(lounge)).to_have_attribute("alert-type", IN_USE)
+    expect(lounge).to_contain_text("In use")
+    expect(lounge).to_contain_text(re.compile(r"\b1 person\b"))
+    expect(lounge).not_to_contain_text("1 people")
+
+    booth = tile(page, "Phone Booth 1")
+    expect(colour(booth)).to_have_attribute("alert-type", ATTENTION)
+    expect(booth).to_contain_text("No-show")
+    expect(booth).to_contain_text(re.compile(r"Budget review \d\d:\d\d.\d\d:\d\d · nobody came"))
+
+    # A free room says until when: its Free until sensor's time, in words.
+    free_tile = tile(page, free)
+    expect(colour(free_tile)).to_have_attribute("alert-type", FREE)
+    free_until = datetime.fromisoformat(state(demo, f"{free} Free until"))
+    expect(free_tile).to_contain_text(f"Free until {in_words(free_until)}")
+    expect(free_tile).to_contain_text("nobody in")
+
+    # A minute after the arrival the unbooked room turns from in use to unbooked use.
+    unbooked_tile = tile(page, unbooked)
+    expect(unbooked_tile).to_contain_text("1 person")
+    expect(unbooked_tile).to_contain_text("Unbooked use", timeout=UNBOOKED_USE_TIMEOUT_MS)
+    expect(colour(unbooked_tile)).to_have_attribute("alert-type", ATTENTION)
+    expect(unbooked_tile).to_contain_text("1 person without a booking")
+
+    headline = tile(page, "London HQ")
+    expect(headline).to_contain_text(re.compile(rf"\b[2-9] of {len(spaces)} rooms in use\b"))
+    expect(headline).to_contain_text(re.compile(r"\b[2-9] need attention\b"))
     page.screenshot(path=screenshots / "dashboard.png")
