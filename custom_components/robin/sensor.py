@@ -17,10 +17,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Location, Space
-from .coordinator import RobinConfigEntry, spaces_of_location
-from .data import Availability, RobinData, RoomStatus, event_start
+from .coordinator import RobinConfigEntry, RobinCoordinator
+from .data import Availability, RoomStatus, event_start
 from .entity import (
-    RobinClockedRoomEntity,
     RobinLocationEntity,
     RobinRoomEntity,
     add_entities_for_new_locations,
@@ -37,14 +36,13 @@ class RobinRoomSensorDescription(SensorEntityDescription):
     """A room sensor whose value follows from the room and its status at this instant."""
 
     value_fn: Callable[[Space, RoomStatus, RobinRoomEntity], datetime | int | str | None]
-    clocked: bool = False  # the value changes when meetings start and end
 
 
 @dataclass(frozen=True, kw_only=True)
 class RobinLocationSensorDescription(SensorEntityDescription):
     """A location sensor computed from the snapshot."""
 
-    value_fn: Callable[[RobinData, int], int]
+    value_fn: Callable[[RobinCoordinator, int], int]
 
 
 def _next_booking(_space: Space, status: RoomStatus, entity: RobinRoomEntity) -> datetime | None:
@@ -67,21 +65,18 @@ ROOM_SENSORS: tuple[RobinRoomSensorDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=[availability.value for availability in Availability],
         value_fn=lambda _space, status, _entity: status.availability.value,
-        clocked=True,
     ),
     RobinRoomSensorDescription(
         key="next_booking",
         translation_key="next_booking",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=_next_booking,
-        clocked=True,
     ),
     RobinRoomSensorDescription(
         key="free_until",
         translation_key="free_until",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda _space, status, _entity: status.free_until,
-        clocked=True,
     ),
     RobinRoomSensorDescription(
         key="capacity",
@@ -106,11 +101,7 @@ LOCATION_SENSORS: tuple[RobinLocationSensorDescription, ...] = (
         translation_key="occupied_rooms",
         native_unit_of_measurement="rooms",
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda data, location_id: sum(
-            1
-            for space in spaces_of_location(data, location_id)
-            if data.people_present.get(space.id)
-        ),
+        value_fn=lambda coordinator, location_id: coordinator.occupied_rooms(location_id),
     ),
 )
 
@@ -134,12 +125,7 @@ async def async_setup_entry(
     )
 
     def entities_for_room(space: Space) -> list[RobinRoomSensor]:
-        return [
-            (RobinClockedRoomSensor if description.clocked else RobinRoomSensor)(
-                coordinator, space, description
-            )
-            for description in ROOM_SENSORS
-        ]
+        return [RobinRoomSensor(coordinator, space, description) for description in ROOM_SENSORS]
 
     entry.async_on_unload(
         add_entities_for_new_rooms(coordinator, async_add_entities, entities_for_room)
@@ -160,10 +146,6 @@ class RobinRoomSensor(RobinRoomEntity, SensorEntity):
         return self.entity_description.value_fn(space, status, self)
 
 
-class RobinClockedRoomSensor(RobinClockedRoomEntity, RobinRoomSensor):
-    """A room sensor that also updates when meetings start and end."""
-
-
 class RobinLocationSensor(RobinLocationEntity, SensorEntity):
     """A sensor of one location."""
 
@@ -171,5 +153,5 @@ class RobinLocationSensor(RobinLocationEntity, SensorEntity):
 
     @property
     def native_value(self) -> int:
-        """Return the value from the latest snapshot."""
-        return self.entity_description.value_fn(self.coordinator.data, self.location_id)
+        """Return the value from the latest poll."""
+        return self.entity_description.value_fn(self.coordinator, self.location_id)
