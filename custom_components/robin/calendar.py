@@ -18,8 +18,9 @@ from homeassistant.components.calendar.const import (
     EVENT_SUMMARY,
     CalendarEntityFeature,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
@@ -144,6 +145,22 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         if recurrence_range:
             raise validation_error("recurrence_not_supported")
         await async_cancel_booking(self.coordinator, space, uid)
+
+    # Home Assistant's calendar keeps two timers per calendar, for its event's start and end.
+    # The coordinator's one boundary timer already writes the room at those moments, so
+    # the state is written without them (the calendar's own subscribers are still told).
+    @callback
+    def async_write_ha_state(self) -> None:
+        """Write the state (Home Assistant 2026.3 sets the calendar's timers here)."""
+        Entity.async_write_ha_state(self)
+
+    @callback
+    def _async_write_ha_state(self) -> None:
+        """Write the state (later versions set the calendar's timers here)."""
+        Entity._async_write_ha_state(self)  # noqa: SLF001
+        debouncer = getattr(self, "_event_listener_debouncer", None)
+        if debouncer is not None and getattr(self, "_event_listeners", None):
+            debouncer.async_schedule_call()
 
     def _space_or_raise(self) -> Space:
         space = self.space
