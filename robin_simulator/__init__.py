@@ -15,7 +15,9 @@ Control API (JSON, no auth, outside `/v1.0`, not recorded in `sim.requests`):
 * `POST /_simulator/faults` with any of `{"fail_next": {"status": 500, "count": 1}}`,
   `{"rate_limit_next": {"retry_after": 30, "count": 1, "http_date": false}}`,
   `{"hang_next": {"count": 1}}`, `{"malformed_next": {"count": 1}}`, `{"latency": 0.2}`,
-  `{"location_events_supported": false}`, `{"clear": true}`
+  `{"location_events_supported": false}`, `{"clear": true}`,
+  `{"location_time_zone": {"location_id": n, "time_zone": "America/Nowhere"}}` (what the
+  API reports as the location's time zone; `null` reports the real one again)
 * `GET  /_simulator/requests` -> `[{"method", "path", "query", "status"}]`;
   `DELETE` forgets them
 * `POST /_simulator/presence` with `{"space_id": n, "present": true|false}`

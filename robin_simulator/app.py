@@ -4,11 +4,13 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from .handlers.catalogue import CatalogueApi
 from .handlers.control import ControlApi, control_errors
 from .handlers.events import EventsApi
 from .handlers.free_busy import FreeBusyApi
 from .handlers.identity import IdentityApi
 from .handlers.locations import LocationsApi
+from .handlers.presence_reports import PresenceReportsApi
 from .handlers.spaces import SpacesApi
 from .middleware import api_middleware
 
@@ -26,6 +28,8 @@ def build_app(sim: RobinSimulator) -> web.Application:
         EventsApi(sim),
         FreeBusyApi(sim),
         ControlApi(sim),
+        PresenceReportsApi(sim),
+        CatalogueApi(sim),
     ):
         app.add_routes(api.routes())
 

@@ -11,6 +11,7 @@ class Failure:
 
     status: int
     path: str | None = None  # only requests whose path contains this
+    method: str | None = None  # only requests with this method
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class Drop:
     """Do what was asked, then close the connection without answering (a lost answer)."""
 
     path: str | None = None
+    method: str | None = None
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,10 @@ class RateLimit:
 
 @dataclass(frozen=True)
 class Hang:
-    """Never answer (until the simulator shuts down)."""
+    """Never answer (until the simulator shuts down); nothing is done."""
+
+    path: str | None = None
+    method: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,26 @@ class Malformed:
     """Answer 200 with a body that is not valid JSON."""
 
 
-type Fault = Failure | RateLimit | Hang | Malformed | Drop
+@dataclass(frozen=True)
+class CommitThenFail:
+    """Do what was asked, then answer an error status instead of the result (a 5xx after commit)."""
+
+    status: int
+    path: str | None = None
+    method: str | None = None  # only requests with this method (e.g. PATCH, not GET)
+
+
+@dataclass(frozen=True)
+class CommitThenHang:
+    """Do what was asked, then never answer: the client's timeout expires after the commit."""
+
+    path: str | None = None
+    method: str | None = None
+
+
+type Fault = Failure | RateLimit | Hang | Malformed | Drop | CommitThenFail | CommitThenHang
+# Faults that let the request take effect before they strike.
+AFTER_COMMIT = (Drop, CommitThenFail, CommitThenHang)
 
 
 @dataclass(frozen=True)
@@ -60,13 +84,22 @@ class Faults:
         self._released = asyncio.Event()
         self._empty_lists: deque[EmptyList] = deque()
 
-    def fail_next(self, status: int = 500, count: int = 1, *, path: str | None = None) -> None:
+    def fail_next(
+        self,
+        status: int = 500,
+        count: int = 1,
+        *,
+        path: str | None = None,
+        method: str | None = None,
+    ) -> None:
         """The next `count` API requests (whose path contains `path`) answer `status`."""
-        self._queue.extend(Failure(status, path) for _ in range(count))
+        self._queue.extend(Failure(status, path, method) for _ in range(count))
 
-    def drop_next(self, count: int = 1, *, path: str | None = None) -> None:
-        """The next `count` requests (to `path`) take effect but their answer is lost."""
-        self._queue.extend(Drop(path) for _ in range(count))
+    def drop_next(
+        self, count: int = 1, *, path: str | None = None, method: str | None = None
+    ) -> None:
+        """The next `count` requests (to `path`, by `method`) take effect; their answer is lost."""
+        self._queue.extend(Drop(path, method) for _ in range(count))
 
     def rate_limit_next(
         self,
@@ -79,13 +112,32 @@ class Faults:
         """The next `count` API requests answer 429 with Retry-After (or `header` as is)."""
         self._queue.extend(RateLimit(retry_after, http_date, header) for _ in range(count))
 
-    def hang_next(self, count: int = 1) -> None:
-        """The next `count` API requests never answer."""
-        self._queue.extend(Hang() for _ in range(count))
+    def hang_next(
+        self, count: int = 1, *, path: str | None = None, method: str | None = None
+    ) -> None:
+        """The next `count` API requests (to `path`, by `method`) never answer."""
+        self._queue.extend(Hang(path, method) for _ in range(count))
 
     def malformed_next(self, count: int = 1) -> None:
         """The next `count` API requests answer 200 with a non-JSON body."""
         self._queue.extend(Malformed() for _ in range(count))
+
+    def commit_then_fail_next(
+        self,
+        status: int = 500,
+        count: int = 1,
+        *,
+        path: str | None = None,
+        method: str | None = None,
+    ) -> None:
+        """The next `count` requests (to `path`, by `method`) take effect, then answer `status`."""
+        self._queue.extend(CommitThenFail(status, path, method) for _ in range(count))
+
+    def commit_then_hang_next(
+        self, count: int = 1, *, path: str | None = None, method: str | None = None
+    ) -> None:
+        """The next `count` requests (to `path`, by `method`) take effect, then never answer."""
+        self._queue.extend(CommitThenHang(path, method) for _ in range(count))
 
     def clear(self) -> None:
         """Turn every fault off."""
@@ -94,10 +146,13 @@ class Faults:
         self.latency = 0.0
         self.location_events_supported = True
 
-    def take(self, path: str) -> Fault | None:
-        """The fault for the request being served, if one is queued for its path."""
+    def take(self, path: str, method: str | None = None) -> Fault | None:
+        """The fault for the request being served, if one is queued for its path (and method)."""
         for fault in self._queue:
             wanted = getattr(fault, "path", None)
+            wanted_method = getattr(fault, "method", None)
+            if wanted_method is not None and wanted_method != method:
+                continue
             if wanted is None or wanted in path:
                 self._queue.remove(fault)
                 return fault

@@ -11,7 +11,17 @@ from aiohttp import web
 from aiohttp.typedefs import Middleware
 
 from .errors import ApiError
-from .faults import Drop, Failure, Fault, Hang, Malformed, RateLimit
+from .faults import (
+    AFTER_COMMIT,
+    CommitThenFail,
+    CommitThenHang,
+    Drop,
+    Failure,
+    Fault,
+    Hang,
+    Malformed,
+    RateLimit,
+)
 from .model import TokenGrant
 from .records import RequestRecord
 from .serialize import error_body
@@ -59,8 +69,8 @@ def api_middleware(sim: RobinSimulator) -> Middleware:
 async def _serve(sim: RobinSimulator, request: web.Request, handler: Handler) -> web.StreamResponse:
     if sim.faults.latency > 0:
         await asyncio.sleep(sim.faults.latency)
-    fault = sim.faults.take(request.path)
-    if fault is not None and not isinstance(fault, Drop):
+    fault = sim.faults.take(request.path, request.method)
+    if fault is not None and not isinstance(fault, AFTER_COMMIT):
         return await _fault_response(sim, fault)
     try:
         request[GRANT] = _authenticate(sim, request)
@@ -70,9 +80,7 @@ async def _serve(sim: RobinSimulator, request: web.Request, handler: Handler) ->
     except web.HTTPException as err:  # no such route, or wrong method
         message = "Object does not exist" if err.status == 404 else err.reason  # noqa: PLR2004
         return error_response(err.status, message)
-    if isinstance(fault, Drop) and request.transport is not None:
-        request.transport.abort()  # the change is made; the caller never hears of it
-    return _maybe_empty_list(sim, request, response)
+    return _maybe_empty_list(sim, request, await _after_commit(sim, request, fault, response))
 
 
 def _maybe_empty_list(
@@ -96,6 +104,21 @@ def _maybe_empty_list(
     return web.json_response(decoded, status=response.status)
 
 
+async def _after_commit(
+    sim: RobinSimulator, request: web.Request, fault: Fault | None, response: web.StreamResponse
+) -> web.StreamResponse:
+    """The change is made; a fault may still keep the caller from hearing of it."""
+    match fault:
+        case Drop() if request.transport is not None:
+            request.transport.abort()
+        case CommitThenFail(status):
+            return error_response(status, f"Simulated failure ({status}) after the change")
+        case CommitThenHang():
+            await sim.faults.wait_for_release()
+            return error_response(503, "The simulator is shutting down")
+    return response
+
+
 async def _fault_response(sim: RobinSimulator, fault: Fault) -> web.StreamResponse:
     match fault:
         case Failure(status):
@@ -112,7 +135,7 @@ async def _fault_response(sim: RobinSimulator, fault: Fault) -> web.StreamRespon
             return error_response(503, "The simulator is shutting down")
         case Malformed():
             return web.Response(text=MALFORMED_BODY, content_type="application/json")
-        case Drop():  # handled in _serve, after the request took effect
+        case Drop() | CommitThenFail() | CommitThenHang():  # after the request took effect
             raise AssertionError(fault)
 
 

@@ -37,6 +37,26 @@ class User:
         return self.name.lower().replace(" ", "-")
 
 
+@dataclass(frozen=True)
+class Amenity:
+    """Something a room offers (a display, video conferencing), from the org's catalogue."""
+
+    id: int
+    name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Device:
+    """A registered device of the organization (a sensor, or something reporting presence)."""
+
+    id: int
+    name: str
+    created_at: datetime
+    space_id: int | None = None
+    manifest_name: str = "Presence sensor"
+
+
 @dataclass
 class Calendar:
     """The external (Google/Microsoft) resource calendar bound to a space."""
@@ -56,6 +76,8 @@ class PresenceSession:
     user_id: int | None = None
     device_id: int | None = None
     ttl: int = 30
+    # Set for sessions reported through the API: when they were last posted.
+    last_seen_at: datetime | None = None
 
 
 @dataclass
@@ -84,6 +106,8 @@ class Space:
     sim_manual_presence: list[PresenceSession] = field(default_factory=list)
     # "Everyone left" at this instant: scheduled sessions that began earlier are hidden.
     sim_presence_cleared_at: datetime | None = None
+    # What the room offers (served with `include=space_amenities`).
+    amenities: list[Amenity] = field(default_factory=list)
 
     @property
     def is_bookable(self) -> bool:
@@ -115,6 +139,8 @@ class Location:
     working_hours: dict[int, list[TimeFrame]] = field(default_factory=dict)
     spaces: list[Space] = field(default_factory=list)
     description: str = ""
+    # The name the API reports instead of `time_zone` (e.g. an invalid one); None: the same.
+    reported_time_zone: str | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -143,6 +169,7 @@ class Organization:
     created_at: datetime
     locations: list[Location] = field(default_factory=list)
     users: list[User] = field(default_factory=list)
+    devices: list[Device] = field(default_factory=list)
 
     def spaces(self) -> list[Space]:
         """All spaces of all locations."""
@@ -159,6 +186,10 @@ class Organization:
     def user(self, user_id: int | None) -> User | None:
         """The member with that id, if any."""
         return next((user for user in self.users if user.id == user_id), None)
+
+    def device(self, device_id: int | None) -> Device | None:
+        """The registered device with that id, if any."""
+        return next((device for device in self.devices if device.id == device_id), None)
 
     def user_by_email(self, email: str) -> User | None:
         """The member with that email (case-insensitive), if any."""

@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo
 
 from .availability import SpaceState
 from .model import (
+    Amenity,
     Calendar,
     Confirmation,
+    Device,
     Event,
     Invitee,
     Location,
@@ -141,7 +143,7 @@ def location_json(location: Location) -> dict[str, Any]:
         "latitude": location.latitude,
         "longitude": location.longitude,
         "is_visitor_management_enabled": False,
-        "time_zone": location.time_zone,
+        "time_zone": location.reported_time_zone or location.time_zone,
         "working_hours": working_hours,
         "created_at": robin_time(location.created_at),
         "updated_at": robin_time(location.created_at),
@@ -292,15 +294,16 @@ def confirmation_json(confirmation: Confirmation, *, php_style: bool) -> dict[st
 
 
 def presence_json(session: PresenceSession, org: Organization, now: datetime) -> dict[str, Any]:
-    """A live presence session; it is kept alive, so it was last seen just now."""
+    """A live presence session; unless reported through the API, it was last seen just now."""
+    last_seen_at = session.last_seen_at or now
     body: dict[str, Any] = {
         "location_id": session.location_id,
         "space_id": session.space_id,
         "user_id": session.user_id,
         "device_id": session.device_id,
-        "last_seen_at": robin_time(now),
+        "last_seen_at": robin_time(last_seen_at),
         "arrived_at": robin_time(session.arrived_at),
-        "expired_at": robin_time(now + timedelta(seconds=session.ttl)),
+        "expired_at": robin_time(last_seen_at + timedelta(seconds=session.ttl)),
         "session_ttl": session.ttl,
         "session_active": True,
     }
@@ -308,16 +311,56 @@ def presence_json(session: PresenceSession, org: Organization, now: datetime) ->
     if user is not None:
         body["user"] = user_json(user)
     if session.device_id is not None:
+        device = org.device(session.device_id)
         body["device"] = {
             "id": session.device_id,
             "account_id": org.id,
             "device_manifest_id": 13,
-            "name": "PIR sensor",
-            "last_reported_at": robin_time(now),
+            "name": device.name if device else "PIR sensor",
+            "last_reported_at": robin_time(last_seen_at),
             "created_at": robin_time(org.created_at),
             "updated_at": robin_time(org.created_at),
         }
     return body
+
+
+def amenity_json(amenity: Amenity, org: Organization) -> dict[str, Any]:
+    """An Amenity of the organization's catalogue."""
+    return {
+        "id": amenity.id,
+        "account_id": org.id,
+        "name": amenity.name,
+        "owner_types": ["space"],
+        "created_at": robin_time(amenity.created_at),
+        "updated_at": robin_time(amenity.created_at),
+    }
+
+
+def space_amenity_json(space: Space, amenity: Amenity, org: Organization) -> dict[str, Any]:
+    """One `space_amenities` entry; Robin documents no shape, so it is the likely join record."""
+    return {
+        "id": space.id * 1000 + amenity.id % 1000,
+        "space_id": space.id,
+        "amenity_id": amenity.id,
+        "quantity": 1,
+        "amenity": amenity_json(amenity, org),
+    }
+
+
+def device_json(device: Device, org: Organization) -> dict[str, Any]:
+    """A registered Device."""
+    return {
+        "id": device.id,
+        "account_id": org.id,
+        "device_manifest_id": 13,
+        "name": device.name,
+        "space_id": device.space_id,
+        "device_manifest": {"id": 13, "name": device.manifest_name},
+        "last_reported_at": None,
+        "identifiers": [],
+        "created_at": robin_time(device.created_at),
+        "updated_at": robin_time(device.created_at),
+    }
 
 
 def token_json(

@@ -12,6 +12,7 @@ from .clock import SimClock
 from .faults import Faults
 from .model import Event, Location, Organization, PresenceSession, Space, TokenGrant
 from .presence import sessions_in
+from .presence_reports import PresenceReports
 from .records import RequestRecord
 from .scenarios import build_demo, build_large
 from .scenarios.building import SETUP_CREATED, google_calendar
@@ -56,6 +57,8 @@ class RobinSimulator:
         for series in built.series:
             self.events.add_series(series)
         self.faults = Faults()
+        # Presence posted through the API, on top of the scenario's own.
+        self.presence_reports = PresenceReports()
         self.requests: list[RequestRecord] = []
         self.token = token
         self._tokens: dict[str, TokenGrant] = {}
@@ -211,14 +214,21 @@ class RobinSimulator:
         return session
 
     def end_presence(self, space_id: int) -> None:
-        """Everyone leaves now; scheduled presence resumes with the next arrival."""
+        """Everyone leaves now; scheduled presence resumes with the next arrival.
+
+        Presence reported through the API is left alone: it ends by DELETE or by its TTL.
+        """
         space = self._space(space_id)
         space.sim_manual_presence.clear()
         space.sim_presence_cleared_at = self.clock.now()
 
     def presence_in(self, space: Space) -> list[PresenceSession]:
-        """The active presence sessions in a space now."""
-        return sessions_in(space, self.organization, self.events, self.now(), self.seed)
+        """The active presence sessions in a space now, reported ones included."""
+        now = self.now()
+        return [
+            *sessions_in(space, self.organization, self.events, now, self.seed),
+            *self.presence_reports.active_in(space.id, now),
+        ]
 
     def state_of(self, space: Space) -> SpaceState:
         """The space's availability now."""

@@ -3,14 +3,17 @@
 Each operation checks what can be checked before Robin is asked (translated
 ServiceValidationError), turns Robin's refusals and failures into translated
 HomeAssistantError, and re-reads the whole calendar window afterwards so the change
-shows at once, whichever day it falls on.
+shows at once, whichever day it falls on. A change whose answer is lost is never sent
+again: it is read back from Robin and reported as made, not made, or unknown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from http import HTTPStatus
+from math import ceil
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
@@ -18,11 +21,16 @@ from homeassistant.util import dt as dt_util
 from .api import (
     Confirmation,
     Event,
+    RobinAuthenticationError,
+    RobinClient,
     RobinConnectionError,
     RobinError,
     RobinForbiddenError,
+    RobinMalformedResponseError,
     RobinNotFoundError,
-    RobinValidationError,
+    RobinRateLimitError,
+    RobinResponseError,
+    RobinServerError,
     Space,
 )
 from .const import DOMAIN, LOGGER, MIN_BOOKING_DURATION
@@ -31,6 +39,9 @@ from .data import event_end, event_start
 
 # A start a little in the past is "now" as typed by a person or computed by an automation.
 PAST_START_GRACE = timedelta(minutes=1)
+# Times further than this from now are refused: no meeting is planned centuries ahead, and
+# every time in reach can be shifted into any time zone without leaving datetime's years.
+MAX_DISTANCE_FROM_NOW = timedelta(days=100 * 365)
 
 
 def validation_error(key: str, **placeholders: str) -> ServiceValidationError:
@@ -47,19 +58,81 @@ def robin_failure(key: str, **placeholders: str) -> HomeAssistantError:
     )
 
 
+# Failures after which Robin may have made the change all the same: the answer, not the
+# request, may be what was lost. Everything else (4xx, 429) means Robin did nothing.
+MAY_HAVE_COMMITTED = (RobinConnectionError, RobinServerError, RobinMalformedResponseError)
+
+
+def robin_error(coordinator: RobinCoordinator, err: RobinError, room: str) -> HomeAssistantError:
+    """Return what to tell the user about a failed request, precisely."""
+    if isinstance(err, RobinAuthenticationError):
+        coordinator.config_entry.async_start_reauth(coordinator.hass)
+        return robin_failure("reauth_required")
+    if isinstance(err, RobinRateLimitError):
+        if not err.retry_after:  # none given, or already over
+            return robin_failure("rate_limited_action")
+        return robin_failure("rate_limited_action_for", seconds=str(ceil(err.retry_after)))
+    if isinstance(err, RobinResponseError) and err.status < HTTPStatus.INTERNAL_SERVER_ERROR:
+        return _refusal(err, room)
+    if isinstance(err, RobinConnectionError):
+        return robin_failure("communication_error", error=str(err))
+    return robin_failure("robin_failed", error=str(err))
+
+
+def robin_read_error(coordinator: RobinCoordinator, err: RobinError) -> HomeAssistantError:
+    """Return what to tell the user about a failed read (a search, a calendar range)."""
+    if isinstance(err, RobinAuthenticationError | RobinRateLimitError | RobinConnectionError):
+        return robin_error(coordinator, err, "")
+    return robin_failure("robin_failed", error=str(err))
+
+
+def _refusal(err: RobinResponseError, room: str) -> HomeAssistantError:
+    """Robin answered and did nothing: say why, in Robin's words."""
+    if isinstance(err, RobinForbiddenError):
+        return robin_failure("booking_forbidden", room=room, message=err.message)
+    if isinstance(err, RobinNotFoundError):
+        return robin_failure("booking_gone", room=room)
+    return robin_failure("booking_refused", room=room, message=err.message)
+
+
 @contextmanager
-def robin_errors(room: str) -> Iterator[None]:
+def robin_errors(coordinator: RobinCoordinator, room: str) -> Iterator[None]:
     """Translate the client's errors raised inside the block."""
     try:
         yield
-    except RobinValidationError as err:
-        raise robin_failure("booking_refused", room=room, message=err.message) from err
-    except RobinForbiddenError as err:
-        raise robin_failure("booking_forbidden", room=room, message=err.message) from err
-    except RobinNotFoundError as err:
-        raise robin_failure("booking_gone", room=room) from err
     except RobinError as err:
-        raise robin_failure("communication_error", error=str(err)) from err
+        raise robin_error(coordinator, err, room) from err
+
+
+async def _write_or_look_up[T](
+    coordinator: RobinCoordinator,
+    room: str,
+    write: Callable[[], Awaitable[T]],
+    look_up: Callable[[], Awaitable[T | None]],
+    *,
+    is_booking: bool = False,
+) -> T:
+    """Make a change; when its outcome is unknown, find out instead of asking again.
+
+    `look_up` returns the change as Robin holds it, or None when Robin did not make it.
+    """
+    try:
+        return await write()
+    except MAY_HAVE_COMMITTED as err:
+        failure = err
+    except RobinError as err:
+        raise robin_error(coordinator, err, room) from err
+    try:
+        result = await look_up()
+    except RobinError as err:
+        LOGGER.warning("Could not tell whether Robin made the change to %s: %s", room, err)
+        raise robin_failure("outcome_unknown", room=room, error=str(failure)) from err
+    if result is None:
+        if is_booking:
+            raise robin_failure("booking_not_made", room=room, error=str(failure)) from failure
+        raise robin_failure("change_not_made", room=room, error=str(failure)) from failure
+    LOGGER.info("Robin made the change to %s despite the failed answer: %s", room, failure)
+    return result
 
 
 def check_duration(start: datetime, end: datetime) -> None:
@@ -70,8 +143,15 @@ def check_duration(start: datetime, end: datetime) -> None:
         raise validation_error("booking_too_short")
 
 
+def check_within_reach(now: datetime, *moments: datetime) -> None:
+    """Refuse times too far from now to be meant (they would also overflow Python's dates)."""
+    if any(abs(moment - now) > MAX_DISTANCE_FROM_NOW for moment in moments):
+        raise validation_error("time_out_of_range")
+
+
 def check_booking_times(start: datetime, end: datetime, now: datetime) -> None:
     """Refuse times Robin would refuse for a new booking, with a message that says why."""
+    check_within_reach(now, start, end)
     check_duration(start, end)
     if start < now - PAST_START_GRACE:
         raise validation_error("start_in_past")
@@ -86,10 +166,8 @@ def check_can_book(coordinator: RobinCoordinator, space: Space) -> None:
 
 
 def _booking_time_zone(coordinator: RobinCoordinator, space: Space) -> str:
-    location = coordinator.data.locations.get(space.location_id)
-    if location is not None and location.time_zone:
-        return location.time_zone
-    return str(dt_util.get_default_time_zone())
+    """Return the room's time zone name: its location's when valid, else Home Assistant's."""
+    return str(coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone())
 
 
 async def async_book(
@@ -106,46 +184,69 @@ async def async_book(
     check_can_book(coordinator, space)
     check_booking_times(start, end, dt_util.utcnow())
     time_zone = _booking_time_zone(coordinator, space)
+    client = coordinator.client
     try:
-        with robin_errors(space.name):
-            try:
-                event = await coordinator.client.create_event(
-                    space.id,
-                    start=start,
-                    end=end,
-                    time_zone=time_zone,
-                    title=title,
-                    description=description,
-                    invitees=invitees,
-                )
-            except RobinConnectionError:
-                # Robin may have made the booking before the connection broke. Asking
-                # again could book twice, so look for it instead.
-                made = await _find_booking(coordinator, space, start, end, title)
-                if made is None:
-                    raise
-                LOGGER.info(
-                    "Booking %s in %s was made despite the lost answer", made.id, space.name
-                )
-                event = made
+        # What the slot holds before we ask: after a lost answer only a booking that was
+        # not there before can be ours (see _find_booking).
+        with robin_errors(coordinator, space.name):
+            before = {event.id for event in await client.get_space_events(space.id, start, end)}
+        return await _write_or_look_up(
+            coordinator,
+            space.name,
+            lambda: client.create_event(
+                space.id,
+                start=start,
+                end=end,
+                time_zone=time_zone,
+                title=title,
+                description=description,
+                invitees=invitees,
+            ),
+            lambda: _find_booking(
+                coordinator, space, start=start, end=end, title=title, before=before
+            ),
+            is_booking=True,
+        )
     finally:
         await coordinator.async_refresh_bookings()
-    return event
 
 
 async def _find_booking(
-    coordinator: RobinCoordinator, space: Space, start: datetime, end: datetime, title: str | None
+    coordinator: RobinCoordinator,
+    space: Space,
+    *,
+    start: datetime,
+    end: datetime,
+    title: str | None,
+    before: set[str],
 ) -> Event | None:
-    events = await coordinator.client.get_space_events(space.id, start, end)
+    """Return the booking our lost request made, never anybody else's.
+
+    A booking counts as ours only if it was not in the slot just before we asked (so a
+    stranger's or the same user's earlier booking of those times never does), has our
+    times and title, and was created by the token's user when Robin says who created it
+    (so a stranger who books those times while our request is lost is not taken for us).
+    A marker in the description would also work, but everyone invited would see it.
+    """
+    client = coordinator.client
     time_zone = dt_util.get_default_time_zone()
-    for event in events:
-        if (
-            event_start(event, time_zone) == start.replace(microsecond=0)
-            and event_end(event, time_zone) == end.replace(microsecond=0)
-            and (title is None or event.title == title)
-        ):
-            return event
-    return None
+    candidates = [
+        event
+        for event in await client.get_space_events(space.id, start, end)
+        if event.id not in before
+        and event_start(event, time_zone) == start.replace(microsecond=0)
+        and event_end(event, time_zone) == end.replace(microsecond=0)
+        and (title is None or event.title == title)
+    ]
+    if not candidates:
+        return None
+    try:
+        me: int | None = (await client.get_me()).id
+    except RobinResponseError:
+        me = None  # a token without a user (e.g. an organization's): times must do
+    return next(
+        (event for event in candidates if me is None or event.creator_id in (None, me)), None
+    )
 
 
 async def async_update_booking(
@@ -158,21 +259,41 @@ async def async_update_booking(
     title: str | None = None,
     description: str | None = None,
 ) -> Event:
-    """Change a booking's times or text."""
+    """Change a booking's times or text; the absolute values, so a retry cannot add twice."""
     check_can_book(coordinator, space)
     if start is not None and end is not None:
         check_duration(start, end)
     coordinator.forget_event(event_id)
+    client = coordinator.client
+
+    async def read_back() -> Event | None:
+        try:
+            event = await client.get_event(event_id)
+        except RobinNotFoundError:
+            return None
+        time_zone = dt_util.get_default_time_zone()
+        made = (
+            (start is None or event_start(event, time_zone) == start.replace(microsecond=0))
+            and (end is None or event_end(event, time_zone) == end.replace(microsecond=0))
+            and (title is None or event.title == title)
+            and (description is None or event.description == description)
+        )
+        return event if made else None
+
     try:
-        with robin_errors(space.name):
-            return await coordinator.client.update_event(
+        return await _write_or_look_up(
+            coordinator,
+            space.name,
+            lambda: client.update_event(
                 event_id,
                 time_zone=_booking_time_zone(coordinator, space),
                 start=start,
                 end=end,
                 title=title,
                 description=description,
-            )
+            ),
+            read_back,
+        )
     finally:
         await coordinator.async_refresh_bookings()
 
@@ -182,11 +303,29 @@ async def async_cancel_booking(coordinator: RobinCoordinator, space: Space, even
     if not coordinator.can_write:
         raise validation_error("read_only_token")
     coordinator.forget_event(event_id)
+    client = coordinator.client
+
+    async def cancelled() -> bool | None:
+        try:
+            await client.get_event(event_id)
+        except RobinNotFoundError:
+            return True
+        return None
+
     try:
-        with robin_errors(space.name):
-            await coordinator.client.delete_event(event_id)
+        await _write_or_look_up(
+            coordinator,
+            space.name,
+            lambda: _cancel(client, event_id),
+            cancelled,
+        )
     finally:
         await coordinator.async_refresh_bookings()
+
+
+async def _cancel(client: RobinClient, event_id: str) -> bool:
+    await client.delete_event(event_id)
+    return True
 
 
 async def async_check_in(
@@ -195,8 +334,13 @@ async def async_check_in(
     """Confirm that the meeting takes place (Robin's check-in)."""
     if not coordinator.can_write:
         raise validation_error("read_only_token")
+    client = coordinator.client
     try:
-        with robin_errors(space.name):
-            return await coordinator.client.confirm_event(event_id)
+        return await _write_or_look_up(
+            coordinator,
+            space.name,
+            lambda: client.confirm_event(event_id),
+            lambda: client.get_event_confirmation(event_id),
+        )
     finally:
         await coordinator.async_refresh_bookings()

@@ -29,7 +29,8 @@ from .bookings import (
     async_book,
     async_cancel_booking,
     async_update_booking,
-    robin_failure,
+    check_within_reach,
+    robin_read_error,
     validation_error,
 )
 from .const import DOMAIN, LOGGER
@@ -88,7 +89,7 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         try:
             events = await self.coordinator.async_get_space_events(space, start_date, end_date)
         except RobinError as err:
-            raise robin_failure("communication_error", error=str(err)) from err
+            raise robin_read_error(self.coordinator, err) from err
         zone = self.time_zone
         return [
             calendar_event
@@ -176,18 +177,27 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         if not isinstance(start, datetime) or not isinstance(end, datetime):
             raise validation_error("all_day_not_supported")
         zone = dt_util.get_default_time_zone()
-        return (
+        times = (
             start if start.tzinfo else start.replace(tzinfo=zone),
             end if end.tzinfo else end.replace(tzinfo=zone),
         )
+        check_within_reach(dt_util.utcnow(), *times)
+        return times
 
     def _calendar_event(self, event: Event | None) -> CalendarEvent | None:
         if event is None:
             return None
+        start: date | datetime = event.start
+        end: date | datetime = event.end
+        zone = self.time_zone
+        if str(zone) != str(dt_util.get_default_time_zone()):
+            # Home Assistant reads a bare date as a day of its own time zone, but an
+            # all-day booking is a day of the room's: give the instants it spans instead.
+            start, end = event_start(event, zone), event_end(event, zone)
         try:
             return CalendarEvent(
-                start=event.start,
-                end=event.end,
+                start=start,
+                end=end,
                 summary=event.title or (self.space.name if self.space else ""),
                 description=event.description or None,
                 location=self.space.name if self.space else None,

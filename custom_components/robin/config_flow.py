@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
-import voluptuous as vol
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
     ConfigFlow,
     ConfigFlowResult,
     OptionsFlowWithReload,
 )
-from homeassistant.const import CONF_ACCESS_TOKEN, CONF_SCAN_INTERVAL, CONF_URL
-from homeassistant.core import callback
+from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.selector import (
-    BooleanSelector,
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
-    SelectOptionDict,
-    SelectSelector,
-    SelectSelectorConfig,
-    SelectSelectorMode,
-    TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
-)
 
 from .api import (
     DEFAULT_BASE_URL,
@@ -35,98 +23,162 @@ from .api import (
     RobinAuthenticationError,
     RobinClient,
     RobinConnectionError,
-    RobinError,
     RobinForbiddenError,
     RobinMalformedResponseError,
     RobinNotFoundError,
     RobinRateLimitError,
     RobinServerError,
 )
-from .const import (
-    CONF_CALENDAR_DAYS,
-    CONF_INCLUDE_UNBOOKABLE,
-    CONF_LOCATIONS,
-    CONF_ORGANIZATION,
-    CONF_ORGANIZATION_ID,
-    DEFAULT_CALENDAR_DAYS,
-    DEFAULT_INCLUDE_UNBOOKABLE,
-    DEFAULT_SCAN_INTERVAL,
-    DOMAIN,
-    MAX_CALENDAR_DAYS,
-    MAX_SCAN_INTERVAL,
-    MIN_CALENDAR_DAYS,
-    MIN_SCAN_INTERVAL,
+from .config_flow_schemas import (
+    OPTIONS_SCHEMA,
+    ORGANIZATION_MANUAL_SCHEMA,
+    REAUTH_SCHEMA,
+    RECONFIGURE_SCHEMA,
+    USER_SCHEMA,
+    locations_schema,
+    organization_schema,
 )
+from .const import CONF_LOCATIONS, CONF_ORGANIZATION, CONF_ORGANIZATION_ID, DOMAIN, LOGGER
 from .coordinator import RobinConfigEntry
 
-TOKEN_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
-URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 
-USER_SCHEMA = vol.Schema(
-    {
-        vol.Required(CONF_ACCESS_TOKEN): TOKEN_SELECTOR,
-        vol.Required(CONF_URL, default=DEFAULT_BASE_URL): URL_SELECTOR,
-    }
-)
-REAUTH_SCHEMA = vol.Schema({vol.Required(CONF_ACCESS_TOKEN): TOKEN_SELECTOR})
-RECONFIGURE_SCHEMA = vol.Schema({vol.Required(CONF_URL): URL_SELECTOR})
-ORGANIZATION_MANUAL_SCHEMA = vol.Schema({vol.Required(CONF_ORGANIZATION): TextSelector()})
+class RobinSetupError(HomeAssistantError):
+    """A check with Robin failed in a way the form explains: error_key names the text."""
+
+    error_key = "unknown"
+    field = "base"
 
 
-def _whole_number(minimum: int, maximum: int, unit: str) -> vol.All:
-    """Return a box for a whole number between minimum and maximum."""
-    return vol.All(
-        NumberSelector(
-            NumberSelectorConfig(
-                min=minimum,
-                max=maximum,
-                step=1,
-                unit_of_measurement=unit,
-                mode=NumberSelectorMode.BOX,
-            )
-        ),
-        vol.Coerce(int),
+class CannotConnectError(RobinSetupError):
+    """Robin could not be reached, or could not answer."""
+
+    error_key = "cannot_connect"
+
+
+class InvalidAuthError(RobinSetupError):
+    """Robin does not accept the access token."""
+
+    error_key = "invalid_auth"
+
+
+class OrganizationNotFoundError(RobinSetupError):
+    """The token cannot see the organization the user named."""
+
+    error_key = "organization_not_found"
+    field = CONF_ORGANIZATION
+
+
+class CannotListOrganizationsError(HomeAssistantError):
+    """The token cannot list its organizations (an organization-level one): the user names it."""
+
+
+def _robin_client(
+    hass: HomeAssistant, url: str, token: str, organization_id: int | None = None
+) -> RobinClient:
+    """Return a client for the token, in the organization once it is known."""
+    return RobinClient(
+        async_get_clientsession(hass), token, base_url=url, organization_id=organization_id
     )
 
 
-OPTIONS_SCHEMA = vol.Schema(
-    {
-        vol.Required(CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL): _whole_number(
-            MIN_SCAN_INTERVAL, MAX_SCAN_INTERVAL, "s"
-        ),
-        vol.Required(CONF_CALENDAR_DAYS, default=DEFAULT_CALENDAR_DAYS): _whole_number(
-            MIN_CALENDAR_DAYS, MAX_CALENDAR_DAYS, "d"
-        ),
-        vol.Required(
-            CONF_INCLUDE_UNBOOKABLE, default=DEFAULT_INCLUDE_UNBOOKABLE
-        ): BooleanSelector(),
-    }
-)
+@contextmanager
+def _robin_failures() -> Iterator[None]:
+    """Raise the errors the form explains for Robin's failures; others pass unchanged."""
+    try:
+        yield
+    except RobinAuthenticationError as err:
+        raise InvalidAuthError from err
+    except (
+        RobinConnectionError,
+        RobinServerError,
+        RobinRateLimitError,
+        RobinMalformedResponseError,
+    ) as err:
+        raise CannotConnectError from err
 
 
-def _error_key(err: RobinError) -> str:
-    """Return the form error shown for a failed check of the token."""
-    if isinstance(err, RobinAuthenticationError):
-        return "invalid_auth"
-    if isinstance(
-        err,
-        RobinConnectionError | RobinServerError | RobinRateLimitError | RobinMalformedResponseError,
-    ):
-        return "cannot_connect"
-    return "unknown"
+async def async_validate_token(
+    hass: HomeAssistant, url: str, token: str, organization_id: int | None = None
+) -> list[Organization]:
+    """Check that Robin accepts the token; return the organizations it gives access to.
+
+    With organization_id, return that organization only, or none when the token belongs
+    elsewhere. A token that cannot list its organizations can only be asked about
+    organization_id; without one, CannotListOrganizationsError is raised.
+    """
+    client = _robin_client(hass, url, token)
+    with _robin_failures():
+        # Robin answers 401 for unknown, revoked and expired tokens alike.
+        await client.get_token_info()
+        try:
+            organizations = await client.get_my_organizations()
+        except RobinForbiddenError, RobinNotFoundError:
+            organizations = None
+    if organizations is None:
+        # An organization-level token can read its own organization only.
+        if organization_id is None:
+            raise CannotListOrganizationsError
+        try:
+            organizations = [await async_get_organization(hass, url, token, organization_id)]
+        except OrganizationNotFoundError:
+            return []
+    if organization_id is None:
+        return organizations
+    return [o for o in organizations if o.id == organization_id]
+
+
+async def async_get_organization(
+    hass: HomeAssistant, url: str, token: str, organization: int | str
+) -> Organization:
+    """Return the organization, by id or slug, if the token can see it."""
+    # Only an id goes as the tenant: what the user typed may be a slug.
+    tenant = organization if isinstance(organization, int) else None
+    with _robin_failures():
+        try:
+            return await _robin_client(hass, url, token, tenant).get_organization(organization)
+        except (RobinForbiddenError, RobinNotFoundError) as err:
+            raise OrganizationNotFoundError from err
+
+
+async def async_get_location_names(
+    hass: HomeAssistant, url: str, token: str, organization_id: int
+) -> dict[str, str]:
+    """Return the names of the organization's locations by id, as the form's values."""
+    client = _robin_client(hass, url, token, organization_id)
+    with _robin_failures():
+        locations = await client.get_locations(organization_id)
+    return {str(location.id): location.name for location in locations}
+
+
+async def _async_ask_robin[T](request: Awaitable[T], errors: dict[str, str]) -> T | None:
+    """Return Robin's answer, or None after putting the form's error in errors."""
+    try:
+        return await request
+    except CannotListOrganizationsError:
+        raise  # not a failure: the flow asks for the organization instead
+    except RobinSetupError as err:
+        errors[err.field] = err.error_key
+    except Exception:  # noqa: BLE001 - any other failure still gets the form an answer
+        LOGGER.exception("Unexpected error while asking Robin")
+        errors["base"] = "unknown"
+    return None
+
+
+def _clean_url(url: str) -> str:
+    return url.strip().rstrip("/")
 
 
 class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
     """The steps: token and URL, organization, locations; plus reauth and reconfigure."""
 
     VERSION = 1
+    _organization: Organization  # the one being set up, once Robin confirmed it
 
     def __init__(self) -> None:
         """Start with nothing known."""
         self._token = ""
         self._url = DEFAULT_BASE_URL
         self._organizations: dict[str, Organization] = {}
-        self._organization: Organization | None = None
         self._location_names: dict[str, str] = {}
 
     @staticmethod
@@ -135,83 +187,41 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
         """Return the options flow."""
         return RobinOptionsFlow()
 
-    def _client(self) -> RobinClient:
-        organization_id = self._organization.id if self._organization else None
-        return RobinClient(
-            async_get_clientsession(self.hass),
-            self._token,
-            base_url=self._url,
-            organization_id=organization_id,
-        )
-
-    async def _check_token(self) -> str | None:
-        """Return an error key, or None when Robin accepts the token."""
-        # Robin answers 401 for unknown, revoked and expired tokens alike.
-        try:
-            await self._client().get_token_info()
-        except RobinError as err:
-            return _error_key(err)
-        return None
-
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the access token and the API's URL."""
         errors: dict[str, str] = {}
         if user_input is not None:
             self._token = user_input[CONF_ACCESS_TOKEN].strip()
-            self._url = user_input[CONF_URL].strip().rstrip("/")
-            if error := await self._check_token():
-                errors["base"] = error
-            else:
-                try:
-                    organizations = await self._client().get_my_organizations()
-                except RobinForbiddenError, RobinNotFoundError:
-                    # Organization-level tokens cannot list organizations: ask for it.
-                    return await self.async_step_organization_manual()
-                except RobinError as err:
-                    errors["base"] = _error_key(err)
-                else:
-                    return await self._async_choose_organization(organizations)
+            self._url = _clean_url(user_input[CONF_URL])
+            try:
+                organizations = await _async_ask_robin(
+                    async_validate_token(self.hass, self._url, self._token), errors
+                )
+            except CannotListOrganizationsError:
+                # An organization-level token: ask which organization it is for.
+                return await self.async_step_organization_manual()
+            if organizations is not None:
+                self._organizations = {str(o.id): o for o in organizations if o.disabled_at is None}
+                return await self.async_step_organization()
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(USER_SCHEMA, user_input),
             errors=errors,
         )
 
-    async def _async_choose_organization(
-        self, organizations: list[Organization]
-    ) -> ConfigFlowResult:
-        active = [
-            organization for organization in organizations if organization.disabled_at is None
-        ]
-        if not active:
-            return self.async_abort(reason="no_organizations")
-        if len(active) == 1:
-            return await self._async_use_organization(active[0])
-        self._organizations = {str(organization.id): organization for organization in active}
-        return await self.async_step_organization()
-
     async def async_step_organization(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Pick one of the token's organizations."""
+        """Pick one of the token's active organizations, unless it has just one."""
+        if not self._organizations:
+            return self.async_abort(reason="no_organizations")
         if user_input is not None:
-            return await self._async_use_organization(
-                self._organizations[user_input[CONF_ORGANIZATION]]
-            )
-        options = [
-            SelectOptionDict(value=key, label=organization.name)
-            for key, organization in self._organizations.items()
-        ]
-        return self.async_show_form(
-            step_id="organization",
-            data_schema=vol.Schema(
-                {
-                    vol.Required(CONF_ORGANIZATION): SelectSelector(
-                        SelectSelectorConfig(options=options, mode=SelectSelectorMode.LIST)
-                    )
-                }
-            ),
-        )
+            chosen = self._organizations[user_input[CONF_ORGANIZATION]]
+            return await self._async_use_organization(chosen)
+        if len(self._organizations) == 1:
+            return await self._async_use_organization(next(iter(self._organizations.values())))
+        schema = organization_schema(self._organizations)
+        return self.async_show_form(step_id="organization", data_schema=schema)
 
     async def async_step_organization_manual(
         self, user_input: dict[str, Any] | None = None
@@ -219,15 +229,11 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
         """Ask for the organization's id or slug when the token cannot list them."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            try:
-                organization = await self._client().get_organization(
-                    user_input[CONF_ORGANIZATION].strip()
-                )
-            except RobinForbiddenError, RobinNotFoundError:
-                errors[CONF_ORGANIZATION] = "organization_not_found"
-            except RobinError as err:
-                errors["base"] = _error_key(err)
-            else:
+            wanted = user_input[CONF_ORGANIZATION].strip()
+            organization = await _async_ask_robin(
+                async_get_organization(self.hass, self._url, self._token, wanted), errors
+            )
+            if organization is not None:
                 return await self._async_use_organization(organization)
         return self.async_show_form(
             step_id="organization_manual",
@@ -245,8 +251,6 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Pick the locations (offices) whose rooms to bring in; all by default."""
-        organization = self._organization
-        assert organization is not None  # noqa: S101 - set by _async_use_organization
         errors: dict[str, str] = {}
         if user_input is not None:
             selected = [int(location_id) for location_id in user_input[CONF_LOCATIONS]]
@@ -259,71 +263,51 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
                 )
             else:
                 return self.async_create_entry(
-                    title=organization.name,
+                    title=self._organization.name,
                     data={
                         CONF_ACCESS_TOKEN: self._token,
                         CONF_URL: self._url,
-                        CONF_ORGANIZATION_ID: organization.id,
+                        CONF_ORGANIZATION_ID: self._organization.id,
                         CONF_LOCATIONS: selected,
                     },
                 )
         if not self._location_names:
-            try:
-                locations = await self._client().get_locations(organization.id)
-            except RobinError as err:
-                return self.async_abort(reason=_error_key(err))
-            if not locations:
+            names = await _async_ask_robin(
+                async_get_location_names(self.hass, self._url, self._token, self._organization.id),
+                errors,
+            )
+            if names is None:
+                return self.async_abort(reason=errors["base"])
+            if not names:
                 return self.async_abort(reason="no_locations")
-            self._location_names = {str(location.id): location.name for location in locations}
-        default = list(self._location_names)
+            self._location_names = names
+        current: set[str] = set()
         if self.source == SOURCE_RECONFIGURE:
             current = {str(i) for i in self._get_reconfigure_entry().data[CONF_LOCATIONS]}
-            default = [key for key in self._location_names if key in current] or default
-        schema = vol.Schema(
-            {
-                vol.Required(CONF_LOCATIONS, default=default): SelectSelector(
-                    SelectSelectorConfig(
-                        options=[
-                            SelectOptionDict(value=key, label=name)
-                            for key, name in self._location_names.items()
-                        ],
-                        multiple=True,
-                        mode=SelectSelectorMode.LIST,
-                    )
-                )
-            }
-        )
         return self.async_show_form(
             step_id="locations",
-            data_schema=schema,
+            data_schema=locations_schema(self._location_names, current),
             errors=errors,
-            description_placeholders={"organization": organization.name},
+            description_placeholders={"organization": self._organization.name},
         )
 
-    async def _check_entry_organization(
-        self, organization_id: int
-    ) -> tuple[str | None, Organization | None]:
-        """Check the token, and that it belongs to the entry's organization.
-
-        Returns an error key when Robin refuses or cannot be asked, else the organization,
-        or None when the token belongs to another organization.
-        """
-        if error := await self._check_token():
-            return error, None
-        client = self._client()
-        try:
-            try:
-                organizations = await client.get_my_organizations()
-            except RobinForbiddenError, RobinNotFoundError:
-                # An organization-level token: it can read its own organization only.
-                client.organization_id = organization_id
-                try:
-                    return None, await client.get_organization(organization_id)
-                except RobinForbiddenError, RobinNotFoundError:
-                    return None, None
-        except RobinError as err:
-            return _error_key(err), None
-        return None, next((o for o in organizations if o.id == organization_id), None)
+    async def _async_check_entry_token(self, entry: RobinConfigEntry) -> dict[str, str]:
+        """Return the form's errors for the new token or URL; abort if another org's token."""
+        errors: dict[str, str] = {}
+        organizations = await _async_ask_robin(
+            async_validate_token(
+                self.hass, self._url, self._token, entry.data[CONF_ORGANIZATION_ID]
+            ),
+            errors,
+        )
+        if organizations is not None:
+            # A token without the entry's organization offers none, and None matches no
+            # entry. This flow creates no entry, so another open flow of the entry may stay.
+            unique_id = str(organizations[0].id) if organizations else None
+            await self.async_set_unique_id(unique_id, raise_on_progress=False)
+            self._abort_if_unique_id_mismatch(reason="wrong_organization")
+            self._organization = organizations[0]
+        return errors
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
         """Robin refused the stored token: ask for a new one."""
@@ -338,14 +322,7 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             self._token = user_input[CONF_ACCESS_TOKEN].strip()
             self._url = entry.data[CONF_URL]
-            error, organization = await self._check_entry_organization(
-                entry.data[CONF_ORGANIZATION_ID]
-            )
-            if error:
-                errors["base"] = error
-            elif organization is None:
-                return self.async_abort(reason="wrong_organization")
-            else:
+            if not (errors := await self._async_check_entry_token(entry)):
                 return self.async_update_reload_and_abort(
                     entry, data_updates={CONF_ACCESS_TOKEN: self._token}
                 )
@@ -359,21 +336,13 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change the API's URL and the locations."""
+        """Change the API's URL, then the locations."""
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
             self._token = entry.data[CONF_ACCESS_TOKEN]
-            self._url = user_input[CONF_URL].strip().rstrip("/")
-            error, organization = await self._check_entry_organization(
-                entry.data[CONF_ORGANIZATION_ID]
-            )
-            if error:
-                errors["base"] = error
-            elif organization is None:
-                return self.async_abort(reason="wrong_organization")
-            else:
-                self._organization = organization
+            self._url = _clean_url(user_input[CONF_URL])
+            if not (errors := await self._async_check_entry_token(entry)):
                 return await self.async_step_locations()
         return self.async_show_form(
             step_id="reconfigure",

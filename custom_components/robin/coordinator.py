@@ -489,7 +489,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         busy_spaces = await self.client.get_free_busy(
             start=start,
             end=end,
-            time_zone=location.time_zone or "UTC",
+            time_zone=str(location_time_zone(location) or dt_util.get_default_time_zone()),
             location_ids=[location.id],
             types=sorted({space.type for space in spaces if space.type}),
             include_unbookable=True,

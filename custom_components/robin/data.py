@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 from enum import StrEnum
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from .api import Event, Location, Space
-from .const import BOOKED_LEAD_TIME
+from .const import BOOKED_LEAD_TIME, LOGGER
 
 
 class Availability(StrEnum):
@@ -50,9 +51,25 @@ def location_time_zone(location: Location) -> ZoneInfo | None:
     """Return the location's IANA time zone, if Robin told a valid one."""
     if not location.time_zone:
         return None
+    return known_time_zone(location.time_zone)
+
+
+@cache
+def known_time_zone(name: str) -> ZoneInfo | None:
+    """Return the IANA time zone of this name; warn once (per name) when there is none.
+
+    A warning, not a repair issue: the fix is in Robin's settings, often out of the Home
+    Assistant user's hands, and nothing breaks meanwhile.
+    """
     try:
-        return ZoneInfo(location.time_zone)
-    except ValueError, KeyError:
+        return ZoneInfo(name)
+    # ZoneInfoNotFoundError is a KeyError; a name too long for a file name, an OSError.
+    except ValueError, KeyError, OSError:
+        LOGGER.warning(
+            "Robin gives a location the time zone %r, which is not a known IANA time zone; "
+            "its times are read and booked in Home Assistant's time zone instead",
+            name,
+        )
         return None
 
 

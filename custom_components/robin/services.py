@@ -34,12 +34,14 @@ from .bookings import (
     async_cancel_booking,
     async_check_in,
     async_update_booking,
-    robin_failure,
+    check_within_reach,
+    robin_error,
+    robin_read_error,
     validation_error,
 )
 from .const import DOMAIN, MIN_BOOKING_DURATION
 from .coordinator import RobinConfigEntry, RobinCoordinator, location_identifier
-from .data import event_end, event_start, room_status
+from .data import event_end, event_start, location_time_zone, room_status
 
 SERVICE_BOOK_SPACE = "book_space"
 SERVICE_CANCEL_BOOKING = "cancel_booking"
@@ -64,6 +66,24 @@ ATTR_LOCATION = "location"
 # How far past the searched window find_free_space looks to tell until when a room is free.
 FREE_UNTIL_HORIZON = timedelta(days=1)
 
+
+def _within_limits(validator: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Make a number too big for Python's dates invalid data, not a crash.
+
+    Home Assistant's validators turn e.g. `{"days": 1e10}` or `.inf` into an OverflowError.
+    """
+
+    def validate(value: Any) -> Any:
+        try:
+            return validator(value)
+        except OverflowError as err:
+            raise vol.Invalid(f"{value!r} is too large") from err
+
+    return validate
+
+
+DURATION = _within_limits(cv.positive_time_period)
+
 ROOM_TARGET = {
     vol.Optional(ATTR_ENTITY_ID): cv.comp_entity_ids,
     vol.Optional(ATTR_DEVICE_ID): vol.All(cv.ensure_list, [str]),
@@ -73,7 +93,7 @@ BOOK_SPACE_SCHEMA = vol.Schema(
         **ROOM_TARGET,
         vol.Optional(ATTR_START): cv.datetime,
         vol.Exclusive(ATTR_END, "end"): cv.datetime,
-        vol.Exclusive(ATTR_DURATION, "end"): cv.positive_time_period,
+        vol.Exclusive(ATTR_DURATION, "end"): DURATION,
         vol.Optional(ATTR_TITLE): cv.string,
         vol.Optional(ATTR_DESCRIPTION): cv.string,
         vol.Optional(ATTR_INVITEES, default=list): vol.All(cv.ensure_list, [vol.Email()]),
@@ -81,15 +101,19 @@ BOOK_SPACE_SCHEMA = vol.Schema(
 )
 BOOKING_SCHEMA = vol.Schema({**ROOM_TARGET, vol.Optional(ATTR_BOOKING_ID): cv.string})
 EXTEND_BOOKING_SCHEMA = BOOKING_SCHEMA.extend(
-    {vol.Required(ATTR_MINUTES): vol.All(vol.Coerce(int), vol.Range(min=1, max=24 * 60))}
+    {
+        vol.Required(ATTR_MINUTES): vol.All(
+            _within_limits(vol.Coerce(int)), vol.Range(min=1, max=24 * 60)
+        )
+    }
 )
 FIND_FREE_SPACE_SCHEMA = vol.Schema(
     {
         vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
         vol.Optional(ATTR_START): cv.datetime,
         vol.Exclusive(ATTR_END, "end"): cv.datetime,
-        vol.Exclusive(ATTR_DURATION, "end"): cv.positive_time_period,
-        vol.Optional(ATTR_MIN_CAPACITY): vol.All(vol.Coerce(int), vol.Range(min=1)),
+        vol.Exclusive(ATTR_DURATION, "end"): DURATION,
+        vol.Optional(ATTR_MIN_CAPACITY): vol.All(_within_limits(vol.Coerce(int)), vol.Range(min=1)),
         vol.Optional(ATTR_TYPES, default=list): vol.All(cv.ensure_list, [cv.string]),
         vol.Optional(ATTR_LOCATION): cv.string,
     }
@@ -168,13 +192,19 @@ def _space_id_of(device: dr.DeviceEntry) -> int | None:
 
 def _window(call: ServiceCall, now: datetime) -> tuple[datetime, datetime]:
     """Return the start and end asked for: start defaults to now; end or duration is needed."""
-    # Robin works to the second (it refuses fractions), so "now" is too.
-    start: datetime = dt_util.as_utc(call.data.get(ATTR_START, now.replace(microsecond=0)))
-    if ATTR_END in call.data:
-        return start, dt_util.as_utc(call.data[ATTR_END])
-    if ATTR_DURATION in call.data:
-        return start, start + call.data[ATTR_DURATION]
-    raise validation_error("end_or_duration")
+    if ATTR_END not in call.data and ATTR_DURATION not in call.data:
+        raise validation_error("end_or_duration")
+    try:
+        # Robin works to the second (it refuses fractions), so "now" is too.
+        start: datetime = dt_util.as_utc(call.data.get(ATTR_START, now.replace(microsecond=0)))
+        if ATTR_END in call.data:
+            end = dt_util.as_utc(call.data[ATTR_END])
+        else:
+            end = start + call.data[ATTR_DURATION]
+    except OverflowError:  # before year 1 or after 9999 once in UTC
+        raise validation_error("time_out_of_range") from None
+    check_within_reach(now, start, end)
+    return start, end
 
 
 def _booking_response(coordinator: RobinCoordinator, space: Space, event: Event) -> dict[str, Any]:
@@ -231,7 +261,7 @@ async def _booking(call: ServiceCall) -> tuple[RobinCoordinator, Space, Event]:
                 "booking_not_found", booking=booking_id, room=space.name
             ) from None
         except RobinError as err:
-            raise robin_failure("communication_error", error=str(err)) from err
+            raise robin_error(coordinator, err, space.name) from err
     if event.space_id not in (None, space.id):
         raise validation_error("booking_not_found", booking=booking_id, room=space.name)
     return coordinator, space, event
@@ -263,6 +293,8 @@ async def _end_booking(call: ServiceCall) -> ServiceResponse:
     start = event_start(event, zone)
     if start > now:
         raise validation_error("booking_not_started", room=space.name)
+    if event_end(event, zone) <= now:  # ending it "now" would stretch it instead
+        raise validation_error("booking_already_over", room=space.name)
     if now - start <= MIN_BOOKING_DURATION:
         # Robin refuses bookings of five minutes or less, so a booking that only just
         # began is released by cancelling it.
@@ -294,20 +326,20 @@ async def _find_free_space(call: ServiceCall) -> ServiceResponse:
     if ATTR_LOCATION in call.data:
         location_ids = [_location_id(call, coordinator)]
     time_zone = next(
-        (zone for i in location_ids if (zone := data.locations[i].time_zone)),
-        str(dt_util.get_default_time_zone()),
+        (zone for i in location_ids if (zone := location_time_zone(data.locations[i]))),
+        dt_util.get_default_time_zone(),
     )
     try:
         free_busy = await coordinator.client.get_free_busy(
             start=start,
             end=max(end, start + FREE_UNTIL_HORIZON),
-            time_zone=time_zone,
+            time_zone=str(time_zone),
             location_ids=location_ids,
             types=call.data[ATTR_TYPES],
             min_capacity=call.data.get(ATTR_MIN_CAPACITY),
         )
     except RobinError as err:
-        raise robin_failure("communication_error", error=str(err)) from err
+        raise robin_read_error(coordinator, err) from err
     free: list[JsonValueType] = []
     for result in free_busy:
         space = result.space

@@ -89,10 +89,18 @@ class ControlApi:
             faults.malformed_next(**body["malformed_next"])
         if "empty_list_next" in body:
             faults.empty_list_next(**body["empty_list_next"])
+        if "drop_next" in body:
+            faults.drop_next(**body["drop_next"])
+        if "commit_then_fail_next" in body:
+            faults.commit_then_fail_next(**body["commit_then_fail_next"])
+        if "commit_then_hang_next" in body:
+            faults.commit_then_hang_next(**body["commit_then_hang_next"])
         if "latency" in body:
             faults.latency = float(body["latency"])
         if "location_events_supported" in body:
             faults.location_events_supported = bool(body["location_events_supported"])
+        if "location_time_zone" in body:
+            self._report_time_zone(**body["location_time_zone"])
         return web.json_response(
             {
                 "pending": faults.pending,
@@ -137,3 +145,11 @@ class ControlApi:
         body = await _body(request)
         self.sim.revoke_token(str(body["token"]))
         return web.json_response({"revoked": True})
+
+    def _report_time_zone(self, location_id: int, time_zone: str | None) -> None:
+        """Make the API report another (e.g. invalid) time zone name for a location."""
+        location = self.sim.organization.location(int(location_id))
+        if location is None:
+            msg = f"no location {location_id}"
+            raise ControlError(msg)
+        location.reported_time_zone = time_zone

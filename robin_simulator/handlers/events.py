@@ -34,6 +34,7 @@ class EventsApi:
             web.patch("/v1.0/events/{event_id}", self.update),
             web.delete("/v1.0/events/{event_id}", self.cancel),
             web.put("/v1.0/events/{event_id}/confirmation", self.confirm),
+            web.get("/v1.0/events/{event_id}/confirmation", self.confirmation),
         ]
 
     def _event(self, request: web.Request) -> Event:
@@ -124,4 +125,12 @@ class EventsApi:
             device_id=device_id if isinstance(device_id, int) else None,
         )
         confirmations[event.id] = confirmation
+        return ok(confirmation_json(confirmation, php_style=event.creation_type == "synced"))
+
+    async def confirmation(self, request: web.Request) -> web.Response:
+        """The meeting's check-in; 404 while it has none."""
+        event = self._event(request)
+        confirmation = self.sim.events.confirmations.get(event.id)
+        if confirmation is None:
+            raise not_found()
         return ok(confirmation_json(confirmation, php_style=event.creation_type == "synced"))

@@ -10,7 +10,7 @@ from robin_simulator.errors import not_found
 from robin_simulator.model import Event, Location, Space
 from robin_simulator.params import includes, parse_timestamp, path_id
 from robin_simulator.respond import listing
-from robin_simulator.serialize import event_json, space_json
+from robin_simulator.serialize import event_json, robin_list, space_amenity_json, space_json
 
 if TYPE_CHECKING:
     from robin_simulator.simulator import RobinSimulator
@@ -44,13 +44,22 @@ def space_name(sim: RobinSimulator, event: Event) -> str:
 def render_space(sim: RobinSimulator, space: Space, wanted: set[str]) -> dict[str, Any]:
     """A space with the submodels named in `include`."""
     sessions = sim.presence_in(space)
-    return space_json(
+    body = space_json(
         space,
         last_presence_at=sim.clock.now() if sessions else None,
         include_calendar="calendar" in wanted,
         location=sim.organization.location(space.location_id) if "location" in wanted else None,
         state=sim.state_of(space) if "state" in wanted else None,
     )
+    org = sim.organization
+    if "space_amenities" in wanted:
+        body["space_amenities"] = robin_list(
+            [space_amenity_json(space, amenity, org) for amenity in space.amenities]
+        )
+    if "amenities" in wanted:
+        # Deprecated; in 2026 Robin answered an empty list for every space.
+        body["amenities"] = []
+    return body
 
 
 def space_listing(sim: RobinSimulator, request: web.Request, spaces: list[Space]) -> web.Response:

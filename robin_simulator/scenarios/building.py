@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from robin_simulator.calendar import DayPlanner
 from robin_simulator.model import (
+    Amenity,
     Calendar,
     Event,
     Invitee,
@@ -20,6 +21,14 @@ from robin_simulator.model import (
 ORG_CREATED = datetime(2015, 5, 26, 19, 59, 38, tzinfo=UTC)
 SETUP_CREATED = datetime(2019, 3, 4, 9, 0, 0, tzinfo=UTC)
 WEEKDAYS = range(5)  # Monday..Friday, Python numbering
+
+# The organization's amenity catalogue, shared by the scenarios.
+DISPLAY = Amenity(301, "Display", SETUP_CREATED)
+VIDEO_CONFERENCING = Amenity(302, "Video conferencing", SETUP_CREATED)
+WHITEBOARD = Amenity(303, "Whiteboard", SETUP_CREATED)
+CONFERENCE_PHONE = Amenity(304, "Conference phone", SETUP_CREATED)
+PROJECTOR = Amenity(305, "Projector", SETUP_CREATED)
+AMENITIES = (DISPLAY, VIDEO_CONFERENCING, WHITEBOARD, CONFERENCE_PHONE, PROJECTOR)
 
 
 @dataclass

@@ -3,13 +3,18 @@
 from datetime import UTC, date, datetime, time, timedelta
 
 from robin_simulator.calendar import DayPlanner
-from robin_simulator.model import Event, Location, Organization, Series, User
+from robin_simulator.model import Device, Event, Location, Organization, Series, User
 from robin_simulator.recurrence import RecurrenceRule
 
 from .building import (
+    CONFERENCE_PHONE,
+    DISPLAY,
     ORG_CREATED,
+    PROJECTOR,
     SETUP_CREATED,
+    VIDEO_CONFERENCING,
     WEEKDAYS,
+    WHITEBOARD,
     Scenario,
     invitees,
     meeting,
@@ -22,6 +27,8 @@ LONDON_ID = 2117
 NEW_YORK_ID = 2118
 STANDUP_SERIES_ID = "23481829"
 QUIET_LOUNGE_SENSOR = 9921
+# A device the organization registered for its Home Assistant to report presence with.
+HOME_ASSISTANT_DEVICE = 9930
 HTML_AGENDA = "<p>Agenda:<br><b>Q3</b> numbers<br><i>Hiring</i> plan</p>"
 MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY = range(5)
 
@@ -58,11 +65,16 @@ def _london() -> Location:
     ground, first = 1001, 1002
     london.spaces = [
         room(6351, LONDON_ID, "Thames Room", "conference", 10, level_id=ground,
-             description="Front meeting space for up to 10 people."),
-        room(6352, LONDON_ID, "Fleet Room", "meeting", 4, level_id=ground),
-        room(6353, LONDON_ID, "Phone Booth 1", "call", 1, level_id=ground, sim_drop_ins=True),
-        room(6354, LONDON_ID, "Boardroom", "conference", 16, level_id=first, sim_restricted=True),
-        room(6355, LONDON_ID, "Old Library", "meeting", 8, level_id=first, is_disabled=True),
+             description="Front meeting space for up to 10 people.",
+             amenities=[DISPLAY, VIDEO_CONFERENCING, WHITEBOARD]),
+        room(6352, LONDON_ID, "Fleet Room", "meeting", 4, level_id=ground,
+             amenities=[DISPLAY, WHITEBOARD]),
+        room(6353, LONDON_ID, "Phone Booth 1", "call", 1, level_id=ground, sim_drop_ins=True,
+             amenities=[VIDEO_CONFERENCING]),
+        room(6354, LONDON_ID, "Boardroom", "conference", 16, level_id=first, sim_restricted=True,
+             amenities=[DISPLAY, VIDEO_CONFERENCING, CONFERENCE_PHONE, PROJECTOR]),
+        room(6355, LONDON_ID, "Old Library", "meeting", 8, level_id=first, is_disabled=True,
+             amenities=[WHITEBOARD]),
         room(6356, LONDON_ID, "Quiet Lounge", "lounge", 6, level_id=first, bookable=False,
              sim_sensor_device_id=QUIET_LOUNGE_SENSOR),
         room(6357, LONDON_ID, "Desk Area North", "work", 24, level_id=first, bookable=False,
@@ -84,10 +96,12 @@ def _new_york() -> Location:
         working_hours=office_hours(),
     )
     new_york.spaces = [
-        room(6361, NEW_YORK_ID, "Hudson Room", "conference", 8, level_id=1011),
-        room(6362, NEW_YORK_ID, "Brooklyn Room", "meeting", 6, level_id=1011),
+        room(6361, NEW_YORK_ID, "Hudson Room", "conference", 8, level_id=1011,
+             amenities=[DISPLAY, VIDEO_CONFERENCING, CONFERENCE_PHONE]),
+        room(6362, NEW_YORK_ID, "Brooklyn Room", "meeting", 6, level_id=1011,
+             amenities=[WHITEBOARD, PROJECTOR]),
         room(6363, NEW_YORK_ID, "Focus Room", "study_room", 2, level_id=1012, sim_drop_ins=True),
-    ]
+    ]  # fmt: skip
     return new_york
 
 
@@ -190,7 +204,12 @@ def build_demo(now: datetime) -> Scenario:
         created_at=ORG_CREATED,
         locations=[_london(), _new_york()],
         users=_users(),
-    )
+        devices=[
+            Device(QUIET_LOUNGE_SENSOR, "PIR sensor", SETUP_CREATED, space_id=6356),
+            Device(HOME_ASSISTANT_DEVICE, "Home Assistant", SETUP_CREATED,
+                   manifest_name="Presence reporter"),
+        ],
+    )  # fmt: skip
     return Scenario(organization=org, series=[_standup(org, now)], planner=_planner(org))
 
 

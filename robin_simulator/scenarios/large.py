@@ -4,9 +4,18 @@ import random
 from datetime import date
 
 from robin_simulator.calendar import DayPlanner
-from robin_simulator.model import Event, Location, Organization, User
+from robin_simulator.model import Amenity, Device, Event, Location, Organization, User
 
-from .building import ORG_CREATED, SETUP_CREATED, WEEKDAYS, Scenario, meeting, office_hours, room
+from .building import (
+    AMENITIES,
+    ORG_CREATED,
+    SETUP_CREATED,
+    WEEKDAYS,
+    Scenario,
+    meeting,
+    office_hours,
+    room,
+)
 
 ORG_ID = 5000
 CITIES = (
@@ -37,6 +46,11 @@ def _users() -> list[User]:
     ]
 
 
+def _amenities(number: int) -> list[Amenity]:
+    """A fixed mix of the catalogue per room number (a few rooms have none)."""
+    return [amenity for bit, amenity in enumerate(AMENITIES) if (number * 7 + 3) >> bit & 1]
+
+
 def _location(index: int, spaces_per_location: int) -> Location:
     city, zone, latitude, longitude = CITIES[index % len(CITIES)]
     location_id = 6000 + index
@@ -61,6 +75,7 @@ def _location(index: int, spaces_per_location: int) -> Location:
             level_id=location_id * 10 + number // 10,
             sim_drop_ins=number % DROP_IN_EVERY == 0,
             sim_sensor_device_id=(70_000 + number) if number % SENSOR_EVERY == 0 else None,
+            amenities=_amenities(number),
         )
         for number in range(spaces_per_location)
     ]
@@ -109,4 +124,9 @@ def build_large(locations: int, spaces_per_location: int, seed: int) -> Scenario
         locations=[_location(index, spaces_per_location) for index in range(locations)],
         users=_users(),
     )
+    org.devices = [
+        Device(space.sim_sensor_device_id, "PIR sensor", SETUP_CREATED, space_id=space.id)
+        for space in org.spaces()
+        if space.sim_sensor_device_id is not None
+    ]
     return Scenario(organization=org, series=[], planner=_planner(org, seed))

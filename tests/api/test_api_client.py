@@ -107,12 +107,16 @@ async def test_spaces(client: RobinClient, sim: RobinSimulator) -> None:
     assert spaces["Old Library"].is_disabled
     assert not spaces["Quiet Lounge"].is_bookable  # no calendar
     assert not spaces["Desk Area North"].is_bookable  # desks, not a meeting room
+    assert spaces["Thames Room"].amenities == ("Display", "Video conferencing", "Whiteboard")
+    assert spaces["Quiet Lounge"].amenities == ()  # served as `{}`
     request = next(r for r in sim.requests if r.path.endswith(f"/locations/{LONDON_ID}/spaces"))
-    assert request.query["include"] == "calendar"
+    # The calendar and the amenities in one request; never the deprecated `amenities`.
+    assert request.query["include"].split(",") == ["calendar", "space_amenities"]
     assert request.query["per_page"] == "100"
 
     thames = await client.get_space(THAMES)
     assert thames == spaces["Thames Room"]
+    assert sim.requests[-1].query["include"].split(",") == ["calendar", "space_amenities"]
 
 
 async def test_paging_across_pages(client: RobinClient, sim: RobinSimulator) -> None:
@@ -473,3 +477,57 @@ async def test_working_hours_times(client: RobinClient) -> None:
     location = await client.get_location(LONDON_ID)
     monday = next(day for day in location.working_hours if day.day == 1)
     assert all(time.min <= frame.start < frame.end for frame in monday.frames)
+
+
+# Lost answers of writes: which requests go out twice, and what the second answer means
+
+
+async def test_a_resent_delete_whose_first_attempt_cancelled_is_success(
+    client: RobinClient, sim: RobinSimulator
+) -> None:
+    event = sim.add_event(PHONE_BOOTH, "To cancel", london(15), london(16))
+    sim.faults.drop_next(path=f"/events/{event.id}", method="DELETE")
+    await client.delete_event(event.id)  # cancelled, answer lost, resent by aiohttp: 404
+    deletes = [r.status for r in sim.requests if r.method == "DELETE"]
+    assert deletes == [200, 404]
+    assert sim.events.get(event.id) is None
+    # A 404 to a DELETE sent once is somebody else's doing, and says so.
+    with pytest.raises(RobinNotFoundError) as gone:
+        await client.delete_event(event.id)
+    assert gone.value.resent is False
+
+
+async def test_a_resent_check_in_already_confirmed_returns_the_check_in(
+    client: RobinClient, sim: RobinSimulator
+) -> None:
+    sim.clock.freeze(london(15, 5))
+    event = sim.add_event(PHONE_BOOTH, "To confirm", london(15), london(16))
+    sim.faults.drop_next(path="/confirmation", method="PUT")
+    confirmation = await client.confirm_event(event.id)
+    assert confirmation.confirmed_at == london(15, 5)
+    assert [r.status for r in sim.requests if r.method == "PUT"] == [200, 400]
+    assert await client.get_event_confirmation(event.id) == confirmation
+    # A second check-in of our own is still refused.
+    with pytest.raises(RobinValidationError):
+        await client.confirm_event(event.id)
+
+
+async def test_posts_and_patches_are_never_resent(client: RobinClient, sim: RobinSimulator) -> None:
+    sim.faults.drop_next(path=f"/spaces/{PHONE_BOOTH}/events", method="POST")
+    with pytest.raises(RobinConnectionError):
+        await client.create_event(
+            PHONE_BOOTH, start=london(15), end=london(16), time_zone="Europe/London", title="Once"
+        )
+    [made] = [event for event in sim.events_in(PHONE_BOOTH) if event.title == "Once"]
+    sim.faults.drop_next(path=f"/events/{made.id}", method="PATCH")
+    with pytest.raises(RobinConnectionError):
+        await client.update_event(
+            made.id, time_zone="Europe/London", start=london(15), end=london(17)
+        )
+    assert [r.method for r in sim.requests if r.method != "GET"] == ["POST", "PATCH"]
+    assert sim.events.get(made.id).end == london(17)
+
+
+async def test_no_check_in_yet(client: RobinClient, sim: RobinSimulator) -> None:
+    event = sim.add_event(PHONE_BOOTH, "Not yet", london(15), london(16))
+    assert await client.get_event_confirmation(event.id) is None

@@ -23,6 +23,7 @@ from custom_components.robin.api.parsing import (
     parse_timestamp,
     required_int,
     strings,
+    zone,
 )
 
 NINE_UTC = datetime(2024, 6, 3, 9, tzinfo=UTC)
@@ -184,3 +185,9 @@ def test_fixed_offset_php_zone() -> None:
     )
     assert parsed == datetime(2024, 6, 3, 9, tzinfo=timezone(timedelta(hours=-4)))
     assert date(2024, 6, 3) == parsed.date()
+
+
+@pytest.mark.parametrize("name", ["America/Nowhere", "America/", "../etc/passwd", "A" * 300])
+def test_a_time_zone_name_that_is_no_zone_is_none(name: str) -> None:
+    # A name too long for a file name makes zoneinfo raise OSError, not a lookup error.
+    assert zone(name) is None

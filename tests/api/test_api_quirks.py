@@ -157,14 +157,13 @@ async def test_headers(session: aiohttp.ClientSession, canned: CannedRobin) -> N
     assert first.headers["Authorization"] == f"Access-Token {TOKEN}"
     assert "Tenant-Id" not in first.headers
 
-    client.organization_id = organization.id
-    assert client.organization_id == 2672
-    await client.get_location(2117)
-    assert canned.requests[-1].headers["Tenant-Id"] == "2672"
-
-    client.organization_id = None
     await client.get_location(2117)
     assert "Tenant-Id" not in canned.requests[-1].headers
+
+    tenant = RobinClient(session, TOKEN, base_url=canned.base_url, organization_id=organization.id)
+    assert tenant.organization_id == 2672
+    await tenant.get_location(2117)
+    assert canned.requests[-1].headers["Tenant-Id"] == "2672"
 
 
 def test_default_base_url(session: aiohttp.ClientSession) -> None:

@@ -107,10 +107,10 @@ async def test_this_week_in_new_york_with_an_all_day_event(
     assert _summary(events) == [
         ("Client workshop", "2026-11-23T18:00:00+00:00", "2026-11-23T19:00:00+00:00"),
         ("Client workshop", "2026-11-25T18:00:00+00:00", "2026-11-25T19:00:00+00:00"),
-        # Friday of an even ISO week (48): the offsite takes the whole day.
-        ("Offsite planning", "2026-11-27", "2026-11-28"),
+        # Friday of an even ISO week (48): the offsite takes the whole New York day,
+        # 05:00 to 05:00 in London (test_all_day_events.py has more).
+        ("Offsite planning", "2026-11-27T05:00:00+00:00", "2026-11-28T05:00:00+00:00"),
     ]
-    assert events[2]["start"] == {"date": "2026-11-27"}
     assert events[2]["uid"] != events[0]["uid"]
 
 
@@ -210,7 +210,7 @@ async def test_robin_failing_for_a_range_beyond_the_window_is_an_error(
             blocking=True,
             return_response=True,
         )
-    assert raised.value.translation_key == "communication_error"
+    assert raised.value.translation_key == "robin_failed"  # a 500: Robin failed, it was reached
 
     simulator.faults.fail_next(status=503, path="/spaces/")
     status, body = await _get(
@@ -511,3 +511,54 @@ async def test_a_conflicting_booking_carries_robins_message(
     assert not answer["success"]
     assert CONFLICT_MESSAGE in answer["error"]["message"]
     assert simulator.events_in(space_id) == before
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        (
+            {"status": 401},
+            (
+                "Robin no longer accepts the access token. Re-authentication has started: "
+                "open Settings → Devices & services and enter a new token"
+            ),
+        ),
+        (
+            {"status": 429},
+            "Robin is limiting requests from Home Assistant; try again in a few minutes",
+        ),
+        ({"status": 500}, "Robin did not change the booking of Hudson Room"),
+    ],
+    ids=["401", "429", "500"],
+)
+@pytest.mark.usefixtures("setup_integration")
+async def test_calendar_edits_say_precisely_why_robin_failed(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    hass_ws_client,
+    fault: dict[str, int],
+    message: str,
+) -> None:
+    hudson = simulator.find_space("Hudson Room")
+    workshop = simulator.add_event(
+        hudson.id,
+        "Budget review",
+        datetime(2026, 11, 24, 15, 0, tzinfo=UTC),
+        datetime(2026, 11, 24, 16, 0, tzinfo=UTC),
+    )
+    entity_id = room_entity_id(hass, simulator, "Hudson Room", "calendar", "bookings")
+    simulator.faults.fail_next(fault["status"], path=f"/events/{workshop.id}", method="DELETE")
+    answer = await _ws(
+        hass,
+        hass_ws_client,
+        {"type": "calendar/event/delete", "entity_id": entity_id, "uid": workshop.id},
+    )
+    assert not answer["success"]
+    assert answer["error"]["message"].startswith(message)
+    assert simulator.events.get(workshop.id) is not None
+    reauth = [
+        flow
+        for flow in hass.config_entries.flow.async_progress()
+        if flow["handler"] == "robin" and flow["context"]["source"] == "reauth"
+    ]
+    assert len(reauth) == (1 if fault["status"] == 401 else 0)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
@@ -11,6 +14,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.robin.config_flow import RobinSetupError
 from custom_components.robin.const import (
     CONF_CALENDAR_DAYS,
     CONF_INCLUDE_UNBOOKABLE,
@@ -27,6 +31,15 @@ LONDON = 2117
 NEW_YORK = 2118
 ORG_TOKEN = "org-level-token"
 CLOSED_PORT_URL = "http://127.0.0.1:9/v1.0"
+TRANSLATIONS = (
+    Path(__file__).parents[2] / "custom_components" / "robin" / "translations" / "en.json"
+)
+
+
+def _abort_text(reason: str) -> str:
+    """Return what the user reads for an abort reason."""
+    strings = json.loads(TRANSLATIONS.read_text(encoding="utf-8"))
+    return strings["config"]["abort"][reason]
 
 
 async def _start(hass: HomeAssistant) -> str:
@@ -275,6 +288,21 @@ async def test_reauth_with_another_organizations_token_aborts(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "wrong_organization"
+    assert _abort_text("wrong_organization") == "This token belongs to another Robin organization."
+    assert entry.data[CONF_ACCESS_TOKEN] == simulator.token
+
+
+async def test_reauth_with_a_token_without_organizations_aborts(
+    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+) -> None:
+    entry = setup_integration
+    simulator.add_token("lonely", organizations=[])
+    result = await entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_ACCESS_TOKEN: "lonely"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_organization"
     assert entry.data[CONF_ACCESS_TOKEN] == simulator.token
 
 
@@ -317,6 +345,23 @@ async def test_reconfigure_changes_url_and_locations(
     assert hass.states.get(hudson).state == "off"
 
 
+async def test_reauth_while_reconfigure_is_open(
+    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+) -> None:
+    entry = setup_integration
+    reconfigure = await entry.start_reconfigure_flow(hass)
+    reconfigure = await hass.config_entries.flow.async_configure(
+        reconfigure["flow_id"], {CONF_URL: entry.data[CONF_URL]}
+    )
+    assert reconfigure["step_id"] == "locations"
+    simulator.add_token("fresh-token")
+    result = await entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_ACCESS_TOKEN: "fresh-token"}
+    )
+    assert result["reason"] == "reauth_successful"
+
+
 async def test_reconfigure_to_another_organization_aborts(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
@@ -330,6 +375,83 @@ async def test_reconfigure_to_another_organization_aborts(
         )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "wrong_organization"
+    assert _abort_text("wrong_organization") == "This token belongs to another Robin organization."
+    assert entry.data[CONF_URL] != other_url
+    assert entry.data[CONF_LOCATIONS] == [
+        location.id for location in simulator.organization.locations
+    ]
+
+
+def _unexpected_error_logged(caplog: pytest.LogCaptureFixture) -> logging.LogRecord:
+    [record] = [r for r in caplog.records if r.getMessage().startswith("Unexpected error")]
+    assert record.levelno == logging.ERROR
+    assert record.exc_info is not None  # the traceback is in the log
+    return record
+
+
+async def test_token_with_a_line_break_is_logged_as_unexpected_without_the_token(
+    hass: HomeAssistant, simulator_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id,
+        {CONF_ACCESS_TOKEN: "first-half\nsecond-half-of-the-secret", CONF_URL: simulator_url},
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "unknown"}
+    record = _unexpected_error_logged(caplog)
+    assert isinstance(record.exc_info[1], ValueError)
+    assert "first-half" not in caplog.text
+    assert "second-half-of-the-secret" not in caplog.text
+
+
+async def test_odd_answer_is_logged_as_unexpected_without_the_token(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    simulator_url: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    simulator.add_token("a-long-secret-token")
+    flow_id = await _start(hass)
+    simulator.faults.fail_next(status=418)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_ACCESS_TOKEN: "a-long-secret-token", CONF_URL: simulator_url}
+    )
+    assert result["errors"] == {"base": "unknown"}
+    _unexpected_error_logged(caplog)
+    assert "a-long-secret-token" not in caplog.text
+
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_ACCESS_TOKEN: "a-long-secret-token", CONF_URL: simulator_url}
+    )
+    assert result["step_id"] == "locations"
+
+
+async def test_unexpected_error_reading_locations_is_logged(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    simulator_url: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    simulator.faults.fail_next(status=418, path="/organizations/2672/locations")
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_ACCESS_TOKEN: simulator.token, CONF_URL: simulator_url}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "unknown"
+    _unexpected_error_logged(caplog)
+    assert simulator.token not in caplog.text
+
+
+def test_every_error_the_checks_raise_is_translated() -> None:
+    strings = json.loads(TRANSLATIONS.read_text(encoding="utf-8"))["config"]
+    checks = RobinSetupError.__subclasses__()
+    assert {check.error_key for check in checks} <= set(strings["error"])
+    # The locations step aborts with the errors that are not about one field.
+    assert {check.error_key for check in checks if check.field == "base"} <= set(strings["abort"])
 
 
 async def test_read_only_token_can_be_set_up(

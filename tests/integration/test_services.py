@@ -292,18 +292,37 @@ async def test_book_space_in_a_restricted_room_is_forbidden(
     )
 
 
+@pytest.mark.parametrize("committed", [False, True], ids=["nothing-made", "made-then-500"])
 async def test_book_space_when_robin_fails(
-    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    committed: bool,
 ) -> None:
+    """A 500 may come before or after Robin made the booking: the user is told which."""
     thames = simulator.find_space("Thames Room")
-    simulator.faults.fail_next(500, path=f"/spaces/{thames.id}/events")
-    with pytest.raises(HomeAssistantError) as err:
-        await _call(hass, "book_space", HALF_HOUR, _room(hass, simulator, "Thames Room"))
-    assert not isinstance(err.value, ServiceValidationError)
-    assert err.value.translation_key == "communication_error"
-    assert "Simulated failure (500)" in str(err.value)
-    assert str(err.value).startswith("Robin could not be reached: ")
-    assert [e for e in simulator.events_in(thames.id) if e.start == MONDAY_MORNING] == []
+    path = f"/spaces/{thames.id}/events"
+    if committed:
+        simulator.faults.commit_then_fail_next(500, path=path, method="POST")
+    else:
+        simulator.faults.fail_next(500, path=path, method="POST")
+    simulator.reset_requests()
+    call = _call(hass, "book_space", HALF_HOUR, _room(hass, simulator, "Thames Room"))
+    if committed:
+        response = await call
+        [made] = [e for e in simulator.events_in(thames.id) if e.start == MONDAY_MORNING]
+        assert response["booking"]["id"] == made.id
+    else:
+        with pytest.raises(HomeAssistantError) as err:
+            await call
+        assert not isinstance(err.value, ServiceValidationError)
+        assert err.value.translation_key == "booking_not_made"
+        assert str(err.value) == (
+            "Robin did not book Thames Room (Simulated failure (500)). "
+            "Nothing was booked; you can try again"
+        )
+        assert [e for e in simulator.events_in(thames.id) if e.start == MONDAY_MORNING] == []
+    assert _posted(simulator) == [f"POST /v1.0/spaces/{thames.id}/events"]  # never twice
 
 
 async def test_book_space_lost_answer_books_exactly_once(
@@ -336,7 +355,7 @@ async def test_book_space_lost_request_books_nothing_and_says_so(
     thames = simulator.find_space("Thames Room")
     before = simulator.events_in(thames.id)
     simulator.reset_requests()
-    simulator.faults.hang_next()
+    simulator.faults.hang_next(path=f"/spaces/{thames.id}/events", method="POST")
     call = hass.async_create_task(
         _call(hass, "book_space", HALF_HOUR, _room(hass, simulator, "Thames Room"))
     )
@@ -349,8 +368,9 @@ async def test_book_space_lost_request_books_nothing_and_says_so(
     with pytest.raises(HomeAssistantError) as err:
         await call
     assert not isinstance(err.value, ServiceValidationError)
-    assert err.value.translation_key == "communication_error"
+    assert err.value.translation_key == "booking_not_made"
     assert "did not answer POST" in str(err.value)
+    assert "Nothing was booked" in str(err.value)
     assert _posted(simulator) == [f"POST /v1.0/spaces/{thames.id}/events"]  # not asked again
     assert f"GET /v1.0/spaces/{thames.id}/events" in api_calls(simulator)  # looked for it
     assert simulator.events_in(thames.id) == sorted([*before, walk_in], key=lambda e: e.start)
@@ -567,17 +587,134 @@ async def test_unknown_booking_and_booking_of_another_room(
     assert simulator.events.confirmations.get(review.id) is None
 
 
+@pytest.mark.parametrize(
+    ("fault", "key", "message"),
+    [
+        (
+            {"status": 503},
+            "robin_failed",
+            "Robin failed to handle the request: Simulated failure (503)",
+        ),
+        (
+            {"status": 401},
+            "reauth_required",
+            (
+                "Robin no longer accepts the access token. Re-authentication has started: "
+                "open Settings → Devices & services and enter a new token"
+            ),
+        ),
+    ],
+    ids=["5xx", "401"],
+)
+@pytest.mark.usefixtures("setup_integration")
 async def test_looking_up_a_booking_when_robin_fails(
-    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    fault: dict[str, int],
+    key: str,
+    message: str,
 ) -> None:
-    simulator.faults.fail_next(503, path="/events/12345")
+    simulator.faults.fail_next(fault["status"], path="/events/12345")
     with pytest.raises(HomeAssistantError) as err:
         await _call(
             hass, "cancel_booking", {"booking_id": "12345"}, _room(hass, simulator, "Thames Room")
         )
     assert not isinstance(err.value, ServiceValidationError)
+    assert err.value.translation_key == key
+    assert str(err.value) == message
+
+
+def _reauth_flows(hass: HomeAssistant) -> list[Any]:
+    return [
+        flow
+        for flow in hass.config_entries.flow.async_progress()
+        if flow["handler"] == DOMAIN and flow["context"]["source"] == "reauth"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "request_"),
+    [
+        ("book_space", HALF_HOUR, ("POST", "/spaces/")),
+        ("cancel_booking", {}, ("DELETE", "/events/")),
+        ("extend_booking", {"minutes": 15}, ("PATCH", "/events/")),
+        ("check_in", {}, ("PUT", "/confirmation")),
+    ],
+)
+@pytest.mark.usefixtures("setup_integration")
+async def test_robin_refusing_the_token_starts_reauthentication(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    action: str,
+    data: dict[str, Any],
+    request_: tuple[str, str],
+) -> None:
+    method, path = request_
+    room = "Thames Room" if action == "book_space" else "Fleet Room"
+    before = simulator.events_in(simulator.find_space(room).id)
+    simulator.faults.fail_next(401, path=path, method=method)
+    assert _reauth_flows(hass) == []
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(hass, action, data, _room(hass, simulator, room))
+    assert not isinstance(err.value, ServiceValidationError)
+    assert err.value.translation_key == "reauth_required"
+    assert "Re-authentication has started" in str(err.value)
+    await hass.async_block_till_done()
+    [entry] = hass.config_entries.async_entries(DOMAIN)
+    assert [flow["context"]["entry_id"] for flow in _reauth_flows(hass)] == [entry.entry_id]
+    assert simulator.events_in(simulator.find_space(room).id) == before
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "message"),
+    [
+        (90, "Robin is limiting requests from Home Assistant; try again in 90 seconds"),
+        (None, "Robin is limiting requests from Home Assistant; try again in a few minutes"),
+    ],
+)
+async def test_robin_limiting_requests_says_when_to_try_again(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    retry_after: int | None,
+    message: str,
+) -> None:
+    thames = simulator.find_space("Thames Room")
+    if retry_after is None:
+        simulator.faults.fail_next(429, path=f"/spaces/{thames.id}/events", method="POST")
+    else:
+        simulator.faults.rate_limit_next(retry_after)  # the booking's first request
+    simulator.reset_requests()
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(hass, "book_space", HALF_HOUR, _room(hass, simulator, "Thames Room"))
+    assert not isinstance(err.value, ServiceValidationError)
+    assert err.value.translation_key in {"rate_limited_action", "rate_limited_action_for"}
+    assert str(err.value) == message
+    assert [e for e in simulator.events_in(thames.id) if e.start == MONDAY_MORNING] == []
+    # Refused, so nothing was made and nothing is asked again: the 429 without Retry-After
+    # answers the booking itself, the one with it the read before.
+    assert len(_posted(simulator)) == (1 if retry_after is None else 0)
+
+
+async def test_only_a_connection_failure_says_robin_could_not_be_reached(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Robin never answers the booking's first read: nothing was sent, nothing is made."""
+    thames = simulator.find_space("Thames Room")
+    simulator.faults.hang_next(path=f"/spaces/{thames.id}/events", method="GET")
+    call = hass.async_create_task(
+        _call(hass, "book_space", HALF_HOUR, _room(hass, simulator, "Thames Room"))
+    )
+    await _until(lambda: f"GET /v1.0/spaces/{thames.id}/events" in api_calls(simulator))
+    freezer.tick(REQUEST_TIMEOUT)
+    with pytest.raises(HomeAssistantError) as err:
+        await call
     assert err.value.translation_key == "communication_error"
-    assert "Simulated failure (503)" in str(err.value)
+    assert str(err.value).startswith("Robin could not be reached: ")
+    assert _posted(simulator) == []
 
 
 async def test_cancel_a_booking_robin_no_longer_has(
@@ -740,6 +877,22 @@ async def test_end_a_booking_not_yet_started(
     assert err.value.translation_key == "booking_not_started"
     assert str(err.value) == "This booking of Fleet Room has not started yet; cancel it instead"
     assert _meeting(simulator, "Fleet Room", "Customer call").end == call.end
+
+
+async def test_end_a_booking_that_is_already_over(
+    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+) -> None:
+    standup = _meeting(simulator, "Thames Room", "Stand-up")  # today 09:30-09:45, now 10:15
+    assert standup.end < MONDAY_MORNING
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(
+            hass, "end_booking", {"booking_id": standup.id}, _room(hass, simulator, "Thames Room")
+        )
+    assert err.value.translation_key == "booking_already_over"
+    assert str(err.value) == "This booking of Thames Room is already over"
+    # Robin's booking is untouched: not stretched to end now.
+    assert _meeting(simulator, "Thames Room", "Stand-up").end == standup.end
+    assert [call for call in api_calls(simulator) if call.startswith("PATCH")] == []
 
 
 # --- all-day bookings --------------------------------------------------------------------------
@@ -972,8 +1125,14 @@ async def test_find_free_space_errors(
     with pytest.raises(HomeAssistantError) as err:
         await _call(hass, "find_free_space", {"config_entry_id": entry_id, "duration": "00:30:00"})
     assert not isinstance(err.value, ServiceValidationError)
-    assert err.value.translation_key == "communication_error"
+    assert err.value.translation_key == "robin_failed"  # reached, and failed
     assert "Simulated failure (500)" in str(err.value)
+
+    simulator.faults.rate_limit_next(retry_after=90)
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(hass, "find_free_space", {"config_entry_id": entry_id, "duration": "00:30:00"})
+    assert err.value.translation_key == "rate_limited_action_for"
+    assert str(err.value).endswith("try again in 90 seconds")
 
 
 async def test_find_free_space_only_returns_a_response(

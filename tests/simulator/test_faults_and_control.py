@@ -3,6 +3,7 @@
 import asyncio
 import json
 import time
+from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
 import aiohttp
@@ -10,7 +11,7 @@ import pytest
 
 from robin_simulator import RobinSimulator, run_simulator
 
-from .conftest import LONDON, TUESDAY_MORNING, Api
+from .conftest import LONDON, TUESDAY_MORNING, Api, booking
 
 FLEET = 6352
 
@@ -217,3 +218,66 @@ async def test_control_api_queues_empty_lists(
         assert (await response.json())["pending"] == 1
     organization = sim.organization.id
     assert await api.data(f"/organizations/{organization}/locations") == {}
+
+
+async def test_commit_then_fail_makes_the_change_then_answers_the_error(
+    api: Api, sim: RobinSimulator
+):
+    sim.faults.commit_then_fail_next(502, path="/events")
+    body = booking("2024-06-04T15:00:00+01:00", "2024-06-04T15:30:00+01:00", "Made anyway")
+    status, answer = await api.call("POST", f"/spaces/{FLEET}/events", json=body)
+    assert status == 502
+    assert answer["data"] == {}
+    assert [event.title for event in sim.events_in(FLEET)].count("Made anyway") == 1
+
+
+async def test_commit_then_fail_waits_for_its_method_and_path(api: Api, sim: RobinSimulator):
+    made = sim.add_event(FLEET, "To cancel", TUESDAY_MORNING, TUESDAY_MORNING + timedelta(hours=1))
+    sim.faults.commit_then_fail_next(500, path=f"/events/{made.id}", method="DELETE")
+    assert (await api.get(f"/events/{made.id}"))[0] == 200  # a GET of that path is not it
+    assert sim.faults.pending == 1
+    status, _ = await api.call("DELETE", f"/events/{made.id}")
+    assert status == 500
+    assert made.id not in {event.id for event in sim.events_in(FLEET)}  # cancelled all the same
+
+
+async def test_a_refused_request_is_not_committed_by_the_fault(api: Api, sim: RobinSimulator):
+    sim.faults.commit_then_fail_next(500, path="/events")
+    too_short = booking("2024-06-04T15:00:00+01:00", "2024-06-04T15:03:00+01:00", "Too short")
+    status, _ = await api.call("POST", f"/spaces/{FLEET}/events", json=too_short)
+    assert status == 400  # Robin's refusal, not the fault
+    assert "Too short" not in [event.title for event in sim.events_in(FLEET)]
+
+
+async def test_commit_then_hang_makes_the_change_and_never_answers(
+    session: aiohttp.ClientSession,
+):
+    sim = RobinSimulator("demo", now=TUESDAY_MORNING)
+    async with run_simulator(sim) as url:
+        sim.faults.commit_then_hang_next(path="/events", method="POST")
+        body = booking("2024-06-04T15:00:00+01:00", "2024-06-04T15:30:00+01:00", "Slow answer")
+        with pytest.raises(TimeoutError):
+            async with session.post(
+                f"{url}/spaces/{FLEET}/events",
+                json=body,
+                headers={"Authorization": f"Access-Token {sim.token}"},
+                timeout=aiohttp.ClientTimeout(total=0.3),
+            ):
+                pass
+        assert [event.title for event in sim.events_in(FLEET)].count("Slow answer") == 1
+
+
+async def test_control_api_queues_write_faults(
+    session: aiohttp.ClientSession, api: Api, sim: RobinSimulator, base_url: str
+):
+    control = base_url.removesuffix("/v1.0") + "/_simulator/faults"
+    body = {
+        "drop_next": {"path": "/events"},
+        "commit_then_fail_next": {"status": 503, "path": "/events", "method": "PATCH"},
+        "commit_then_hang_next": {"path": "/confirmation"},
+    }
+    async with session.post(control, json=body) as response:
+        assert response.status == 200
+        assert (await response.json())["pending"] == 3
+    async with session.post(control, json={"clear": True}) as response:
+        assert (await response.json())["pending"] == 0

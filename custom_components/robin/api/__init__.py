@@ -4,7 +4,7 @@ It has no Home Assistant dependency: aiohttp and the standard library only.
 """
 
 from .client import RobinClient
-from .const import DEFAULT_BASE_URL
+from .const import DEFAULT_BASE_URL, MAX_PRESENCE_TTL, RECOMMENDED_PRESENCE_TTL
 from .errors import (
     RobinAuthenticationError,
     RobinConnectionError,
@@ -19,9 +19,11 @@ from .errors import (
     RobinValidationError,
 )
 from .models import (
+    Amenity,
     Busy,
     Calendar,
     Confirmation,
+    Device,
     Event,
     FreeBusySpace,
     Invitee,
@@ -39,9 +41,13 @@ from .rate_limit import RetryAfterGate
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "MAX_PRESENCE_TTL",
+    "RECOMMENDED_PRESENCE_TTL",
+    "Amenity",
     "Busy",
     "Calendar",
     "Confirmation",
+    "Device",
     "Event",
     "FreeBusySpace",
     "Invitee",

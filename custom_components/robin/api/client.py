@@ -3,6 +3,7 @@
 import asyncio
 import json
 import logging
+import math
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
@@ -18,13 +19,16 @@ from .const import (
     HEADER_AUTHORIZATION,
     HEADER_RETRY_AFTER,
     HEADER_TENANT_ID,
+    INCLUDE_CALENDAR,
+    INCLUDE_CONFIRMATION,
+    INCLUDE_SPACE_AMENITIES,
     MAX_PAGES,
+    MAX_PRESENCE_TTL,
     PAGE_SIZE,
 )
 from .errors import (
     RobinAuthenticationError,
     RobinConnectionError,
-    RobinError,
     RobinForbiddenError,
     RobinMalformedResponseError,
     RobinNotFoundError,
@@ -35,7 +39,9 @@ from .errors import (
     RobinValidationError,
 )
 from .models import (
+    Amenity,
     Confirmation,
+    Device,
     Event,
     FreeBusySpace,
     Location,
@@ -49,6 +55,7 @@ from .models import (
 from .parsing import (
     JsonObject,
     as_list,
+    as_object,
     format_timestamp,
     format_utc,
     optional_int,
@@ -69,8 +76,13 @@ _ERRORS_BY_STATUS: Final[dict[int, type[RobinResponseError]]] = {
     HTTPStatus.NOT_FOUND: RobinNotFoundError,
 }
 _REDACTED: Final = "**REDACTED**"
+# Never `amenities`: Robin deprecated it, and it answered [] for every space in 2026.
+_SPACE_INCLUDES: Final = {"include": f"{INCLUDE_CALENDAR},{INCLUDE_SPACE_AMENITIES}"}
 # A Retry-After beyond this is taken for a mistake rather than obeyed.
 MAX_RETRY_AFTER: Final = timedelta(days=1)
+_WRITE_METHODS: Final = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+# Robin's reason for a second check-in to the same event.
+REASON_ALREADY_CONFIRMED: Final = "event_already_confirmed"
 
 
 def _segment(value: int | str) -> str:
@@ -102,9 +114,30 @@ def _retry_after(value: str | None, now: datetime) -> float | None:
     return seconds
 
 
+def _presence_identity(user_id: int | None, device_id: int | str | None) -> dict[str, Any]:
+    """The one identity Robin wants on a presence POST or DELETE."""
+    if (user_id is None) == (device_id is None):
+        msg = "Presence needs exactly one of user_id and device_id"
+        raise ValueError(msg)
+    return {"user_id": user_id} if user_id is not None else {"device_id": device_id}
+
+
 def _event_time(moment: datetime, time_zone: str) -> dict[str, str]:
     """Build a DateTimeZone object, the shape Robin wants for event start and end."""
     return {"date_time": format_timestamp(moment, time_zone), "time_zone": time_zone}
+
+
+class _AttemptCounter:
+    """A per-request aiohttp middleware that counts how often the request went out."""
+
+    def __init__(self) -> None:
+        self.attempts = 0
+
+    async def __call__(
+        self, request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
+    ) -> aiohttp.ClientResponse:
+        self.attempts += 1
+        return await handler(request)
 
 
 class RobinClient:
@@ -112,6 +145,14 @@ class RobinClient:
 
     All methods raise only `RobinError` subclasses for anything Robin or the network does;
     ``ValueError`` is raised before any request for invalid arguments (naive datetimes).
+
+    Retries: the client itself never sends a request twice. aiohttp resends GET, PUT and
+    DELETE once when the connection closes before an answer (RFC 9112 §9.3.1.1); it never
+    resends POST or PATCH. The write methods know when that happened and read the answer
+    about the first attempt for what it is: `delete_event` takes a 404 after a resend as
+    done, `confirm_event` takes "already confirmed" after a resend as done. Any other failure
+    of a write that Robin may have committed (a dropped connection, a timeout, a 5xx, an
+    unreadable answer) is raised; the caller reads the result back instead of sending again.
     """
 
     def __init__(
@@ -147,12 +188,8 @@ class RobinClient:
 
     @property
     def organization_id(self) -> int | None:
-        """The organization sent as Tenant-Id, once known."""
+        """The organization sent as Tenant-Id; a client for another one is a new client."""
         return self._organization_id
-
-    @organization_id.setter
-    def organization_id(self, value: int | None) -> None:
-        self._organization_id = value
 
     @property
     def rate_limited_for(self) -> float:
@@ -190,17 +227,27 @@ class RobinClient:
         return Location.from_json(await self._get_data(f"/locations/{location_id}"))
 
     async def get_spaces(self, location_id: int) -> list[Space]:
-        """Return every space of a location, with its calendar binding."""
+        """Return every space of a location, with its calendar binding and amenities."""
         return await self._get_all(
             f"/locations/{location_id}/spaces",
             lambda raw: Space.from_json(raw, location_id=location_id),
-            params={"include": "calendar"},
+            params=_SPACE_INCLUDES,
         )
 
     async def get_space(self, space_id: int) -> Space:
-        """Return one space, with its calendar binding."""
-        data = await self._get_data(f"/spaces/{space_id}", params={"include": "calendar"})
+        """Return one space, with its calendar binding and amenities."""
+        data = await self._get_data(f"/spaces/{space_id}", params=_SPACE_INCLUDES)
         return Space.from_json(data)
+
+    async def get_amenities(self, organization: int | str) -> list[Amenity]:
+        """Return the organization's amenity catalogue (names to filter rooms by)."""
+        path = f"/organizations/{_segment(organization)}/amenities"
+        return await self._get_all(path, Amenity.from_json)
+
+    async def get_devices(self, organization: int | str) -> list[Device]:
+        """Return the organization's registered devices (sensors, presence reporters)."""
+        path = f"/organizations/{_segment(organization)}/devices"
+        return await self._get_all(path, Device.from_json)
 
     # Presence
 
@@ -215,6 +262,59 @@ class RobinClient:
     async def get_location_presence(self, location_id: int) -> list[Presence]:
         """Return the presence sessions of a whole location."""
         return await self._get_all(f"/locations/{location_id}/presence", Presence.from_json)
+
+    async def report_presence(
+        self,
+        space_id: int,
+        *,
+        session_ttl: timedelta,
+        user_id: int | None = None,
+        device_id: int | str | None = None,
+    ) -> Presence:
+        """Say someone is in a room now (``POST /spaces/{id}/presence``).
+
+        Posting again before ``session_ttl`` runs out extends the session; posting after it
+        opens a new one. Robin may revoke a token that posts far more often than the TTL
+        needs, so refresh shortly before the TTL ends, not on every sensor change. If the
+        caller stops (Home Assistant shuts down) the session simply expires.
+
+        Robin wants exactly one identity. For presence seen by Home Assistant's motion or
+        occupancy sensors, send ``device_id``: Robin reads a device's presence as "a sensor
+        detected someone without knowing who", which is all such a sensor knows. Use the id
+        of the Robin device registered for this Home Assistant (`get_devices` lists the
+        organization's devices). A ``user_id`` (e.g. the token's own user, `get_me`) tells
+        Robin that this particular person is in the room; send it only when that is true.
+
+        Raises:
+            ValueError: The TTL is not between 1 second and 20 minutes (Robin's maximum), or
+                not exactly one of ``user_id`` and ``device_id`` is given.
+        """
+        if not timedelta(seconds=1) <= session_ttl <= MAX_PRESENCE_TTL:
+            msg = f"Robin allows presence sessions of 1 s to 20 min, not {session_ttl}"
+            raise ValueError(msg)
+        body: dict[str, Any] = {
+            **_presence_identity(user_id, device_id),
+            # Whole seconds, rounded up so a short TTL never becomes 0.
+            "session_ttl": math.ceil(session_ttl.total_seconds()),
+        }
+        envelope = await self._request("POST", f"/spaces/{space_id}/presence", json_body=body)
+        return Presence.from_json(self._data(envelope))
+
+    async def end_presence(
+        self, space_id: int, *, user_id: int | None = None, device_id: int | str | None = None
+    ) -> None:
+        """End the presence session of that user or device in a room at once.
+
+        Robin takes the identity in the body of the DELETE; use the same one as for
+        `report_presence`.
+
+        Raises:
+            ValueError: Not exactly one of ``user_id`` and ``device_id`` is given.
+        """
+        body = _presence_identity(user_id, device_id)
+        await self._request(
+            "DELETE", f"/spaces/{space_id}/presence", json_body=body, expect_body=False
+        )
 
     # Events
 
@@ -236,6 +336,16 @@ class RobinClient:
     async def get_event(self, event_id: str) -> Event:
         """Return one event (or one occurrence of a series)."""
         return Event.from_json(await self._get_data(f"/events/{_segment(event_id)}"))
+
+    async def get_event_confirmation(self, event_id: str) -> Confirmation | None:
+        """Return an event's check-in, or None if nobody has checked in."""
+        data = await self._get_data(
+            f"/events/{_segment(event_id)}", params={"include": "confirmation"}
+        )
+        confirmation = data.get("confirmation") if isinstance(data, dict) else None
+        if not confirmation:
+            return None
+        return Confirmation.from_json(confirmation, event_id=event_id)
 
     async def create_event(
         self,
@@ -297,13 +407,32 @@ class RobinClient:
         return Event.from_json(self._data(envelope))
 
     async def delete_event(self, event_id: str) -> None:
-        """Cancel an event; an occurrence id cancels that occurrence only."""
-        await self._request("DELETE", f"/events/{_segment(event_id)}", expect_body=False)
+        """Cancel an event; an occurrence id cancels that occurrence only.
+
+        A 404 to a resent DELETE means the first attempt cancelled it: that is success.
+        """
+        try:
+            await self._request("DELETE", f"/events/{_segment(event_id)}", expect_body=False)
+        except RobinNotFoundError as err:
+            if not err.resent:
+                raise
 
     async def confirm_event(self, event_id: str) -> Confirmation:
-        """Check in to an event so Robin does not release the room."""
+        """Check in to an event so Robin does not release the room.
+
+        "Already confirmed" to a resent PUT means the first attempt checked in: the check-in
+        Robin holds is returned.
+        """
         path = f"/events/{_segment(event_id)}/confirmation"
-        envelope = await self._request("PUT", path, json_body={})
+        try:
+            envelope = await self._request("PUT", path, json_body={})
+        except RobinValidationError as err:
+            if not (err.resent and REASON_ALREADY_CONFIRMED in err.reasons):
+                raise
+            confirmation = await self.get_event_confirmation(event_id)
+            if confirmation is None:
+                raise
+            return confirmation
         return Confirmation.from_json(self._data(envelope), event_id=event_id)
 
     async def get_free_busy(
@@ -352,6 +481,26 @@ class RobinClient:
             method="POST",
             json_body=body,
         )
+
+    # Check-in state
+
+    async def get_confirmation(self, event_id: str) -> Confirmation | None:
+        """Return the check-in of an event, or ``None`` if it is not checked in.
+
+        Read as ``GET /events/{id}?include=confirmation``: one request, and an event that
+        does not exist (`RobinNotFoundError`) is not mistaken for one without a check-in.
+        """
+        data = as_object(
+            await self._get_data(
+                f"/events/{_segment(event_id)}", params={"include": INCLUDE_CONFIRMATION}
+            ),
+            "event",
+        )
+        raw = data.get("confirmation")
+        # PHP sends an absent submodel as null, or as an empty `{}`/`[]`.
+        if not raw or not isinstance(raw, dict):
+            return None
+        return Confirmation.from_json(raw, event_id=event_id)
 
     # Plumbing
 
@@ -434,11 +583,17 @@ class RobinClient:
             msg = f"Robin asked to wait {wait:.0f} s more before {method} {path}"
             raise RobinRateLimitError(HTTPStatus.TOO_MANY_REQUESTS, msg, retry_after=wait)
         url = f"{self._base_url}{path}"
+        # Writes count their attempts (see the class docstring) and follow no redirects, so
+        # the per-request middleware stands in for the session's redirect checks.
+        counter = _AttemptCounter() if method in _WRITE_METHODS else None
+        extra: dict[str, Any] = (
+            {"middlewares": (counter,), "allow_redirects": False} if counter else {}
+        )
         try:
             async with (
                 asyncio.timeout(self._request_timeout),
                 self._session.request(
-                    method, url, params=params, json=json_body, headers=self._headers()
+                    method, url, params=params, json=json_body, headers=self._headers(), **extra
                 ) as response,
             ):
                 status = response.status
@@ -455,7 +610,8 @@ class RobinClient:
         _LOGGER.debug("%s %s -> %s", method, path, status)
 
         envelope = self._decode(body, status=status, allow_empty=not expect_body)
-        self._raise_for_status(status, envelope, retry_after)
+        resent = counter is not None and counter.attempts > 1
+        self._raise_for_status(status, envelope, retry_after, resent=resent)
         # Only a body-less success (a DELETE) gets this far without an envelope.
         return envelope if envelope is not None else {}
 
@@ -484,7 +640,12 @@ class RobinClient:
         raise RobinMalformedResponseError(msg)
 
     def _raise_for_status(
-        self, status: int, envelope: JsonObject | None, retry_after: str | None
+        self,
+        status: int,
+        envelope: JsonObject | None,
+        retry_after: str | None,
+        *,
+        resent: bool = False,
     ) -> None:
         meta: Any = envelope.get("meta") if envelope is not None else None
         meta = meta if isinstance(meta, dict) else {}
@@ -504,7 +665,7 @@ class RobinClient:
             for error in optional_list(meta.get("errors"))
             if isinstance(error, dict) and isinstance(error.get("reason"), str)
         )
-        error: RobinError
+        error: RobinResponseError
         if status == HTTPStatus.TOO_MANY_REQUESTS:
             now = datetime.now(UTC)
             wait = _retry_after(retry_after, now)
@@ -515,6 +676,7 @@ class RobinClient:
             error = RobinServerError(status, message, reasons)
         else:
             error = _ERRORS_BY_STATUS.get(status, RobinResponseError)(status, message, reasons)
+        error.resent = resent
         raise error
 
     def _redact(self, value: str) -> str:

@@ -1,5 +1,6 @@
 """Constants of the Robin REST API."""
 
+from datetime import timedelta
 from typing import Final
 
 DEFAULT_BASE_URL: Final = "https://api.robinpowered.com/v1.0"
@@ -17,3 +18,12 @@ AUTHORIZATION_SCHEME: Final = "Access-Token"
 
 SCOPE_WRITE: Final = "basic_write"
 BEHAVIOR_SCHEDULING: Final = "scheduling"
+
+# Space submodels asked for with `include=`; `amenities` is deprecated for `space_amenities`.
+INCLUDE_CALENDAR: Final = "calendar"
+INCLUDE_SPACE_AMENITIES: Final = "space_amenities"
+INCLUDE_CONFIRMATION: Final = "confirmation"
+
+# Robin refuses presence sessions longer than this and recommends under 5 minutes.
+MAX_PRESENCE_TTL: Final = timedelta(minutes=20)
+RECOMMENDED_PRESENCE_TTL: Final = timedelta(minutes=5)

@@ -27,13 +27,24 @@ class RobinResponseError(RobinError):
         status: The HTTP status code (or Robin's ``meta.status_code`` if that reports an error).
         message: Robin's human-readable ``meta.message``, suitable to show a user.
         reasons: The machine-readable ``meta.errors[].reason`` codes, e.g. ``event_conflict``.
+        resent: The request went out more than once (aiohttp resends PUT and DELETE once when
+            the connection closes before an answer), so an earlier attempt may have taken
+            effect and this answer may be about it.
     """
 
-    def __init__(self, status: int, message: str = "", reasons: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str = "",
+        reasons: tuple[str, ...] = (),
+        *,
+        resent: bool = False,
+    ) -> None:
         """Store the status, Robin's message and its reason codes."""
         self.status = status
         self.message = message or f"Robin answered with HTTP status {status}"
         self.reasons = reasons
+        self.resent = resent
         super().__init__(self.message)
 
 

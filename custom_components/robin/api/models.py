@@ -14,6 +14,7 @@ from .errors import RobinMalformedResponseError
 from .parsing import (
     JsonObject,
     all_day_bounds,
+    amenity_names,
     as_object,
     flag,
     html_to_text,
@@ -160,6 +161,7 @@ class Space:
     is_accessible: bool = False
     calendar: Calendar | None = None
     last_presence_at: datetime | None = None
+    amenities: tuple[str, ...] = ()
 
     @property
     def is_bookable(self) -> bool:
@@ -194,6 +196,11 @@ class Space:
             is_accessible=flag(data, "is_accessible"),
             calendar=Calendar.from_json(data.get("calendar")),
             last_presence_at=parse_timestamp(data.get("last_presence_at")),
+            # `space_amenities` is what the client asks for; the deprecated `amenities` may
+            # still come back from other payloads (it was always empty in 2026).
+            amenities=amenity_names(
+                data["space_amenities"] if "space_amenities" in data else data.get("amenities")
+            ),
         )
 
 
@@ -490,4 +497,44 @@ class User:
             slug=optional_str(data, "slug"),
             email=email or optional_str(data, "email"),
             time_zone=optional_str(data, "time_zone"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Amenity:
+    """An entry of the organization's amenity catalogue (a display, video conferencing)."""
+
+    id: int
+    name: str
+
+    @classmethod
+    def from_json(cls, value: Any) -> Self:
+        """Build an amenity from Robin's JSON."""
+        data = as_object(value, "amenity")
+        return cls(id=required_int(data, "id"), name=text(data, "name"))
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    """A device registered with Robin (a sensor, or something that reports presence)."""
+
+    id: int
+    name: str
+    space_id: int | None = None
+    manifest_name: str | None = None
+
+    @classmethod
+    def from_json(cls, value: Any) -> Self:
+        """Build a device from Robin's JSON."""
+        data = as_object(value, "device")
+        manifest = data.get("device_manifest")
+        space = data.get("space")
+        space_id = optional_int(data, "space_id")
+        if space_id is None and isinstance(space, dict):
+            space_id = optional_int(space, "id")
+        return cls(
+            id=required_int(data, "id"),
+            name=text(data, "name"),
+            space_id=space_id,
+            manifest_name=optional_str(manifest, "name") if isinstance(manifest, dict) else None,
         )

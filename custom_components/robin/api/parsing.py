@@ -146,13 +146,40 @@ def strings(value: Any) -> tuple[str, ...]:
     return tuple(item for item in optional_list(value) if isinstance(item, str) and item)
 
 
+def amenity_names(value: Any) -> tuple[str, ...]:
+    """Read the names of a space's amenities, whichever shape Robin sends them in.
+
+    Entries may be Amenity objects (``{"id", "name", ...}``), join records that nest the
+    amenity (``{"amenity_id", "quantity", "amenity": {"name", ...}}``) or bare names; the
+    list may be ``{}`` (PHP's empty array), null, or an object keyed by id. Names are kept
+    in Robin's order, once each; unreadable entries are skipped.
+    """
+    if isinstance(value, Mapping):
+        # An object keyed by id is a PHP array with non-sequential keys; `{}` is empty.
+        entries: list[Any] = list(value.values())
+    else:
+        entries = optional_list(value)
+    names: dict[str, None] = {}
+    for entry in entries:
+        name: str | None = None
+        if isinstance(entry, str):
+            name = entry.strip() or None
+        elif isinstance(entry, Mapping):
+            nested = entry.get("amenity")
+            name = optional_str(nested, "name") if isinstance(nested, Mapping) else None
+            name = name or optional_str(entry, "name")
+        if name:
+            names[name.strip()] = None
+    return tuple(names)
+
+
 def zone(name: str | None) -> ZoneInfo | None:
     """Return the IANA time zone of that name, or ``None`` if it is unknown."""
     if not name:
         return None
     try:
         return ZoneInfo(name)
-    except ZoneInfoNotFoundError, ValueError:
+    except ZoneInfoNotFoundError, ValueError, OSError:  # OSError: too long for a file name
         return None
 
 

@@ -1,0 +1,113 @@
+"""The forms of the config and options flows: their fields and selectors."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+
+import voluptuous as vol
+from homeassistant.const import CONF_ACCESS_TOKEN, CONF_SCAN_INTERVAL, CONF_URL
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+
+from .api import DEFAULT_BASE_URL, Organization
+from .const import (
+    CONF_CALENDAR_DAYS,
+    CONF_INCLUDE_UNBOOKABLE,
+    CONF_LOCATIONS,
+    CONF_ORGANIZATION,
+    DEFAULT_CALENDAR_DAYS,
+    DEFAULT_INCLUDE_UNBOOKABLE,
+    DEFAULT_SCAN_INTERVAL,
+    MAX_CALENDAR_DAYS,
+    MAX_SCAN_INTERVAL,
+    MIN_CALENDAR_DAYS,
+    MIN_SCAN_INTERVAL,
+)
+
+TOKEN_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+
+USER_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_ACCESS_TOKEN): TOKEN_SELECTOR,
+        vol.Required(CONF_URL, default=DEFAULT_BASE_URL): URL_SELECTOR,
+    }
+)
+REAUTH_SCHEMA = vol.Schema({vol.Required(CONF_ACCESS_TOKEN): TOKEN_SELECTOR})
+RECONFIGURE_SCHEMA = vol.Schema({vol.Required(CONF_URL): URL_SELECTOR})
+ORGANIZATION_MANUAL_SCHEMA = vol.Schema({vol.Required(CONF_ORGANIZATION): TextSelector()})
+
+
+def _whole_number(minimum: int, maximum: int, unit: str) -> vol.All:
+    """Return a box for a whole number between minimum and maximum."""
+    return vol.All(
+        NumberSelector(
+            NumberSelectorConfig(
+                min=minimum,
+                max=maximum,
+                step=1,
+                unit_of_measurement=unit,
+                mode=NumberSelectorMode.BOX,
+            )
+        ),
+        vol.Coerce(int),
+    )
+
+
+OPTIONS_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL): _whole_number(
+            MIN_SCAN_INTERVAL, MAX_SCAN_INTERVAL, "s"
+        ),
+        vol.Required(CONF_CALENDAR_DAYS, default=DEFAULT_CALENDAR_DAYS): _whole_number(
+            MIN_CALENDAR_DAYS, MAX_CALENDAR_DAYS, "d"
+        ),
+        vol.Required(
+            CONF_INCLUDE_UNBOOKABLE, default=DEFAULT_INCLUDE_UNBOOKABLE
+        ): BooleanSelector(),
+    }
+)
+
+
+def _choices(labels: Mapping[str, str]) -> list[SelectOptionDict]:
+    return [SelectOptionDict(value=value, label=label) for value, label in labels.items()]
+
+
+def organization_schema(organizations: Mapping[str, Organization]) -> vol.Schema:
+    """Return the form that picks one of the organizations, given by id."""
+    names = {key: organization.name for key, organization in organizations.items()}
+    return vol.Schema(
+        {
+            vol.Required(CONF_ORGANIZATION): SelectSelector(
+                SelectSelectorConfig(options=_choices(names), mode=SelectSelectorMode.LIST)
+            )
+        }
+    )
+
+
+def locations_schema(names: Mapping[str, str], current: Collection[str] = ()) -> vol.Schema:
+    """Return the form that picks locations; names maps ids to names.
+
+    The current locations that still exist are ticked, or else all of them.
+    """
+    ticked = [key for key in names if key in current] or list(names)
+    return vol.Schema(
+        {
+            vol.Required(CONF_LOCATIONS, default=ticked): SelectSelector(
+                SelectSelectorConfig(
+                    options=_choices(names), multiple=True, mode=SelectSelectorMode.LIST
+                )
+            )
+        }
+    )

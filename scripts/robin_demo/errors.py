@@ -1,0 +1,5 @@
+"""The one error the demo and the smoke test stop for."""
+
+
+class DemoError(Exception):
+    """Something the demo cannot go on without; the message says what."""

@@ -1,0 +1,163 @@
+"""Smoke test on the newest Home Assistant release, which no phcc pins yet (scripts/test runs it).
+
+    .venv-newest/bin/python -m scripts.robin_demo.smoke
+
+Starts the Robin simulator and a real `hass` of this venv (offline, --skip-pip) in a throwaway
+directory, with the demo's configuration; creates the owner through onboarding, adds the Robin
+integration through its config flow, and checks what a user would: every entity of the entry
+has a state and the rooms' occupancy is known; `robin.find_free_space` answers through the
+REST API; `robin.book_space` books the first free room and the booking is in the simulator.
+Prints what it saw; exits 1 on the first thing that is wrong.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import aiohttp
+
+from custom_components.robin.api import RobinClient
+
+from . import HOST
+from .configuration import prepare_config
+from .errors import DemoError
+from .files import tail
+from .ha_client import HomeAssistantApi
+from .integration import DOMAIN, add_entry, entry_loaded
+from .onboarding import START_TIMEOUT, create_owner
+from .processes import Children, free_port, poll, start_hass, start_simulator
+from .rooms import Office, offices, rooms_have_states
+
+ENTRY_TIMEOUT = 60
+TITLE = "Smoke test"
+
+
+def say(text: str) -> None:
+    """One line of the step's report."""
+    print(f"smoke: {text}", flush=True)
+
+
+def window() -> tuple[datetime, datetime]:
+    """A 30-minute slot starting at the next quarter hour at least 15 minutes away."""
+    soon = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=15)
+    start = soon + timedelta(minutes=-soon.minute % 15)
+    return start, start + timedelta(minutes=30)
+
+
+async def check_entities(api: HomeAssistantApi, entry_id: str, office_list: list[Office]) -> None:
+    """Every enabled entity of the entry has a state, and none is unavailable."""
+    registered = {
+        entity["entity_id"]
+        for entity in await api.ws("config/entity_registry/list")
+        if entity["config_entry_id"] == entry_id and not entity["disabled_by"]
+    }
+    states = {s["entity_id"]: s["state"] for s in await api.request("GET", "/api/states")}
+    missing = sorted(e for e in registered if states.get(e, "unavailable") == "unavailable")
+    if not registered or missing:
+        msg = f"{len(registered)} entities, without a state: {missing}"
+        raise DemoError(msg)
+    rooms = [room.name for office in office_list for room in office.rooms]
+    say(
+        f"{len(registered)} entities, all with a state; {len(rooms)} rooms in "
+        + ", ".join(office.name for office in office_list)
+    )
+
+
+async def check_actions(
+    api: HomeAssistantApi, entry_id: str, office_list: list[Office], base_url: str, token: str
+) -> None:
+    """find_free_space answers; book_space books its first room, and Robin has the booking."""
+    start, end = window()
+    found = await api.call_action(
+        DOMAIN,
+        "find_free_space",
+        {"config_entry_id": entry_id, "start": start.isoformat(), "end": end.isoformat()},
+        response=True,
+    )
+    say(f"robin.find_free_space answered: {json.dumps(found)}")
+    if not found.get("spaces"):
+        msg = "find_free_space found no free room"
+        raise DemoError(msg)
+    room_id = found["spaces"][0]["id"]
+    device = next(room.device_id for o in office_list for room in o.rooms if room.id == room_id)
+    booked = await api.call_action(
+        DOMAIN,
+        "book_space",
+        {
+            "device_id": device,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "title": TITLE,
+        },
+        response=True,
+    )
+    say(f"robin.book_space answered: {json.dumps(booked)}")
+    event = await RobinClient(api.session, token, base_url=base_url).get_event(
+        booked["booking"]["id"]
+    )
+    if event.title != TITLE or event.space_id != room_id:
+        msg = f"the simulator has {event!r}, not the booking made"
+        raise DemoError(msg)
+    say(f"the simulator has booking {event.id} ({event.title!r}) in room {room_id}")
+
+
+async def smoke(directory: Path, children: Children) -> None:
+    """Start both, set up, check; the caller stops the children."""
+    started = time.monotonic()
+    venv = Path(sys.prefix)
+    config_dir = directory / "config"
+    port = free_port()
+    prepare_config(config_dir, port)
+    base_url, token = await start_simulator(
+        children, Path(sys.executable), 0, directory / "simulator.log"
+    )
+    hass = await start_hass(children, venv, config_dir, directory / "hass.log")
+    async with aiohttp.ClientSession() as session:
+        api = HomeAssistantApi(session, f"http://{HOST}:{port}")
+        try:
+            await poll("Home Assistant's HTTP server", api.http_up, START_TIMEOUT, hass)
+            await create_owner(api)  # a session token is all the smoke test needs
+            await poll("Home Assistant to start", api.running, START_TIMEOUT, hass)
+            config = await api.request("GET", "/api/config")
+            say(f"Home Assistant {config['version']} ({venv.name}) running; simulator {base_url}")
+            entry = await add_entry(api, base_url, token)
+            entry_id = entry["entry_id"]
+            log = config_dir / "home-assistant.log"
+            await poll(
+                "the Robin entry", lambda: entry_loaded(api, entry_id, log), ENTRY_TIMEOUT, hass
+            )
+            office_list = await offices(api, entry_id, base_url, token)
+            await poll(
+                "the rooms' states", lambda: rooms_have_states(api, office_list), ENTRY_TIMEOUT
+            )
+            await check_entities(api, entry_id, office_list)
+            await check_actions(api, entry_id, office_list, base_url, token)
+        finally:
+            await api.close()
+    say(f"passed in {time.monotonic() - started:.1f} s")
+
+
+async def main_async() -> int:
+    """Run the smoke test in a throwaway directory; always stop the children."""
+    children = Children()
+    with tempfile.TemporaryDirectory(prefix="robin-smoke-") as name:
+        directory = Path(name)
+        try:
+            await smoke(directory, children)
+        except DemoError as err:
+            log = directory / "config" / "home-assistant.log"
+            say(f"FAILED: {err}\n--- the end of Home Assistant's log:\n{tail(log, 60)}")
+            return 1
+        finally:
+            await children.stop_all()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main_async()))

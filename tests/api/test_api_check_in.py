@@ -1,0 +1,90 @@
+"""Whether a booking is checked in: `get_confirmation` against the simulator and payloads."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from custom_components.robin.api import Confirmation, RobinClient, RobinNotFoundError
+from robin_simulator import RobinSimulator
+
+from .conftest import CannedRobin, load
+
+STANDUP = "23481829_20240603T083000Z"  # Monday's stand-up, 09:30-09:45 in London (synced)
+FLEET = 6352
+
+
+async def test_not_checked_in_until_confirmed(client: RobinClient, sim: RobinSimulator) -> None:
+    sim.clock.freeze(datetime(2024, 6, 3, 8, 32, tzinfo=UTC))
+    assert await client.get_confirmation(STANDUP) is None
+    request = sim.requests[-1]
+    assert (request.method, request.path) == ("GET", f"/v1.0/events/{STANDUP}")
+    assert request.query == {"include": "confirmation"}
+
+    confirmed = await client.confirm_event(STANDUP)
+    checked_in = await client.get_confirmation(STANDUP)
+    # The same check-in, its PHP date object read like the PUT's answer.
+    assert checked_in == confirmed
+    assert checked_in == Confirmation(
+        event_id=STANDUP,
+        user_id=619521,
+        confirmed_at=datetime(2024, 6, 3, 8, 32, tzinfo=UTC),
+    )
+
+
+async def test_a_booking_made_through_robin(client: RobinClient, sim: RobinSimulator) -> None:
+    start = datetime(2024, 6, 3, 12, tzinfo=UTC)
+    event = sim.add_event(FLEET, "Lunch and learn", start, start.replace(hour=13))
+    sim.clock.freeze(start)
+    assert await client.get_confirmation(event.id) is None
+    await client.confirm_event(event.id)
+    confirmation = await client.get_confirmation(event.id)
+    assert confirmation is not None
+    assert confirmation.confirmed_at == start
+
+
+async def test_an_unknown_event_is_not_an_unchecked_one(client: RobinClient) -> None:
+    with pytest.raises(RobinNotFoundError):
+        await client.get_confirmation("404404")
+
+
+@pytest.mark.parametrize(
+    ("confirmation", "expected"),
+    [
+        (None, None),
+        ({}, None),  # PHP's empty object
+        ([], None),
+        (
+            load("confirmation")["data"],
+            Confirmation(
+                event_id="35655099",
+                user_id=619521,
+                confirmed_at=datetime(2024, 6, 3, 13, 58, 12, tzinfo=UTC),
+            ),
+        ),
+        (
+            load("confirmation_php_date")["data"],
+            Confirmation(
+                event_id="35655099",
+                device_id=9921,
+                confirmed_at=datetime(2024, 6, 3, 13, 58, 12, tzinfo=ZoneInfo("Europe/London")),
+            ),
+        ),
+    ],
+)
+async def test_confirmation_payloads(
+    canned: CannedRobin, canned_client: RobinClient, confirmation: Any, expected: Any
+) -> None:
+    event = {**load("create_event_response")["data"], "confirmation": confirmation}
+    canned.reply_json("GET", "/events/35655099", {"meta": {"status_code": 200}, "data": event})
+    assert await canned_client.get_confirmation("35655099") == expected
+
+
+async def test_event_without_the_submodel(canned: CannedRobin, canned_client: RobinClient) -> None:
+    event = load("create_event_response")["data"]
+    assert "confirmation" not in event
+    canned.reply_json("GET", "/events/35655099", {"meta": {"status_code": 200}, "data": event})
+    assert await canned_client.get_confirmation("35655099") is None
