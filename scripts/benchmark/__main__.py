@@ -1,0 +1,63 @@
+"""`scripts/bench`: measure this integration against per-room `rest` polling (issue 8's table).
+
+- `scripts/bench`: 5 offices of 100 and of 200 rooms (a few minutes each);
+- `scripts/bench --rooms 100`: one size (`--locations` for another number of offices);
+- `scripts/bench --quick`: 2 offices of 10 rooms, under a minute.
+"""
+
+import argparse
+import logging
+import signal
+import sys
+
+from .run import run_size
+from .table import machine, table
+
+QUICK = {"locations": 2, "rooms": [10], "repeats": 3}
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(
+        prog="scripts/bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--locations", type=int, default=5, help="offices (default 5)")
+    parser.add_argument(
+        "--rooms", type=int, nargs="+", default=[100, 200], help="rooms per office, one run each"
+    )
+    parser.add_argument("--repeats", type=int, default=5, help="polls per median (default 5)")
+    parser.add_argument(
+        "--hour-minutes",
+        type=int,
+        default=60,
+        help="length of the simulated hour of polls (default 60; shorter only to test)",
+    )
+    parser.add_argument("--quick", action="store_true", help="2 offices of 10 rooms, 3 repeats")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.locations, args.rooms, args.repeats = QUICK["locations"], QUICK["rooms"], 3
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run each size and print its table."""
+    args = parse_args(argv)
+    # Stopped from outside: unwind, so that the simulator process is stopped too.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
+    logging.basicConfig(level=logging.ERROR)
+    print(f"Machine: {machine()}", flush=True)
+    for rooms in args.rooms:
+        print(
+            f"\nmeasuring {args.locations} offices of {rooms} rooms ...",
+            file=sys.stderr,
+            flush=True,
+        )
+        result = run_size(args.locations, rooms, args.repeats, args.hour_minutes)
+        print(f"\n{table(result)}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""What a cycle costs: state writes per column, resident memory."""
+
+import gc
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED
+from homeassistant.core import Event, HomeAssistant, callback
+
+from .columns import entities_of
+
+KIB = 1024
+
+
+@dataclass
+class StateWrites:
+    """Counts every state a column writes: changed, and rewritten unchanged.
+
+    `state_changed` with the same state value (attributes only) and `state_reported` (state and
+    attributes identical: Home Assistant only stamps `last_reported`) are both an unchanged
+    state rewritten.
+    """
+
+    hass: HomeAssistant
+    column_of: dict[str, str] = field(default_factory=dict)
+    written: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
+
+    def start(self) -> None:
+        """Listen to the state machine."""
+        self.hass.bus.async_listen(EVENT_STATE_CHANGED, self._changed)
+        # state_reported needs a filter; the filter counts and lets nothing through.
+        self.hass.bus.async_listen(EVENT_STATE_REPORTED, self._ignore, event_filter=self._reported)
+
+    def refresh_entities(self) -> None:
+        """Learn which entity belongs to which column (after a column is set up)."""
+        self.column_of = entities_of(self.hass)
+
+    def reset(self) -> None:
+        """Start counting a new cycle."""
+        self.written.clear()
+        self.unchanged.clear()
+
+    @callback
+    def _changed(self, event: Event[Any]) -> None:
+        column = self.column_of.get(event.data["entity_id"])
+        if column is None:
+            return
+        self.written[column] += 1
+        old, new = event.data["old_state"], event.data["new_state"]
+        if old is not None and new is not None and old.state == new.state:
+            self.unchanged[column] += 1
+
+    @callback
+    def _reported(self, event_data: Any) -> bool:
+        column = self.column_of.get(event_data["entity_id"])
+        if column is not None:
+            self.written[column] += 1
+            self.unchanged[column] += 1
+        return False
+
+    @callback
+    def _ignore(self, _event: Event[Any]) -> None:
+        """Never called: the filter lets nothing through."""
+
+
+def resident_mib() -> float:
+    """This process' resident memory after a full collection, in MiB."""
+    gc.collect()
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / KIB
+    msg = "no VmRSS in /proc/self/status"
+    raise RuntimeError(msg)

@@ -1,0 +1,122 @@
+"""The printed table: each figure for the integration and the DIY column, and DIY ÷ integration."""
+
+import os
+import platform
+from collections.abc import Callable
+from pathlib import Path
+
+from homeassistant.const import __version__ as HA_VERSION  # noqa: N812
+
+from .columns import DIY, INTEGRATION
+from .run import Column, Result
+
+MS = 1000
+NOT_MEASURED = "\u2013"  # an en dash
+TIMES = "\u00d7"
+
+type Figure = Callable[[Column, str], float | None]
+
+
+def _cpu(kind: str) -> Figure:
+    return lambda column, _name: column.median(kind, "cpu") * MS if kind in column.cycles else None
+
+
+def _writes(kind: str, attribute: str) -> Figure:
+    return lambda column, _name: column.median(kind, attribute) if kind in column.cycles else None
+
+
+def _window_reread(column: Column, name: str) -> float | None:
+    # DIY rereads everything it shows every poll: its reread is a regular poll.
+    kind = "window reread" if name == INTEGRATION else "a minute passes"
+    return column.median(kind, "cpu") * MS if kind in column.cycles else None
+
+
+def _requests_per_hour(column: Column, name: str) -> float:
+    if name == INTEGRATION:
+        return column.requests_per_hour  # simulated: an hour of polls
+    return column.median("quiet", "requests") * 60  # fixed 60 s interval, nothing else
+
+
+def _cpu_per_hour(column: Column, name: str) -> float:
+    if name == INTEGRATION:
+        return column.cpu_per_hour  # simulated: an hour of polls and meeting boundaries
+    return column.median("a minute passes", "cpu") * 60  # 60 polls, nothing else
+
+
+def _writes_per_hour(column: Column, name: str) -> float:
+    if name == INTEGRATION:
+        return column.writes_per_hour  # simulated: an hour of polls and meeting boundaries
+    return column.median("quiet", "written") * 60  # every poll writes every entity
+
+
+ROWS: tuple[tuple[str, str, Figure], ...] = (
+    ("entities", "", lambda column, _name: column.entities),
+    ("requests / poll", "", lambda column, _name: column.median("quiet", "requests")),
+    ("requests / hour", "", _requests_per_hour),
+    ("CPU, nothing changed", "ms", _cpu("quiet")),
+    ("CPU, 5 % of rooms change", "ms", _cpu("5%")),
+    ("CPU, one room changes", "ms", _cpu("one room")),
+    ("CPU, a minute passes", "ms", _cpu("a minute passes")),
+    ("CPU, full calendar-window reread", "ms", _window_reread),
+    ("CPU, hourly rediscovery (+ reread)", "ms", _cpu("hour's last poll")),
+    ("CPU / hour", "s", _cpu_per_hour),
+    ("state writes, nothing changed", "", _writes("quiet", "written")),
+    ("state writes, 5 % change", "", _writes("5%", "written")),
+    ("unchanged states rewritten, 5 % change", "", _writes("5%", "unchanged")),
+    ("state writes, one room changes", "", _writes("one room", "written")),
+    ("state writes, a minute passes", "", _writes("a minute passes", "written")),
+    ("state writes / hour", "", _writes_per_hour),
+    ("setup CPU", "ms", lambda column, _name: column.setup_cpu * MS),
+    ("setup requests", "", lambda column, _name: column.setup_requests),
+    ("RSS growth after setup", "MiB", lambda column, _name: column.rss_growth),
+    ("event-loop timers after setup", "", lambda column, _name: column.timers),
+)
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return NOT_MEASURED
+    if abs(value) >= 100 or value == int(value):  # noqa: PLR2004
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+def _ratio(diy: float | None, integration: float | None) -> str:
+    if diy is None or integration is None or integration <= 0 or diy < 0:
+        return NOT_MEASURED
+    return f"{diy / integration:.1f}{TIMES}"
+
+
+def table(result: Result) -> str:
+    """A Markdown table of one size."""
+    integration, diy = result.columns[INTEGRATION], result.columns[DIY]
+    lines = [
+        (
+            f"{result.locations}{TIMES}{result.rooms_per_location} = {result.rooms} rooms "
+            f"(5 % = {result.changed_rooms} rooms; medians of {result.repeats} polls; "
+            f"run took {result.seconds:.0f} s)"
+        ),
+        "",
+        "| figure | integration | DIY (`rest` per room) | DIY ÷ integration |",
+        "|---|---:|---:|---:|",
+    ]
+    for label, unit, figure in ROWS:
+        ours, theirs = figure(integration, INTEGRATION), figure(diy, DIY)
+        name = f"{label} ({unit})" if unit else label
+        lines.append(f"| {name} | {_number(ours)} | {_number(theirs)} | {_ratio(theirs, ours)} |")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    """Where the figures come from."""
+    model = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.partition(":")[2].strip()
+                break
+    return (
+        f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, "
+        f"Home Assistant {HA_VERSION}"
+    )

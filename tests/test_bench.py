@@ -1,0 +1,58 @@
+"""scripts/bench's pieces work together: the smallest organization, both columns, one poll each.
+
+No figure is asserted beyond "it was measured": performance is judged from the benchmark's
+table, never by timed assertions.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# Where scripts/bench puts the rest integration's requirements when the venv lacks them.
+BENCH_PACKAGES = ROOT / "build" / "bench-packages"
+
+
+def run_bench(*args: str) -> str:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(BENCH_PACKAGES), env["PYTHONPATH"]] if env.get("PYTHONPATH") else [str(BENCH_PACKAGES)]
+    )
+    done = subprocess.run(  # noqa: S603 - this interpreter, our own module
+        [sys.executable, "-m", "scripts.benchmark", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=55,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def rows(output: str) -> dict[str, list[str]]:
+    table = [line for line in output.splitlines() if line.startswith("| ")]
+    return {
+        cells[0]: cells[1:]
+        for cells in ([cell.strip() for cell in line.strip("|").split("|")] for line in table)
+    }
+
+
+def test_both_columns_measured_at_the_smallest_size():
+    output = run_bench("--locations", "1", "--rooms", "3", "--repeats", "1", "--hour-minutes", "2")
+    table = rows(output)
+    assert table["figure"] == ["integration", "DIY (`rest` per room)", "DIY ÷ integration"]
+    integration_requests, diy_requests, ratio = table["requests / poll"]
+    assert int(integration_requests) > 0
+    assert int(diy_requests) == 2 * 3  # state and events of each room
+    assert ratio.endswith("\u00d7")  # e.g. 3.0x
+    integration_entities, diy_entities, _ = table["entities"]
+    assert int(diy_entities) == 4 * 3
+    assert int(integration_entities) > int(diy_entities)
+    # A changed room is seen by both: each writes at least the states that changed.
+    assert all(int(value) > 0 for value in table["state writes, one room changes"][:2])
+    assert (
+        table["CPU, nothing changed (ms)"][2] != "\u2013"
+    )  # a ratio, not the dash of "not measured"
