@@ -153,6 +153,24 @@ def test_robins_documented_event_listing_is_cached_without_invitees() -> None:
     assert cache.replace(2117, start, start + timedelta(days=1), events, LONDON) == set()
 
 
+def test_an_all_day_booking_over_a_clock_change_lasts_to_its_last_midnight() -> None:
+    new_york = ZoneInfo("America/New_York")
+    # 31 October to 2 November 2026: New York leaves summer time on the 1st (49 hours).
+    hackathon = Event(
+        id="hackathon",
+        title="Weekend hackathon",
+        start=date(2026, 10, 31),
+        end=date(2026, 11, 2),
+        space_id=1,
+        is_all_day=True,
+    )
+    cache = BookingCache()
+    start = datetime(2026, 10, 30, tzinfo=UTC)
+    cache.replace(LOCATION, start, start + timedelta(days=5), [hackathon], new_york)
+    sunday_night = datetime(2026, 11, 2, 4, 30, tzinfo=UTC)  # 23:30 in New York
+    assert cache.current_and_next(1, sunday_night) == (hackathon,)
+
+
 _meetings = st.lists(
     st.tuples(
         st.integers(min_value=-24 * 4, max_value=24 * 4),  # start, in quarter hours from noon

@@ -11,7 +11,7 @@ import dataclasses
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from operator import itemgetter
 
 from .api import Event
@@ -23,10 +23,13 @@ _start_of = itemgetter(0)
 
 
 def _moment(value: datetime | date, time_zone: tzinfo) -> datetime:
-    """Return an aware datetime (an all-day date starts at the location's midnight)."""
-    if isinstance(value, datetime):
-        return value
-    return datetime.combine(value, time.min, tzinfo=time_zone)
+    """Return the instant in UTC (an all-day date starts at the location's midnight).
+
+    In UTC, because the difference of two times of one zone ignores its clock changes.
+    """
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time.min, tzinfo=time_zone)
+    return value.astimezone(UTC)
 
 
 def slim(event: Event) -> Event:
