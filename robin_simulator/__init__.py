@@ -18,7 +18,7 @@ Control API (JSON, no auth, outside `/v1.0`, not recorded in `sim.requests`):
   `{"location_events_supported": false}`, `{"clear": true}`,
   `{"location_time_zone": {"location_id": n, "time_zone": "America/Nowhere"}}` (what the
   API reports as the location's time zone; `null` reports the real one again)
-* `GET  /_simulator/requests` -> `[{"method", "path", "query", "status"}]`;
+* `GET  /_simulator/requests` -> `[{"method", "path", "query", "status", "at", "retry_after"}]`;
   `DELETE` forgets them
 * `POST /_simulator/presence` with `{"space_id": n, "present": true|false}`
   (optional `user_id`, `device_id`, `ttl`)

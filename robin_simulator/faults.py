@@ -41,7 +41,9 @@ class Hang:
 
 @dataclass(frozen=True)
 class Malformed:
-    """Answer 200 with a body that is not valid JSON."""
+    """Answer 200 with a body that is not valid JSON (truncated JSON unless `body` is given)."""
+
+    body: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,16 @@ class CommitThenHang:
     method: str | None = None
 
 
-type Fault = Failure | RateLimit | Hang | Malformed | Drop | CommitThenFail | CommitThenHang
+@dataclass(frozen=True)
+class HtmlError:
+    """Answer an error status with an HTML page, as a proxy in front of Robin would."""
+
+    status: int
+
+
+type Fault = (
+    Failure | RateLimit | Hang | Malformed | Drop | CommitThenFail | CommitThenHang | HtmlError
+)
 # Faults that let the request take effect before they strike.
 AFTER_COMMIT = (Drop, CommitThenFail, CommitThenHang)
 
@@ -118,9 +129,9 @@ class Faults:
         """The next `count` API requests (to `path`, by `method`) never answer."""
         self._queue.extend(Hang(path, method) for _ in range(count))
 
-    def malformed_next(self, count: int = 1) -> None:
-        """The next `count` API requests answer 200 with a non-JSON body."""
-        self._queue.extend(Malformed() for _ in range(count))
+    def malformed_next(self, count: int = 1, *, body: str | None = None) -> None:
+        """The next `count` API requests answer 200 with a non-JSON body (or `body`)."""
+        self._queue.extend(Malformed(body) for _ in range(count))
 
     def commit_then_fail_next(
         self,
@@ -186,3 +197,17 @@ class Faults:
                 self._empty_lists.remove(fault)
                 return True
         return False
+
+    def html_error_next(self, status: int = 502, count: int = 1) -> None:
+        """The next `count` API requests answer `status` with a proxy's HTML page."""
+        self._queue.extend(HtmlError(status) for _ in range(count))
+
+    @property
+    def queued(self) -> int:
+        """How many one-shot faults other than empty lists are still queued."""
+        return len(self._queue)
+
+    @property
+    def empty_lists_queued(self) -> int:
+        """How many empty-list faults are still queued."""
+        return len(self._empty_lists)

@@ -19,6 +19,7 @@ from .faults import (
     Failure,
     Fault,
     Hang,
+    HtmlError,
     Malformed,
     RateLimit,
 )
@@ -57,10 +58,13 @@ def api_middleware(sim: RobinSimulator) -> Middleware:
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         if not request.path.startswith(API_PREFIX + "/"):
             return await handler(request)
-        record = RequestRecord(request.method, request.path, dict(request.query))
+        record = RequestRecord(
+            request.method, request.path, dict(request.query), at=sim.clock.now()
+        )
         sim.requests.append(record)
         response = await _serve(sim, request, handler)
         record.status = response.status
+        record.retry_after = response.headers.get("Retry-After")
         return response
 
     return middleware
@@ -133,8 +137,12 @@ async def _fault_response(sim: RobinSimulator, fault: Fault) -> web.StreamRespon
         case Hang():
             await sim.faults.wait_for_release()
             return error_response(503, "The simulator is shutting down")
-        case Malformed():
-            return web.Response(text=MALFORMED_BODY, content_type="application/json")
+        case Malformed(body):
+            text = MALFORMED_BODY if body is None else body
+            return web.Response(text=text, content_type="application/json")
+        case HtmlError(status):
+            page = f"<html><head><title>{status}</title></head><body>Bad Gateway</body></html>"
+            return web.Response(status=status, text=page, content_type="text/html")
         case Drop() | CommitThenFail() | CommitThenHang():  # after the request took effect
             raise AssertionError(fault)
 

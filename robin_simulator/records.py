@@ -1,6 +1,7 @@
 """The log of API requests the simulator served, for tests to inspect."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass
@@ -11,3 +12,5 @@ class RequestRecord:
     path: str
     query: dict[str, str] = field(default_factory=dict)
     status: int = 0
+    at: datetime | None = None  # the simulator clock when the request arrived
+    retry_after: str | None = None  # the Retry-After header of a 429 answer

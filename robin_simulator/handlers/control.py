@@ -113,7 +113,14 @@ class ControlApi:
         """Every API request served so far."""
         return web.json_response(
             [
-                {"method": r.method, "path": r.path, "query": r.query, "status": r.status}
+                {
+                    "method": r.method,
+                    "path": r.path,
+                    "query": r.query,
+                    "status": r.status,
+                    "at": robin_time(r.at),
+                    "retry_after": r.retry_after,
+                }
                 for r in self.sim.requests
             ]
         )

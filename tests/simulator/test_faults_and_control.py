@@ -281,3 +281,39 @@ async def test_control_api_queues_write_faults(
         assert (await response.json())["pending"] == 3
     async with session.post(control, json={"clear": True}) as response:
         assert (await response.json())["pending"] == 0
+
+
+async def test_html_error_next_answers_a_proxy_page(api: Api, sim: RobinSimulator):
+    sim.faults.html_error_next(502)
+    async with api.session.get(f"{api.base_url}/auth") as response:
+        assert response.status == 502
+        assert response.content_type == "text/html"
+        assert "<html>" in await response.text()
+    assert sim.faults.queued == 0
+    assert (await api.get("/auth"))[0] == 200
+
+
+async def test_malformed_next_can_send_a_given_body(api: Api, sim: RobinSimulator):
+    sim.faults.malformed_next(body="[]")
+    async with api.session.get(f"{api.base_url}/auth") as response:
+        assert response.status == 200
+        assert await response.text() == "[]"
+
+
+async def test_requests_are_logged_with_their_time_and_retry_after(
+    session: aiohttp.ClientSession, api: Api, sim: RobinSimulator, base_url: str
+):
+    sim.faults.rate_limit_next(retry_after=30)
+    assert (await api.get("/auth"))[0] == 429
+    assert (await api.get("/auth"))[0] == 200
+    assert [(r.at, r.retry_after) for r in sim.requests] == [
+        (TUESDAY_MORNING, "30"),
+        (TUESDAY_MORNING, None),
+    ]
+    control = base_url.removesuffix("/v1.0") + "/_simulator"
+    async with session.get(f"{control}/requests") as response:
+        logged = await response.json()
+    assert [(r["at"], r["retry_after"]) for r in logged] == [
+        ("2024-06-04T07:00:00+0000", "30"),
+        ("2024-06-04T07:00:00+0000", None),
+    ]
