@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Space
-from .coordinator import RobinConfigEntry
+from .coordinator import RobinConfigEntry, RoomChange
 from .entity import RobinRoomEntity, add_entities_for_new_rooms
 
 # Read-only and fed by the coordinator: no limit needed.
@@ -42,6 +42,8 @@ async def async_setup_entry(
 
 class RobinOccupancySensor(RobinRoomEntity, BinarySensorEntity):
     """On while anyone (a person or a sensor) is present in the room."""
+
+    _shows = RoomChange.PRESENCE
 
     @property
     def is_on(self) -> bool:

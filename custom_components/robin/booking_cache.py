@@ -32,9 +32,32 @@ def _moment(value: datetime | date, time_zone: tzinfo) -> datetime:
     return value.astimezone(UTC)
 
 
+# What entities, calendar views and actions read of a cached event; the rest (invitee
+# lists, e-mail addresses, the series' rules) is dropped: it is most of an event's memory.
+_KEPT = frozenset(
+    {
+        "id",
+        "title",
+        "start",
+        "end",
+        "series_id",
+        "recurrence_id",
+        "space_id",
+        "description",
+        "is_all_day",
+        "time_zone",
+    }
+)
+_DROPPED = {
+    field.name: field.default
+    for field in dataclasses.fields(Event)
+    if field.name not in _KEPT and field.default is not dataclasses.MISSING
+}
+
+
 def slim(event: Event) -> Event:
-    """Return the event without what no entity shows: its invitee list."""
-    return dataclasses.replace(event, invitees=()) if event.invitees else event
+    """Return the event with only what is shown or acted on."""
+    return dataclasses.replace(event, **_DROPPED)
 
 
 class BookingCache:

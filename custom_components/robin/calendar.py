@@ -34,7 +34,7 @@ from .bookings import (
     validation_error,
 )
 from .const import DOMAIN, LOGGER
-from .coordinator import RobinConfigEntry
+from .coordinator import RobinConfigEntry, RoomChange
 from .data import event_end, event_start
 from .entity import RobinRoomEntity, add_entities_for_new_rooms
 
@@ -67,6 +67,7 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
     and that id is the uid Home Assistant gets: a uid always names one occurrence.
     """
 
+    _shows = RoomChange.ROOM | RoomChange.STATUS
     _attr_supported_features = (
         CalendarEntityFeature.CREATE_EVENT
         | CalendarEntityFeature.UPDATE_EVENT

@@ -15,6 +15,7 @@ import math
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, tzinfo
+from enum import Flag, auto
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_SCAN_INTERVAL
@@ -64,6 +65,7 @@ from .discovery import Identifier, RoomDiscovery, location_identifier, room_iden
 __all__ = [
     "RobinConfigEntry",
     "RobinCoordinator",
+    "RoomChange",
     "location_identifier",
     "room_identifier",
     "spaces_of_location",
@@ -81,6 +83,19 @@ WINDOW_SLICE = timedelta(days=1)
 HTTP_METHOD_NOT_ALLOWED = 405
 
 type Read = tuple[Location, datetime, datetime]
+
+
+class RoomChange(Flag):
+    """What about a room changed, so that only the entities showing it are written."""
+
+    NONE = 0
+    ROOM = auto()  # the room itself: name, capacity, floor, disabled
+    PRESENCE = auto()  # how many people are in it
+    STATUS = auto()  # its booking under way and next one, its availability
+    ALL = ROOM | PRESENCE | STATUS
+
+
+type Listeners = dict[int, list[tuple[CALLBACK_TYPE, RoomChange]]]
 
 
 class RobinCoordinator(DataUpdateCoordinator[RobinData]):
@@ -128,8 +143,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self._pending_rooms: set[int] = set()
         self._shown: dict[int, tuple[Space, int, RoomStatus]] = {}
         self._occupied: dict[int, int] = {}
-        self._room_listeners: dict[int, list[CALLBACK_TYPE]] = defaultdict(list)
-        self._location_listeners: dict[int, list[CALLBACK_TYPE]] = defaultdict(list)
+        self._room_listeners: Listeners = defaultdict(list)
+        self._location_listeners: Listeners = defaultdict(list)
         # One timer for the earliest meeting boundary of all rooms.
         self._boundaries: list[tuple[datetime, int]] = []
         self._boundary_timer: CALLBACK_TYPE | None = None
@@ -246,19 +261,14 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                         self.client.get_location_presence(location.id) for location in locations
                     )
                 )
-                events = group.create_task(
-                    run_all(
-                        self._location_events(location, start, end)
-                        for location, start, end in reads
-                    )
-                )
+                events = group.create_task(self._read_events(reads))
         except* RobinError as failures:
             err = _first_error(failures)
             raise self._translate_error(err) from err
 
         for location, sessions in zip(locations, presence.result(), strict=True):
             self._apply_presence(location, sessions)
-        for (location, start, end), read in zip(reads, events.result(), strict=True):
+        for (location, start, end), read in events.result():
             zone = self._zones.get(location.id, UTC)
             self._pending_rooms |= self.bookings.replace(location.id, start, end, read, zone)
         window_start, window_end = self._window
@@ -332,14 +342,16 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
     # --- per-room notification -------------------------------------------------------------
 
     @callback
-    def async_add_room_listener(self, space_id: int, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
-        """Call `update` whenever what the room shows changes; return the unsubscriber."""
-        return _add(self._room_listeners, space_id, update)
+    def async_add_room_listener(
+        self, space_id: int, update: CALLBACK_TYPE, changes: RoomChange = RoomChange.ALL
+    ) -> CALLBACK_TYPE:
+        """Call `update` whenever these `changes` happen to the room; return the unsubscriber."""
+        return _add(self._room_listeners, space_id, (update, changes))
 
     @callback
     def async_add_location_listener(self, location_id: int, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
         """Call `update` whenever a location's count of occupied rooms changes."""
-        return _add(self._location_listeners, location_id, update)
+        return _add(self._location_listeners, location_id, (update, RoomChange.ALL))
 
     def room_status(self, space_id: int, now: datetime | None = None) -> RoomStatus | None:
         """Return the room's status now: computed once per change, valid until its next one."""
@@ -377,8 +389,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         rooms, self._pending_rooms = self._pending_rooms, set()
         changed_locations: set[int] = set()
         for space_id in rooms:
-            if self._refresh_room(space_id, now):
-                self._notify(self._room_listeners, space_id)
+            if changes := self._refresh_room(space_id, now):
+                self._notify(self._room_listeners, space_id, changes)
             if (space := self.discovery.spaces.get(space_id)) is not None:
                 changed_locations.add(space.location_id)
         for location_id in list(self._occupied):
@@ -396,23 +408,39 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                 self._notify(self._location_listeners, location_id)
         self._schedule_boundary()
 
-    def _refresh_room(self, space_id: int, now: datetime) -> bool:
-        """Recompute a room's shown data; tell whether it changed."""
+    def _refresh_room(self, space_id: int, now: datetime) -> RoomChange:
+        """Recompute a room's shown data; tell what of it changed."""
         space = self.discovery.spaces.get(space_id)
+        before = self._shown.get(space_id)
         if space is None:
-            return self._shown.pop(space_id, None) is not None or space_id in self._room_listeners
+            self._shown.pop(space_id, None)
+            gone = before is not None or space_id in self._room_listeners
+            return RoomChange.ALL if gone else RoomChange.NONE
         shown = (space, self._people.get(space_id, 0), self._status(space, now))
-        if self._shown.get(space_id) == shown:
-            return False
+        if before == shown:
+            return RoomChange.NONE
         self._shown[space_id] = shown
+        if before is None:
+            changes = RoomChange.ALL
+        else:
+            changes = RoomChange.NONE
+            for change, old, new in zip(
+                (RoomChange.ROOM, RoomChange.PRESENCE, RoomChange.STATUS),
+                before,
+                shown,
+                strict=True,
+            ):
+                if old != new:
+                    changes |= change
         if (next_change := shown[2].next_change) is not None:
             heapq.heappush(self._boundaries, (next_change, space_id))
-        return True
+        return changes
 
     @staticmethod
-    def _notify(listeners: dict[int, list[CALLBACK_TYPE]], key: int) -> None:
-        for update in list(listeners.get(key, ())):
-            update()
+    def _notify(listeners: Listeners, key: int, changes: RoomChange = RoomChange.ALL) -> None:
+        for update, wanted in list(listeners.get(key, ())):
+            if wanted & changes:
+                update()
 
     @callback
     def _schedule_boundary(self) -> None:
@@ -459,6 +487,21 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self._boundary_at = None
 
     # --- reading events --------------------------------------------------------------------
+
+    async def _read_events(self, reads: list[Read]) -> list[tuple[Read, list[Event]]]:
+        """Read the ranges: locations together, each location's ranges one after another.
+
+        One after another keeps few answers in memory at once when the whole window is read.
+        """
+        by_location: dict[int, list[Read]] = defaultdict(list)
+        for read in reads:
+            by_location[read[0].id].append(read)
+
+        async def in_turn(location_reads: list[Read]) -> list[tuple[Read, list[Event]]]:
+            return [(read, await self._location_events(*read)) for read in location_reads]
+
+        results = await run_all(in_turn(location_reads) for location_reads in by_location.values())
+        return [result for location_results in results for result in location_results]
 
     async def _location_events(
         self, location: Location, start: datetime, end: datetime
@@ -588,13 +631,13 @@ def _first_error(failures: BaseExceptionGroup[RobinError]) -> RobinError:
 
 
 def _add(
-    listeners: dict[int, list[CALLBACK_TYPE]], key: int, update: CALLBACK_TYPE
+    listeners: Listeners, key: int, listener: tuple[CALLBACK_TYPE, RoomChange]
 ) -> CALLBACK_TYPE:
-    listeners[key].append(update)
+    listeners[key].append(listener)
 
     @callback
     def remove() -> None:
-        listeners[key].remove(update)
+        listeners[key].remove(listener)
         if not listeners[key]:
             del listeners[key]
 

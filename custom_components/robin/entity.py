@@ -13,7 +13,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from homeassistant.util import dt as dt_util
 
 from .api import Location, Space
-from .coordinator import RobinCoordinator, location_identifier, room_identifier
+from .coordinator import RobinCoordinator, RoomChange, location_identifier, room_identifier
 from .data import RobinData, RoomStatus
 
 MANUFACTURER = "Robin"
@@ -50,13 +50,17 @@ class RobinRoomEntity(CoordinatorEntity[RobinCoordinator]):
         )
 
     _shown_available: bool | None = None
+    # What this entity shows of its room: it is written only when that changes.
+    _shows: RoomChange = RoomChange.ALL
 
     async def async_added_to_hass(self) -> None:
         """Listen to this room's changes (the coordinator's own only for availability)."""
         await super().async_added_to_hass()
         self._shown_available = self.available
         self.async_on_remove(
-            self.coordinator.async_add_room_listener(self.space_id, self._handle_room_update)
+            self.coordinator.async_add_room_listener(
+                self.space_id, self._handle_room_update, self._shows
+            )
         )
 
     @callback

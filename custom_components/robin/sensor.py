@@ -17,7 +17,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Location, Space
-from .coordinator import RobinConfigEntry, RobinCoordinator
+from .coordinator import RobinConfigEntry, RobinCoordinator, RoomChange
 from .data import Availability, RoomStatus, event_start
 from .entity import (
     RobinLocationEntity,
@@ -36,6 +36,7 @@ class RobinRoomSensorDescription(SensorEntityDescription):
     """A room sensor whose value follows from the room and its status at this instant."""
 
     value_fn: Callable[[Space, RoomStatus, RobinRoomEntity], datetime | int | str | None]
+    shows: RoomChange  # what of the room the value follows
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,6 +53,7 @@ def _next_booking(_space: Space, status: RoomStatus, entity: RobinRoomEntity) ->
 ROOM_SENSORS: tuple[RobinRoomSensorDescription, ...] = (
     RobinRoomSensorDescription(
         key="people_present",
+        shows=RoomChange.PRESENCE,
         translation_key="people_present",
         native_unit_of_measurement=UNIT_PEOPLE,
         state_class=SensorStateClass.MEASUREMENT,
@@ -61,6 +63,7 @@ ROOM_SENSORS: tuple[RobinRoomSensorDescription, ...] = (
     ),
     RobinRoomSensorDescription(
         key="availability",
+        shows=RoomChange.STATUS,
         translation_key="availability",
         device_class=SensorDeviceClass.ENUM,
         options=[availability.value for availability in Availability],
@@ -68,18 +71,21 @@ ROOM_SENSORS: tuple[RobinRoomSensorDescription, ...] = (
     ),
     RobinRoomSensorDescription(
         key="next_booking",
+        shows=RoomChange.STATUS,
         translation_key="next_booking",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=_next_booking,
     ),
     RobinRoomSensorDescription(
         key="free_until",
+        shows=RoomChange.STATUS,
         translation_key="free_until",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda _space, status, _entity: status.free_until,
     ),
     RobinRoomSensorDescription(
         key="capacity",
+        shows=RoomChange.ROOM,
         translation_key="capacity",
         native_unit_of_measurement=UNIT_PEOPLE,
         entity_category=EntityCategory.DIAGNOSTIC,
@@ -87,6 +93,7 @@ ROOM_SENSORS: tuple[RobinRoomSensorDescription, ...] = (
     ),
     RobinRoomSensorDescription(
         key="floor",
+        shows=RoomChange.ROOM,
         translation_key="floor",
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda space, _status, _entity: (
@@ -136,6 +143,13 @@ class RobinRoomSensor(RobinRoomEntity, SensorEntity):
     """A sensor of one room."""
 
     entity_description: RobinRoomSensorDescription
+
+    def __init__(
+        self, coordinator: RobinCoordinator, space: Space, description: RobinRoomSensorDescription
+    ) -> None:
+        """Attach the sensor to its room; it is written when what it shows changes."""
+        super().__init__(coordinator, space, description)
+        self._shows = description.shows
 
     @property
     def native_value(self) -> datetime | int | str | None:

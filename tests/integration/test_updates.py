@@ -94,6 +94,11 @@ async def test_a_quiet_poll_writes_nothing_and_one_change_writes_one_room(
     assert set(written) - thames_entities == {occupied_rooms}
     assert len(written) == len(set(written))
     assert len(set(written) & thames_entities) <= 8
+    # Of the room, only what shows its presence: not its capacity or floor.
+    assert room_entity_id(hass, simulator, "Thames Room", "binary_sensor", "occupancy") in written
+    assert room_entity_id(hass, simulator, "Thames Room", "sensor", "people_present") in written
+    assert room_entity_id(hass, simulator, "Thames Room", "sensor", "capacity") not in written
+    assert room_entity_id(hass, simulator, "Thames Room", "sensor", "floor") not in written
 
 
 async def test_an_hourly_rediscovery_that_finds_nothing_new_writes_nothing(
