@@ -1,12 +1,18 @@
 """A Robin (robinpowered.com) API simulator for tests, demos and benchmarks.
 
-It speaks Robin's REST API under `/v1.0` (see the team's `robin-api.md` for the reference it
-follows, quirks included) over an in-memory organization whose meetings and presence follow a
-controllable clock.
+It speaks Robin's REST API under `/v1.0` over an in-memory organization (locations, rooms,
+users, devices, meetings and presence) whose time follows a controllable clock. It answers in
+Robin's envelope (`{"meta": {...}, "data": ...}`, an empty list as `{}`, timestamps with a
+`+0000` offset), authenticates with `Authorization: Access-Token <token>`, pages lists with
+`page`/`per_page`, and refuses what Robin refuses (double bookings, events of five minutes or
+less, disabled or calendar-less rooms) with its status codes and reasons.
 
     sim = RobinSimulator("demo", now=datetime(2024, 6, 3, 9, 0, tzinfo=UTC))
     async with run_simulator(sim) as base_url:
         ...  # Authorization: Access-Token <sim.token>
+
+`RobinSimulator` holds the state, `app.build_app` serves it over HTTP (each handler sees only
+the parts of it listed in `interfaces`), `rules` decides what a booking may do.
 
 Control API (JSON, no auth, outside `/v1.0`, not recorded in `sim.requests`):
 
@@ -14,7 +20,10 @@ Control API (JSON, no auth, outside `/v1.0`, not recorded in `sim.requests`):
 * `POST /_simulator/clock` with `{"freeze": iso}`, `{"advance_seconds": n}` or `{"unfreeze": true}`
 * `POST /_simulator/faults` with any of `{"fail_next": {"status": 500, "count": 1}}`,
   `{"rate_limit_next": {"retry_after": 30, "count": 1, "http_date": false}}`,
-  `{"hang_next": {"count": 1}}`, `{"malformed_next": {"count": 1}}`, `{"latency": 0.2}`,
+  `{"hang_next": {"count": 1}}`, `{"malformed_next": {"count": 1}}`,
+  `{"empty_list_next": {"count": 1}}`, `{"drop_next": {"count": 1}}`,
+  `{"commit_then_fail_next": {"status": 500}}`, `{"commit_then_hang_next": {}}` (most take
+  `path` and `method` to wait for one request), `{"latency": 0.2}`,
   `{"location_events_supported": false}`, `{"clear": true}`,
   `{"location_time_zone": {"location_id": n, "time_zone": "America/Nowhere"}}` (what the
   API reports as the location's time zone; `null` reports the real one again)
@@ -24,7 +33,8 @@ Control API (JSON, no auth, outside `/v1.0`, not recorded in `sim.requests`):
   (optional `user_id`, `device_id`, `ttl`)
 * `POST /_simulator/revoke` with `{"token": t}`
 
-Mistakes in control requests answer `400 {"error": "..."}`.
+Mistakes in control requests answer `400 {"error": "..."}`. Under `/v1.0` an unexpected
+exception is a bug in the simulator and answers 500, never a Robin-like refusal.
 """
 
 from .clock import SimClock

@@ -1,6 +1,8 @@
-"""Assembling the aiohttp application."""
+"""Assembling the aiohttp application from a simulator.
 
-from typing import TYPE_CHECKING
+The simulator knows nothing of HTTP; this module gives each handler only the parts of the
+simulator it uses (see `interfaces`).
+"""
 
 from aiohttp import web
 
@@ -13,22 +15,20 @@ from .handlers.locations import LocationsApi
 from .handlers.presence_reports import PresenceReportsApi
 from .handlers.spaces import SpacesApi
 from .middleware import api_middleware
-
-if TYPE_CHECKING:
-    from .simulator import RobinSimulator
+from .simulator import RobinSimulator
 
 
 def build_app(sim: RobinSimulator) -> web.Application:
-    """The app serving `/v1.0` (Robin) and `/_simulator` (control)."""
+    """The app serving `/v1.0` (Robin) and `/_simulator` (control) for `sim`."""
     app = web.Application(middlewares=[api_middleware(sim), control_errors])
     for api in (
-        IdentityApi(sim),
-        LocationsApi(sim),
+        IdentityApi(sim, sim.clock),
+        LocationsApi(sim, sim.faults),
         SpacesApi(sim),
         EventsApi(sim),
         FreeBusyApi(sim),
         ControlApi(sim),
-        PresenceReportsApi(sim),
+        PresenceReportsApi(sim, sim.clock, sim.presence_reports),
         CatalogueApi(sim),
     ):
         app.add_routes(api.routes())

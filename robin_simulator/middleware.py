@@ -5,7 +5,7 @@ import json
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from email.utils import format_datetime
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
@@ -23,12 +23,10 @@ from .faults import (
     Malformed,
     RateLimit,
 )
+from .interfaces import Gatekeeper
 from .model import TokenGrant
 from .records import RequestRecord
 from .serialize import error_body
-
-if TYPE_CHECKING:
-    from .simulator import RobinSimulator
 
 API_PREFIX = "/v1.0"
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
@@ -51,7 +49,7 @@ def error_response(status: int, message: str, reason: str | None = None) -> web.
     return web.json_response(error_body(status, message, reason=reason), status=status)
 
 
-def api_middleware(sim: RobinSimulator) -> Middleware:
+def api_middleware(sim: Gatekeeper) -> Middleware:
     """The middleware bound to a simulator."""
 
     @web.middleware
@@ -62,7 +60,11 @@ def api_middleware(sim: RobinSimulator) -> Middleware:
             request.method, request.path, dict(request.query), at=sim.clock.now()
         )
         sim.requests.append(record)
-        response = await _serve(sim, request, handler)
+        try:
+            response = await _serve(sim, request, handler)
+        except Exception:
+            record.status = 500  # a bug in a handler: aiohttp answers 500
+            raise
         record.status = response.status
         record.retry_after = response.headers.get("Retry-After")
         return response
@@ -70,7 +72,7 @@ def api_middleware(sim: RobinSimulator) -> Middleware:
     return middleware
 
 
-async def _serve(sim: RobinSimulator, request: web.Request, handler: Handler) -> web.StreamResponse:
+async def _serve(sim: Gatekeeper, request: web.Request, handler: Handler) -> web.StreamResponse:
     if sim.faults.latency > 0:
         await asyncio.sleep(sim.faults.latency)
     fault = sim.faults.take(request.path, request.method)
@@ -88,7 +90,7 @@ async def _serve(sim: RobinSimulator, request: web.Request, handler: Handler) ->
 
 
 def _maybe_empty_list(
-    sim: RobinSimulator, request: web.Request, response: web.StreamResponse
+    sim: Gatekeeper, request: web.Request, response: web.StreamResponse
 ) -> web.StreamResponse:
     """Replace a list answer's data with `{}` when that fault is queued for its path."""
     if not isinstance(response, web.Response) or response.status != 200 or not response.body:  # noqa: PLR2004
@@ -109,7 +111,7 @@ def _maybe_empty_list(
 
 
 async def _after_commit(
-    sim: RobinSimulator, request: web.Request, fault: Fault | None, response: web.StreamResponse
+    sim: Gatekeeper, request: web.Request, fault: Fault | None, response: web.StreamResponse
 ) -> web.StreamResponse:
     """The change is made; a fault may still keep the caller from hearing of it."""
     match fault:
@@ -123,7 +125,7 @@ async def _after_commit(
     return response
 
 
-async def _fault_response(sim: RobinSimulator, fault: Fault) -> web.StreamResponse:
+async def _fault_response(sim: Gatekeeper, fault: Fault) -> web.StreamResponse:
     match fault:
         case Failure(status):
             return error_response(status, f"Simulated failure ({status})")
@@ -147,7 +149,7 @@ async def _fault_response(sim: RobinSimulator, fault: Fault) -> web.StreamRespon
             raise AssertionError(fault)
 
 
-def _authenticate(sim: RobinSimulator, request: web.Request) -> TokenGrant:
+def _authenticate(sim: Gatekeeper, request: web.Request) -> TokenGrant:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     grant = sim.token_grant(token.strip()) if scheme == "Access-Token" else None
     if grant is None or grant.revoked:

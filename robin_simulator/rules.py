@@ -1,17 +1,23 @@
-"""Robin's booking rules: valid times, bookable rooms, no double bookings."""
+"""Robin's booking rules: valid times, bookable rooms, no double bookings, who is invited.
+
+Handlers read requests and write answers; what Robin accepts or refuses is decided here.
+"""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from .calendar import EventStore
+from .calendar import PLAN_DAYS_AFTER, EventStore
 from .errors import ApiError, bad_request
-from .model import Space
+from .model import Event, Invitee, Organization, Space
 from .params import parse_timestamp, zone
+from .recurrence import RecurrenceRule
 
 MIN_DURATION = timedelta(minutes=5)
 CONFLICT_MESSAGE = "The space is already booked during the requested time."
 RESTRICTED_MESSAGE = "Booking this space is restricted to admins"
+VISIBILITIES = frozenset({"default", "public", "private", "personal", "confidential"})
 
 
 @dataclass(frozen=True)
@@ -73,22 +79,124 @@ def check_bookable(space: Space) -> None:
         )
 
 
+def read_rule(body: dict[str, Any]) -> RecurrenceRule | None:
+    """The booking's recurrence, if any.
+
+    Raises:
+        ApiError: 400 when it is not a supported RRULE array.
+    """
+    lines = body.get("recurrence")
+    if not lines:
+        return None
+    if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+        raise bad_request("recurrence must be an array of iCal lines", "invalid_recurrence")
+    try:
+        return RecurrenceRule.parse(lines)
+    except ValueError as err:
+        raise bad_request(f"recurrence is not supported: {err}", "invalid_recurrence") from err
+
+
+def read_visibility(value: Any) -> str:
+    """One of Robin's event visibilities.
+
+    Raises:
+        ApiError: 400 for any other value.
+    """
+    if value not in VISIBILITIES:
+        raise bad_request(f"visibility must be one of {sorted(VISIBILITIES)}")
+    return str(value)
+
+
+def check_update(body: dict[str, Any], *, is_master: bool) -> None:
+    """Recurrence changes only on a series master; times move start and end together.
+
+    Raises:
+        ApiError: 400 otherwise.
+    """
+    if "recurrence" in body and not is_master:
+        raise bad_request(
+            "recurrence can only be changed on the series master", "invalid_recurrence"
+        )
+    if ("start" in body) != ("end" in body):
+        raise bad_request("start and end must be sent together", "invalid_event_time")
+
+
+def occurrence_windows(
+    window: Window, rule: RecurrenceRule | None, now: datetime
+) -> list[tuple[datetime, datetime]]:
+    """The times a booking would occupy (occurrences up to the planning horizon)."""
+    if rule is None:
+        return [(window.start, window.end)]
+    duration = window.end - window.start
+    horizon = max(now, window.start) + timedelta(days=PLAN_DAYS_AFTER)
+    first = window.start.astimezone(ZoneInfo(window.time_zone))
+    return [
+        (start.astimezone(UTC), start.astimezone(UTC) + duration)
+        for start in rule.starts(first, horizon)
+    ]
+
+
 def check_free(
     events: EventStore,
     space_id: int,
-    windows: list[tuple[datetime, datetime]],
+    booking: tuple[Window, RecurrenceRule | None],
+    now: datetime,
     *,
     ignore: str | None = None,
 ) -> None:
-    """None of the windows overlaps another meeting in the room.
+    """No occurrence of the booking (a window, repeated by a rule) overlaps another meeting.
 
     `ignore` is the event (or series) being moved, which may overlap its own old times.
 
     Raises:
         ApiError: 400 `event_conflict` on a double booking.
     """
-    for start, end in windows:
+    window, rule = booking
+    for start, end in occurrence_windows(window, rule, now):
         for event in events.occurrences({space_id}, start, end):
             if ignore is not None and ignore in {event.id, event.series_id}:
                 continue
             raise bad_request(CONFLICT_MESSAGE, "event_conflict", "scheduling")
+
+
+def check_can_confirm(event: Event, *, confirmed: bool, now: datetime) -> None:
+    """A meeting is checked in to once, and not after it ended.
+
+    Raises:
+        ApiError: 400 otherwise.
+    """
+    if confirmed:
+        raise bad_request(
+            "The event has already been confirmed.", "event_already_confirmed", "scheduling"
+        )
+    if event.end <= now:
+        raise bad_request(
+            "It is too late to confirm this event.", "too_late_to_confirm_event", "scheduling"
+        )
+
+
+def requested_invitees(org: Organization, event_id: str, raw: Any) -> list[Invitee]:
+    """Invitees from `[{email}]`; like Robin, only organization members are kept.
+
+    Raises:
+        ApiError: 400 when `raw` is not a list.
+    """
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise bad_request("invitees must be an array of {email} objects")
+    kept = []
+    for index, entry in enumerate(raw):
+        email = entry.get("email") if isinstance(entry, dict) else None
+        user = org.user_by_email(email) if isinstance(email, str) else None
+        if user is not None:
+            kept.append(
+                Invitee(
+                    id=f"{event_id}{index:02d}",
+                    email=user.email,
+                    display_name=user.name,
+                    user_id=user.id,
+                    response_status="not_responded",
+                )
+            )
+    return kept

@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 
 from aiohttp import web
 
+from .app import build_app
 from .simulator import RobinSimulator
 
 
@@ -18,7 +19,7 @@ async def run_simulator(
     """
     sim.faults.rearm()
     # No access log: it reads the local time zone, which freezegun (used by tests) breaks.
-    runner = web.AppRunner(sim.app, shutdown_timeout=5, access_log=None)
+    runner = web.AppRunner(build_app(sim), shutdown_timeout=5, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()

@@ -1,11 +1,11 @@
-"""`RobinSimulator`: the organization model, its clock, tokens, faults and the aiohttp app."""
+"""`RobinSimulator`: the organization model, its clock, tokens, faults and request log.
+
+It holds no HTTP: `app.build_app` serves it, `server.run_simulator` runs that on a socket.
+"""
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from aiohttp import web
-
-from .app import build_app
 from .availability import SpaceState, space_state
 from .calendar import PLAN_DAYS_AFTER, PLAN_DAYS_BEFORE, EventStore
 from .clock import SimClock
@@ -64,7 +64,6 @@ class RobinSimulator:
         self._tokens: dict[str, TokenGrant] = {}
         self.add_token(token)
         self.add_token(READ_ONLY_TOKEN, scopes=("basic_read",))
-        self.app: web.Application = build_app(self)
 
     # --- time -------------------------------------------------------------------------------
 

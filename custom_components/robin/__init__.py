@@ -11,9 +11,17 @@ from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util.hass_dict import HassKey
 
+from .amenity_selector import async_follow_amenities
 from .api import RetryAfterGate, RobinClient
-from .const import CONF_ORGANIZATION_ID, DOMAIN, ISSUE_READ_ONLY_TOKEN
+from .const import (
+    CONF_ORGANIZATION_ID,
+    CONF_REPORT_PRESENCE,
+    DEFAULT_REPORT_PRESENCE,
+    DOMAIN,
+    ISSUE_READ_ONLY_TOKEN,
+)
 from .coordinator import RobinConfigEntry, RobinCoordinator
+from .presence_reporter import PresenceReporter
 from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.CALENDAR, Platform.SENSOR]
@@ -45,6 +53,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: RobinConfigEntry) -> boo
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(async_follow_amenities(hass, entry))
+    if entry.options.get(CONF_REPORT_PRESENCE, DEFAULT_REPORT_PRESENCE):
+        # Started once the rooms' devices exist: their areas say which sensors count.
+        reporter = PresenceReporter(hass, coordinator)
+        reporter.async_start()
+        entry.async_on_unload(reporter.async_stop)
     return True
 
 

@@ -10,6 +10,7 @@ from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
     ConfigFlow,
     ConfigFlowResult,
+    ConfigSubentryFlow,
     OptionsFlowWithReload,
 )
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
@@ -38,8 +39,17 @@ from .config_flow_schemas import (
     locations_schema,
     organization_schema,
 )
-from .const import CONF_LOCATIONS, CONF_ORGANIZATION, CONF_ORGANIZATION_ID, DOMAIN, LOGGER
+from .const import (
+    CONF_LOCATIONS,
+    CONF_ORGANIZATION,
+    CONF_ORGANIZATION_ID,
+    DOMAIN,
+    LOGGER,
+    SUBENTRY_PRESENCE_SOURCES,
+)
 from .coordinator import RobinConfigEntry
+from .presence_reporter import presence_option_errors
+from .presence_sources_flow import PresenceSourcesFlow
 
 
 class RobinSetupError(HomeAssistantError):
@@ -186,6 +196,15 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
     def async_get_options_flow(config_entry: RobinConfigEntry) -> RobinOptionsFlow:
         """Return the options flow."""
         return RobinOptionsFlow()
+
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls,
+        config_entry: RobinConfigEntry,  # noqa: ARG003 - every entry gets them
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Offer a "presence sources" subentry per room."""
+        return {SUBENTRY_PRESENCE_SOURCES: PresenceSourcesFlow}
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the access token and the API's URL."""
@@ -358,11 +377,15 @@ class RobinOptionsFlow(OptionsFlowWithReload):
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show and save the options; the entry reloads with them."""
+        errors: dict[str, str] = {}
         if user_input is not None:
-            return self.async_create_entry(data=user_input)
+            errors = presence_option_errors(self.config_entry, user_input)
+            if not errors:
+                return self.async_create_entry(data=user_input)
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                OPTIONS_SCHEMA, self.config_entry.options
+                OPTIONS_SCHEMA, user_input or self.config_entry.options
             ),
+            errors=errors,
         )

@@ -35,3 +35,14 @@ MIN_BOOKING_DURATION: Final = timedelta(minutes=5)
 
 WRITE_SCOPE: Final = "basic_write"
 ISSUE_READ_ONLY_TOKEN: Final = "read_only_token"  # noqa: S105 - an issue id, not a secret
+
+# Presence from Home Assistant's sensors (off by default: it writes presence into Robin).
+CONF_REPORT_PRESENCE: Final = "report_presence"
+DEFAULT_REPORT_PRESENCE: Final = False
+# A config subentry per room: the binary sensors chosen for it besides those in its area.
+SUBENTRY_PRESENCE_SOURCES: Final = "presence_sources"
+CONF_SPACE_ID: Final = "space_id"
+CONF_SOURCES: Final = "sources"
+# The Robin device whose identity Home Assistant's presence reports carry, found by name.
+PRESENCE_DEVICE_NAME: Final = "Home Assistant"
+ISSUE_NO_PRESENCE_DEVICE: Final = "no_presence_device"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -29,6 +30,8 @@ from .entity import (
 PARALLEL_UPDATES = 0
 
 UNIT_PEOPLE = "people"
+# The room's amenities (display, video conferencing), on its availability sensor.
+ATTR_AMENITIES = "amenities"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,7 +39,8 @@ class RobinRoomSensorDescription(SensorEntityDescription):
     """A room sensor whose value follows from the room and its status at this instant."""
 
     value_fn: Callable[[Space, RoomStatus, RobinRoomEntity], datetime | int | str | None]
-    shows: RoomChange  # what of the room the value follows
+    shows: RoomChange  # what of the room the value (and its attributes) follows
+    attributes_fn: Callable[[Space], dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,11 +67,12 @@ ROOM_SENSORS: tuple[RobinRoomSensorDescription, ...] = (
     ),
     RobinRoomSensorDescription(
         key="availability",
-        shows=RoomChange.STATUS,
+        shows=RoomChange.STATUS | RoomChange.ROOM,  # its amenities are the room's
         translation_key="availability",
         device_class=SensorDeviceClass.ENUM,
         options=[availability.value for availability in Availability],
         value_fn=lambda _space, status, _entity: status.availability.value,
+        attributes_fn=lambda space: {ATTR_AMENITIES: sorted(space.amenities, key=str.casefold)},
     ),
     RobinRoomSensorDescription(
         key="next_booking",
@@ -158,6 +163,14 @@ class RobinRoomSensor(RobinRoomEntity, SensorEntity):
         if space is None or status is None:
             return None
         return self.entity_description.value_fn(space, status, self)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Return what the description adds about the room (its amenities)."""
+        space, attributes_fn = self.space, self.entity_description.attributes_fn
+        if space is None or attributes_fn is None:
+            return None
+        return attributes_fn(space)
 
 
 class RobinLocationSensor(RobinLocationEntity, SensorEntity):

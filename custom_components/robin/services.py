@@ -62,6 +62,7 @@ ATTR_MINUTES = "minutes"
 ATTR_MIN_CAPACITY = "min_capacity"
 ATTR_TYPES = "types"
 ATTR_LOCATION = "location"
+ATTR_AMENITIES = "amenities"
 
 # How far past the searched window find_free_space looks to tell until when a room is free.
 FREE_UNTIL_HORIZON = timedelta(days=1)
@@ -116,6 +117,7 @@ FIND_FREE_SPACE_SCHEMA = vol.Schema(
         vol.Optional(ATTR_MIN_CAPACITY): vol.All(_within_limits(vol.Coerce(int)), vol.Range(min=1)),
         vol.Optional(ATTR_TYPES, default=list): vol.All(cv.ensure_list, [cv.string]),
         vol.Optional(ATTR_LOCATION): cv.string,
+        vol.Optional(ATTR_AMENITIES, default=list): vol.All(cv.ensure_list, [cv.string]),
     }
 )
 
@@ -340,10 +342,13 @@ async def _find_free_space(call: ServiceCall) -> ServiceResponse:
         )
     except RobinError as err:
         raise robin_read_error(coordinator, err) from err
+    wanted_amenities = {name.strip().casefold() for name in call.data[ATTR_AMENITIES]}
     free: list[JsonValueType] = []
     for result in free_busy:
         space = result.space
         if space.is_disabled:
+            continue
+        if not wanted_amenities <= _amenities_of(data.spaces.get(space.id, space)):
             continue
         if any(busy.start < end and busy.end > start for busy in result.busy):
             continue
@@ -360,6 +365,15 @@ async def _find_free_space(call: ServiceCall) -> ServiceResponse:
             }
         )
     return {"start": start.isoformat(), "end": end.isoformat(), "spaces": free}
+
+
+def _amenities_of(space: Space) -> set[str]:
+    """Return the room's amenity names, compared case-insensitively.
+
+    Free/busy's rooms are matched to the cached rooms by id: those were read with their
+    amenities (`include=space_amenities`).
+    """
+    return {name.strip().casefold() for name in space.amenities}
 
 
 def _location_id(call: ServiceCall, coordinator: RobinCoordinator) -> int:

@@ -1,25 +1,21 @@
 """The organization's catalogues: amenities and registered devices."""
 
-from typing import TYPE_CHECKING
-
 from aiohttp import web
 
 from robin_simulator.errors import ApiError, not_found
+from robin_simulator.interfaces import Directory
 from robin_simulator.middleware import current_grant
 from robin_simulator.model import Amenity, Organization
 from robin_simulator.respond import listing
 from robin_simulator.serialize import amenity_json, device_json
 
-if TYPE_CHECKING:
-    from robin_simulator.simulator import RobinSimulator
-
 
 class CatalogueApi:
     """`/organizations/{org}/amenities` and `/organizations/{org}/devices`."""
 
-    def __init__(self, sim: RobinSimulator) -> None:
-        """Serve this simulator."""
-        self.sim = sim
+    def __init__(self, directory: Directory) -> None:
+        """Serve this organization."""
+        self.directory = directory
 
     def routes(self) -> list[web.RouteDef]:
         """The endpoints."""
@@ -30,7 +26,7 @@ class CatalogueApi:
 
     def _organization(self, request: web.Request) -> Organization:
         wanted = request.match_info["org"]
-        org = self.sim.organization
+        org = self.directory.organization
         if wanted not in {str(org.id), org.slug}:
             raise not_found()
         if org.id not in current_grant(request).organization_ids:

@@ -1,14 +1,13 @@
 """The `/_simulator` control API: steer time, faults and presence from outside the process."""
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
+from robin_simulator.interfaces import Controls
+from robin_simulator.middleware import Handler
 from robin_simulator.serialize import robin_time
-
-if TYPE_CHECKING:
-    from robin_simulator.simulator import RobinSimulator
 
 
 class ControlError(Exception):
@@ -25,11 +24,20 @@ async def _body(request: web.Request) -> dict[str, Any]:
     return body
 
 
+CONTROL_PREFIX = "/_simulator/"
+
+
 @web.middleware
-async def control_errors(request: web.Request, handler: Any) -> web.StreamResponse:
-    """Report control mistakes as `400 {"error": ...}`."""
+async def control_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Report control mistakes as `400 {"error": ...}`.
+
+    Only under `/_simulator/`: elsewhere such an exception is a bug in the simulator, and must
+    surface as a 500 rather than pass for Robin refusing the request.
+    """
+    if not request.path.startswith(CONTROL_PREFIX):
+        return await handler(request)
     try:
-        response: web.StreamResponse = await handler(request)
+        response = await handler(request)
     except (ControlError, KeyError, TypeError, ValueError) as err:
         return web.json_response({"error": str(err)}, status=400)
     return response
@@ -38,7 +46,7 @@ async def control_errors(request: web.Request, handler: Any) -> web.StreamRespon
 class ControlApi:
     """Unauthenticated test hooks, not counted in `sim.requests`."""
 
-    def __init__(self, sim: RobinSimulator) -> None:
+    def __init__(self, sim: Controls) -> None:
         """Control this simulator."""
         self.sim = sim
 

@@ -7,20 +7,18 @@ Without bounds the window is the next 24 hours.
 """
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
 from robin_simulator.errors import bad_request
+from robin_simulator.interfaces import Rooms
 from robin_simulator.model import Event, Space
 from robin_simulator.params import parse_timestamp, zone
 from robin_simulator.respond import json_body, listing
 from robin_simulator.serialize import reduced_event_json, robin_time
 
 from .views import render_space
-
-if TYPE_CHECKING:
-    from robin_simulator.simulator import RobinSimulator
 
 DEFAULT_TYPES = frozenset(
     {None, "breakout", "call", "conference", "meeting", "office", "study_room"}
@@ -58,9 +56,9 @@ def _ids(raw: Any, field: str) -> set[int]:
 class FreeBusyApi:
     """Batched availability."""
 
-    def __init__(self, sim: RobinSimulator) -> None:
-        """Serve this simulator."""
-        self.sim = sim
+    def __init__(self, rooms: Rooms) -> None:
+        """Serve these rooms."""
+        self.rooms = rooms
 
     def routes(self) -> list[web.RouteDef]:
         """The endpoints."""
@@ -80,12 +78,12 @@ class FreeBusyApi:
         after, before = self._bounds(body)
         spaces = [
             space
-            for space in self.sim.organization.spaces()
+            for space in self.rooms.organization.spaces()
             if (space.location_id in location_ids or space.id in space_ids)
             and _matches(space, filters)
         ]
         spaces.sort(key=lambda space: (space.capacity or 0, space.id))
-        self.sim.events.plan_range(self.sim.organization.locations, after, before)
+        self.rooms.events.plan_range(self.rooms.organization.locations, after, before)
         paging_source = body.get("paging_info") or request.query
         return listing(paging_source, spaces, lambda space: self._entry(space, after, before))
 
@@ -94,7 +92,7 @@ class FreeBusyApi:
         bounds = view_options.get("bounds") or {} if isinstance(view_options, dict) else {}
         time_zone = str(bounds.get("time_zone") or "UTC")
         zone(time_zone, "view_options.bounds.time_zone")
-        now = self.sim.now()
+        now = self.rooms.now()
         after = (
             parse_timestamp(bounds["from"], "bounds.from", time_zone) if "from" in bounds else now
         )
@@ -108,10 +106,10 @@ class FreeBusyApi:
         return after, before
 
     def _entry(self, space: Space, after: datetime, before: datetime) -> dict[str, Any]:
-        events = self.sim.events.occurrences({space.id}, after, before)
+        events = self.rooms.events.occurrences({space.id}, after, before)
         return {
-            "has_presence": bool(self.sim.presence_in(space)),
-            "space": render_space(self.sim, space, {"calendar"}),
+            "has_presence": bool(self.rooms.presence_in(space)),
+            "space": render_space(self.rooms, space, {"calendar"}),
             "busy": busy_blocks(events),
         }
 

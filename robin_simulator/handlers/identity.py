@@ -1,25 +1,23 @@
 """Who is calling: `/auth`, `/me`, `/me/organizations`, and the organization itself."""
 
-from typing import TYPE_CHECKING
-
 from aiohttp import web
 
+from robin_simulator.clock import SimClock
 from robin_simulator.errors import ApiError, not_found
+from robin_simulator.interfaces import Organizations
 from robin_simulator.middleware import current_grant
 from robin_simulator.model import Organization
 from robin_simulator.respond import listing, ok
 from robin_simulator.serialize import location_json, organization_json, token_json, user_json
 
-if TYPE_CHECKING:
-    from robin_simulator.simulator import RobinSimulator
-
 
 class IdentityApi:
     """Token, user and organization endpoints."""
 
-    def __init__(self, sim: RobinSimulator) -> None:
-        """Serve this simulator."""
-        self.sim = sim
+    def __init__(self, directory: Organizations, clock: SimClock) -> None:
+        """Serve these organizations on this clock."""
+        self.directory = directory
+        self.clock = clock
 
     def routes(self) -> list[web.RouteDef]:
         """The endpoints."""
@@ -37,16 +35,16 @@ class IdentityApi:
         return ok(
             token_json(
                 grant,
-                self.sim.organization,
+                self.directory.organization,
                 ip=request.remote or "",
                 agent=request.headers.get("User-Agent", ""),
-                now=self.sim.clock.now(),
+                now=self.clock.now(),
             )
         )
 
     async def me(self, request: web.Request) -> web.Response:
         """The user behind the token."""
-        user = self.sim.organization.user(current_grant(request).user_id)
+        user = self.directory.organization.user(current_grant(request).user_id)
         if user is None:
             raise not_found()
         return ok(user_json(user))
@@ -56,13 +54,17 @@ class IdentityApi:
         grant = current_grant(request)
         if not grant.can_list_organizations:
             raise ApiError(403, "This token cannot list organizations", reason="forbidden")
-        orgs = [org for org in self.sim.all_organizations() if org.id in grant.organization_ids]
+        orgs = [
+            org for org in self.directory.all_organizations() if org.id in grant.organization_ids
+        ]
         return listing(request.query, orgs, lambda org: organization_json(org, with_access=True))
 
     def _organization(self, request: web.Request) -> Organization:
         """The organization named by id or slug in the path."""
         wanted = request.match_info["org"]
-        org = next((o for o in self.sim.all_organizations() if wanted in {str(o.id), o.slug}), None)
+        org = next(
+            (o for o in self.directory.all_organizations() if wanted in {str(o.id), o.slug}), None
+        )
         if org is None:
             raise not_found()
         if org.id not in current_grant(request).organization_ids:

@@ -1,25 +1,23 @@
 """Location endpoints: details, spaces, presence and (observed-only) events."""
 
-from typing import TYPE_CHECKING
-
 from aiohttp import web
 
 from robin_simulator.errors import ApiError
+from robin_simulator.faults import Faults
+from robin_simulator.interfaces import Rooms
 from robin_simulator.respond import listing, ok
 from robin_simulator.serialize import location_json, presence_json
 
 from .views import event_listing, location_of, space_listing
 
-if TYPE_CHECKING:
-    from robin_simulator.simulator import RobinSimulator
-
 
 class LocationsApi:
     """`/locations/{id}` and its lists."""
 
-    def __init__(self, sim: RobinSimulator) -> None:
-        """Serve this simulator."""
-        self.sim = sim
+    def __init__(self, rooms: Rooms, faults: Faults) -> None:
+        """Serve these rooms, honouring the faults."""
+        self.rooms = rooms
+        self.faults = faults
 
     def routes(self) -> list[web.RouteDef]:
         """The endpoints."""
@@ -32,33 +30,33 @@ class LocationsApi:
 
     async def location(self, request: web.Request) -> web.Response:
         """One location."""
-        return ok(location_json(location_of(self.sim, request)))
+        return ok(location_json(location_of(self.rooms, request)))
 
     async def spaces(self, request: web.Request) -> web.Response:
         """The location's spaces, optionally filtered by `query` (name)."""
-        location = location_of(self.sim, request)
+        location = location_of(self.rooms, request)
         wanted = request.query.get("query", "").lower()
         found = [space for space in location.spaces if wanted in space.name.lower()]
-        return space_listing(self.sim, request, found)
+        return space_listing(self.rooms, request, found)
 
     async def presence(self, request: web.Request) -> web.Response:
         """Current presence sessions, optionally only in `space_ids` (comma-separated)."""
-        location = location_of(self.sim, request)
+        location = location_of(self.rooms, request)
         raw_ids = request.query.get("space_ids", "")
         wanted = {int(part) for part in raw_ids.split(",") if part.strip().isdigit()}
-        now = self.sim.now()
+        now = self.rooms.now()
         sessions = [
             session
             for space in location.spaces
             if not wanted or space.id in wanted
-            for session in self.sim.presence_in(space)
+            for session in self.rooms.presence_in(space)
         ]
-        org = self.sim.organization
+        org = self.rooms.organization
         return listing(request.query, sessions, lambda s: presence_json(s, org, now))
 
     async def events(self, request: web.Request) -> web.Response:
         """Events in all the location's spaces; can be switched off (Robin may lack it)."""
-        if not self.sim.faults.location_events_supported:
+        if not self.faults.location_events_supported:
             raise ApiError(404, "Not Found")
-        location = location_of(self.sim, request)
-        return event_listing(self.sim, request, {space.id for space in location.spaces})
+        location = location_of(self.rooms, request)
+        return event_listing(self.rooms, request, {space.id for space in location.spaces})

@@ -1,26 +1,32 @@
-"""Reporting presence: `POST` and `DELETE /spaces/{id}/presence` (robin-api §2.5)."""
+"""Reporting presence: `POST` and `DELETE /spaces/{id}/presence`."""
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
+from robin_simulator.clock import SimClock
 from robin_simulator.errors import bad_request, not_found
-from robin_simulator.presence_reports import DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, Identity
+from robin_simulator.interfaces import Directory
+from robin_simulator.presence_reports import (
+    DEFAULT_TTL_SECONDS,
+    MAX_TTL_SECONDS,
+    Identity,
+    PresenceReports,
+)
 from robin_simulator.respond import json_body, ok
 from robin_simulator.serialize import presence_json
 
 from .views import space_of
 
-if TYPE_CHECKING:
-    from robin_simulator.simulator import RobinSimulator
-
 
 class PresenceReportsApi:
     """Presence sessions created, extended and ended by API callers."""
 
-    def __init__(self, sim: RobinSimulator) -> None:
-        """Serve this simulator."""
-        self.sim = sim
+    def __init__(self, directory: Directory, clock: SimClock, reports: PresenceReports) -> None:
+        """Serve this organization's reported presence."""
+        self.directory = directory
+        self.clock = clock
+        self.reports = reports
 
     def routes(self) -> list[web.RouteDef]:
         """The endpoints."""
@@ -31,26 +37,28 @@ class PresenceReportsApi:
 
     async def report(self, request: web.Request) -> web.Response:
         """Create a session (201) or extend the identity's live one (200)."""
-        space = space_of(self.sim, request)
+        space = space_of(self.directory, request)
         if space.is_disabled:
             raise bad_request("The space is disabled", "space_disabled")
         body = await json_body(request)
         identity = self._identity(body)
         ttl = _ttl(body.get("session_ttl", DEFAULT_TTL_SECONDS))
-        now = self.sim.now()
-        session, is_new = self.sim.presence_reports.report(space, identity, ttl, now)
-        return ok(presence_json(session, self.sim.organization, now), status=201 if is_new else 200)
+        now = self.clock.now()
+        session, is_new = self.reports.report(space, identity, ttl, now)
+        return ok(
+            presence_json(session, self.directory.organization, now), status=201 if is_new else 200
+        )
 
     async def end(self, request: web.Request) -> web.Response:
         """Expire the identity's session in the space now."""
-        space = space_of(self.sim, request)
+        space = space_of(self.directory, request)
         identity = self._identity(await json_body(request))
-        self.sim.presence_reports.end(space.id, identity)
+        self.reports.end(space.id, identity)
         return ok({})
 
     def _identity(self, body: dict[str, Any]) -> Identity:
         """The user or (if no user is given) the device the body names; both must exist."""
-        org = self.sim.organization
+        org = self.directory.organization
         if body.get("user_id") is not None:
             user = org.user(_number(body["user_id"], "user_id"))
             if user is None:

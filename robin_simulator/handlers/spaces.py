@@ -1,35 +1,34 @@
 """Space endpoints: details, state, presence, events, and booking."""
 
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
+from typing import Any
 
 from aiohttp import web
 
-from robin_simulator.calendar import PLAN_DAYS_AFTER
-from robin_simulator.errors import bad_request
+from robin_simulator.interfaces import Rooms
 from robin_simulator.middleware import current_grant
-from robin_simulator.model import Event, Invitee, Organization, Series, Space
+from robin_simulator.model import Event, Series, Space
 from robin_simulator.params import includes
-from robin_simulator.recurrence import RecurrenceRule
 from robin_simulator.respond import json_body, listing, ok
-from robin_simulator.rules import Window, check_bookable, check_free, read_window
+from robin_simulator.rules import (
+    Window,
+    check_bookable,
+    check_free,
+    read_rule,
+    read_visibility,
+    read_window,
+    requested_invitees,
+)
 from robin_simulator.serialize import event_json, presence_json, state_json
 
 from .views import event_listing, render_space, space_of
-
-if TYPE_CHECKING:
-    from robin_simulator.simulator import RobinSimulator
-
-VISIBILITIES = frozenset({"default", "public", "private", "personal", "confidential"})
 
 
 class SpacesApi:
     """`/spaces/{id}` and its submodels."""
 
-    def __init__(self, sim: RobinSimulator) -> None:
-        """Serve this simulator."""
-        self.sim = sim
+    def __init__(self, rooms: Rooms) -> None:
+        """Serve these rooms."""
+        self.rooms = rooms
 
     def routes(self) -> list[web.RouteDef]:
         """The endpoints."""
@@ -43,55 +42,52 @@ class SpacesApi:
 
     async def space(self, request: web.Request) -> web.Response:
         """One space, with `include` submodels."""
-        space = space_of(self.sim, request)
-        return ok(render_space(self.sim, space, includes(request.query)))
+        space = space_of(self.rooms, request)
+        return ok(render_space(self.rooms, space, includes(request.query)))
 
     async def state(self, request: web.Request) -> web.Response:
         """The space's availability now."""
-        return ok(state_json(self.sim.state_of(space_of(self.sim, request))))
+        return ok(state_json(self.rooms.state_of(space_of(self.rooms, request))))
 
     async def presence(self, request: web.Request) -> web.Response:
         """Who is in the space now."""
-        space = space_of(self.sim, request)
-        now = self.sim.now()
-        org = self.sim.organization
-        sessions = self.sim.presence_in(space)
+        space = space_of(self.rooms, request)
+        now = self.rooms.now()
+        org = self.rooms.organization
+        sessions = self.rooms.presence_in(space)
         return listing(request.query, sessions, lambda s: presence_json(s, org, now))
 
     async def events(self, request: web.Request) -> web.Response:
         """The space's events overlapping `after`..`before`."""
-        return event_listing(self.sim, request, {space_of(self.sim, request).id})
+        return event_listing(self.rooms, request, {space_of(self.rooms, request).id})
 
     async def book(self, request: web.Request) -> web.Response:
         """Create an event in the space (201), following Robin's booking rules."""
-        sim = self.sim
-        space = space_of(sim, request)
+        rooms = self.rooms
+        space = space_of(rooms, request)
         check_bookable(space)
         body = await json_body(request)
-        location = sim.organization.location(space.location_id)
+        location = rooms.organization.location(space.location_id)
         window = read_window(body, location.time_zone if location else "UTC")
         rule = read_rule(body)
-        now = sim.now()
-        check_free(sim.events, space.id, occurrence_windows(window, rule, now))
+        check_free(rooms.events, space.id, (window, rule), rooms.now())
         event = self._new_event(request, space, body, window)
         if rule is None:
-            sim.events.add(event)
+            rooms.events.add(event)
             created: Event | None = event
         else:
-            sim.events.add_series(Series(template=event, rule=rule))
-            created = sim.events.get(event.id)
+            rooms.events.add_series(Series(template=event, rule=rule))
+            created = rooms.events.get(event.id)
         assert created is not None  # noqa: S101 - just stored
         return ok(event_json(created, space.name), status=201)
 
     def _new_event(
         self, request: web.Request, space: Space, body: dict[str, Any], window: Window
     ) -> Event:
-        org = self.sim.organization
+        org = self.rooms.organization
         booker = org.user(current_grant(request).user_id) or org.users[0]
-        visibility = str(body.get("visibility") or "default")
-        if visibility not in VISIBILITIES:
-            raise bad_request(f"visibility must be one of {sorted(VISIBILITIES)}")
-        event_id = self.sim.events.new_id()
+        visibility = read_visibility(body.get("visibility") or "default")
+        event_id = self.rooms.events.new_id()
         return Event(
             id=event_id,
             space_id=space.id,
@@ -110,60 +106,5 @@ class SpacesApi:
             remote_event_id=None,  # not synced to Google yet
             visibility=visibility,
             invitees=requested_invitees(org, event_id, body.get("invitees")),
-            created_at=self.sim.clock.now(),
+            created_at=self.rooms.clock.now(),
         )
-
-
-def read_rule(body: dict[str, Any]) -> RecurrenceRule | None:
-    """The booking's recurrence, if any.
-
-    Raises:
-        ApiError: 400 when it is not a supported RRULE array.
-    """
-    lines = body.get("recurrence")
-    if not lines:
-        return None
-    if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
-        raise bad_request("recurrence must be an array of iCal lines", "invalid_recurrence")
-    try:
-        return RecurrenceRule.parse(lines)
-    except ValueError as err:
-        raise bad_request(f"recurrence is not supported: {err}", "invalid_recurrence") from err
-
-
-def occurrence_windows(
-    window: Window, rule: RecurrenceRule | None, now: datetime
-) -> list[tuple[datetime, datetime]]:
-    """The times a booking would occupy (occurrences up to the planning horizon)."""
-    if rule is None:
-        return [(window.start, window.end)]
-    duration = window.end - window.start
-    horizon = max(now, window.start) + timedelta(days=PLAN_DAYS_AFTER)
-    first = window.start.astimezone(ZoneInfo(window.time_zone))
-    return [
-        (start.astimezone(UTC), start.astimezone(UTC) + duration)
-        for start in rule.starts(first, horizon)
-    ]
-
-
-def requested_invitees(org: Organization, event_id: str, raw: Any) -> list[Invitee]:
-    """Invitees from `[{email}]`; like Robin, only organization members are kept."""
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        raise bad_request("invitees must be an array of {email} objects")
-    kept = []
-    for index, entry in enumerate(raw):
-        email = entry.get("email") if isinstance(entry, dict) else None
-        user = org.user_by_email(email) if isinstance(email, str) else None
-        if user is not None:
-            kept.append(
-                Invitee(
-                    id=f"{event_id}{index:02d}",
-                    email=user.email,
-                    display_name=user.name,
-                    user_id=user.id,
-                    response_status="not_responded",
-                )
-            )
-    return kept

@@ -8,6 +8,7 @@
 import argparse
 import logging
 import signal
+import subprocess
 import sys
 
 from .run import run_size
@@ -34,6 +35,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=60,
         help="length of the simulated hour of polls (default 60; shorter only to test)",
     )
+    parser.add_argument("--no-machine", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true", help="2 offices of 10 rooms, 3 repeats")
     args = parser.parse_args(argv)
     if args.quick:
@@ -47,15 +49,28 @@ def main(argv: list[str] | None = None) -> int:
     # Stopped from outside: unwind, so that the simulator process is stopped too.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     logging.basicConfig(level=logging.ERROR)
-    print(f"Machine: {machine()}", flush=True)
-    for rooms in args.rooms:
-        print(
-            f"\nmeasuring {args.locations} offices of {rooms} rooms ...",
-            file=sys.stderr,
-            flush=True,
-        )
-        result = run_size(args.locations, rooms, args.repeats, args.hour_minutes)
-        print(f"\n{table(result)}", flush=True)
+    if len(args.rooms) > 1:
+        # Each size in a process of its own: a fresh heap for the memory figures.
+        print(f"Machine: {machine()}", flush=True)
+        for rooms in args.rooms:
+            subprocess.run(  # noqa: S603 - this interpreter, this module
+                [
+                    sys.executable,
+                    "-m",
+                    "scripts.benchmark",
+                    *("--locations", str(args.locations), "--rooms", str(rooms)),
+                    *("--repeats", str(args.repeats), "--hour-minutes", str(args.hour_minutes)),
+                    "--no-machine",
+                ],
+                check=True,
+            )
+        return 0
+    if not args.no_machine:
+        print(f"Machine: {machine()}", flush=True)
+    rooms = args.rooms[0]
+    print(f"\nmeasuring {args.locations} offices of {rooms} rooms ...", file=sys.stderr, flush=True)
+    result = run_size(args.locations, rooms, args.repeats, args.hour_minutes)
+    print(f"\n{table(result)}", flush=True)
     return 0
 
 

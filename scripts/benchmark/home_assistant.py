@@ -5,8 +5,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from aiohttp.resolver import ThreadedResolver
 from homeassistant import loader
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import aiohttp_client
 from homeassistant.setup import async_setup_component
 
 # After homeassistant: pytest-homeassistant-custom-component imports voluptuous itself.
@@ -40,6 +42,18 @@ async def confirm_http_config(hass: HomeAssistant) -> None:
         await store.async_promote_pending()
 
 
+class _PlainResolver(ThreadedResolver):
+    """The system resolver (the simulator is on 127.0.0.1), closed as Home Assistant expects."""
+
+    async def real_close(self) -> None:
+        """Home Assistant closes its resolver with this name."""
+        await self.close()
+
+
+def _plain_resolver(_hass: HomeAssistant) -> _PlainResolver:
+    return _PlainResolver()
+
+
 @asynccontextmanager
 async def running_home_assistant(config_dir: Path) -> AsyncIterator[HomeAssistant]:
     """A running core with its registries in memory, custom integrations enabled.
@@ -47,6 +61,8 @@ async def running_home_assistant(config_dir: Path) -> AsyncIterator[HomeAssistan
     Registries are not written to disk (the test harness' stores); the HTTP server binds
     127.0.0.1 only (the calendar needs the `http` integration).
     """
+    # As the test harness does: no multicast DNS (zeroconf) behind Home Assistant's HTTP client.
+    aiohttp_client._async_make_resolver = _plain_resolver  # type: ignore[assignment]  # noqa: SLF001
     async with async_test_home_assistant(config_dir=str(config_dir)) as hass:
         hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)  # find custom_components/robin
         await hass.config.async_set_time_zone("Europe/London")

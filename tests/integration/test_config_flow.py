@@ -21,6 +21,7 @@ from custom_components.robin.const import (
     CONF_LOCATIONS,
     CONF_ORGANIZATION,
     CONF_ORGANIZATION_ID,
+    CONF_REPORT_PRESENCE,
     DOMAIN,
 )
 from robin_simulator import READ_ONLY_TOKEN, RobinSimulator, run_simulator
@@ -482,6 +483,7 @@ async def test_options_are_saved_and_reload_the_entry(
         CONF_SCAN_INTERVAL: 120,
         CONF_CALENDAR_DAYS: 7,
         CONF_INCLUDE_UNBOOKABLE: False,
+        CONF_REPORT_PRESENCE: False,  # off unless asked for
     }
     assert entry.runtime_data.update_interval == timedelta(seconds=120)
     # Rooms that cannot be booked are gone after the reload.

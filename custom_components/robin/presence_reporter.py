@@ -1,0 +1,360 @@
+"""Report presence seen by Home Assistant's sensors to Robin (`POST /spaces/{id}/presence`).
+
+While any source of a room is on (presence_sources.py), Robin holds a presence session of
+the Robin device registered for Home Assistant in that room, with a short TTL that is
+refreshed before it runs out; when all sources are off the session is ended (`DELETE`).
+
+One scheduler serves every room: a single timer wakes at the earliest moment a room needs a
+request, and one run sends what is due, one request after the other. A room gets at most
+one request every MIN_REQUEST_SPACING, so a flapping sensor costs no more than that, and
+a flap that ends where it started costs nothing. Robin's Retry-After stops every request
+until it has passed. Nothing is sent on unload or shutdown: sessions expire by their TTL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from homeassistant.config_entries import (
+    SIGNAL_CONFIG_ENTRY_CHANGED,
+    ConfigEntry,
+    ConfigEntryChange,
+    ConfigEntryState,
+)
+from homeassistant.const import STATE_ON
+from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.event import (
+    async_track_point_in_utc_time,
+    async_track_state_change_event,
+)
+from homeassistant.util import dt as dt_util
+
+from .api import (
+    RECOMMENDED_PRESENCE_TTL,
+    RobinError,
+    RobinNotFoundError,
+    RobinRateLimitError,
+)
+from .const import (
+    CONF_ORGANIZATION_ID,
+    CONF_REPORT_PRESENCE,
+    DISCOVERY_INTERVAL,
+    DOMAIN,
+    ISSUE_NO_PRESENCE_DEVICE,
+    LOGGER,
+    PRESENCE_DEVICE_NAME,
+)
+from .coordinator import RobinConfigEntry, RobinCoordinator, room_identifier
+from .presence_sources import room_sources
+
+# Robin allows 20 minutes and recommends under 5: a session outlives Home Assistant by at
+# most this long.
+SESSION_TTL = RECOMMENDED_PRESENCE_TTL
+# A session is refreshed this long before its TTL runs out.
+REFRESH_MARGIN = timedelta(minutes=1)
+# At most one request per room this often: sensor flaps in between are coalesced.
+MIN_REQUEST_SPACING = timedelta(seconds=15)
+# A refresh due within this long is sent with an earlier run (it is still over 3 minutes
+# after the previous post, far from the rate Robin calls abuse).
+REFRESH_BATCH = timedelta(seconds=30)
+# After Robin failed (not a rate limit), the room is tried again this much later.
+RETRY_AFTER_FAILURE = timedelta(minutes=1)
+
+
+@dataclass(slots=True)
+class _Room:
+    """What Robin holds for one room, as far as Home Assistant knows."""
+
+    sources: frozenset[str] = frozenset()
+    reported: bool = False  # Robin (may) hold our session; an unknown outcome counts as held
+    reported_at: datetime | None = None  # the last POST Robin confirmed
+    not_before: datetime | None = None  # spacing and retry after a failure
+
+
+def presence_option_errors(entry: RobinConfigEntry, options: Mapping[str, Any]) -> dict[str, str]:
+    """Return the options form's error when presence reporting is asked of a read-only token.
+
+    Only a loaded entry knows its token's scopes; otherwise the reporter stays idle.
+    """
+    if (
+        options.get(CONF_REPORT_PRESENCE)
+        and entry.state is ConfigEntryState.LOADED
+        and not entry.runtime_data.can_write
+    ):
+        return {CONF_REPORT_PRESENCE: "presence_needs_write"}
+    return {}
+
+
+def presence_device_issue_id(entry: ConfigEntry) -> str:
+    """Return the id of the entry's "no Robin device for Home Assistant" repair issue."""
+    return f"{ISSUE_NO_PRESENCE_DEVICE}_{entry.entry_id}"
+
+
+class PresenceReporter:
+    """Reports the presence Home Assistant's sensors see, for one config entry."""
+
+    def __init__(self, hass: HomeAssistant, coordinator: RobinCoordinator) -> None:
+        """Prepare; nothing happens until async_start."""
+        self.hass = hass
+        self.coordinator = coordinator
+        self.entry = coordinator.config_entry
+        self.rooms: dict[int, _Room] = {}
+        self.device_id: int | None = None
+        self._unsubscribe: list[CALLBACK_TYPE] = []
+        self._unsubscribe_states: CALLBACK_TYPE | None = None
+        self._timer: CALLBACK_TYPE | None = None
+        self._timer_at: datetime | None = None
+        self._run_task: asyncio.Task[None] | None = None
+        self._run_again = False
+
+    @callback
+    def async_start(self) -> None:
+        """Follow the sources and start reporting."""
+        self._unsubscribe = [
+            self.hass.bus.async_listen(er.EVENT_ENTITY_REGISTRY_UPDATED, self._registry_changed),
+            self.hass.bus.async_listen(dr.EVENT_DEVICE_REGISTRY_UPDATED, self._registry_changed),
+            async_dispatcher_connect(self.hass, SIGNAL_CONFIG_ENTRY_CHANGED, self._entry_changed),
+            self.coordinator.async_add_listener(self._update_sources),
+        ]
+        self._update_sources()
+
+    @callback
+    def async_stop(self) -> None:
+        """Stop everything at once; Robin's sessions expire by their TTL."""
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe = []
+        if self._unsubscribe_states is not None:
+            self._unsubscribe_states()
+            self._unsubscribe_states = None
+        self._cancel_timer()
+        if self._run_task is not None:
+            self._run_task.cancel()
+        ir.async_delete_issue(self.hass, DOMAIN, presence_device_issue_id(self.entry))
+
+    # -- sources ---------------------------------------------------------------------------
+
+    @callback
+    def _registry_changed(self, _event: Event[Any]) -> None:
+        self._update_sources()  # an entity or device moved to another area, or appeared
+
+    @callback
+    def _entry_changed(self, change: ConfigEntryChange, entry: ConfigEntry) -> None:
+        if change is ConfigEntryChange.UPDATED and entry.entry_id == self.entry.entry_id:
+            self._update_sources()  # a presence sources subentry was added or changed
+
+    @callback
+    def _update_sources(self) -> None:
+        """Re-read every room's sources and follow their states."""
+        sources = room_sources(self.hass, self.entry, self._room_devices())
+        for space_id in set(self.rooms) - set(sources):
+            # A room gone from Robin or from the entry: its session expires by its TTL.
+            del self.rooms[space_id]
+        changed = False
+        for space_id, room_sources_now in sources.items():
+            room = self.rooms.setdefault(space_id, _Room())
+            if room.sources != room_sources_now:
+                room.sources = room_sources_now
+                changed = True
+        if not changed and self._unsubscribe_states is not None:
+            return
+        if self._unsubscribe_states is not None:
+            self._unsubscribe_states()
+        every_source = sorted({source for room in self.rooms.values() for source in room.sources})
+        self._unsubscribe_states = async_track_state_change_event(
+            self.hass, every_source, self._source_changed
+        )
+        self._request_run()
+
+    def _room_devices(self) -> dict[int, str]:
+        """Return the device id of each room the coordinator knows."""
+        spaces = {room_identifier(space_id): space_id for space_id in self.coordinator.data.spaces}
+        devices: dict[int, str] = {}
+        for device in dr.async_entries_for_config_entry(
+            dr.async_get(self.hass), self.entry.entry_id
+        ):
+            for identifier in device.identifiers & spaces.keys():
+                devices[spaces[identifier]] = device.id
+        return devices
+
+    @callback
+    def _source_changed(self, _event: Event[EventStateChangedData]) -> None:
+        self._request_run()
+
+    def _is_present(self, room: _Room) -> bool:
+        return any(
+            (state := self.hass.states.get(source)) is not None and state.state == STATE_ON
+            for source in room.sources
+        )
+
+    # -- the scheduler ---------------------------------------------------------------------
+
+    @callback
+    def _request_run(self) -> None:
+        """Run now, or once more right after the run under way."""
+        if self._run_task is not None and not self._run_task.done():
+            self._run_again = True
+            return
+        self._cancel_timer()
+        self._run_task = self.entry.async_create_background_task(
+            self.hass, self._run(), f"{DOMAIN} presence reports"
+        )
+
+    @callback
+    def _wake_at(self, when: datetime) -> None:
+        """Run at `when`, unless a run is already due earlier."""
+        if self._timer is not None and self._timer_at is not None and self._timer_at <= when:
+            return
+        self._cancel_timer()
+        self._timer_at = when
+        self._timer = async_track_point_in_utc_time(self.hass, self._timer_fired, when)
+
+    @callback
+    def _timer_fired(self, _now: datetime) -> None:
+        self._timer = self._timer_at = None
+        self._request_run()
+
+    @callback
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer()
+        self._timer = self._timer_at = None
+
+    async def _run(self) -> None:
+        """Send every request that is due, then sleep until the next one is."""
+        while True:
+            self._run_again = False
+            next_run = await self._send_due(dt_util.utcnow())
+            if not self._run_again:
+                break
+        if next_run is not None:
+            self._wake_at(next_run)
+
+    async def _send_due(self, now: datetime) -> datetime | None:
+        """Send what is due now; return when something will next be due (None: nothing)."""
+        if not self.coordinator.can_write:
+            return None  # a read-only token cannot report; the options flow says so
+        if wait := self.coordinator.client.rate_limited_for:
+            return now + timedelta(seconds=wait)
+        if self.device_id is None and (retry_at := await self._look_up_device(now)):
+            return retry_at
+        next_due: list[datetime] = []
+        spaces = self.coordinator.data.spaces
+        for space_id, room in list(self.rooms.items()):
+            due = self._due(room, now)
+            if due is None or (space_id in spaces and spaces[space_id].is_disabled):
+                continue
+            # Refreshes due soon go with this run, so that one wake-up serves several rooms.
+            if due > now and not (self._is_refresh(room, now) and due <= now + REFRESH_BATCH):
+                next_due.append(due)
+                continue
+            try:
+                await self._send(space_id, room, now)
+            except RobinRateLimitError:
+                # Robin's Retry-After now holds every request; the rest wait for it too.
+                wait = self.coordinator.client.rate_limited_for
+                return now + timedelta(seconds=wait) if wait else now + RETRY_AFTER_FAILURE
+            if (after := self._due(room, now)) is not None:
+                next_due.append(after)
+        return min(next_due, default=None)
+
+    def _is_refresh(self, room: _Room, now: datetime) -> bool:
+        """Tell whether the room's next request only extends a session Robin holds."""
+        return (
+            room.reported
+            and room.reported_at is not None
+            and (room.not_before is None or room.not_before <= now)
+            and self._is_present(room)
+        )
+
+    def _due(self, room: _Room, now: datetime) -> datetime | None:
+        """Return when the room next needs a request (None: nothing to send)."""
+        present = self._is_present(room)
+        if present and room.reported and room.reported_at is not None:
+            due = room.reported_at + SESSION_TTL - REFRESH_MARGIN
+        elif present != room.reported or (present and room.reported_at is None):
+            due = now
+        else:
+            return None
+        if room.not_before is not None and room.not_before > due:
+            return room.not_before
+        return due
+
+    async def _send(self, space_id: int, room: _Room, now: datetime) -> None:
+        """Report or end the room's session; failures are logged and retried later."""
+        assert self.device_id is not None  # noqa: S101 - looked up before any room is sent
+        client = self.coordinator.client
+        present = self._is_present(room)
+        room.not_before = now + MIN_REQUEST_SPACING
+        try:
+            if present:
+                room.reported = True  # also if the answer is lost: Robin may hold it
+                await client.report_presence(
+                    space_id, session_ttl=SESSION_TTL, device_id=self.device_id
+                )
+                room.reported_at = now
+            else:
+                # A 404: Robin holds no session of ours there, which is what was wanted.
+                with suppress(RobinNotFoundError):
+                    await client.end_presence(space_id, device_id=self.device_id)
+                room.reported, room.reported_at = False, None
+        except RobinRateLimitError:
+            room.not_before = None
+            raise
+        except RobinError as err:
+            LOGGER.warning(
+                "Robin did not take the presence of space %s (%s); trying again in %s",
+                space_id,
+                err,
+                RETRY_AFTER_FAILURE,
+            )
+            room.reported_at = None  # a present room is reported again, not refreshed later
+            room.not_before = now + RETRY_AFTER_FAILURE
+
+    async def _look_up_device(self, now: datetime) -> datetime | None:
+        """Find the Robin device registered for Home Assistant.
+
+        Return None once found, else when to look again. Without such a device a repair
+        issue tells how to register one; it is looked for again hourly.
+        """
+        try:
+            devices = await self.coordinator.client.get_devices(
+                self.entry.data[CONF_ORGANIZATION_ID]
+            )
+        except RobinRateLimitError:
+            return now + timedelta(
+                seconds=self.coordinator.client.rate_limited_for
+                or RETRY_AFTER_FAILURE.total_seconds()
+            )
+        except RobinError as err:
+            LOGGER.warning("Robin's devices could not be read (%s); presence is not reported", err)
+            return now + RETRY_AFTER_FAILURE
+        wanted = PRESENCE_DEVICE_NAME.casefold()
+        found = next((device for device in devices if device.name.casefold() == wanted), None)
+        issue_id = presence_device_issue_id(self.entry)
+        if found is None:
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key=ISSUE_NO_PRESENCE_DEVICE,
+                translation_placeholders={
+                    "organization": self.entry.title,
+                    "device": PRESENCE_DEVICE_NAME,
+                },
+            )
+            return now + DISCOVERY_INTERVAL
+        ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+        self.device_id = found.id
+        return None

@@ -1,0 +1,89 @@
+"""Which Home Assistant binary sensors tell that someone is in each Robin room.
+
+A room's sources are the occupancy, motion and presence binary sensors in the room device's
+area (an entity's own area overrides its device's), plus those chosen for the room in a
+"presence sources" subentry. This integration's own entities never count: reporting Robin's
+occupancy back to Robin would keep a room occupied for ever.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from homeassistant.components.binary_sensor import BinarySensorDeviceClass
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+
+from .const import CONF_SOURCES, CONF_SPACE_ID, DOMAIN, SUBENTRY_PRESENCE_SOURCES
+
+SOURCE_DEVICE_CLASSES = frozenset(
+    {
+        BinarySensorDeviceClass.OCCUPANCY,
+        BinarySensorDeviceClass.MOTION,
+        BinarySensorDeviceClass.PRESENCE,
+    }
+)
+
+
+@callback
+def is_own_entity(hass: HomeAssistant, entity_id: str) -> bool:
+    """Tell whether the entity belongs to this integration (never a source)."""
+    entry = er.async_get(hass).async_get(entity_id)
+    return entry is not None and entry.platform == DOMAIN
+
+
+@callback
+def chosen_sources(entry: ConfigEntry) -> dict[int, set[str]]:
+    """Return the binary sensors chosen per room in the entry's subentries, by space id."""
+    chosen: dict[int, set[str]] = {}
+    for subentry in entry.subentries.values():
+        if subentry.subentry_type != SUBENTRY_PRESENCE_SOURCES:
+            continue
+        space_id = subentry.data.get(CONF_SPACE_ID)
+        if isinstance(space_id, int):
+            chosen.setdefault(space_id, set()).update(subentry.data.get(CONF_SOURCES, ()))
+    return chosen
+
+
+@callback
+def room_sources(
+    hass: HomeAssistant, entry: ConfigEntry, room_devices: Mapping[int, str]
+) -> dict[int, frozenset[str]]:
+    """Return each room's sources; room_devices maps space ids to the rooms' device ids."""
+    entity_registry = er.async_get(hass)
+    device_registry = dr.async_get(hass)
+    chosen = chosen_sources(entry)
+    sources: dict[int, frozenset[str]] = {}
+    for space_id, device_id in room_devices.items():
+        device = device_registry.async_get(device_id)
+        found = set(chosen.get(space_id, ()))
+        if device is not None and device.area_id is not None:
+            found.update(_area_sensors(entity_registry, device_registry, device.area_id))
+        sources[space_id] = frozenset(
+            entity_id for entity_id in found if not is_own_entity(hass, entity_id)
+        )
+    return sources
+
+
+def _area_sensors(
+    entity_registry: er.EntityRegistry, device_registry: dr.DeviceRegistry, area_id: str
+) -> Iterable[str]:
+    """Return the presence-like binary sensors in the area, directly or by their device."""
+    candidates = list(er.async_entries_for_area(entity_registry, area_id))
+    for device in dr.async_entries_for_area(device_registry, area_id):
+        candidates.extend(
+            entity
+            for entity in er.async_entries_for_device(entity_registry, device.id)
+            if entity.area_id is None  # an entity's own area overrides its device's
+        )
+    return (
+        entity.entity_id
+        for entity in candidates
+        if entity.domain == Platform.BINARY_SENSOR
+        and entity.platform != DOMAIN
+        and not entity.disabled
+        and (entity.device_class or entity.original_device_class) in SOURCE_DEVICE_CLASSES
+    )

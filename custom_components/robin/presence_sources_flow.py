@@ -1,0 +1,107 @@
+"""The "presence sources" subentry: binary sensors chosen for one room from the UI.
+
+One subentry per room, listed under the entry; each is added, changed or deleted on its own
+in a single form (pick the room, pick the sensors). Sensors in the room's area are picked up
+without one (presence_sources.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import voluptuous as vol
+from homeassistant.config_entries import ConfigEntryState, ConfigSubentryFlow, SubentryFlowResult
+from homeassistant.const import Platform
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.selector import (
+    EntitySelector,
+    EntitySelectorConfig,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+)
+
+from .const import CONF_SOURCES, CONF_SPACE_ID, SUBENTRY_PRESENCE_SOURCES
+
+
+class PresenceSourcesFlow(ConfigSubentryFlow):
+    """Add or change the binary sensors that tell Robin someone is in one room."""
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Pick a room without chosen sources yet, and its sensors."""
+        entry = self._get_entry()
+        if entry.state is not ConfigEntryState.LOADED:
+            return self.async_abort(reason="entry_not_loaded")
+        taken = {
+            subentry.unique_id
+            for subentry in entry.subentries.values()
+            if subentry.subentry_type == SUBENTRY_PRESENCE_SOURCES
+        }
+        rooms = {
+            str(space_id): space.name
+            for space_id, space in sorted(
+                entry.runtime_data.data.spaces.items(), key=lambda item: item[1].name
+            )
+            if str(space_id) not in taken
+        }
+        if not rooms:
+            return self.async_abort(reason="no_rooms_left")
+        if user_input is not None:
+            space_key = user_input[CONF_SPACE_ID]
+            return self.async_create_entry(
+                title=rooms[space_key],
+                data={CONF_SPACE_ID: int(space_key), CONF_SOURCES: user_input[CONF_SOURCES]},
+                unique_id=space_key,
+            )
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_SPACE_ID): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[
+                            SelectOptionDict(value=key, label=name) for key, name in rooms.items()
+                        ],
+                        mode=SelectSelectorMode.DROPDOWN,
+                    )
+                ),
+                vol.Required(CONF_SOURCES): self._sources_selector(),
+            }
+        )
+        return self.async_show_form(step_id="user", data_schema=schema)
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Change the room's sensors."""
+        entry = self._get_entry()
+        subentry = self._get_reconfigure_subentry()
+        if user_input is not None:
+            # No reload needed: the reporter follows the entry's changes.
+            return self.async_update_and_abort(
+                entry, subentry, data_updates={CONF_SOURCES: user_input[CONF_SOURCES]}
+            )
+        schema = vol.Schema({vol.Required(CONF_SOURCES): self._sources_selector()})
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                schema, {CONF_SOURCES: subentry.data.get(CONF_SOURCES, [])}
+            ),
+            description_placeholders={"room": subentry.title},
+        )
+
+    def _sources_selector(self) -> EntitySelector:
+        """Any binary sensor (a door too) but this integration's own.
+
+        The selector refuses our own entities; any that still get into a subentry (one made
+        later, say) are left out when the sources are read (presence_sources.py).
+        """
+        own = [
+            entity.entity_id
+            for entity in er.async_entries_for_config_entry(
+                er.async_get(self.hass), self._get_entry().entry_id
+            )
+            if entity.domain == Platform.BINARY_SENSOR
+        ]
+        return EntitySelector(
+            EntitySelectorConfig(domain=Platform.BINARY_SENSOR, multiple=True, exclude_entities=own)
+        )

@@ -1,0 +1,477 @@
+"""Presence from Home Assistant's sensors, reported to Robin (the simulator) and read back."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from types import MappingProxyType
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER, ConfigSubentry
+from homeassistant.const import CONF_ACCESS_TOKEN, STATE_OFF, STATE_ON
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
+from homeassistant.helpers import area_registry as ar
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import issue_registry as ir
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.robin.const import (
+    CONF_REPORT_PRESENCE,
+    CONF_SOURCES,
+    CONF_SPACE_ID,
+    SUBENTRY_PRESENCE_SOURCES,
+)
+from robin_simulator import READ_ONLY_TOKEN, RobinSimulator
+
+from .common import DOMAIN, device_with_identifier, room_entity_id
+from .common import room_state as state_of
+from .conftest import advance
+
+HOME_ASSISTANT_DEVICE = 9930
+POLL = timedelta(seconds=60)
+
+
+@pytest.fixture
+async def reporting(
+    hass: HomeAssistant, time_zone: None, config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """Set the entry up with "Report presence from Home Assistant sensors" on."""
+    config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(config_entry, options={CONF_REPORT_PRESENCE: True})
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    return config_entry
+
+
+def _room_area(
+    hass: HomeAssistant, simulator: RobinSimulator, entry: MockConfigEntry, room: str
+) -> str:
+    """Return the area Home Assistant put the room's device in."""
+    space = simulator.find_space(room)
+    device = device_with_identifier(hass, entry.entry_id, f"space_{space.id}")
+    assert device is not None
+    assert device.area_id is not None
+    return device.area_id
+
+
+def _sensor(
+    hass: HomeAssistant, name: str, *, device_class: str = "occupancy", area_id: str | None = None
+) -> str:
+    """Register another integration's binary sensor (e.g. an mmWave sensor), in an area."""
+    registry = er.async_get(hass)
+    entity = registry.async_get_or_create(
+        "binary_sensor",
+        "mmwave",
+        name,
+        suggested_object_id=name,
+        original_device_class=device_class,
+    )
+    if area_id is not None:
+        registry.async_update_entity(entity.entity_id, area_id=area_id)
+    hass.states.async_set(entity.entity_id, STATE_OFF)
+    return entity.entity_id
+
+
+async def _turn(hass: HomeAssistant, entity_id: str, state: str) -> None:
+    hass.states.async_set(entity_id, state)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def _presence_calls(simulator: RobinSimulator) -> list[str]:
+    """Return the presence reports the simulator served, as "METHOD /path status"."""
+    return [
+        f"{record.method} {record.path} {record.status}"
+        for record in simulator.requests
+        if record.method in {"POST", "DELETE"} and record.path.endswith("/presence")
+    ]
+
+
+def _our_session_active(simulator: RobinSimulator, room: str) -> bool:
+    space = simulator.find_space(room)
+    session = simulator.presence_reports.sessions.get((space.id, ("device", HOME_ASSISTANT_DEVICE)))
+    return session is not None and simulator.presence_reports.is_active(session, simulator.now())
+
+
+async def test_a_sensor_in_the_rooms_area_makes_robin_see_the_room_occupied(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    reporting: MockConfigEntry,
+) -> None:
+    thames = simulator.find_space("Thames Room")
+    path = f"/v1.0/spaces/{thames.id}/presence"
+    mmwave = _sensor(
+        hass, "thames_mmwave", area_id=_room_area(hass, simulator, reporting, "Thames Room")
+    )
+    simulator.reset_requests()
+    assert state_of(hass, simulator, "Thames Room", "binary_sensor", "occupancy").state == STATE_OFF
+
+    await _turn(hass, mmwave, STATE_ON)
+
+    assert _presence_calls(simulator) == [f"POST {path} 201"]
+    session = simulator.presence_reports.sessions[(thames.id, ("device", HOME_ASSISTANT_DEVICE))]
+    assert session.ttl == 300  # 5 minutes, under Robin's 20-minute maximum
+    # Robin's own occupancy, read back by the next poll, turns on.
+    await advance(hass, freezer, POLL)
+    assert state_of(hass, simulator, "Thames Room", "binary_sensor", "occupancy").state == STATE_ON
+    assert state_of(hass, simulator, "Thames Room", "sensor", "people_present").state == "1"
+
+    # Refreshed a minute before the TTL runs out, so the session never lapses.
+    await advance(hass, freezer, timedelta(minutes=2, seconds=59))
+    assert _presence_calls(simulator) == [f"POST {path} 201"]
+    await advance(hass, freezer, timedelta(seconds=1))
+    assert _presence_calls(simulator) == [f"POST {path} 201", f"POST {path} 200"]
+    await advance(hass, freezer, timedelta(minutes=3))
+    assert _our_session_active(simulator, "Thames Room")
+    assert simulator.presence_reports.abuse == []
+
+    await _turn(hass, mmwave, STATE_OFF)
+
+    assert _presence_calls(simulator)[-1] == f"DELETE {path} 200"
+    assert not _our_session_active(simulator, "Thames Room")
+    await advance(hass, freezer, POLL)
+    assert state_of(hass, simulator, "Thames Room", "binary_sensor", "occupancy").state == STATE_OFF
+
+
+async def test_refreshes_due_close_together_go_in_one_run(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    reporting: MockConfigEntry,
+) -> None:
+    thames, fleet = simulator.find_space("Thames Room"), simulator.find_space("Fleet Room")
+    in_thames = _sensor(
+        hass, "thames_mmwave", area_id=_room_area(hass, simulator, reporting, "Thames Room")
+    )
+    in_fleet = _sensor(
+        hass, "fleet_mmwave", area_id=_room_area(hass, simulator, reporting, "Fleet Room")
+    )
+    simulator.reset_requests()
+    await _turn(hass, in_thames, STATE_ON)
+    await advance(hass, freezer, timedelta(seconds=20))
+    await _turn(hass, in_fleet, STATE_ON)
+    simulator.reset_requests()
+
+    # The Thames Room's refresh is due 4 minutes after its post; the Fleet Room's, 20 s later.
+    await advance(hass, freezer, timedelta(minutes=3, seconds=40))
+    assert sorted(_presence_calls(simulator)) == [
+        f"POST /v1.0/spaces/{thames.id}/presence 200",
+        f"POST /v1.0/spaces/{fleet.id}/presence 200",
+    ]
+    await advance(hass, freezer, timedelta(seconds=30))
+    assert len(_presence_calls(simulator)) == 2
+    assert simulator.presence_reports.abuse == []
+
+
+async def test_nothing_is_reported_while_the_option_is_off(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+) -> None:
+    assert CONF_REPORT_PRESENCE not in setup_integration.options  # off by default
+    mmwave = _sensor(
+        hass, "thames_mmwave", area_id=_room_area(hass, simulator, setup_integration, "Thames Room")
+    )
+    await _turn(hass, mmwave, STATE_ON)
+    await advance(hass, freezer, POLL)
+    assert _presence_calls(simulator) == []
+    assert not any("/devices" in record.path for record in simulator.requests)
+    assert state_of(hass, simulator, "Thames Room", "binary_sensor", "occupancy").state == STATE_OFF
+
+
+async def test_sensor_flaps_are_coalesced_into_one_request_per_room_at_most_every_15_seconds(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    reporting: MockConfigEntry,
+) -> None:
+    thames = simulator.find_space("Thames Room")
+    path = f"/v1.0/spaces/{thames.id}/presence"
+    motion = _sensor(
+        hass,
+        "thames_pir",
+        device_class="motion",
+        area_id=_room_area(hass, simulator, reporting, "Thames Room"),
+    )
+    simulator.reset_requests()
+    await _turn(hass, motion, STATE_ON)
+    for state in (STATE_OFF, STATE_ON, STATE_OFF, STATE_ON):
+        await advance(hass, freezer, timedelta(seconds=2))
+        await _turn(hass, motion, state)
+    # Back where it started: nothing more to tell Robin.
+    await advance(hass, freezer, timedelta(seconds=20))
+    assert _presence_calls(simulator) == [f"POST {path} 201"]
+
+    await _turn(hass, motion, STATE_OFF)  # 28 s after the POST: sent at once
+    await _turn(hass, motion, STATE_ON)
+    await _turn(hass, motion, STATE_OFF)
+    assert _presence_calls(simulator) == [f"POST {path} 201", f"DELETE {path} 200"]
+    # The flap right after the DELETE waits out the spacing; it ended off, so nothing is sent.
+    await advance(hass, freezer, timedelta(seconds=15))
+    assert _presence_calls(simulator) == [f"POST {path} 201", f"DELETE {path} 200"]
+    await _turn(hass, motion, STATE_ON)
+    await _turn(hass, motion, STATE_OFF)
+    await _turn(hass, motion, STATE_ON)
+    assert _presence_calls(simulator)[-1] == f"POST {path} 201"
+    assert simulator.presence_reports.abuse == []
+
+
+async def test_robins_retry_after_is_obeyed(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    reporting: MockConfigEntry,
+) -> None:
+    thames = simulator.find_space("Thames Room")
+    path = f"/v1.0/spaces/{thames.id}/presence"
+    mmwave = _sensor(
+        hass, "thames_mmwave", area_id=_room_area(hass, simulator, reporting, "Thames Room")
+    )
+    simulator.reset_requests()
+    simulator.faults.rate_limit_next(retry_after=120)
+
+    await _turn(hass, mmwave, STATE_ON)
+    assert _presence_calls(simulator) == [f"POST {path} 429"]
+
+    # Nothing at all is sent for 120 s: no presence report and no poll.
+    await advance(hass, freezer, timedelta(seconds=60))
+    await _turn(hass, mmwave, STATE_OFF)
+    await _turn(hass, mmwave, STATE_ON)
+    await advance(hass, freezer, timedelta(seconds=59))
+    assert [f"{r.method} {r.path}" for r in simulator.requests] == [f"POST {path}"]
+
+    await advance(hass, freezer, timedelta(seconds=2))
+    assert _presence_calls(simulator) == [f"POST {path} 429", f"POST {path} 201"]
+    assert _our_session_active(simulator, "Thames Room")
+
+
+async def test_this_integrations_own_entities_are_never_sources(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    reporting: MockConfigEntry,
+) -> None:
+    # Robin's own occupancy sensor sits in the room's area (by its device) and is an
+    # occupancy sensor, yet its turning on must not be reported back to Robin.
+    thames = simulator.find_space("Thames Room")
+    own = room_entity_id(hass, simulator, "Thames Room", "binary_sensor", "occupancy")
+    entity = er.async_get(hass).async_get(own)
+    assert entity is not None
+    assert entity.original_device_class == "occupancy"
+    simulator.start_presence(thames.id)
+    await advance(hass, freezer, POLL)
+    assert hass.states.get(own).state == STATE_ON
+    simulator.end_presence(thames.id)
+    await advance(hass, freezer, POLL)
+    assert hass.states.get(own).state == STATE_OFF
+    assert _presence_calls(simulator) == []
+
+    # Nor can it be chosen by hand: the form refuses it...
+    result = await hass.config_entries.subentries.async_init(
+        (reporting.entry_id, SUBENTRY_PRESENCE_SOURCES), context={"source": SOURCE_USER}
+    )
+    with pytest.raises(InvalidData):
+        await hass.config_entries.subentries.async_configure(
+            result["flow_id"], {CONF_SPACE_ID: str(thames.id), CONF_SOURCES: [own]}
+        )
+    # ...and one that gets into a subentry anyway is left out.
+    hass.config_entries.async_add_subentry(
+        reporting,
+        ConfigSubentry(
+            data=MappingProxyType({CONF_SPACE_ID: thames.id, CONF_SOURCES: [own]}),
+            subentry_type=SUBENTRY_PRESENCE_SOURCES,
+            title="Thames Room",
+            unique_id=str(thames.id),
+        ),
+    )
+    simulator.start_presence(thames.id)
+    await advance(hass, freezer, POLL)
+    assert hass.states.get(own).state == STATE_ON
+    assert _presence_calls(simulator) == []
+
+
+async def test_sensors_chosen_for_a_room_in_a_subentry_are_sources(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    reporting: MockConfigEntry,
+) -> None:
+    boardroom = simulator.find_space("Boardroom")
+    path = f"/v1.0/spaces/{boardroom.id}/presence"
+    door = _sensor(hass, "boardroom_door", device_class="door")  # in no area
+    await _turn(hass, door, STATE_ON)
+    assert _presence_calls(simulator) == []
+
+    result = await hass.config_entries.subentries.async_init(
+        (reporting.entry_id, SUBENTRY_PRESENCE_SOURCES), context={"source": SOURCE_USER}
+    )
+    assert result["step_id"] == "user"
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_SPACE_ID: str(boardroom.id), CONF_SOURCES: [door]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Boardroom"
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert _presence_calls(simulator) == [f"POST {path} 201"]
+
+    # Taking the sensor out of the room's sources ends its presence.
+    await advance(hass, freezer, timedelta(seconds=20))
+    subentry = next(iter(reporting.subentries.values()))
+    result = await hass.config_entries.subentries.async_init(
+        (reporting.entry_id, SUBENTRY_PRESENCE_SOURCES),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": subentry.subentry_id},
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_SOURCES: []}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert _presence_calls(simulator) == [f"POST {path} 201", f"DELETE {path} 200"]
+
+
+async def test_an_entitys_own_area_overrides_its_devices(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    reporting: MockConfigEntry,
+) -> None:
+    thames = simulator.find_space("Thames Room")
+    kitchen = ar.async_get(hass).async_create("Kitchen")
+    other = MockConfigEntry(domain="mmwave")
+    other.add_to_hass(hass)
+    sensor_device = dr.async_get(hass).async_get_or_create(
+        config_entry_id=other.entry_id, identifiers={("mmwave", "hub")}, name="Sensor hub"
+    )
+    dr.async_get(hass).async_update_device(
+        sensor_device.id, area_id=_room_area(hass, simulator, reporting, "Thames Room")
+    )
+    registry = er.async_get(hass)
+    moved = registry.async_get_or_create(
+        "binary_sensor",
+        "mmwave",
+        "kitchen_presence",
+        device_id=sensor_device.id,
+        original_device_class="presence",
+        suggested_object_id="kitchen_presence",
+    )
+    # Home Assistant 2026.10 lets only an entity with a name of its own have its own area.
+    registry.async_update_entity(moved.entity_id, name="Kitchen presence", area_id=kitchen.id)
+    staying = registry.async_get_or_create(
+        "binary_sensor", "mmwave", "thames_presence", device_id=sensor_device.id,
+        original_device_class="presence", suggested_object_id="thames_presence",
+    )  # fmt: skip
+    await hass.async_block_till_done(wait_background_tasks=True)
+    simulator.reset_requests()
+
+    await _turn(hass, moved.entity_id, STATE_ON)
+    assert _presence_calls(simulator) == []  # it is in the kitchen, whatever its device says
+    await _turn(hass, staying.entity_id, STATE_ON)
+    assert _presence_calls(simulator) == [f"POST /v1.0/spaces/{thames.id}/presence 201"]
+
+
+async def test_without_a_robin_device_for_home_assistant_a_repair_explains_and_nothing_is_sent(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+) -> None:
+    organization = simulator.organization
+    organization.devices = [d for d in organization.devices if d.id != HOME_ASSISTANT_DEVICE]
+    config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(config_entry, options={CONF_REPORT_PRESENCE: True})
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    issue_id = f"no_presence_device_{config_entry.entry_id}"
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "organization": "Acme Robotics",
+        "device": "Home Assistant",
+    }
+
+    mmwave = _sensor(
+        hass, "thames_mmwave", area_id=_room_area(hass, simulator, config_entry, "Thames Room")
+    )
+    await _turn(hass, mmwave, STATE_ON)
+    await advance(hass, freezer, POLL)
+    assert _presence_calls(simulator) == []
+
+    # Once the option is turned off the notice goes.
+    hass.config_entries.async_update_entry(config_entry, options={CONF_REPORT_PRESENCE: False})
+    assert await hass.config_entries.async_reload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_a_read_only_token_cannot_turn_the_option_on(
+    hass: HomeAssistant, simulator: RobinSimulator, time_zone: None, config_entry: MockConfigEntry
+) -> None:
+    config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        config_entry, data={**config_entry.data, CONF_ACCESS_TOKEN: READ_ONLY_TOKEN}
+    )
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    result = await hass.config_entries.options.async_init(config_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_REPORT_PRESENCE: True}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_REPORT_PRESENCE: "presence_needs_write"}
+    assert CONF_REPORT_PRESENCE not in config_entry.options
+
+
+async def test_sessions_expire_by_their_ttl_when_home_assistant_stops_reporting(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    reporting: MockConfigEntry,
+) -> None:
+    mmwave = _sensor(
+        hass, "thames_mmwave", area_id=_room_area(hass, simulator, reporting, "Thames Room")
+    )
+    await _turn(hass, mmwave, STATE_ON)
+    assert _our_session_active(simulator, "Thames Room")
+    simulator.reset_requests()
+
+    assert await hass.config_entries.async_unload(reporting.entry_id)
+    await hass.async_block_till_done()
+    assert _presence_calls(simulator) == []  # unloading waits for nothing from Robin
+    await advance(hass, freezer, timedelta(minutes=4, seconds=59))
+    assert _our_session_active(simulator, "Thames Room")
+    await advance(hass, freezer, timedelta(seconds=1))
+    assert not _our_session_active(simulator, "Thames Room")
+    assert _presence_calls(simulator) == []
+
+
+async def test_a_room_disabled_in_robin_gets_no_reports(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    reporting: MockConfigEntry,
+) -> None:
+    library = _sensor(
+        hass, "library_pir", area_id=_room_area(hass, simulator, reporting, "Old Library")
+    )
+    simulator.reset_requests()
+    await _turn(hass, library, STATE_ON)
+    await advance(hass, freezer, timedelta(minutes=5))
+    assert _presence_calls(simulator) == []  # Robin would refuse them (space_disabled)
+
+
+async def test_presence_sources_cannot_be_added_while_robin_is_not_loaded(
+    hass: HomeAssistant, simulator: RobinSimulator, reporting: MockConfigEntry
+) -> None:
+    assert await hass.config_entries.async_unload(reporting.entry_id)
+    await hass.async_block_till_done()
+    result = await hass.config_entries.subentries.async_init(
+        (reporting.entry_id, SUBENTRY_PRESENCE_SOURCES), context={"source": SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "entry_not_loaded"
