@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from .api import Event
 
@@ -55,9 +55,17 @@ _DROPPED = {
 }
 
 
+_kept_fields = attrgetter(*sorted(_KEPT))
+
+
 def slim(event: Event) -> Event:
     """Return the event with only what is shown or acted on."""
     return dataclasses.replace(event, **_DROPPED)
+
+
+def _shown(entries: list[_Entry]) -> list[tuple[datetime, str, datetime, tuple[object, ...]]]:
+    """Return what of these entries is kept: equal lists mean nothing changed."""
+    return [(start, event_id, end, _kept_fields(event)) for start, event_id, end, event in entries]
 
 
 class BookingCache:
@@ -92,7 +100,7 @@ class BookingCache:
                 _moment(event.start, time_zone),
                 event.id,
                 _moment(event.end, time_zone),
-                slim(event),
+                event,
             )
         rooms = self._rooms_of_location[location_id]
         rooms.update(read)
@@ -124,8 +132,12 @@ class BookingCache:
             if (entry[2] > start and entry[0] < end) or entry[1] in read_ids
         ]
         read_sorted = sorted(read, key=_order)
-        if replaced == read_sorted:
+        if _shown(replaced) == _shown(read_sorted):
             return False
+        # Slimmed only when something changed: most reads repeat what is cached.
+        read_sorted = [
+            (start, event_id, end, slim(event)) for start, event_id, end, event in read_sorted
+        ]
         kept = [
             entry
             for entry in segment
