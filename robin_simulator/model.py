@@ -116,6 +116,15 @@ class Space:
 
 
 @dataclass
+class Level:
+    """A floor of a location; spaces refer to it by `level_id`."""
+
+    id: int
+    name: str
+    created_at: datetime
+
+
+@dataclass
 class TimeFrame:
     """Opening hours within one day, local time."""
 
@@ -138,6 +147,7 @@ class Location:
     # Keyed by Robin's day number: 0 = Sunday ... 6 = Saturday.
     working_hours: dict[int, list[TimeFrame]] = field(default_factory=dict)
     spaces: list[Space] = field(default_factory=list)
+    levels: list[Level] = field(default_factory=list)
     description: str = ""
     # The name the API reports instead of `time_zone` (e.g. an invalid one); None: the same.
     reported_time_zone: str | None = None
@@ -241,6 +251,8 @@ class Event:
     remote_type: str | None = "google"
     remote_event_id: str | None = None
     visibility: str = "default"
+    # Robin only ever showed "confirmed"; "tentative" and "cancelled" are guesses to test with.
+    status: str = "confirmed"
     invitees: list[Invitee] = field(default_factory=list)
     series_id: str | None = None
     recurrence_id: str | None = None

@@ -19,6 +19,7 @@ from .model import (
     Device,
     Event,
     Invitee,
+    Level,
     Location,
     Organization,
     PresenceSession,
@@ -118,6 +119,17 @@ def organization_json(org: Organization, *, with_access: bool = False) -> dict[s
         body["user_access"] = {"management_level": 0, "is_owner": False}
         body["disabled_at"] = None
     return body
+
+
+def level_json(level: Level, location: Location) -> dict[str, Any]:
+    """A Level (floor), in the shape seen in real responses."""
+    return {
+        "id": level.id,
+        "location_id": location.id,
+        "name": level.name,
+        "created_at": robin_time(level.created_at),
+        "updated_at": robin_time(level.created_at),
+    }
 
 
 def location_json(location: Location) -> dict[str, Any]:
@@ -253,7 +265,7 @@ def event_json(event: Event, space_name: str) -> dict[str, Any]:
         "ended_at": end,
         "start": {"date_time": start, "time_zone": event.time_zone},
         "end": {"date_time": end, "time_zone": event.time_zone},
-        "status": "confirmed",
+        "status": event.status,
         "recurrence": event.recurrence,
         "is_all_day": event.is_all_day,
         "visibility": event.visibility,

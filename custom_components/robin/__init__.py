@@ -21,6 +21,7 @@ from .const import (
     ISSUE_READ_ONLY_TOKEN,
 )
 from .coordinator import RobinConfigEntry, RobinCoordinator
+from .office_actions import async_remove_office, async_start_office
 from .presence_reporter import PresenceReporter
 from .services import async_setup_services
 
@@ -52,6 +53,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: RobinConfigEntry) -> boo
     coordinator = RobinCoordinator(hass, entry, client)
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
+    await async_start_office(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(async_follow_amenities(hass, entry))
     if entry.options.get(CONF_REPORT_PRESENCE, DEFAULT_REPORT_PRESENCE):
@@ -75,6 +77,7 @@ async def async_remove_config_entry_device(
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: RobinConfigEntry) -> None:
-    """Remove what outlives the entry's setup: its repair issue and Retry-After."""
+    """Remove what outlives the entry's setup: repair issues, Retry-After, stored records."""
     hass.data.get(RETRY_AFTER_GATES, {}).pop(entry.entry_id, None)
     ir.async_delete_issue(hass, DOMAIN, f"{ISSUE_READ_ONLY_TOKEN}_{entry.entry_id}")
+    await async_remove_office(hass, entry.entry_id)

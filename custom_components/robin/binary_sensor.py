@@ -1,18 +1,22 @@
-"""Occupancy of each room, from Robin's presence sessions."""
+"""Occupancy of each room, from Robin's presence sessions; no-shows and unbooked use."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from homeassistant.components.binary_sensor import (
     BinarySensorDeviceClass,
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Space
-from .coordinator import RobinConfigEntry, RoomChange
+from .coordinator import RobinConfigEntry, RobinCoordinator, RoomChange
 from .entity import RobinRoomEntity, add_entities_for_new_rooms
+from .office_actions import OfficeActor, RoomOffice, office_actor
 
 # Read-only and fed by the coordinator: no limit needed.
 PARALLEL_UPDATES = 0
@@ -24,16 +28,50 @@ OCCUPANCY = BinarySensorEntityDescription(
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class RobinOfficeSensorDescription(BinarySensorEntityDescription):
+    """A room's office state: what it shows of the room's bookings and presence."""
+
+    is_on_fn: Callable[[RoomOffice], bool | None]
+
+
+OFFICE_SENSORS = (
+    RobinOfficeSensorDescription(
+        key="no_show",
+        translation_key="no_show",
+        is_on_fn=lambda office: office.no_show,
+    ),
+    RobinOfficeSensorDescription(
+        key="checked_in",
+        translation_key="checked_in",
+        # No booking now: nothing to check in. A booking whose check-in is not read yet: unknown.
+        is_on_fn=lambda office: office.checked_in if office.booking else False,
+    ),
+    RobinOfficeSensorDescription(
+        key="unbooked_use",
+        translation_key="unbooked_use",
+        is_on_fn=lambda office: office.unbooked_use,
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: RobinConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add an occupancy sensor for every room, now and as rooms appear."""
+    """Add every room's occupancy sensor, and bookable rooms' office sensors, as rooms appear."""
     coordinator = entry.runtime_data
+    actor = office_actor(hass, entry)
 
-    def entities_for_room(space: Space) -> list[RobinOccupancySensor]:
-        return [RobinOccupancySensor(coordinator, space, OCCUPANCY)]
+    def entities_for_room(space: Space) -> list[BinarySensorEntity]:
+        entities: list[BinarySensorEntity] = [RobinOccupancySensor(coordinator, space, OCCUPANCY)]
+        if space.is_bookable:  # without bookings there is no no-show nor unbooked use
+            entities.extend(
+                RobinOfficeSensor(coordinator, actor, space, description)
+                for description in OFFICE_SENSORS
+            )
+        return entities
 
     entry.async_on_unload(
         add_entities_for_new_rooms(coordinator, async_add_entities, entities_for_room)
@@ -49,3 +87,48 @@ class RobinOccupancySensor(RobinRoomEntity, BinarySensorEntity):
     def is_on(self) -> bool:
         """Return whether the room is occupied."""
         return self.coordinator.data.people_present.get(self.space_id, 0) > 0
+
+
+class RobinOfficeSensor(RobinRoomEntity, BinarySensorEntity):
+    """A room's no-show, check-in or unbooked use, as the office actor sees it."""
+
+    entity_description: RobinOfficeSensorDescription
+    # It follows the actor, which runs after every poll and at its own moments, not the room.
+    _shows = RoomChange.NONE
+    _shown_is_on: bool | None = None
+
+    def __init__(
+        self,
+        coordinator: RobinCoordinator,
+        actor: OfficeActor,
+        space: Space,
+        description: RobinOfficeSensorDescription,
+    ) -> None:
+        """Attach the sensor to its room and to the entry's office actor."""
+        super().__init__(coordinator, space, description)
+        self._actor = actor
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the actor too: it changes these with the clock and after its requests."""
+        await super().async_added_to_hass()
+        self._shown_is_on = self.is_on
+        self.async_on_remove(self._actor.async_add_listener(self._handle_actor_update))
+
+    @callback
+    def _handle_actor_update(self) -> None:
+        """The actor may have changed this: write only if the state shown did change."""
+        if self.is_on != self._shown_is_on or self.available != self._shown_available:
+            self._handle_room_update()
+
+    @callback
+    def _handle_room_update(self) -> None:
+        self._shown_is_on = self.is_on
+        super()._handle_room_update()
+
+    @property
+    def is_on(self) -> bool | None:
+        """Return the room's state now."""
+        space = self.space
+        if space is None:
+            return None
+        return self.entity_description.is_on_fn(self._actor.room(space))

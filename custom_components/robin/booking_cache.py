@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from operator import attrgetter, itemgetter
 
-from .api import Event
+from .api import Event, Invitee
 
 # One cached event: (start, id, end, event), ordered by start then id.
 type _Entry = tuple[datetime, str, datetime, Event]
@@ -32,8 +32,10 @@ def _moment(value: datetime | date, time_zone: tzinfo) -> datetime:
     return value.astimezone(UTC)
 
 
-# What entities, calendar views and actions read of a cached event; the rest (invitee
-# lists, e-mail addresses, the series' rules) is dropped: it is most of an event's memory.
+# What entities, calendar views and actions read of a cached event; the rest (people's
+# invitations, e-mail addresses, the series' rules) is dropped: it is most of an event's
+# memory. Of the invitees only room resources are kept: their answer makes a booking
+# tentative (event_status.py).
 _KEPT = frozenset(
     {
         "id",
@@ -46,26 +48,35 @@ _KEPT = frozenset(
         "description",
         "is_all_day",
         "time_zone",
+        "status",
     }
 )
 _DROPPED = {
     field.name: field.default
     for field in dataclasses.fields(Event)
-    if field.name not in _KEPT and field.default is not dataclasses.MISSING
+    if field.name not in _KEPT | {"invitees"} and field.default is not dataclasses.MISSING
 }
 
 
 _kept_fields = attrgetter(*sorted(_KEPT))
 
 
+def _resources(event: Event) -> tuple[Invitee, ...]:
+    return tuple(invitee for invitee in event.invitees if invitee.is_resource)
+
+
+def _kept(event: Event) -> tuple[object, ...]:
+    return (*_kept_fields(event), _resources(event))
+
+
 def slim(event: Event) -> Event:
     """Return the event with only what is shown or acted on."""
-    return dataclasses.replace(event, **_DROPPED)
+    return dataclasses.replace(event, **_DROPPED, invitees=_resources(event))
 
 
 def _shown(entries: list[_Entry]) -> list[tuple[datetime, str, datetime, tuple[object, ...]]]:
     """Return what of these entries is kept: equal lists mean nothing changed."""
-    return [(start, event_id, end, _kept_fields(event)) for start, event_id, end, event in entries]
+    return [(start, event_id, end, _kept(event)) for start, event_id, end, event in entries]
 
 
 class BookingCache:

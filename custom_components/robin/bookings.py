@@ -340,7 +340,7 @@ async def async_check_in(
             coordinator,
             space.name,
             lambda: client.confirm_event(event_id),
-            lambda: client.get_event_confirmation(event_id),
+            lambda: client.get_confirmation(event_id),
         )
     finally:
         await coordinator.async_refresh_bookings()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import date, datetime
 from typing import Any
 
@@ -37,6 +38,7 @@ from .const import DOMAIN, LOGGER
 from .coordinator import RobinConfigEntry, RoomChange
 from .data import event_end, event_start
 from .entity import RobinRoomEntity, add_entities_for_new_rooms
+from .event_status import is_cancelled, status_fields
 
 # Creating, moving and deleting bookings are calls to Robin: one at a time.
 PARALLEL_UPDATES = 1
@@ -74,6 +76,9 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         | CalendarEntityFeature.DELETE_EVENT
     )
 
+    # States this entity has written; an edit that adds none wrote no state.
+    _state_writes = 0
+
     @property
     def event(self) -> CalendarEvent | None:
         """Return the booking in progress, else the next one."""
@@ -105,13 +110,15 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         start, end = self._booking_times(kwargs[EVENT_START], kwargs[EVENT_END])
         if kwargs.get(EVENT_RRULE):
             raise validation_error("recurrence_not_supported")
-        await async_book(
-            self.coordinator,
-            space,
-            start,
-            end,
-            title=kwargs.get(EVENT_SUMMARY),
-            description=kwargs.get(EVENT_DESCRIPTION) or None,
+        await self._edit(
+            async_book(
+                self.coordinator,
+                space,
+                start,
+                end,
+                title=kwargs.get(EVENT_SUMMARY),
+                description=kwargs.get(EVENT_DESCRIPTION) or None,
+            )
         )
 
     async def async_update_event(
@@ -126,14 +133,16 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         if recurrence_range or event.get(EVENT_RRULE):
             raise validation_error("recurrence_not_supported")
         start, end = self._booking_times(event[EVENT_START], event[EVENT_END])
-        await async_update_booking(
-            self.coordinator,
-            space,
-            uid,
-            start=start,
-            end=end,
-            title=event.get(EVENT_SUMMARY),
-            description=event.get(EVENT_DESCRIPTION),
+        await self._edit(
+            async_update_booking(
+                self.coordinator,
+                space,
+                uid,
+                start=start,
+                end=end,
+                title=event.get(EVENT_SUMMARY),
+                description=event.get(EVENT_DESCRIPTION),
+            )
         )
 
     async def async_delete_event(
@@ -146,7 +155,20 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         space = self._space_or_raise()
         if recurrence_range:
             raise validation_error("recurrence_not_supported")
-        await async_cancel_booking(self.coordinator, space, uid)
+        await self._edit(async_cancel_booking(self.coordinator, space, uid))
+
+    async def _edit(self, change: Awaitable[Any]) -> None:
+        """Make a booking change, then tell open calendar views if no state was written.
+
+        Home Assistant (2026.5+) refreshes calendar subscribers on every state write; an
+        edit outside the cached window, or whose refresh waits out a rate limit, writes
+        none, so the subscribers are told here.
+        """
+        writes = self._state_writes
+        await change
+        update_event_listeners = getattr(self, "async_update_event_listeners", None)
+        if update_event_listeners is not None and self._state_writes == writes:
+            update_event_listeners()
 
     # Home Assistant's calendar keeps two timers per calendar, for its event's start and end.
     # The coordinator's one boundary timer already writes the room at those moments, so
@@ -159,6 +181,7 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
     @callback
     def _async_write_ha_state(self) -> None:
         """Write the state (later versions set the calendar's timers here)."""
+        self._state_writes += 1
         Entity._async_write_ha_state(self)  # noqa: SLF001
         debouncer = getattr(self, "_event_listener_debouncer", None)
         if debouncer is not None and getattr(self, "_event_listeners", None):
@@ -186,7 +209,7 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         return times
 
     def _calendar_event(self, event: Event | None) -> CalendarEvent | None:
-        if event is None:
+        if event is None or is_cancelled(event):
             return None
         start: date | datetime = event.start
         end: date | datetime = event.end
@@ -203,6 +226,7 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
                 description=event.description or None,
                 location=self.space.name if self.space else None,
                 uid=event.id,
+                **status_fields(event, self.space),
             )
         except HomeAssistantError:
             LOGGER.debug("Skipping Robin event %s: its times are not valid", event.id)

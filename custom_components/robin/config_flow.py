@@ -8,6 +8,7 @@ from typing import Any
 
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
@@ -40,15 +41,17 @@ from .config_flow_schemas import (
     organization_schema,
 )
 from .const import (
+    CONF_CHECK_IN_ON_ARRIVAL,
     CONF_LOCATIONS,
     CONF_ORGANIZATION,
     CONF_ORGANIZATION_ID,
+    CONF_RELEASE_NO_SHOWS,
+    CONF_REPORT_PRESENCE,
     DOMAIN,
     LOGGER,
     SUBENTRY_PRESENCE_SOURCES,
 )
 from .coordinator import RobinConfigEntry
-from .presence_reporter import presence_option_errors
 from .presence_sources_flow import PresenceSourcesFlow
 
 
@@ -373,13 +376,13 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class RobinOptionsFlow(OptionsFlowWithReload):
-    """Poll interval, calendar window and whether rooms that cannot be booked are shown."""
+    """Poll interval, calendar window, rooms shown, and what the office does by itself."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show and save the options; the entry reloads with them."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors = presence_option_errors(self.config_entry, user_input)
+            errors = self._write_options_refused(user_input)
             if not errors:
                 return self.async_create_entry(data=user_input)
         return self.async_show_form(
@@ -389,3 +392,14 @@ class RobinOptionsFlow(OptionsFlowWithReload):
             ),
             errors=errors,
         )
+
+    def _write_options_refused(self, user_input: Mapping[str, Any]) -> dict[str, str]:
+        """Refuse options that write to Robin (bookings, presence) when the token can only read."""
+        entry: RobinConfigEntry = self.config_entry
+        if entry.state is not ConfigEntryState.LOADED or entry.runtime_data.can_write:
+            return {}  # not known while not loaded: a repair issue tells after setup
+        return {
+            option: "read_only_token"
+            for option in (CONF_RELEASE_NO_SHOWS, CONF_CHECK_IN_ON_ARRIVAL, CONF_REPORT_PRESENCE)
+            if user_input.get(option)
+        }

@@ -23,16 +23,24 @@ from homeassistant.helpers.selector import (
 from .api import DEFAULT_BASE_URL, Organization
 from .const import (
     CONF_CALENDAR_DAYS,
+    CONF_CHECK_IN_ON_ARRIVAL,
     CONF_INCLUDE_UNBOOKABLE,
     CONF_LOCATIONS,
+    CONF_NO_SHOW_GRACE,
     CONF_ORGANIZATION,
+    CONF_RELEASE_NO_SHOWS,
     CONF_REPORT_PRESENCE,
+    CONF_UNBOOKED_USE_AFTER,
     DEFAULT_CALENDAR_DAYS,
     DEFAULT_INCLUDE_UNBOOKABLE,
+    DEFAULT_NO_SHOW_GRACE,
     DEFAULT_REPORT_PRESENCE,
     DEFAULT_SCAN_INTERVAL,
+    DEFAULT_UNBOOKED_USE_AFTER,
     MAX_CALENDAR_DAYS,
+    MAX_NO_SHOW_GRACE,
     MAX_SCAN_INTERVAL,
+    MAX_UNBOOKED_USE_AFTER,
     MIN_CALENDAR_DAYS,
     MIN_SCAN_INTERVAL,
 )
@@ -79,6 +87,15 @@ OPTIONS_SCHEMA = vol.Schema(
             CONF_INCLUDE_UNBOOKABLE, default=DEFAULT_INCLUDE_UNBOOKABLE
         ): BooleanSelector(),
         vol.Required(CONF_REPORT_PRESENCE, default=DEFAULT_REPORT_PRESENCE): BooleanSelector(),
+        # The office runs itself: no-shows, check-in on arrival, unbooked use.
+        vol.Required(CONF_NO_SHOW_GRACE, default=DEFAULT_NO_SHOW_GRACE): _whole_number(
+            1, MAX_NO_SHOW_GRACE, "min"
+        ),
+        vol.Required(CONF_RELEASE_NO_SHOWS, default=False): BooleanSelector(),
+        vol.Required(CONF_CHECK_IN_ON_ARRIVAL, default=False): BooleanSelector(),
+        vol.Required(CONF_UNBOOKED_USE_AFTER, default=DEFAULT_UNBOOKED_USE_AFTER): _whole_number(
+            1, MAX_UNBOOKED_USE_AFTER, "min"
+        ),
     }
 )
 

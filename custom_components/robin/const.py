@@ -33,7 +33,6 @@ BOOKED_LEAD_TIME: Final = timedelta(minutes=15)
 # Robin refuses bookings of five minutes or less.
 MIN_BOOKING_DURATION: Final = timedelta(minutes=5)
 
-WRITE_SCOPE: Final = "basic_write"
 ISSUE_READ_ONLY_TOKEN: Final = "read_only_token"  # noqa: S105 - an issue id, not a secret
 
 # Presence from Home Assistant's sensors (off by default: it writes presence into Robin).
@@ -46,3 +45,16 @@ CONF_SOURCES: Final = "sources"
 # The Robin device whose identity Home Assistant's presence reports carry, found by name.
 PRESENCE_DEVICE_NAME: Final = "Home Assistant"
 ISSUE_NO_PRESENCE_DEVICE: Final = "no_presence_device"
+# The office runs itself (issue 9): no-shows, check-in on arrival, unbooked use.
+CONF_NO_SHOW_GRACE: Final = "no_show_grace"
+CONF_RELEASE_NO_SHOWS: Final = "release_no_shows"
+CONF_CHECK_IN_ON_ARRIVAL: Final = "check_in_on_arrival"
+CONF_UNBOOKED_USE_AFTER: Final = "unbooked_use_after"
+DEFAULT_NO_SHOW_GRACE: Final = 10
+MAX_NO_SHOW_GRACE: Final = 60
+DEFAULT_UNBOOKED_USE_AFTER: Final = 10
+MAX_UNBOOKED_USE_AFTER: Final = 240
+EVENT_BOOKING_RELEASED: Final = "robin_booking_released"
+EVENT_BOOKING_CHECKED_IN: Final = "robin_booking_checked_in"
+EVENT_UNBOOKED_USE_STARTED: Final = "robin_unbooked_use_started"
+ISSUE_OFFICE_ACTIONS_READ_ONLY: Final = "office_actions_read_only"

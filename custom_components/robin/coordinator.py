@@ -13,7 +13,7 @@ import heapq
 import itertools
 import math
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta, tzinfo
 from enum import Flag, auto
 
@@ -59,7 +59,14 @@ from .data import (
     location_time_zone,
     room_status,
 )
-from .discovery import Identifier, RoomDiscovery, location_identifier, room_identifier, run_all
+from .discovery import (
+    Identifier,
+    RoomDiscovery,
+    location_identifier,
+    room_identifier,
+    run_all,
+    shown,
+)
 
 # The device identifiers are used from here by the platforms and actions.
 __all__ = [
@@ -89,13 +96,16 @@ class RoomChange(Flag):
     """What about a room changed, so that only the entities showing it are written."""
 
     NONE = 0
-    ROOM = auto()  # the room itself: name, capacity, floor, disabled
+    ROOM = auto()  # the room itself: name, capacity, floor, disabled, amenities
+    FLOOR = auto()  # the name of its floor (a level renamed in Robin)
     PRESENCE = auto()  # how many people are in it
     STATUS = auto()  # its booking under way and next one, its availability
-    ALL = ROOM | PRESENCE | STATUS
+    ALL = ROOM | FLOOR | PRESENCE | STATUS
 
 
 type Listeners = dict[int, list[tuple[CALLBACK_TYPE, RoomChange]]]
+# What a room shows of itself (without its last presence) and its floor's name.
+type RoomFacts = tuple[Space, str | None]
 
 
 class RobinCoordinator(DataUpdateCoordinator[RobinData]):
@@ -141,7 +151,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self._zones: dict[int, tzinfo] = {}
         # Per-room notification: what each room last showed, who listens to it.
         self._pending_rooms: set[int] = set()
-        self._shown: dict[int, tuple[Space, int, RoomStatus]] = {}
+        self._shown: dict[int, tuple[Space, str | None, int, RoomStatus]] = {}
+        self._poll_listeners: list[CALLBACK_TYPE] = []
         self._occupied: dict[int, int] = {}
         self._room_listeners: Listeners = defaultdict(list)
         self._location_listeners: Listeners = defaultdict(list)
@@ -188,11 +199,11 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
     async def _discover(self, now: datetime) -> None:
         """Rediscover; the rooms that appeared, changed or went are told after the poll."""
         discovery = self.discovery
-        spaces_before = discovery.spaces
+        facts_before = {space_id: self._facts(space_id) for space_id in discovery.spaces}
         await discovery.discover(now)
         spaces = discovery.spaces
-        for space_id in spaces_before.keys() | spaces.keys():
-            if spaces_before.get(space_id) != spaces.get(space_id):
+        for space_id in facts_before.keys() | spaces.keys():
+            if facts_before.get(space_id) != self._facts(space_id):
                 self._pending_rooms.add(space_id)
                 if space_id not in spaces:
                     self.bookings.forget_room(space_id)
@@ -201,6 +212,16 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             location_id: location_time_zone(location) or UTC
             for location_id, location in discovery.locations.items()
         }
+
+    def _facts(self, space_id: int) -> RoomFacts | None:
+        """Return what a room shows of itself; its last presence is left out of comparisons."""
+        space = self.discovery.spaces.get(space_id)
+        return (shown(space), self.discovery.floor_name(space)) if space is not None else None
+
+    def last_presence_at(self, space_id: int) -> datetime | None:
+        """Return when Robin last saw someone in the room, as of the last discovery."""
+        space = self.discovery.spaces.get(space_id)
+        return space.last_presence_at if space is not None else None
 
     def async_forget_device(self, identifiers: set[Identifier]) -> bool:
         """Let the user delete a device Robin no longer lists; refuse one it still lists."""
@@ -305,14 +326,16 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         """Return the current data: the same object as before unless rooms or window changed.
 
         Entities are told of changes room by room; the coordinator's own listeners (new
-        rooms, availability) only run when this object changes.
+        rooms, availability) only run when this object changes. A room's last presence alone
+        changes nothing here: read it with `last_presence_at`.
         """
         discovery = self.discovery
         data: RobinData | None = self.data
         if (
             data is not None
             and data.locations == discovery.locations
-            and data.spaces == discovery.spaces
+            and _same_shown_spaces(data.spaces, discovery.spaces)
+            and data.levels == discovery.levels
             and (data.window_start, data.window_end) == self._window
         ):
             return data
@@ -323,6 +346,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             events=self._events_view,
             window_start=self._window[0],
             window_end=self._window[1],
+            levels=dict(discovery.levels),
         )
 
     async def _async_refresh(
@@ -332,12 +356,24 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         scheduled: bool = False,  # noqa: FBT001, FBT002
         raise_on_entry_error: bool = False,  # noqa: FBT001, FBT002
     ) -> None:
-        """Refresh, then tell the rooms whose shown data changed."""
+        """Refresh, then tell the rooms whose shown data changed, then the poll listeners."""
         await super()._async_refresh(
             log_failures, raise_on_auth_failed, scheduled, raise_on_entry_error
         )
         if self.last_update_success:
             self._publish(dt_util.utcnow())
+        for update in list(self._poll_listeners):
+            update()
+
+    @callback
+    def async_add_poll_listener(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call `update` after every poll, worked or failed; return the unsubscriber.
+
+        For what follows the clock and the polls as a whole (the office actions); entities
+        listen room by room instead.
+        """
+        self._poll_listeners.append(update)
+        return lambda: self._poll_listeners.remove(update)
 
     # --- per-room notification -------------------------------------------------------------
 
@@ -358,7 +394,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         now = now or dt_util.utcnow()
         shown = self._shown.get(space_id)
         if shown is not None:
-            status = shown[2]
+            status = shown[3]
             if status.next_change is None or now < status.next_change:
                 return status
         space = self.discovery.spaces.get(space_id)
@@ -416,23 +452,28 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             self._shown.pop(space_id, None)
             gone = before is not None or space_id in self._room_listeners
             return RoomChange.ALL if gone else RoomChange.NONE
-        shown = (space, self._people.get(space_id, 0), self._status(space, now))
-        if before == shown:
+        shown_now = (
+            shown(space),
+            self.discovery.floor_name(space),
+            self._people.get(space_id, 0),
+            self._status(space, now),
+        )
+        if before == shown_now:
             return RoomChange.NONE
-        self._shown[space_id] = shown
+        self._shown[space_id] = shown_now
         if before is None:
             changes = RoomChange.ALL
         else:
             changes = RoomChange.NONE
             for change, old, new in zip(
-                (RoomChange.ROOM, RoomChange.PRESENCE, RoomChange.STATUS),
+                (RoomChange.ROOM, RoomChange.FLOOR, RoomChange.PRESENCE, RoomChange.STATUS),
                 before,
-                shown,
+                shown_now,
                 strict=True,
             ):
                 if old != new:
                     changes |= change
-        if (next_change := shown[2].next_change) is not None:
+        if (next_change := shown_now[3].next_change) is not None:
             heapq.heappush(self._boundaries, (next_change, space_id))
         return changes
 
@@ -463,7 +504,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
 
     def _is_current(self, when: datetime, space_id: int) -> bool:
         shown = self._shown.get(space_id)
-        return shown is not None and shown[2].next_change == when
+        return shown is not None and shown[3].next_change == when
 
     @callback
     def _boundary_passed(self, _now: datetime) -> None:
@@ -647,3 +688,12 @@ def _add(
 def spaces_of_location(data: RobinData, location_id: int) -> Iterable[Space]:
     """Return the rooms of one location."""
     return (space for space in data.spaces.values() if space.location_id == location_id)
+
+
+def _same_shown_spaces(before: Mapping[int, Space], after: Mapping[int, Space]) -> bool:
+    """Tell whether the rooms look the same, their last presence aside (cheap when equal)."""
+    if before == after:
+        return True
+    return before.keys() == after.keys() and all(
+        shown(space) == shown(after[space_id]) for space_id, space in before.items()
+    )

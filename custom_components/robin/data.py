@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from enum import StrEnum
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from .api import Event, Location, Space
+from .api import Event, Level, Location, Space
 from .const import BOOKED_LEAD_TIME, LOGGER
 
 
@@ -36,6 +36,7 @@ class RobinData:
     events: Mapping[int, tuple[Event, ...]]  # space id -> events in the window, by start
     window_start: datetime
     window_end: datetime
+    levels: Mapping[int, Level] = field(default_factory=dict)  # level id -> floor, read hourly
 
     def time_zone_of(self, space: Space) -> ZoneInfo | None:
         """Return the time zone of the space's location, if Robin told it."""

@@ -13,7 +13,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
 from .api import (
+    Level,
     Location,
+    RobinAuthenticationError,
     RobinClient,
     RobinError,
     RobinNotFoundError,
@@ -48,7 +50,10 @@ def location_identifier(location_id: int) -> Identifier:
 
 
 def shown(space: Space) -> Space:
-    """Return the room without what no entity shows and what changes all day long."""
+    """Return the room without what no entity shows and what changes all day long.
+
+    Its last presence is kept (the office actions read it) but never compared.
+    """
     return dataclasses.replace(space, last_presence_at=None) if space.last_presence_at else space
 
 
@@ -62,6 +67,7 @@ class RoomDiscovery:
         self.client = client
         self.locations: dict[int, Location] = {}
         self.spaces: dict[int, Space] = {}
+        self.levels: dict[int, Level] = {}  # level id -> floor, for the rooms' floor names
         self.discovered_at: datetime | None = None
         # What the last discovery heard Robin list, and how often each other known room or
         # location has been missing in a row.
@@ -93,6 +99,7 @@ class RoomDiscovery:
             if location_id in selected
         }
         space_lists = await run_all(self._spaces_or_none(location_id) for location_id in locations)
+        levels = await self._read_levels(locations)
 
         known = self._known_identifiers()
         listed = {location_identifier(location_id) for location_id in listed_locations}
@@ -116,7 +123,7 @@ class RoomDiscovery:
                 empty_answer = True
             for space in space_list:
                 if include_unbookable or space.is_bookable:
-                    spaces[space.id] = shown(space)
+                    spaces[space.id] = space
                     listed.add(room_identifier(space.id))
                 else:
                     gone.add(room_identifier(space.id))  # Robin has it, the user doesn't want it
@@ -145,9 +152,42 @@ class RoomDiscovery:
             if room_identifier(space_id) not in removed and space.location_id in self.locations
         }
         self.spaces = {**kept_spaces, **spaces}
+        self.levels = levels
         self._listed = listed
         self.discovered_at = now
         self._remove_devices(removed)
+
+    async def _read_levels(self, locations: Iterable[int]) -> dict[int, Level]:
+        """Return the floors of the locations, one request each, keyed by level id.
+
+        Only names are read from levels, so nothing is ever forgotten for an answer: a level
+        Robin stops listing keeps its last name, and where Robin does not answer the call
+        (it is observed, not documented) rooms show no floor name rather than failing the poll.
+        """
+        location_ids = list(locations)
+        answers = await run_all(self._levels_or_none(location_id) for location_id in location_ids)
+        levels = {
+            level_id: level
+            for level_id, level in self.levels.items()
+            if level.location_id in location_ids
+        }
+        for answer in answers:
+            levels.update((level.id, level) for level in answer or ())
+        return levels
+
+    async def _levels_or_none(self, location_id: int) -> list[Level] | None:
+        try:
+            return await self.client.get_levels(location_id)
+        except RobinAuthenticationError, RobinRateLimitError:
+            raise
+        except RobinError as err:
+            LOGGER.debug("Robin did not list the levels of location %s: %s", location_id, err)
+            return None
+
+    def floor_name(self, space: Space) -> str | None:
+        """Return the name of the room's level, if Robin lists one with a name."""
+        level = self.levels.get(space.level_id) if space.level_id else None
+        return level.name or None if level else None
 
     async def _confirm_gone(
         self, missing: set[Identifier], selected: set[int], *, trusted: bool

@@ -14,7 +14,6 @@ until it has passed. Nothing is sent on unload or shutdown: sessions expire by t
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,7 +23,6 @@ from homeassistant.config_entries import (
     SIGNAL_CONFIG_ENTRY_CHANGED,
     ConfigEntry,
     ConfigEntryChange,
-    ConfigEntryState,
 )
 from homeassistant.const import STATE_ON
 from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
@@ -46,14 +44,13 @@ from .api import (
 )
 from .const import (
     CONF_ORGANIZATION_ID,
-    CONF_REPORT_PRESENCE,
     DISCOVERY_INTERVAL,
     DOMAIN,
     ISSUE_NO_PRESENCE_DEVICE,
     LOGGER,
     PRESENCE_DEVICE_NAME,
 )
-from .coordinator import RobinConfigEntry, RobinCoordinator, room_identifier
+from .coordinator import RobinCoordinator, room_identifier
 from .presence_sources import room_sources
 
 # Robin allows 20 minutes and recommends under 5: a session outlives Home Assistant by at
@@ -78,20 +75,6 @@ class _Room:
     reported: bool = False  # Robin (may) hold our session; an unknown outcome counts as held
     reported_at: datetime | None = None  # the last POST Robin confirmed
     not_before: datetime | None = None  # spacing and retry after a failure
-
-
-def presence_option_errors(entry: RobinConfigEntry, options: Mapping[str, Any]) -> dict[str, str]:
-    """Return the options form's error when presence reporting is asked of a read-only token.
-
-    Only a loaded entry knows its token's scopes; otherwise the reporter stays idle.
-    """
-    if (
-        options.get(CONF_REPORT_PRESENCE)
-        and entry.state is ConfigEntryState.LOADED
-        and not entry.runtime_data.can_write
-    ):
-        return {CONF_REPORT_PRESENCE: "presence_needs_write"}
-    return {}
 
 
 def presence_device_issue_id(entry: ConfigEntry) -> str:

@@ -29,7 +29,6 @@ from .entity import (
 
 PARALLEL_UPDATES = 0
 
-UNIT_PEOPLE = "people"
 # The room's amenities (display, video conferencing), on its availability sensor.
 ATTR_AMENITIES = "amenities"
 
@@ -54,12 +53,17 @@ def _next_booking(_space: Space, status: RoomStatus, entity: RobinRoomEntity) ->
     return event_start(status.upcoming, entity.time_zone) if status.upcoming else None
 
 
+def _floor_name(space: Space, _status: RoomStatus, entity: RobinRoomEntity) -> str | None:
+    """Return the name of the room's level; unknown rather than Robin's internal id."""
+    level = entity.coordinator.data.levels.get(space.level_id) if space.level_id else None
+    return level.name or None if level else None
+
+
 ROOM_SENSORS: tuple[RobinRoomSensorDescription, ...] = (
     RobinRoomSensorDescription(
         key="people_present",
         shows=RoomChange.PRESENCE,
         translation_key="people_present",
-        native_unit_of_measurement=UNIT_PEOPLE,
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda space, _status, entity: entity.coordinator.data.people_present.get(
             space.id, 0
@@ -92,18 +96,17 @@ ROOM_SENSORS: tuple[RobinRoomSensorDescription, ...] = (
         key="capacity",
         shows=RoomChange.ROOM,
         translation_key="capacity",
-        native_unit_of_measurement=UNIT_PEOPLE,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda space, _status, _entity: space.capacity,
     ),
     RobinRoomSensorDescription(
         key="floor",
-        shows=RoomChange.ROOM,
+        shows=RoomChange.ROOM | RoomChange.FLOOR,
         translation_key="floor",
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda space, _status, _entity: (
-            str(space.level_id) if space.level_id is not None else None
-        ),
+        # A fixed fact Home Assistant can model itself (the room's area on a floor).
+        entity_registry_enabled_default=False,
+        value_fn=_floor_name,
     ),
 )
 
@@ -111,7 +114,6 @@ LOCATION_SENSORS: tuple[RobinLocationSensorDescription, ...] = (
     RobinLocationSensorDescription(
         key="occupied_rooms",
         translation_key="occupied_rooms",
-        native_unit_of_measurement="rooms",
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda coordinator, location_id: coordinator.occupied_rooms(location_id),
     ),

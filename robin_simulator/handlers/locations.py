@@ -1,4 +1,4 @@
-"""Location endpoints: details, spaces, presence and (observed-only) events."""
+"""Location endpoints: details, levels, spaces, presence and (observed-only) events."""
 
 from aiohttp import web
 
@@ -6,7 +6,7 @@ from robin_simulator.errors import ApiError
 from robin_simulator.faults import Faults
 from robin_simulator.interfaces import Rooms
 from robin_simulator.respond import listing, ok
-from robin_simulator.serialize import location_json, presence_json
+from robin_simulator.serialize import level_json, location_json, presence_json
 
 from .views import event_listing, location_of, space_listing
 
@@ -24,6 +24,7 @@ class LocationsApi:
         return [
             web.get("/v1.0/locations/{location_id}", self.location),
             web.get("/v1.0/locations/{location_id}/spaces", self.spaces),
+            web.get("/v1.0/locations/{location_id}/levels", self.levels),
             web.get("/v1.0/locations/{location_id}/presence", self.presence),
             web.get("/v1.0/locations/{location_id}/events", self.events),
         ]
@@ -31,6 +32,11 @@ class LocationsApi:
     async def location(self, request: web.Request) -> web.Response:
         """One location."""
         return ok(location_json(location_of(self.rooms, request)))
+
+    async def levels(self, request: web.Request) -> web.Response:
+        """The location's floors (observed, not documented, by Robin)."""
+        location = location_of(self.rooms, request)
+        return listing(request.query, location.levels, lambda level: level_json(level, location))
 
     async def spaces(self, request: web.Request) -> web.Response:
         """The location's spaces, optionally filtered by `query` (name)."""

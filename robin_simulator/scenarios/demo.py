@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, time, timedelta
 
 from robin_simulator.calendar import DayPlanner
-from robin_simulator.model import Device, Event, Location, Organization, Series, User
+from robin_simulator.model import Device, Event, Level, Location, Organization, Series, User
 from robin_simulator.recurrence import RecurrenceRule
 
 from .building import (
@@ -63,6 +63,10 @@ def _london() -> Location:
         description="Head office by the river.",
     )
     ground, first = 1001, 1002
+    london.levels = [
+        Level(ground, "Ground floor", SETUP_CREATED),
+        Level(first, "First floor", SETUP_CREATED),
+    ]
     london.spaces = [
         room(6351, LONDON_ID, "Thames Room", "conference", 10, level_id=ground,
              description="Front meeting space for up to 10 people.",
@@ -95,6 +99,10 @@ def _new_york() -> Location:
         created_at=SETUP_CREATED,
         working_hours=office_hours(),
     )
+    new_york.levels = [
+        Level(1011, "Floor 11", SETUP_CREATED),
+        Level(1012, "Floor 12", SETUP_CREATED),
+    ]
     new_york.spaces = [
         room(6361, NEW_YORK_ID, "Hudson Room", "conference", 8, level_id=1011,
              amenities=[DISPLAY, VIDEO_CONFERENCING, CONFERENCE_PHONE]),

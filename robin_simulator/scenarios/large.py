@@ -4,7 +4,7 @@ import random
 from datetime import date
 
 from robin_simulator.calendar import DayPlanner
-from robin_simulator.model import Amenity, Device, Event, Location, Organization, User
+from robin_simulator.model import Amenity, Device, Event, Level, Location, Organization, User
 
 from .building import (
     AMENITIES,
@@ -72,14 +72,24 @@ def _location(index: int, spaces_per_location: int) -> Location:
             f"Room {index + 1}.{number + 1:02d}",
             ROOM_TYPES[number % len(ROOM_TYPES)],
             2 + (number % 6) * 2,
-            level_id=location_id * 10 + number // 10,
+            level_id=_level_id(location_id, number),
             sim_drop_ins=number % DROP_IN_EVERY == 0,
             sim_sensor_device_id=(70_000 + number) if number % SENSOR_EVERY == 0 else None,
             amenities=_amenities(number),
         )
         for number in range(spaces_per_location)
     ]
+    level_ids = sorted({space.level_id for space in location.spaces if space.level_id})
+    location.levels = [
+        Level(level_id, f"Floor {floor}", SETUP_CREATED)
+        for floor, level_id in enumerate(level_ids, start=1)
+    ]
     return location
+
+
+def _level_id(location_id: int, number: int) -> int:
+    """Ten rooms a floor."""
+    return location_id * 10 + number // 10
 
 
 def _planner(org: Organization, seed: int) -> DayPlanner:

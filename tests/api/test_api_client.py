@@ -506,7 +506,7 @@ async def test_a_resent_check_in_already_confirmed_returns_the_check_in(
     confirmation = await client.confirm_event(event.id)
     assert confirmation.confirmed_at == london(15, 5)
     assert [r.status for r in sim.requests if r.method == "PUT"] == [200, 400]
-    assert await client.get_event_confirmation(event.id) == confirmation
+    assert await client.get_confirmation(event.id) == confirmation
     # A second check-in of our own is still refused.
     with pytest.raises(RobinValidationError):
         await client.confirm_event(event.id)
@@ -530,4 +530,4 @@ async def test_posts_and_patches_are_never_resent(client: RobinClient, sim: Robi
 
 async def test_no_check_in_yet(client: RobinClient, sim: RobinSimulator) -> None:
     event = sim.add_event(PHONE_BOOTH, "Not yet", london(15), london(16))
-    assert await client.get_event_confirmation(event.id) is None
+    assert await client.get_confirmation(event.id) is None

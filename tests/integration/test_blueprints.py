@@ -18,9 +18,10 @@ from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
+from custom_components.robin.const import CONF_RELEASE_NO_SHOWS
 from robin_simulator import RobinSimulator
 
-from .common import room_entity_id, room_state
+from .common import device_with_identifier, room_entity_id, room_state
 from .conftest import advance
 
 BLUEPRINTS = Path(__file__).parents[2] / "blueprints" / "automation" / "robin"
@@ -216,3 +217,62 @@ async def test_room_frees_up_creates_a_notification(
     assert [(n["title"], n["message"]) for n in notifications.values()] == [
         ("Fleet Room is free", "Fleet Room is available now.")
     ]
+
+
+async def test_no_show_released_notifies_for_the_chosen_rooms(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(config_entry, options={CONF_RELEASE_NO_SHOWS: True})
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert await async_setup_component(hass, "persistent_notification", {})
+    fleet = device_with_identifier(
+        hass, config_entry.entry_id, f"space_{simulator.find_space('Fleet Room').id}"
+    )
+    assert fleet is not None
+    await _automation_from_blueprint(hass, "no_show_released.yaml", {"rooms": [fleet.id]})
+    notifications = persistent_notification._async_get_or_create_notifications(hass)
+
+    await advance(hass, freezer, QUARTER_TO_ELEVEN - datetime.now(UTC))
+    await _run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=9))
+    assert notifications == {}
+    await _run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=11))
+    assert [(n["title"], n["message"]) for n in notifications.values()] == [
+        (
+            "Fleet Room: no-show released",
+            (
+                'Nobody came to "Customer call" (11:00 to 12:00), so the booking was ended '
+                "and Fleet Room is free for others."
+            ),
+        )
+    ]
+
+
+async def test_no_show_released_ignores_other_rooms(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(config_entry, options={CONF_RELEASE_NO_SHOWS: True})
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert await async_setup_component(hass, "persistent_notification", {})
+    thames = device_with_identifier(
+        hass, config_entry.entry_id, f"space_{simulator.find_space('Thames Room').id}"
+    )
+    assert thames is not None
+    await _automation_from_blueprint(hass, "no_show_released.yaml", {"rooms": [thames.id]})
+    notifications = persistent_notification._async_get_or_create_notifications(hass)
+
+    await advance(hass, freezer, QUARTER_TO_ELEVEN - datetime.now(UTC))
+    await _run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=11))
+    assert _customer_call(simulator).end == CUSTOMER_CALL_START + timedelta(minutes=10)
+    assert notifications == {}

@@ -1,4 +1,4 @@
-"""Diagnostics: useful to a maintainer, with the token and personal data removed."""
+"""Diagnostics: the token and personal data are removed (their content: test_snapshots.py)."""
 
 from __future__ import annotations
 
@@ -26,12 +26,3 @@ async def test_diagnostics_redact_token_and_people(
     assert "@acme-robotics.example" not in text  # organizer and invitee emails
     assert "London Bridge Street" not in text  # the office address
     assert "Design review" not in text  # meeting titles can be confidential
-    assert diagnostics["entry"]["data"]["access_token"] == "**REDACTED**"
-
-    # What a maintainer needs is still there.
-    assert diagnostics["token"]["scopes"] == ["basic_read", "basic_write"]
-    assert diagnostics["location_events_supported"] is True
-    spaces = diagnostics["data"]["spaces"]
-    assert {space["name"] for space in spaces.values()} >= {"Thames Room", "Fleet Room"}
-    fleet = simulator.find_space("Fleet Room")
-    assert diagnostics["data"]["people_present"][str(fleet.id)] == 3

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -15,7 +14,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from robin_simulator import RobinSimulator
 
 from .common import (
-    DOMAIN,
     location_entity_id,
     room_entity_id,
     room_state,
@@ -54,66 +52,6 @@ def _record_states(hass: HomeAssistant, entity_id: str) -> list[tuple[str, str |
 
     async_track_state_change_event(hass, [entity_id], record)
     return seen
-
-
-async def test_monday_morning_as_a_user_sees_it(
-    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
-) -> None:
-    # Fleet Room: the design review is under way with three people in the room.
-    assert room_state(hass, simulator, "Fleet Room", "binary_sensor", "occupancy").state == STATE_ON
-    assert room_state(hass, simulator, "Fleet Room", "sensor", "people_present").state == "3"
-    assert room_state(hass, simulator, "Fleet Room", "sensor", "availability").state == "in_use"
-    assert _time(hass, simulator, "Fleet Room", "next_booking") == datetime(
-        2026, 11, 23, 11, 0, tzinfo=UTC
-    )  # the customer call
-    assert _time(hass, simulator, "Fleet Room", "free_until") is None  # not free now
-    fleet_calendar = room_state(hass, simulator, "Fleet Room", "calendar", "bookings")
-    assert fleet_calendar.state == STATE_ON
-    assert fleet_calendar.attributes["message"] == "Design review"
-
-    # Thames Room: the stand-up is over; free until tomorrow's.
-    assert room_state(hass, simulator, "Thames Room", "binary_sensor", "occupancy").state == (
-        STATE_OFF
-    )
-    assert room_state(hass, simulator, "Thames Room", "sensor", "people_present").state == "0"
-    assert room_state(hass, simulator, "Thames Room", "sensor", "availability").state == "available"
-    tomorrow_standup = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
-    assert _time(hass, simulator, "Thames Room", "free_until") == tomorrow_standup
-    assert _time(hass, simulator, "Thames Room", "next_booking") == tomorrow_standup
-    thames_calendar = room_state(hass, simulator, "Thames Room", "calendar", "bookings")
-    assert thames_calendar.state == STATE_OFF
-    assert thames_calendar.attributes["message"] == "Stand-up"
-    assert thames_calendar.attributes["start_time"] == "2026-11-24 09:30:00"
-
-    # New York: the room's next booking is the client workshop at 13:00 New York time.
-    assert _time(hass, simulator, "Hudson Room", "next_booking") == datetime(
-        2026, 11, 23, 13, 0, tzinfo=dt_util.get_time_zone("America/New_York")
-    )
-
-    # A disabled room, and a lounge whose presence sensor sees someone.
-    assert room_state(hass, simulator, "Old Library", "sensor", "availability").state == "disabled"
-    assert _time(hass, simulator, "Old Library", "free_until") is None
-    assert room_state(hass, simulator, "Quiet Lounge", "binary_sensor", "occupancy").state == (
-        STATE_ON
-    )
-    assert room_state(hass, simulator, "Quiet Lounge", "sensor", "people_present").state == "1"
-    assert room_state(hass, simulator, "Quiet Lounge", "sensor", "availability").state == (
-        "available"
-    )
-    # The lounge cannot be booked: no calendar for it.
-    lounge = simulator.find_space("Quiet Lounge")
-    assert (
-        er.async_get(hass).async_get_entity_id(
-            "calendar", DOMAIN, f"{simulator.organization.id}_{lounge.id}_bookings"
-        )
-        is None
-    )
-
-    # Each office counts its occupied rooms: the Fleet Room and the Quiet Lounge in London.
-    london = location_entity_id(hass, simulator, "London HQ", "sensor", "occupied_rooms")
-    new_york = location_entity_id(hass, simulator, "New York Studio", "sensor", "occupied_rooms")
-    assert hass.states.get(london).state == "2"
-    assert hass.states.get(new_york).state == "0"
 
 
 async def test_back_to_back_meetings_switch_at_the_boundary_and_the_no_show_is_booked(

@@ -423,7 +423,7 @@ async def test_a_read_only_token_cannot_turn_the_option_on(
         result["flow_id"], {CONF_REPORT_PRESENCE: True}
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {CONF_REPORT_PRESENCE: "presence_needs_write"}
+    assert result["errors"] == {CONF_REPORT_PRESENCE: "read_only_token"}
     assert CONF_REPORT_PRESENCE not in config_entry.options
 
 

@@ -98,17 +98,9 @@ async def test_book_space_by_entity_starts_now_and_shows_at_once(
         _room(hass, simulator, "Thames Room"),
     )
 
-    booking = response["booking"]
+    # The response's fields: test_snapshots.py.
     [made] = [event for event in simulator.events_in(thames.id) if event.title == "Focus session"]
-    assert booking == {
-        "id": made.id,
-        "title": "Focus session",
-        "start": "2026-11-23T10:15:00+00:00",
-        "end": "2026-11-23T10:45:00+00:00",
-        "room": "Thames Room",
-        "room_id": thames.id,
-        "location": "London HQ",
-    }
+    assert response["booking"]["id"] == made.id
     assert (made.start, made.end) == (MONDAY_MORNING, MONDAY_MORNING + timedelta(minutes=30))
     # The integration refreshed right after: the room is booked now, nobody is there yet.
     calendar = state_of(hass, simulator, "Thames Room", "calendar", "bookings")
@@ -500,18 +492,7 @@ async def test_cancel_the_current_booking(
 
     response = await _call(hass, "cancel_booking", {}, _room(hass, simulator, "Fleet Room"))
 
-    assert response == {
-        "booking": {
-            "id": review.id,
-            "title": "Design review",
-            "start": "2026-11-23T10:00:00+00:00",
-            "end": "2026-11-23T11:00:00+00:00",
-            "room": "Fleet Room",
-            "room_id": fleet.id,
-            "location": "London HQ",
-        },
-        "cancelled": True,
-    }
+    assert (response["booking"]["id"], response["cancelled"]) == (review.id, True)
     assert review.id not in {event.id for event in simulator.events_in(fleet.id)}
     assert state_of(hass, simulator, "Fleet Room", "calendar", "bookings").state == STATE_OFF
     # The Customer call at 11:00 is what is left.
@@ -746,8 +727,6 @@ async def test_extend_a_booking_by_id(
         _room(hass, simulator, "Hudson Room"),
     )
     assert response["booking"]["id"] == workshop.id
-    assert response["booking"]["start"] == "2026-11-23T13:00:00-05:00"
-    assert response["booking"]["end"] == "2026-11-23T14:30:00-05:00"
     extended = _meeting(simulator, "Hudson Room", "Client workshop")
     assert extended.end == datetime(2026, 11, 23, 19, 30, tzinfo=UTC)
     assert extended.start == datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
@@ -822,8 +801,6 @@ async def test_end_a_booking_now(
     response = await _call(hass, "end_booking", data, _room(hass, simulator, "Fleet Room"))
     assert response["cancelled"] is False
     assert response["booking"]["id"] == review.id
-    assert response["booking"]["start"] == "2026-11-23T10:00:00+00:00"
-    assert response["booking"]["end"] == "2026-11-23T10:15:00+00:00"
     assert _meeting(simulator, "Fleet Room", "Design review").end == MONDAY_MORNING
     # Free now, until the Customer call at 11:00.
     assert state_of(hass, simulator, "Fleet Room", "calendar", "bookings").state == STATE_OFF
@@ -946,7 +923,6 @@ async def test_check_in_to_the_current_booking_then_again(
     target = _room(hass, simulator, "Fleet Room")
     response = await _call(hass, "check_in", {}, target)
     assert response["booking"]["id"] == review.id
-    assert response["confirmed_at"] == "2026-11-23T10:15:00+00:00"
     assert simulator.events.confirmations[review.id].confirmed_at == MONDAY_MORNING
 
     await advance(hass, freezer, COOLDOWN)
@@ -993,24 +969,12 @@ async def test_find_free_space_now(
         "find_free_space",
         {"config_entry_id": setup_integration.entry_id, "duration": "00:30:00"},
     )
-    assert response["start"] == "2026-11-23T10:15:00+00:00"
-    assert response["end"] == "2026-11-23T10:45:00+00:00"
+    # Each room's fields and free_until: test_snapshots.py.
     spaces = {space["name"]: space for space in response["spaces"]}
     # Busy (Fleet Room), disabled (Old Library) and unbookable rooms are left out.
     assert "Fleet Room" not in spaces
     assert "Old Library" not in spaces
     assert "Quiet Lounge" not in spaces
-    assert spaces["Thames Room"] == {
-        "id": simulator.find_space("Thames Room").id,
-        "name": "Thames Room",
-        "location": "London HQ",
-        "type": "conference",
-        "capacity": 10,
-        "free_until": "2026-11-24T09:30:00+00:00",
-    }
-    assert spaces["Boardroom"]["free_until"] == "2026-11-23T16:00:00+00:00"
-    assert spaces["Hudson Room"]["free_until"] == "2026-11-23T18:00:00+00:00"
-    assert spaces["Brooklyn Room"]["free_until"] is None  # free for the next day
     # Best fit first: the smallest room that fits.
     capacities = [space["capacity"] for space in response["spaces"]]
     assert capacities == sorted(capacities)

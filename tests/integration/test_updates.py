@@ -11,6 +11,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED, STATE_ON
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from robin_simulator import RobinSimulator, run_simulator
@@ -109,6 +110,9 @@ async def test_an_hourly_rediscovery_that_finds_nothing_new_writes_nothing(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     await setup_entry_at(hass, freezer, config_entry, MONDAY_MORNING_HALF_MINUTE)
+    # Someone in a room: Robin's listing tells the room's last presence, new at every read.
+    thames = simulator.find_space("Thames Room")
+    simulator.start_presence(thames.id)
     for _ in range(59):
         await advance(hass, freezer, POLL)
     await _between_boundaries(hass, freezer)
@@ -121,6 +125,49 @@ async def test_an_hourly_rediscovery_that_finds_nothing_new_writes_nothing(
         record.path for record in simulator.requests
     }
     assert written == []
+    # ...kept for the office actions (someone seen between polls), though it wrote nothing.
+    assert config_entry.runtime_data.last_presence_at(thames.id) == dt_util.utcnow()
+
+
+async def test_a_renamed_floor_writes_only_the_floor_sensors_of_its_rooms(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    thames = simulator.find_space("Thames Room")
+    # The Floor sensors start disabled: enable every one in London before setup.
+    london = simulator.find_location("London HQ")
+    registry = er.async_get(hass)
+    for space in london.spaces:
+        registry.async_get_or_create(
+            "sensor",
+            DOMAIN,
+            f"{config_entry.unique_id}_{space.id}_floor",
+            disabled_by=None,
+        )
+    await setup_entry_at(hass, freezer, config_entry, MONDAY_MORNING_HALF_MINUTE)
+    floor = room_entity_id(hass, simulator, "Thames Room", "sensor", "floor")
+    level = next(level for level in london.levels if level.id == thames.level_id)
+    old_name = level.name
+    assert hass.states.get(floor).state == old_name
+    for _ in range(59):
+        await advance(hass, freezer, POLL)
+    await _between_boundaries(hass, freezer)
+    level.name = "Mezzanine"
+    written = _record_writes(hass)
+    await advance(hass, freezer, timedelta(seconds=20))  # the hourly rediscovery
+
+    assert hass.states.get(floor).state == "Mezzanine"
+    on_that_floor = {
+        room_entity_id(hass, simulator, space.name, "sensor", "floor")
+        for space in london.spaces
+        if space.level_id == level.id and space.name
+    }
+    assert floor in on_that_floor
+    assert set(written) == on_that_floor
+    assert len(written) == len(on_that_floor)
 
 
 async def test_a_meeting_boundary_writes_only_its_rooms_entities(
@@ -208,6 +255,7 @@ async def test_one_timer_for_the_meeting_boundaries_of_all_rooms(
         after_polls = timers()
         assert await hass.config_entries.async_unload(entry.entry_id)
 
-    # 80 rooms with meetings all day: one timer for the next meeting boundary of any room.
-    assert after_setup == 1
-    assert after_polls == 1
+    # 80 rooms with meetings all day: one timer for the next meeting boundary of any room,
+    # and the office actor's one for its next moment (a grace period's end).
+    assert after_setup == 2
+    assert after_polls == 2

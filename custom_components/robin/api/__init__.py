@@ -1,6 +1,20 @@
 """Asynchronous client of the Robin (robinpowered.com) REST API.
 
 It has no Home Assistant dependency: aiohttp and the standard library only.
+
+`RobinClient`'s public API, one method per Robin endpoint it covers (the integration uses
+most of them; `get_amenities`, `get_space_state` and `get_space_presence` are kept for other
+users of the client, as documented, per-room alternatives to the batched reads):
+
+- identity: `get_token_info`, `get_me`, `get_my_organizations`, `get_organization`
+- places: `get_locations`, `get_location`, `get_levels`, `get_spaces`, `get_space`,
+  `get_amenities`, `get_devices`
+- presence: `get_space_state`, `get_space_presence`, `get_location_presence`,
+  `report_presence`, `end_presence`
+- events: `get_location_events`, `get_space_events`, `get_event`, `get_confirmation`,
+  `create_event`, `update_event`, `delete_event`, `confirm_event`, `get_free_busy`
+
+Every method raises only `RobinError` subclasses for what Robin or the network does.
 """
 
 from .client import RobinClient
@@ -27,6 +41,7 @@ from .models import (
     Event,
     FreeBusySpace,
     Invitee,
+    Level,
     Location,
     Organization,
     Presence,
@@ -51,6 +66,7 @@ __all__ = [
     "Event",
     "FreeBusySpace",
     "Invitee",
+    "Level",
     "Location",
     "Organization",
     "Presence",

@@ -44,6 +44,7 @@ from .models import (
     Device,
     Event,
     FreeBusySpace,
+    Level,
     Location,
     Organization,
     Presence,
@@ -226,6 +227,13 @@ class RobinClient:
         """Return one location."""
         return Location.from_json(await self._get_data(f"/locations/{location_id}"))
 
+    async def get_levels(self, location_id: int) -> list[Level]:
+        """Return the floors of a location (observed, not documented, by Robin)."""
+        return await self._get_all(
+            f"/locations/{location_id}/levels",
+            lambda raw: Level.from_json(raw, location_id=location_id),
+        )
+
     async def get_spaces(self, location_id: int) -> list[Space]:
         """Return every space of a location, with its calendar binding and amenities."""
         return await self._get_all(
@@ -337,16 +345,6 @@ class RobinClient:
         """Return one event (or one occurrence of a series)."""
         return Event.from_json(await self._get_data(f"/events/{_segment(event_id)}"))
 
-    async def get_event_confirmation(self, event_id: str) -> Confirmation | None:
-        """Return an event's check-in, or None if nobody has checked in."""
-        data = await self._get_data(
-            f"/events/{_segment(event_id)}", params={"include": "confirmation"}
-        )
-        confirmation = data.get("confirmation") if isinstance(data, dict) else None
-        if not confirmation:
-            return None
-        return Confirmation.from_json(confirmation, event_id=event_id)
-
     async def create_event(
         self,
         space_id: int,
@@ -429,7 +427,7 @@ class RobinClient:
         except RobinValidationError as err:
             if not (err.resent and REASON_ALREADY_CONFIRMED in err.reasons):
                 raise
-            confirmation = await self.get_event_confirmation(event_id)
+            confirmation = await self.get_confirmation(event_id)
             if confirmation is None:
                 raise
             return confirmation

@@ -125,6 +125,26 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True)
+class Level:
+    """A floor of a location; spaces name theirs by ``level_id``."""
+
+    id: int
+    name: str
+    location_id: int | None = None
+
+    @classmethod
+    def from_json(cls, value: Any, *, location_id: int | None = None) -> Self:
+        """Build a level; ``location_id`` fills in when Robin omits it."""
+        data = as_object(value, "level")
+        own_location_id = optional_int(data, "location_id")
+        return cls(
+            id=required_int(data, "id"),
+            name=text(data, "name"),
+            location_id=location_id if own_location_id is None else own_location_id,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Calendar:
     """The external calendar a room is bound to (it makes the room bookable ahead)."""
 

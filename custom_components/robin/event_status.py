@@ -1,0 +1,66 @@
+"""Whether a booking is confirmed or tentative, for Home Assistant versions that show it.
+
+`CalendarEvent.status` and `CalendarEventStatus` arrived in Home Assistant 2026.10; on
+older versions events carry no status, so the feature is detected, not the version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components import calendar
+
+from .api import Event, Invitee, Space
+
+# The StrEnum on Home Assistant 2026.10+, None before.
+_STATUS_ENUM: Any = getattr(calendar, "CalendarEventStatus", None)
+
+CONFIRMED = "confirmed"
+TENTATIVE = "tentative"
+CANCELLED = "cancelled"
+# The room's own answer (Robin lists the room's resource calendar among the invitees):
+# until the room accepts, the booking may still be turned down.
+_ROOM_UNDECIDED = frozenset({"tentative", "not_responded", "needsAction"})
+
+
+def is_cancelled(event: Event) -> bool:
+    """Tell whether Robin marks the event cancelled (Home Assistant never shows those)."""
+    return (event.status or "").lower() == CANCELLED
+
+
+def booking_status(event: Event, space: Space | None) -> str | None:
+    """Return "confirmed", "tentative", or None when Robin's event does not say.
+
+    Tentative when Robin's status says so, or when the room itself has not accepted yet;
+    confirmed when Robin says confirmed and the room has not declined or hesitated.
+    """
+    status = (event.status or "").lower()
+    room_answer = _room_answer(event, space)
+    if status == TENTATIVE or room_answer in _ROOM_UNDECIDED:
+        return TENTATIVE
+    if status == CONFIRMED and room_answer != "declined":
+        return CONFIRMED
+    return None
+
+
+def status_fields(event: Event, space: Space | None) -> dict[str, Any]:
+    """Return the `status` keyword for `CalendarEvent`, or nothing where it is unsupported."""
+    if _STATUS_ENUM is None:
+        return {}
+    status = booking_status(event, space)
+    return {"status": _STATUS_ENUM(status)} if status else {}
+
+
+def _room_answer(event: Event, space: Space | None) -> str | None:
+    """Return the response of the room's resource calendar to the event, if invited."""
+    resources = [invitee for invitee in event.invitees if invitee.is_resource]
+    email = space.calendar.space_resource_email if space and space.calendar else None
+    room: Invitee | None = next(
+        (
+            invitee
+            for invitee in resources
+            if email and invitee.email and invitee.email.lower() == email.lower()
+        ),
+        resources[0] if len(resources) == 1 else None,
+    )
+    return room.response_status if room else None

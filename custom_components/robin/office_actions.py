@@ -1,0 +1,491 @@
+"""The office runs itself: no-shows are released, arriving people check in, unbooked use told.
+
+One `OfficeActor` per config entry watches every poll's people counts and the clock, keeps
+what each room's office entities show, and acts on Robin when the user's options allow it.
+What it did (released or checked-in bookings) is stored, so that it is never done twice,
+whether across polls, reloads or restarts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_call_later, async_track_point_in_utc_time
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
+
+from .api import RobinError, Space
+from .bookings import async_cancel_booking, async_check_in, async_update_booking
+from .const import (
+    CONF_CHECK_IN_ON_ARRIVAL,
+    CONF_NO_SHOW_GRACE,
+    CONF_RELEASE_NO_SHOWS,
+    CONF_UNBOOKED_USE_AFTER,
+    DEFAULT_NO_SHOW_GRACE,
+    DEFAULT_UNBOOKED_USE_AFTER,
+    DOMAIN,
+    EVENT_BOOKING_CHECKED_IN,
+    EVENT_BOOKING_RELEASED,
+    EVENT_UNBOOKED_USE_STARTED,
+    ISSUE_OFFICE_ACTIONS_READ_ONLY,
+    LOGGER,
+)
+from .coordinator import RobinConfigEntry, RobinCoordinator, room_identifier
+from .office_rules import (
+    Booking,
+    PresenceLog,
+    Release,
+    booking_to_check_in,
+    current_booking,
+    is_no_show,
+    is_unbooked_use,
+    next_change,
+    present_for,
+    release_kind,
+    timed_bookings,
+    unbooked_since,
+)
+
+OFFICE_ACTORS: HassKey[dict[str, OfficeActor]] = HassKey(f"{DOMAIN}_office_actors")
+STORAGE_VERSION = 1
+# What was done to a booking is remembered until this long after the booking ended.
+FORGET_AFTER = timedelta(days=2)
+# A release or check-in Robin refused is tried again this often at most, then given up,
+# this long after the last attempt.
+MAX_ATTEMPTS = 3
+RETRY_DELAY = timedelta(minutes=1)
+
+
+@dataclass(frozen=True, slots=True)
+class RoomOffice:
+    """What a room's office entities show at one instant."""
+
+    booking: Booking | None  # the current booking
+    checked_in: bool | None  # whether the current booking is checked in; None: not known yet
+    no_show: bool
+    unbooked_use: bool
+    unbooked_use_since: datetime | None
+
+
+def storage_key(entry_id: str) -> str:
+    """Return the storage key of an entry's record of released and checked-in bookings."""
+    return f"{DOMAIN}.{entry_id}.office"
+
+
+class OfficeActor:
+    """Watches one entry's rooms; releases no-shows and checks in arrivals when allowed."""
+
+    def __init__(self, hass: HomeAssistant, entry: RobinConfigEntry) -> None:
+        """Read the options; nothing runs until `async_start`."""
+        self.hass = hass
+        self.entry = entry
+        self.coordinator: RobinCoordinator = entry.runtime_data
+        options = entry.options
+        self.grace = timedelta(minutes=options.get(CONF_NO_SHOW_GRACE, DEFAULT_NO_SHOW_GRACE))
+        self.unbooked_after = timedelta(
+            minutes=options.get(CONF_UNBOOKED_USE_AFTER, DEFAULT_UNBOOKED_USE_AFTER)
+        )
+        self.release_no_shows: bool = options.get(CONF_RELEASE_NO_SHOWS, False)
+        self.check_in_on_arrival: bool = options.get(CONF_CHECK_IN_ON_ARRIVAL, False)
+        self.presence = PresenceLog()
+        self._store: Store[dict[str, dict[str, str]]] = Store(
+            hass, STORAGE_VERSION, storage_key(entry.entry_id)
+        )
+        # Booking id -> the booking's end (ISO), for pruning.
+        self._released: dict[str, str] = {}
+        self._checked_in: dict[str, str] = {}
+        # Check-in state read from Robin: booking id -> (checked in, read at).
+        self._confirmations: dict[str, tuple[bool, datetime]] = {}
+        self._attempts: dict[str, int] = {}
+        # Booking id -> when a refused release or check-in may be asked again.
+        self._not_before: dict[str, datetime] = {}
+        self._unbooked_announced: dict[int, datetime] = {}
+        self._listeners: list[CALLBACK_TYPE] = []
+        self._unsub_timer: CALLBACK_TYPE | None = None
+        self._unsub_retry: CALLBACK_TYPE | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def acts(self) -> bool:
+        """Tell whether any option lets the integration change bookings in Robin."""
+        return self.release_no_shows or self.check_in_on_arrival
+
+    async def async_start(self) -> None:
+        """Load what was done before, then watch the polls and the clock."""
+        stored = await self._store.async_load() or {}
+        now = dt_util.utcnow()
+        self._released = _pruned(stored.get("released", {}), now)
+        self._checked_in = _pruned(stored.get("checked_in", {}), now)
+        self._update_read_only_issue()
+        self.entry.async_on_unload(self.coordinator.async_add_poll_listener(self._on_poll))
+        self.entry.async_on_unload(self._cancel_timer)
+        self.entry.async_on_unload(self._cancel_retry)
+        self._on_poll()
+
+    def _update_read_only_issue(self) -> None:
+        """Tell the user when an option asks for writes the token cannot make."""
+        issue_id = f"{ISSUE_OFFICE_ACTIONS_READ_ONLY}_{self.entry.entry_id}"
+        if not self.acts or self.coordinator.can_write:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+            return
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key=ISSUE_OFFICE_ACTIONS_READ_ONLY,
+            translation_placeholders={"organization": self.entry.title},
+        )
+
+    # --- what the entities show ----------------------------------------------------------
+
+    @callback
+    def async_add_listener(self, update: CALLBACK_TYPE) -> Callable[[], None]:
+        """Call `update` whenever what the office entities show may have changed."""
+        self._listeners.append(update)
+        return lambda: self._listeners.remove(update)
+
+    def room(self, space: Space, now: datetime | None = None) -> RoomOffice:
+        """Return what a room's office entities show at `now`."""
+        now = now or dt_util.utcnow()
+        bookings = self._bookings(space)
+        booking = current_booking(bookings, now)
+        checked_in = self._is_checked_in(booking) if booking else None
+        # A no-show only once Robin said, at or after the grace period's end, that nobody
+        # checked in (someone may have, from Robin's app or a room display).
+        no_show = (
+            booking is not None
+            and self._not_checked_in_at_decision(booking)
+            and is_no_show(
+                booking,
+                now,
+                self.grace,
+                present_since_start=self._present_since_start(space, booking),
+                checked_in=False,
+            )
+        )
+        since = unbooked_since(bookings, self.presence.occupied_since(space.id), now)
+        unbooked = is_unbooked_use(since, now, self.unbooked_after)
+        return RoomOffice(booking, checked_in, no_show, unbooked, since if unbooked else None)
+
+    def _bookings(self, space: Space) -> list[Booking]:
+        data = self.coordinator.data
+        time_zone = data.time_zone_of(space) or dt_util.get_default_time_zone()
+        return timed_bookings(data.events.get(space.id, ()), time_zone)
+
+    def _present_since_start(self, space: Space, booking: Booking) -> bool:
+        last_presence_at = self.coordinator.last_presence_at(space.id)
+        return self.presence.present_after(space.id, booking.start, last_presence_at)
+
+    def _not_checked_in_at_decision(self, booking: Booking) -> bool:
+        known = self._confirmations.get(booking.event_id)
+        return (
+            booking.event_id not in self._checked_in
+            and known is not None
+            and not known[0]
+            and known[1] >= booking.start + self.grace
+        )
+
+    def _is_checked_in(self, booking: Booking) -> bool | None:
+        if booking.event_id in self._checked_in:
+            return True
+        known = self._confirmations.get(booking.event_id)
+        return known[0] if known else None
+
+    # --- reacting to polls and the clock -------------------------------------------------
+
+    @callback
+    def _on_poll(self) -> None:
+        """Take in a poll's presence, then update the entities and act."""
+        if self.coordinator.last_update_success:
+            self.presence.observe(self.coordinator.data.people_present, dt_util.utcnow())
+        self._update()
+
+    @callback
+    def _on_clock(self, _now: datetime) -> None:
+        self._unsub_timer = None
+        self._update()
+
+    @callback
+    def _update(self) -> None:
+        self._notify()
+        self._announce_unbooked_use()
+        self._schedule_next_change()
+        # Inside Robin's Retry-After nothing is asked; the next update tries again.
+        if self.coordinator.last_update_success and not self.coordinator.client.rate_limited_for:
+            self.entry.async_create_background_task(
+                self.hass, self._async_act(), f"{DOMAIN} office actions"
+            )
+
+    @callback
+    def _notify(self) -> None:
+        for update in list(self._listeners):
+            update()
+
+    @callback
+    def _schedule_next_change(self) -> None:
+        self._cancel_timer()
+        now = dt_util.utcnow()
+        moments = [
+            moment
+            for space in self._bookable_rooms()
+            if (
+                moment := next_change(
+                    self._bookings(space),
+                    now,
+                    self.grace,
+                    unbooked_since(
+                        self._bookings(space), self.presence.occupied_since(space.id), now
+                    ),
+                    self.unbooked_after,
+                )
+            )
+            is not None
+        ]
+        if moments:
+            self._unsub_timer = async_track_point_in_utc_time(
+                self.hass, self._on_clock, min(moments)
+            )
+
+    @callback
+    def _retry_later(self, booking: Booking) -> None:
+        """Try a refused release or check-in again after a while, not at every update."""
+        self._not_before[booking.event_id] = dt_util.utcnow() + RETRY_DELAY
+        self._cancel_retry()
+        self._unsub_retry = async_call_later(self.hass, RETRY_DELAY, self._on_retry)
+
+    @callback
+    def _on_retry(self, _now: datetime) -> None:
+        self._unsub_retry = None
+        self._update()
+
+    @callback
+    def _cancel_retry(self) -> None:
+        if self._unsub_retry is not None:
+            self._unsub_retry()
+            self._unsub_retry = None
+
+    @callback
+    def _cancel_timer(self) -> None:
+        if self._unsub_timer is not None:
+            self._unsub_timer()
+            self._unsub_timer = None
+
+    def _bookable_rooms(self) -> list[Space]:
+        return [space for space in self.coordinator.data.spaces.values() if space.is_bookable]
+
+    @callback
+    def _announce_unbooked_use(self) -> None:
+        """Fire the event once per stretch of unbooked use."""
+        now = dt_util.utcnow()
+        for space in self._bookable_rooms():
+            since = self.room(space, now).unbooked_use_since
+            if since is None:
+                self._unbooked_announced.pop(space.id, None)
+            elif self._unbooked_announced.get(space.id) != since:
+                self._unbooked_announced[space.id] = since
+                self.hass.bus.async_fire(
+                    EVENT_UNBOOKED_USE_STARTED,
+                    {**self._room_data(space), "since": since.isoformat()},
+                )
+
+    async def _async_act(self) -> None:
+        """Read check-in states where they matter, check in arrivals, release no-shows."""
+        async with self._lock:
+            now = dt_util.utcnow()
+            for space in self._bookable_rooms():
+                try:
+                    await self._async_act_on_room(space, now)
+                except RobinError as err:
+                    LOGGER.debug(
+                        "Could not read the check-in of a booking in %s: %s", space.name, err
+                    )
+                    break  # Robin is failing or limiting: the next poll tries again
+
+    async def _async_act_on_room(self, space: Space, now: datetime) -> None:
+        bookings = self._bookings(space)
+        booking = current_booking(bookings, now)
+        if booking is not None and self._needs_confirmation_read(space, booking, now):
+            await self._async_read_confirmation(booking)
+        arriving = booking_to_check_in(bookings, now, self.grace)
+        if (
+            self.check_in_on_arrival
+            and arriving is not None
+            and present_for(
+                arriving,
+                self.grace,
+                self.presence.occupied_since(space.id),
+                self.presence.observed_at,
+            )
+            and self.coordinator.can_write
+        ):
+            if self._is_checked_in(arriving) is None:
+                await self._async_read_confirmation(arriving)
+            await self._async_check_in(space, arriving)
+        if self.release_no_shows and booking is not None and self.room(space, now).no_show:
+            await self._async_release(space, booking)
+
+    def _needs_confirmation_read(self, space: Space, booking: Booking, now: datetime) -> bool:
+        """Tell whether to read a booking's check-in from Robin now.
+
+        Only where it decides something: once per booking, when its grace period ends with
+        nobody seen since its start (a no-show unless someone checked in from elsewhere).
+        One request per such booking, none per poll.
+        """
+        return (
+            booking.event_id not in self._checked_in
+            and booking.event_id not in self._confirmations
+            and now >= booking.start + self.grace
+            and not self._present_since_start(space, booking)
+        )
+
+    async def _async_read_confirmation(self, booking: Booking) -> bool:
+        confirmation = await self.coordinator.client.get_confirmation(booking.event_id)
+        checked_in = confirmation is not None
+        before = self._confirmations.get(booking.event_id)
+        self._confirmations[booking.event_id] = (checked_in, dt_util.utcnow())
+        if before is None or before[0] != checked_in:
+            self._notify()
+        return checked_in
+
+    async def _async_check_in(self, space: Space, booking: Booking) -> None:
+        """Check a booking in once, when people are there for it."""
+        if self._is_checked_in(booking) is not False:
+            return  # checked in already
+        if not self._may_attempt(booking):
+            return
+        try:
+            await async_check_in(self.coordinator, space, booking.event_id)
+        except HomeAssistantError as err:
+            LOGGER.warning("Could not check in %s in %s: %s", booking.title, space.name, err)
+            self._retry_later(booking)
+            return
+        self._checked_in[booking.event_id] = booking.end.isoformat()
+        await self._async_save()
+        self._notify()
+        self.hass.bus.async_fire(EVENT_BOOKING_CHECKED_IN, self._booking_data(space, booking))
+
+    async def _async_release(self, space: Space, booking: Booking) -> None:
+        """End or cancel a no-show booking, once."""
+        if not self.coordinator.can_write or booking.event_id in self._released:
+            return
+        if not self._may_attempt(booking):
+            return
+        now = dt_util.utcnow().replace(microsecond=0)
+        kind = release_kind(booking, now)
+        # Recorded before asking Robin: after a lost answer it is never asked twice.
+        self._released[booking.event_id] = booking.end.isoformat()
+        await self._async_save()
+        try:
+            if kind is Release.CANCEL:
+                await async_cancel_booking(self.coordinator, space, booking.event_id)
+            else:
+                await async_update_booking(
+                    self.coordinator, space, booking.event_id, start=booking.start, end=now
+                )
+        except HomeAssistantError as err:
+            if err.translation_key != "outcome_unknown":  # Robin did nothing: may try again
+                del self._released[booking.event_id]
+                await self._async_save()
+                self._retry_later(booking)
+            LOGGER.warning("Could not release %s in %s: %s", booking.title, space.name, err)
+            return
+        LOGGER.info("Released the no-show %s in %s (%s)", booking.title, space.name, kind)
+        self.hass.bus.async_fire(
+            EVENT_BOOKING_RELEASED,
+            {
+                **self._booking_data(space, booking),
+                "released_at": now.isoformat(),
+                "cancelled": kind is Release.CANCEL,
+            },
+        )
+
+    def _may_attempt(self, booking: Booking) -> bool:
+        not_before = self._not_before.get(booking.event_id)
+        if not_before is not None and dt_util.utcnow() < not_before:
+            return False  # refused: waits for its retry, whatever polls come meanwhile
+        attempts = self._attempts.get(booking.event_id, 0)
+        self._attempts[booking.event_id] = attempts + 1
+        return attempts < MAX_ATTEMPTS
+
+    async def _async_save(self) -> None:
+        await self._store.async_save(
+            {"released": dict(self._released), "checked_in": dict(self._checked_in)}
+        )
+
+    def _room_data(self, space: Space) -> dict[str, Any]:
+        # Looked up among the entry's devices: async_get_device is deprecated since 2026.8,
+        # and its replacement does not exist on 2026.3.
+        identifier = room_identifier(space.id)
+        registry = dr.async_get(self.hass)
+        device_id = next(
+            (
+                device.id
+                for device in dr.async_entries_for_config_entry(registry, self.entry.entry_id)
+                if identifier in device.identifiers
+            ),
+            None,
+        )
+        return {
+            "config_entry_id": self.entry.entry_id,
+            "device_id": device_id,
+            "space_id": space.id,
+            "room": space.name,
+        }
+
+    def _booking_data(self, space: Space, booking: Booking) -> dict[str, Any]:
+        return {
+            **self._room_data(space),
+            "booking_id": booking.event_id,
+            "title": booking.title,
+            "start": booking.start.isoformat(),
+            "end": booking.end.isoformat(),
+        }
+
+
+def _pruned(done: dict[str, str], now: datetime) -> dict[str, str]:
+    """Forget bookings that ended long ago (and anything unreadable)."""
+    kept: dict[str, str] = {}
+    for event_id, end in done.items():
+        ended = dt_util.parse_datetime(end) if isinstance(end, str) else None
+        if ended is not None and now - ended < FORGET_AFTER:
+            kept[event_id] = end
+    return kept
+
+
+async def async_start_office(hass: HomeAssistant, entry: RobinConfigEntry) -> OfficeActor:
+    """Start watching an entry's rooms; stopped when the entry unloads."""
+    actor = OfficeActor(hass, entry)
+    actors = hass.data.setdefault(OFFICE_ACTORS, {})
+    actors[entry.entry_id] = actor
+
+    @callback
+    def forget() -> None:
+        actors.pop(entry.entry_id, None)
+
+    entry.async_on_unload(forget)
+    await actor.async_start()
+    return actor
+
+
+def office_actor(hass: HomeAssistant, entry: RobinConfigEntry) -> OfficeActor:
+    """Return the running actor of a loaded entry."""
+    return hass.data[OFFICE_ACTORS][entry.entry_id]
+
+
+async def async_remove_office(hass: HomeAssistant, entry_id: str) -> None:
+    """Forget an entry's record of released and checked-in bookings, and its repair issue."""
+    await Store[dict[str, dict[str, str]]](
+        hass, STORAGE_VERSION, storage_key(entry_id)
+    ).async_remove()
+    ir.async_delete_issue(hass, DOMAIN, f"{ISSUE_OFFICE_ACTIONS_READ_ONLY}_{entry_id}")

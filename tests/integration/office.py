@@ -1,0 +1,82 @@
+"""Helpers of the tests of the office's own actions (no-shows, check-in, unbooked use)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import CONF_ACCESS_TOKEN
+from homeassistant.core import Event, HomeAssistant, callback
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from robin_simulator import RobinSimulator
+from robin_simulator.model import Event as SimEvent
+
+from .common import api_calls, room_state
+from .conftest import MONDAY_MORNING, advance
+
+POLL = timedelta(seconds=60)
+CUSTOMER_CALL_START = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
+CUSTOMER_CALL_END = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+async def setup_with_options(
+    hass: HomeAssistant, entry: MockConfigEntry, token: str | None = None, **options: Any
+) -> MockConfigEntry:
+    """Set the entry up with these options, as if the user had chosen them before."""
+    entry.add_to_hass(hass)
+    data = {**entry.data, CONF_ACCESS_TOKEN: token} if token else entry.data
+    hass.config_entries.async_update_entry(entry, data=data, options=options)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+async def run_until(hass: HomeAssistant, freezer: FrozenDateTimeFactory, until: datetime) -> None:
+    """Let the clock run minute by minute (one poll each) until `until`."""
+    while (now := datetime.now(UTC)) < until:
+        await advance(hass, freezer, min(POLL, until - now))
+
+
+def customer_call(simulator: RobinSimulator) -> SimEvent:
+    """Return today's Customer call in the Fleet Room: booked, but nobody ever comes."""
+    space_id = simulator.find_space("Fleet Room").id
+    return next(
+        event
+        for event in simulator.events_in(space_id)
+        if event.title == "Customer call" and event.start.date() == MONDAY_MORNING.date()
+    )
+
+
+def writes(simulator: RobinSimulator) -> list[str]:
+    """Return the changes Home Assistant asked Robin for."""
+    return [call for call in api_calls(simulator) if not call.startswith("GET ")]
+
+
+def confirmation_reads(simulator: RobinSimulator, event_id: str) -> int:
+    """Return how often the check-in of an event was read."""
+    return sum(
+        1
+        for record in simulator.requests
+        if record.method == "GET"
+        and record.path == f"/v1.0/events/{event_id}"
+        and record.query.get("include") == "confirmation"
+    )
+
+
+def capture(hass: HomeAssistant, event_type: str) -> list[Event]:
+    """Collect the events of this type fired from now on."""
+    fired: list[Event] = []
+
+    @callback
+    def collect(event: Event) -> None:
+        fired.append(event)
+
+    hass.bus.async_listen(event_type, collect)
+    return fired
+
+
+def state(hass: HomeAssistant, simulator: RobinSimulator, room: str, key: str) -> str:
+    """Return the state of a room's binary sensor."""
+    return room_state(hass, simulator, room, "binary_sensor", key).state

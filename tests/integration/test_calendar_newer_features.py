@@ -1,0 +1,160 @@
+"""Calendar features of newer Home Assistant versions, detected rather than assumed.
+
+`CalendarEvent.status` (2026.10) and calendar event subscriptions (2026.5) are absent on
+the oldest supported version; there the calendar works as before, without them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components import calendar
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from robin_simulator import RobinSimulator
+from robin_simulator.model import Invitee
+
+from .common import room_entity_id
+from .conftest import advance
+
+HAS_EVENT_STATUS = hasattr(calendar, "CalendarEventStatus")
+HAS_EVENT_LISTENERS = hasattr(calendar.CalendarEntity, "async_update_event_listeners")
+POLL = timedelta(seconds=60)
+# Far beyond the cached 14 days: read from Robin, and no state changes when it is edited.
+BEYOND_THE_WINDOW = ("2027-01-04T00:00:00+00:00", "2027-01-05T00:00:00+00:00")
+
+
+def _afternoon(hour: int) -> tuple[datetime, datetime]:
+    start = datetime(2026, 11, 23, hour, tzinfo=UTC)
+    return start, start + timedelta(minutes=45)
+
+
+async def test_bookings_say_whether_they_are_confirmed_or_tentative(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_client: Any,
+) -> None:
+    thames = simulator.find_space("Thames Room")
+    assert thames.calendar is not None
+    simulator.add_event(thames.id, "Confirmed sync", *_afternoon(13))
+    waiting = simulator.add_event(thames.id, "Room not yet accepted", *_afternoon(14))
+    waiting.invitees.append(
+        Invitee(
+            id="room",
+            email=thames.calendar.resource_email,
+            display_name=thames.name,
+            response_status="not_responded",
+            is_resource=True,
+        )
+    )
+    simulator.add_event(thames.id, "Pencilled in", *_afternoon(15)).status = "tentative"
+    simulator.add_event(thames.id, "Called off", *_afternoon(16)).status = "cancelled"
+    await advance(hass, freezer, POLL)
+
+    entity_id = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
+    client = await hass_client()
+    response = await client.get(
+        f"/api/calendars/{entity_id}",
+        params={"start": "2026-11-23T13:00:00+00:00", "end": "2026-11-23T18:00:00+00:00"},
+    )
+    assert response.status == 200
+    events = {event["summary"]: event for event in await response.json()}
+    # A cancelled booking is never shown, on any version.
+    assert list(events) == ["Confirmed sync", "Room not yet accepted", "Pencilled in"]
+    statuses = {summary: event.get("status") for summary, event in events.items()}
+    if HAS_EVENT_STATUS:
+        assert statuses == {
+            "Confirmed sync": "confirmed",
+            "Room not yet accepted": "tentative",
+            "Pencilled in": "tentative",
+        }
+    else:  # Home Assistant before 2026.10 has no status field
+        assert all("status" not in event for event in events.values())
+
+
+async def test_open_calendar_views_see_an_edit_beyond_the_cached_window(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    hass_ws_client: Any,
+    hass_client: Any,
+) -> None:
+    entity_id = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
+    viewer = await hass_ws_client(hass)
+    await viewer.send_json_auto_id(
+        {
+            "type": "calendar/event/subscribe",
+            "entity_id": entity_id,
+            "start": BEYOND_THE_WINDOW[0],
+            "end": BEYOND_THE_WINDOW[1],
+        }
+    )
+    answer = await viewer.receive_json()
+    if not HAS_EVENT_LISTENERS:  # Home Assistant before 2026.5 cannot subscribe
+        assert not answer["success"]
+        assert answer["error"]["code"] == "unknown_command"
+    else:
+        assert answer["success"], answer
+        assert await _pushes(hass, viewer) == [["Stand-up"]]
+
+    editor = await hass_ws_client(hass)
+    # An edit inside the cached window writes the calendar's state, and Home Assistant
+    # refreshes the open views itself: told once, not twice.
+    await editor.send_json_auto_id(
+        {
+            "type": "calendar/event/create",
+            "entity_id": entity_id,
+            "event": {
+                "summary": "Focus session",
+                "dtstart": "2026-11-23T13:00:00+00:00",
+                "dtend": "2026-11-23T13:30:00+00:00",
+            },
+        }
+    )
+    assert (await editor.receive_json())["success"]
+    if HAS_EVENT_LISTENERS:
+        assert await _pushes(hass, viewer) == [["Stand-up"]]
+
+    await editor.send_json_auto_id(
+        {
+            "type": "calendar/event/create",
+            "entity_id": entity_id,
+            "event": {
+                "summary": "New year planning",
+                "dtstart": "2027-01-04T13:00:00+00:00",
+                "dtend": "2027-01-04T14:00:00+00:00",
+            },
+        }
+    )
+    assert (await editor.receive_json())["success"]
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    client = await hass_client()
+    response = await client.get(
+        f"/api/calendars/{entity_id}",
+        params={"start": BEYOND_THE_WINDOW[0], "end": BEYOND_THE_WINDOW[1]},
+    )
+    booked = [event["summary"] for event in await response.json()]
+    assert booked == ["Stand-up", "New year planning"]
+    if HAS_EVENT_LISTENERS:
+        assert await _pushes(hass, viewer) == [["Stand-up", "New year planning"]]
+
+
+async def _pushes(hass: HomeAssistant, viewer: Any) -> list[list[str]]:
+    """Return the summaries of each subscription message sent so far.
+
+    A ping answered after every pending task has run marks the end: messages on one
+    connection arrive in order, so every push sent before it has arrived by its pong.
+    """
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await viewer.send_json_auto_id({"type": "ping"})
+    pushes = []
+    while (message := await viewer.receive_json())["type"] != "pong":
+        assert message["type"] == "event", message
+        pushes.append([event["summary"] for event in message["event"]["events"]])
+    return pushes

@@ -1,0 +1,92 @@
+"""Checking in when people arrive for a booking."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.robin.const import (
+    CONF_CHECK_IN_ON_ARRIVAL,
+    CONF_RELEASE_NO_SHOWS,
+    EVENT_BOOKING_CHECKED_IN,
+    EVENT_BOOKING_RELEASED,
+)
+from robin_simulator import RobinSimulator
+
+from .common import api_calls
+from .office import (
+    CUSTOMER_CALL_START,
+    POLL,
+    capture,
+    customer_call,
+    run_until,
+    setup_with_options,
+    state,
+    writes,
+)
+
+
+async def test_a_meeting_is_checked_in_once_when_people_arrive(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_with_options(
+        hass, config_entry, **{CONF_CHECK_IN_ON_ARRIVAL: True, CONF_RELEASE_NO_SHOWS: True}
+    )
+    call = customer_call(simulator)
+    checked_in = capture(hass, EVENT_BOOKING_CHECKED_IN)
+    released = capture(hass, EVENT_BOOKING_RELEASED)
+    # The design review's people are in the room from 10:00, past its check-in window,
+    # and still there when the customer call's opens at 10:55: neither is checked in.
+    simulator.reset_requests()
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
+    assert writes(simulator) == []
+    assert checked_in == []
+    assert state(hass, simulator, "Fleet Room", "occupancy") == STATE_OFF
+
+    # Someone turns up for the call at 11:02: the next poll sees them and checks in.
+    fleet = simulator.find_space("Fleet Room")
+    simulator.start_presence(fleet.id)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=3))
+    assert writes(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"]
+    assert call.id in simulator.events.confirmations
+    assert [event.data["booking_id"] for event in checked_in] == [call.id]
+    assert checked_in[0].data["room"] == "Fleet Room"
+    assert state(hass, simulator, "Fleet Room", "checked_in") == STATE_ON
+
+    # Once only: they stay, they leave, the grace period ends; no no-show, no release.
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=6))
+    simulator.end_presence(fleet.id)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=10) + 3 * POLL)
+    assert writes(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"]
+    assert len(checked_in) == 1
+    assert released == []
+    assert state(hass, simulator, "Fleet Room", "no_show") == STATE_OFF
+    assert state(hass, simulator, "Fleet Room", "checked_in") == STATE_ON
+
+
+async def test_nothing_is_checked_in_with_the_option_off(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_with_options(hass, config_entry)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=1))
+    simulator.start_presence(simulator.find_space("Fleet Room").id)
+    simulator.reset_requests()
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=12))
+    assert writes(simulator) == []
+    assert not any(call.endswith("/confirmation") for call in api_calls(simulator))
+    # People came: not a no-show, so Robin is not asked whether anyone checked in.
+    assert state(hass, simulator, "Fleet Room", "no_show") == STATE_OFF
+    assert state(hass, simulator, "Fleet Room", "checked_in") == STATE_UNKNOWN
+    assert not any(record.query.get("include") == "confirmation" for record in simulator.requests)

@@ -1,0 +1,77 @@
+"""Unbooked use: people in a room without a booking."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.robin.const import CONF_UNBOOKED_USE_AFTER, EVENT_UNBOOKED_USE_STARTED
+from robin_simulator import RobinSimulator
+
+from .common import DOMAIN
+from .conftest import advance
+from .office import POLL, capture, run_until, setup_with_options, state
+
+# The Brooklyn Room has no booking on Mondays.
+ROOM = "Brooklyn Room"
+
+
+async def test_unbooked_use_is_told_once_after_the_set_minutes(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_with_options(hass, config_entry, **{CONF_UNBOOKED_USE_AFTER: 15})
+    started = capture(hass, EVENT_UNBOOKED_USE_STARTED)
+    room = simulator.find_space(ROOM)
+    simulator.start_presence(room.id)
+    await advance(hass, freezer, POLL)  # the poll at 10:16 sees them
+    seen_at = datetime.now(UTC)
+    assert state(hass, simulator, ROOM, "occupancy") == STATE_ON
+    assert state(hass, simulator, ROOM, "unbooked_use") == STATE_OFF
+
+    await run_until(hass, freezer, seen_at + timedelta(minutes=15) - timedelta(seconds=1))
+    assert state(hass, simulator, ROOM, "unbooked_use") == STATE_OFF
+    assert started == []
+    await advance(hass, freezer, timedelta(seconds=1))  # exactly 15 minutes: by the clock
+    assert state(hass, simulator, ROOM, "unbooked_use") == STATE_ON
+    assert [event.data for event in started] == [
+        {
+            "config_entry_id": config_entry.entry_id,
+            "device_id": started[0].data["device_id"],
+            "space_id": room.id,
+            "room": ROOM,
+            "since": seen_at.isoformat(),
+        }
+    ]
+
+    # Still there ten minutes later: told once.
+    await run_until(hass, freezer, seen_at + timedelta(minutes=25))
+    assert len(started) == 1
+    # They leave: over at the next poll.
+    simulator.end_presence(room.id)
+    await advance(hass, freezer, POLL)
+    assert state(hass, simulator, ROOM, "unbooked_use") == STATE_OFF
+    assert len(started) == 1
+    # Rooms with a meeting under way are in booked use: the design review in the Fleet Room.
+    assert state(hass, simulator, "Fleet Room", "occupancy") == STATE_ON
+    assert state(hass, simulator, "Fleet Room", "unbooked_use") == STATE_OFF
+
+
+async def test_rooms_that_cannot_be_booked_have_no_office_sensors(
+    hass: HomeAssistant, simulator: RobinSimulator, time_zone: None, config_entry: MockConfigEntry
+) -> None:
+    await setup_with_options(hass, config_entry)
+    lounge = simulator.find_space("Quiet Lounge")
+    registry = er.async_get(hass)
+    for key in ("no_show", "checked_in", "unbooked_use"):
+        unique_id = f"{simulator.organization.id}_{lounge.id}_{key}"
+        assert registry.async_get_entity_id("binary_sensor", DOMAIN, unique_id) is None
+        assert state(hass, simulator, "Thames Room", key) is not None

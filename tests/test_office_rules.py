@@ -1,0 +1,161 @@
+"""The office's rules: no-shows, their release, the check-in window and unbooked use."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from custom_components.robin.api import Event
+from custom_components.robin.office_rules import (
+    Booking,
+    PresenceLog,
+    Release,
+    booking_to_check_in,
+    current_booking,
+    is_no_show,
+    is_unbooked_use,
+    next_change,
+    present_for,
+    release_kind,
+    timed_bookings,
+    unbooked_since,
+)
+
+LONDON = ZoneInfo("Europe/London")
+ELEVEN = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
+MINUTE = timedelta(minutes=1)
+GRACE = timedelta(minutes=10)
+ROOM = 7
+CALL = Booking("call", "Customer call", ELEVEN, ELEVEN + timedelta(hours=1))
+
+
+def at(minutes: float) -> datetime:
+    """Return the instant this many minutes after eleven."""
+    return ELEVEN + timedelta(minutes=minutes)
+
+
+def log(*counts: tuple[float, int]) -> PresenceLog:
+    """Return the presence seen by polls at these minutes after eleven."""
+    presence = PresenceLog()
+    for minutes, people in counts:
+        presence.observe({ROOM: people}, at(minutes))
+    return presence
+
+
+@pytest.mark.parametrize(
+    ("minutes", "expected"),
+    [(9, False), (9.99, False), (10, True), (59, True), (60, False)],
+    ids=["in-grace", "just-before", "grace-over", "late", "over"],
+)
+def test_no_show_once_the_grace_period_is_over(minutes: float, expected: bool) -> None:
+    assert (
+        is_no_show(CALL, at(minutes), GRACE, present_since_start=False, checked_in=False)
+        is expected
+    )
+
+
+def test_presence_or_a_check_in_means_the_meeting_takes_place() -> None:
+    assert not is_no_show(CALL, at(15), GRACE, present_since_start=True, checked_in=False)
+    assert not is_no_show(CALL, at(15), GRACE, present_since_start=False, checked_in=True)
+
+
+def test_people_who_left_by_the_start_do_not_count_but_later_ones_do() -> None:
+    # The previous meeting's people were seen until the poll at the start: gone by then.
+    previous_meeting = log((-5, 3), (0, 0))
+    assert not previous_meeting.present_after(ROOM, ELEVEN)
+    # Someone came at 11:02 and left before 11:04: the meeting took place.
+    came_and_went = log((-1, 0), (3, 1), (4, 0))
+    assert came_and_went.present_after(ROOM, ELEVEN)
+    # People present since before the start and still there.
+    stayed = log((-5, 2))
+    assert stayed.present_after(ROOM, ELEVEN)
+    assert stayed.occupied_since(ROOM) == at(-5)
+
+
+def test_robins_last_presence_covers_what_the_polls_did_not_see() -> None:
+    restarted = PresenceLog()  # e.g. Home Assistant restarted at 11:08
+    restarted.observe({ROOM: 0}, at(8))
+    assert not restarted.present_after(ROOM, ELEVEN)
+    assert restarted.present_after(ROOM, ELEVEN, robin_last_presence=at(3))
+    assert not restarted.present_after(ROOM, ELEVEN, robin_last_presence=at(-30))
+
+
+@pytest.mark.parametrize(
+    ("minutes", "expected"),
+    [(4, Release.CANCEL), (5, Release.CANCEL), (5 + 1 / 60, Release.END), (10, Release.END)],
+    ids=["4-min", "5-min", "5-min-1-s", "10-min"],
+)
+def test_a_booking_five_minutes_old_or_less_is_cancelled_not_ended(
+    minutes: float, expected: Release
+) -> None:
+    assert release_kind(CALL, at(minutes)) is expected
+
+
+def test_the_check_in_window_opens_before_the_start_and_closes_with_the_grace() -> None:
+    bookings = [CALL]
+    assert booking_to_check_in(bookings, at(-6), GRACE) is None
+    assert booking_to_check_in(bookings, at(-5), GRACE) == CALL
+    assert booking_to_check_in(bookings, at(9), GRACE) == CALL
+    assert booking_to_check_in(bookings, at(10), GRACE) is None
+
+
+def test_people_of_a_meeting_in_progress_do_not_check_the_next_one_in() -> None:
+    review = Booking("review", "Design review", at(-60), ELEVEN)
+    assert booking_to_check_in([review, CALL], at(-3), GRACE) is None
+    assert booking_to_check_in([review, CALL], ELEVEN, GRACE) == CALL
+
+
+def test_a_short_booking_closes_its_check_in_window_at_its_end() -> None:
+    short = Booking("short", "Quick sync", ELEVEN, at(6))
+    assert booking_to_check_in([short], at(5), GRACE) == short
+    assert booking_to_check_in([short], at(6), GRACE) is None
+
+
+def test_current_booking_skips_all_day_events_and_picks_the_earliest() -> None:
+    all_day = Event(
+        id="day", title="Offsite", start=date(2026, 11, 23), end=date(2026, 11, 24), is_all_day=True
+    )
+    overlapping = Event(id="late", title="Overlap", start=at(30), end=at(90))
+    call = Event(id="call", title="Customer call", start=ELEVEN, end=at(60))
+    bookings = timed_bookings([all_day, overlapping, call], LONDON)
+    assert [booking.event_id for booking in bookings] == ["late", "call"]
+    current = current_booking(bookings, at(45))
+    assert current is not None
+    assert current.event_id == "call"
+    assert current_booking(bookings, at(95)) is None
+
+
+def test_unbooked_use_counts_from_the_end_of_the_last_booking() -> None:
+    # Occupied since 10:30 through the 11:00-12:00 call, still there at 12:20.
+    since = at(-30)
+    assert unbooked_since([CALL], since, at(30)) is None  # booked use
+    assert unbooked_since([CALL], since, at(80)) == at(60)
+    assert not is_unbooked_use(unbooked_since([CALL], since, at(69)), at(69), GRACE)
+    assert is_unbooked_use(unbooked_since([CALL], since, at(70)), at(70), GRACE)
+    # Nobody there: no use at all.
+    assert unbooked_since([CALL], None, at(80)) is None
+
+
+def test_unbooked_use_before_a_booking_is_unbooked() -> None:
+    assert unbooked_since([CALL], at(-20), at(-8)) == at(-20)
+    assert is_unbooked_use(at(-20), at(-10), GRACE)
+    assert not is_unbooked_use(at(-20), at(-10) - MINUTE, GRACE)
+
+
+def test_next_change_is_the_next_rule_boundary() -> None:
+    assert next_change([CALL], at(-30), GRACE, None, GRACE) == at(-5)  # check-in opens
+    assert next_change([CALL], at(-5), GRACE, None, GRACE) == ELEVEN
+    assert next_change([CALL], ELEVEN, GRACE, None, GRACE) == at(10)  # the grace ends
+    assert next_change([CALL], at(10), GRACE, None, GRACE) == at(60)
+    assert next_change([CALL], at(61), GRACE, at(61), GRACE) == at(71)  # unbooked use
+    assert next_change([CALL], at(61), GRACE, None, GRACE) is None
+
+
+def test_people_arriving_in_the_window_or_seen_after_the_start_are_there_for_it() -> None:
+    assert present_for(CALL, GRACE, at(-4), at(-4))  # arrived a little early
+    assert present_for(CALL, GRACE, at(-40), at(1))  # stayed on, seen after the start
+    # Seen only before the start, since before the window: the previous meeting's people.
+    assert not present_for(CALL, GRACE, at(-40), at(-1))
+    assert not present_for(CALL, GRACE, None, at(1))
