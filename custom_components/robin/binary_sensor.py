@@ -10,11 +10,11 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Space
-from .coordinator import RobinConfigEntry, RobinCoordinator
+from .coordinator import RobinConfigEntry, RobinCoordinator, RoomChange
 from .entity import RobinRoomEntity, add_entities_for_new_rooms
 from .office_actions import OfficeActor, RoomOffice, office_actor
 
@@ -81,6 +81,8 @@ async def async_setup_entry(
 class RobinOccupancySensor(RobinRoomEntity, BinarySensorEntity):
     """On while anyone (a person or a sensor) is present in the room."""
 
+    _shows = RoomChange.PRESENCE
+
     @property
     def is_on(self) -> bool:
         """Return whether the room is occupied."""
@@ -91,6 +93,9 @@ class RobinOfficeSensor(RobinRoomEntity, BinarySensorEntity):
     """A room's no-show, check-in or unbooked use, as the office actor sees it."""
 
     entity_description: RobinOfficeSensorDescription
+    # It follows the actor, which runs after every poll and at its own moments, not the room.
+    _shows = RoomChange.NONE
+    _shown_is_on: bool | None = None
 
     def __init__(
         self,
@@ -106,7 +111,19 @@ class RobinOfficeSensor(RobinRoomEntity, BinarySensorEntity):
     async def async_added_to_hass(self) -> None:
         """Follow the actor too: it changes these with the clock and after its requests."""
         await super().async_added_to_hass()
-        self.async_on_remove(self._actor.async_add_listener(self.async_write_ha_state))
+        self._shown_is_on = self.is_on
+        self.async_on_remove(self._actor.async_add_listener(self._handle_actor_update))
+
+    @callback
+    def _handle_actor_update(self) -> None:
+        """The actor may have changed this: write only if the state shown did change."""
+        if self.is_on != self._shown_is_on or self.available != self._shown_available:
+            self._handle_room_update()
+
+    @callback
+    def _handle_room_update(self) -> None:
+        self._shown_is_on = self.is_on
+        super()._handle_room_update()
 
     @property
     def is_on(self) -> bool | None:

@@ -21,6 +21,7 @@ from homeassistant.components.calendar.const import (
 )
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
@@ -34,7 +35,7 @@ from .bookings import (
     validation_error,
 )
 from .const import DOMAIN, LOGGER
-from .coordinator import RobinConfigEntry
+from .coordinator import RobinConfigEntry, RoomChange
 from .data import event_end, event_start
 from .entity import RobinRoomEntity, add_entities_for_new_rooms
 from .event_status import is_cancelled, status_fields
@@ -68,14 +69,15 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
     and that id is the uid Home Assistant gets: a uid always names one occurrence.
     """
 
+    _shows = RoomChange.ROOM | RoomChange.STATUS
     _attr_supported_features = (
         CalendarEntityFeature.CREATE_EVENT
         | CalendarEntityFeature.UPDATE_EVENT
         | CalendarEntityFeature.DELETE_EVENT
     )
 
-    # Coordinator updates this entity has written; an edit that adds none wrote no state.
-    _coordinator_updates = 0
+    # States this entity has written; an edit that adds none wrote no state.
+    _state_writes = 0
 
     @property
     def event(self) -> CalendarEvent | None:
@@ -162,16 +164,28 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         edit outside the cached window, or whose refresh waits out a rate limit, writes
         none, so the subscribers are told here.
         """
-        updates = self._coordinator_updates
+        writes = self._state_writes
         await change
         update_event_listeners = getattr(self, "async_update_event_listeners", None)
-        if update_event_listeners is not None and self._coordinator_updates == updates:
+        if update_event_listeners is not None and self._state_writes == writes:
             update_event_listeners()
 
+    # Home Assistant's calendar keeps two timers per calendar, for its event's start and end.
+    # The coordinator's one boundary timer already writes the room at those moments, so
+    # the state is written without them (the calendar's own subscribers are still told).
     @callback
-    def _handle_coordinator_update(self) -> None:
-        self._coordinator_updates += 1
-        super()._handle_coordinator_update()
+    def async_write_ha_state(self) -> None:
+        """Write the state (Home Assistant 2026.3 sets the calendar's timers here)."""
+        Entity.async_write_ha_state(self)
+
+    @callback
+    def _async_write_ha_state(self) -> None:
+        """Write the state (later versions set the calendar's timers here)."""
+        self._state_writes += 1
+        Entity._async_write_ha_state(self)  # noqa: SLF001
+        debouncer = getattr(self, "_event_listener_debouncer", None)
+        if debouncer is not None and getattr(self, "_event_listeners", None):
+            debouncer.async_schedule_call()
 
     def _space_or_raise(self) -> Space:
         space = self.space

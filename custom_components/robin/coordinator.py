@@ -1,28 +1,36 @@
-"""Polls Robin for the rooms, presence and bookings of the selected locations."""
+"""Polls Robin for the presence and bookings of the selected locations' rooms.
+
+Two rhythms: discovery (locations and rooms, hourly, in `discovery.py`) and live state
+(presence and the near-term bookings every poll, the rest of the calendar window a slice
+at a time). After a poll only the rooms whose shown data changed are told, and one timer
+covers the next meeting boundary of all rooms.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import math
-from collections import defaultdict
-from collections.abc import Coroutine, Iterable
-from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from collections import defaultdict, deque
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta, tzinfo
+from enum import Flag, auto
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_SCAN_INTERVAL
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.debounce import Debouncer
+from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from .api import (
     Event,
-    Level,
     Location,
+    Presence,
     RobinAuthenticationError,
     RobinClient,
     RobinError,
@@ -32,13 +40,10 @@ from .api import (
     Space,
     TokenInfo,
 )
+from .booking_cache import BookingCache
 from .const import (
     CONF_CALENDAR_DAYS,
-    CONF_INCLUDE_UNBOOKABLE,
-    CONF_LOCATIONS,
-    CONF_ORGANIZATION_ID,
     DEFAULT_CALENDAR_DAYS,
-    DEFAULT_INCLUDE_UNBOOKABLE,
     DEFAULT_SCAN_INTERVAL,
     DISCOVERY_INTERVAL,
     DOMAIN,
@@ -46,38 +51,68 @@ from .const import (
     ISSUE_READ_ONLY_TOKEN,
     LOGGER,
 )
-from .data import RobinData, event_end, event_start, location_time_zone
+from .data import (
+    RobinData,
+    RoomStatus,
+    event_end,
+    event_start,
+    location_time_zone,
+    room_status,
+)
+from .discovery import (
+    Identifier,
+    RoomDiscovery,
+    location_identifier,
+    room_identifier,
+    run_all,
+    shown,
+)
+
+# The device identifiers are used from here by the platforms and actions.
+__all__ = [
+    "RobinConfigEntry",
+    "RobinCoordinator",
+    "RoomChange",
+    "location_identifier",
+    "room_identifier",
+    "spaces_of_location",
+]
 
 type RobinConfigEntry = ConfigEntry[RobinCoordinator]
 
 # After our own booking or calendar edit, refresh at once but not more than every 2 s.
 REFRESH_COOLDOWN = 2.0
-WINDOW_INTERVAL = timedelta(minutes=15)
-NEAR_WINDOW = timedelta(hours=25)
+# Every poll reads the bookings of the next hour: all that decides a room's availability
+# (a meeting under way, or one starting within 15 minutes) and its next booking soon.
+NEAR_WINDOW = timedelta(hours=1)
+# The rest of the calendar window is reread one day of one location per poll.
+WINDOW_SLICE = timedelta(days=1)
 HTTP_METHOD_NOT_ALLOWED = 405
-# A room or location Robin stops listing is kept (available, with its last data) until it
-# has been missing from this many discoveries in a row, or Robin answers 404 for it: one
-# empty answer (Robin's `{}` for an empty list, or a glitch) must not delete anything.
-MISSED_DISCOVERIES_BEFORE_REMOVAL = 3
 
-type Identifier = tuple[str, str]
+type Read = tuple[Location, datetime, datetime]
 
 
-def room_identifier(space_id: int) -> Identifier:
-    """Return the device identifier of a room."""
-    return (DOMAIN, f"space_{space_id}")
+class RoomChange(Flag):
+    """What about a room changed, so that only the entities showing it are written."""
+
+    NONE = 0
+    ROOM = auto()  # the room itself: name, capacity, floor, disabled, amenities
+    FLOOR = auto()  # the name of its floor (a level renamed in Robin)
+    PRESENCE = auto()  # how many people are in it
+    STATUS = auto()  # its booking under way and next one, its availability
+    ALL = ROOM | FLOOR | PRESENCE | STATUS
 
 
-def location_identifier(location_id: int) -> Identifier:
-    """Return the device identifier of a location."""
-    return (DOMAIN, f"location_{location_id}")
+type Listeners = dict[int, list[tuple[CALLBACK_TYPE, RoomChange]]]
+# What a room shows of itself (without its last presence) and its floor's name.
+type RoomFacts = tuple[Space, str | None]
 
 
 class RobinCoordinator(DataUpdateCoordinator[RobinData]):
-    """Keeps one snapshot of the rooms, presence and bookings of a Robin organization.
+    """Keeps the rooms, presence and bookings of a Robin organization, room by room.
 
-    Rooms are discovered at setup and again every DISCOVERY_INTERVAL. Each poll costs two
-    requests per location (presence and the event window for all its rooms), plus extra pages.
+    A regular poll costs two requests per location (presence, and the next hour's events of
+    all its rooms), plus one day of one location's calendar window.
     """
 
     config_entry: RobinConfigEntry
@@ -99,24 +134,32 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         )
         self.client = client
         self.token_info: TokenInfo | None = None
-        self._locations: dict[int, Location] = {}
-        self._spaces: dict[int, Space] = {}
-        self._levels: dict[int, Level] = {}
-        self._discovered_at: datetime | None = None
-        # What the last discovery heard Robin list, and how often each other known room or
-        # location has been missing in a row.
-        self._listed: set[Identifier] = set()
-        self._misses: dict[Identifier, int] = {}
-        self._empty_answer_logged = False
+        self.discovery = RoomDiscovery(hass, entry, client)
         # GET /locations/{id}/events is only observed, not documented: if Robin stops
         # answering it, fall back to the documented free/busy call.
         self.location_events_supported = True
         self._event_details: dict[str, Event] = {}
-        # The whole calendar window is read every WINDOW_INTERVAL; polls in between read
-        # only the next day, so a poll costs two requests per location, not many pages.
-        self._window_read_at: datetime | None = None
+        self.bookings = BookingCache()
+        self._events_view = self.bookings.by_room
+        self._people: dict[int, int] = {}
+        # The range the cache holds every event of; the whole of it is read at setup and
+        # after our own changes, then day by day (`_rolling`), the next hour every poll.
         self._window: tuple[datetime, datetime] = (datetime.min.replace(tzinfo=UTC),) * 2
-        self._events_by_location: dict[int, list[Event]] = {}
+        self._full_read_due = True
+        self._rolling: deque[Read] = deque()
+        self._rolling_end: datetime | None = None
+        self._zones: dict[int, tzinfo] = {}
+        # Per-room notification: what each room last showed, who listens to it.
+        self._pending_rooms: set[int] = set()
+        self._shown: dict[int, tuple[Space, str | None, int, RoomStatus]] = {}
+        self._poll_listeners: list[CALLBACK_TYPE] = []
+        self._occupied: dict[int, int] = {}
+        self._room_listeners: Listeners = defaultdict(list)
+        self._location_listeners: Listeners = defaultdict(list)
+        # One timer for the earliest meeting boundary of all rooms.
+        self._boundaries: list[tuple[datetime, int]] = []
+        self._boundary_timer: CALLBACK_TYPE | None = None
+        self._boundary_at: datetime | None = None
 
     @property
     def calendar_days(self) -> int:
@@ -136,6 +179,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             await self._discover(dt_util.utcnow())
         except RobinError as err:
             raise self._translate_error(err) from err
+        self.config_entry.async_on_unload(self._cancel_boundary_timer)
 
     def _update_write_scope_issue(self) -> None:
         issue_id = f"{ISSUE_READ_ONLY_TOKEN}_{self.config_entry.entry_id}"
@@ -153,194 +197,37 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         )
 
     async def _discover(self, now: datetime) -> None:
-        """Read the selected locations and their rooms; forget those Robin no longer has.
-
-        Rooms and locations missing from Robin's answer are kept until they have been missing
-        MISSED_DISCOVERIES_BEFORE_REMOVAL times in a row, or Robin answers 404 for them.
-        """
-        selected = set(self.config_entry.data[CONF_LOCATIONS])
-        include_unbookable = self.config_entry.options.get(
-            CONF_INCLUDE_UNBOOKABLE, DEFAULT_INCLUDE_UNBOOKABLE
-        )
-        listed_locations = {
-            location.id: location
-            for location in await self.client.get_locations(
-                self.config_entry.data[CONF_ORGANIZATION_ID]
-            )
-            if location.id in selected
+        """Rediscover; the rooms that appeared, changed or went are told after the poll."""
+        discovery = self.discovery
+        facts_before = {space_id: self._facts(space_id) for space_id in discovery.spaces}
+        await discovery.discover(now)
+        spaces = discovery.spaces
+        for space_id in facts_before.keys() | spaces.keys():
+            if facts_before.get(space_id) != self._facts(space_id):
+                self._pending_rooms.add(space_id)
+                if space_id not in spaces:
+                    self.bookings.forget_room(space_id)
+                    self._people.pop(space_id, None)
+        self._zones = {
+            location_id: location_time_zone(location) or UTC
+            for location_id, location in discovery.locations.items()
         }
-        # Locations missing from this answer are still read until they are removed.
-        locations = {
-            location_id: location
-            for location_id, location in {**self._locations, **listed_locations}.items()
-            if location_id in selected
-        }
-        space_lists = await _run_all(self._spaces_or_none(location_id) for location_id in locations)
-        levels = await self._read_levels(locations)
 
-        known = self._known_identifiers()
-        listed = {location_identifier(location_id) for location_id in listed_locations}
-        gone: set[Identifier] = set()
-        spaces: dict[int, Space] = {}
-        empty_answer = not listed_locations and any(
-            identifier[1].startswith("location_") for identifier in known
-        )
-        for location_id, space_list in zip(locations, space_lists, strict=True):
-            if space_list is None:  # Robin answered 404: the location is gone
-                gone.add(location_identifier(location_id))
-                gone.update(
-                    room_identifier(space.id)
-                    for space in self._spaces.values()
-                    if space.location_id == location_id
-                )
-                continue
-            if space_list:  # rooms listed: the location exists, whatever its list said
-                listed.add(location_identifier(location_id))
-            elif self._had_rooms(location_id, known):
-                empty_answer = True
-            for space in space_list:
-                if include_unbookable or space.is_bookable:
-                    spaces[space.id] = space
-                    listed.add(room_identifier(space.id))
-                else:
-                    gone.add(room_identifier(space.id))  # Robin has it, the user doesn't want it
+    def _facts(self, space_id: int) -> RoomFacts | None:
+        """Return what a room shows of itself; its last presence is left out of comparisons."""
+        space = self.discovery.spaces.get(space_id)
+        return (shown(space), self.discovery.floor_name(space)) if space is not None else None
 
-        gone |= await self._confirm_gone(known - listed - gone, selected, trusted=not empty_answer)
-
-        removed = set(gone)
-        for identifier in known | listed:
-            if identifier in listed:
-                self._misses.pop(identifier, None)
-                continue
-            misses = self._misses[identifier] = self._misses.get(identifier, 0) + 1
-            if misses >= MISSED_DISCOVERIES_BEFORE_REMOVAL:
-                removed.add(identifier)
-        for identifier in removed:
-            self._misses.pop(identifier, None)
-
-        self._locations = {
-            location_id: location
-            for location_id, location in locations.items()
-            if location_identifier(location_id) not in removed
-        }
-        kept_spaces = {
-            space_id: space
-            for space_id, space in self._spaces.items()
-            if room_identifier(space_id) not in removed and space.location_id in self._locations
-        }
-        self._spaces = {**kept_spaces, **spaces}
-        self._levels = levels
-        self._listed = listed
-        self._discovered_at = now
-        self._remove_devices(removed)
-
-    async def _read_levels(self, locations: Iterable[int]) -> dict[int, Level]:
-        """Return the floors of the locations, one request each, keyed by level id.
-
-        Only names are read from levels, so nothing is ever forgotten for an answer: a level
-        Robin stops listing keeps its last name, and where Robin does not answer the call
-        (it is observed, not documented) rooms show no floor name rather than failing the poll.
-        """
-        location_ids = list(locations)
-        answers = await _run_all(self._levels_or_none(location_id) for location_id in location_ids)
-        levels = {
-            level_id: level
-            for level_id, level in self._levels.items()
-            if level.location_id in location_ids
-        }
-        for answer in answers:
-            levels.update((level.id, level) for level in answer or ())
-        return levels
-
-    async def _levels_or_none(self, location_id: int) -> list[Level] | None:
-        try:
-            return await self.client.get_levels(location_id)
-        except RobinAuthenticationError, RobinRateLimitError:
-            raise
-        except RobinError as err:
-            LOGGER.debug("Robin did not list the levels of location %s: %s", location_id, err)
-            return None
-
-    async def _confirm_gone(
-        self, missing: set[Identifier], selected: set[int], *, trusted: bool
-    ) -> set[Identifier]:
-        """Return which of the rooms and locations Robin stopped listing are really gone.
-
-        After an empty answer nothing is asked (that would cost a request per room): the
-        missing ones just count a miss, and the answer is logged once until a full one comes.
-        """
-        if not trusted:
-            if not self._empty_answer_logged:
-                LOGGER.warning(
-                    "Robin answered an empty list where there were rooms or locations; keeping "
-                    "them unless they stay missing for %s discoveries",
-                    MISSED_DISCOVERIES_BEFORE_REMOVAL,
-                )
-                self._empty_answer_logged = True
-            return set()
-        self._empty_answer_logged = False
-        ordered = sorted(missing)
-        answers = await _run_all(self._is_gone(identifier, selected) for identifier in ordered)
-        return {identifier for identifier, is_gone in zip(ordered, answers, strict=True) if is_gone}
-
-    async def _spaces_or_none(self, location_id: int) -> list[Space] | None:
-        """Return a location's rooms, or None if Robin says the location does not exist."""
-        try:
-            return await self.client.get_spaces(location_id)
-        except RobinNotFoundError:
-            return None
-
-    async def _is_gone(self, identifier: Identifier, selected: set[int]) -> bool:
-        """Tell whether a room or location Robin stopped listing is really gone (or unselected)."""
-        kind, _, raw_id = identifier[1].partition("_")
-        if not raw_id.isdigit():
-            return False
-        try:
-            if kind == "location":
-                if int(raw_id) not in selected:
-                    return True
-                await self.client.get_location(int(raw_id))
-                return False
-            space = await self.client.get_space(int(raw_id))
-        except RobinNotFoundError:
-            return True
-        return space.location_id not in selected
-
-    def _had_rooms(self, location_id: int, known: set[Identifier]) -> bool:
-        """Tell whether a location had rooms (any room, before the first discovery)."""
-        if self._spaces:
-            return any(space.location_id == location_id for space in self._spaces.values())
-        return any(identifier[1].startswith("space_") for identifier in known)
-
-    def _known_identifiers(self) -> set[Identifier]:
-        """Return the rooms and locations known from the last discovery or as devices."""
-        registry = dr.async_get(self.hass)
-        known = {room_identifier(space_id) for space_id in self._spaces} | {
-            location_identifier(location_id) for location_id in self._locations
-        }
-        for device in dr.async_entries_for_config_entry(registry, self.config_entry.entry_id):
-            known.update(identifier for identifier in device.identifiers if identifier[0] == DOMAIN)
-        return known
-
-    def _remove_devices(self, removed: set[Identifier]) -> None:
-        """Remove the devices of rooms and locations that are gone from Robin."""
-        registry = dr.async_get(self.hass)
-        for device in dr.async_entries_for_config_entry(registry, self.config_entry.entry_id):
-            if device.identifiers & removed:
-                LOGGER.debug("Removing device %s: gone from Robin", device.name)
-                registry.async_remove_device(device.id)
+    def last_presence_at(self, space_id: int) -> datetime | None:
+        """Return when Robin last saw someone in the room, as of the last discovery."""
+        space = self.discovery.spaces.get(space_id)
+        return space.last_presence_at if space is not None else None
 
     def async_forget_device(self, identifiers: set[Identifier]) -> bool:
         """Let the user delete a device Robin no longer lists; refuse one it still lists."""
-        if identifiers & self._listed:
+        if not self.discovery.forget_device(identifiers):
             return False
-        for identifier in identifiers:
-            self._misses.pop(identifier, None)
-            kind, _, raw_id = identifier[1].partition("_")
-            if raw_id.isdigit() and kind == "space":
-                self._spaces.pop(int(raw_id), None)
-            elif raw_id.isdigit() and kind == "location":
-                self._locations.pop(int(raw_id), None)
+        self.async_set_updated_data(self._snapshot())
         return True
 
     async def async_refresh_bookings(self) -> None:
@@ -348,83 +235,314 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
 
         Inside Robin's Retry-After the refresh waits for the next scheduled poll.
         """
-        self._window_read_at = None
+        self._full_read_due = True
         if self.client.rate_limited_for:
             return
         await self.async_request_refresh()
 
+    def _calendar_window(self, now: datetime) -> tuple[datetime, datetime]:
+        hour = now.replace(minute=0, second=0, microsecond=0)
+        return hour - EVENTS_LOOKBEHIND, hour + timedelta(days=self.calendar_days, hours=1)
+
+    def _reads(self, now: datetime) -> tuple[list[Read], bool]:
+        """Return the event reads of this poll, and whether they cover the whole window."""
+        locations = list(self.discovery.locations.values())
+        if self._full_read_due:
+            window = self._calendar_window(now)
+            return [
+                (location, start, end) for location in locations for start, end in _slices(*window)
+            ], True
+        reads = [(location, now, now + NEAR_WINDOW) for location in locations]
+        if not self._rolling:
+            window_end = self._calendar_window(now)[1]
+            hour = window_end - timedelta(days=self.calendar_days, hours=1)
+            self._rolling_end = window_end
+            self._rolling.extend(
+                (location, start, end)
+                for start, end in _slices(hour, window_end)
+                for location in locations
+            )
+        while self._rolling and self._rolling[0][0].id not in self.discovery.locations:
+            self._rolling.popleft()
+        if self._rolling:
+            reads.append(self._rolling[0])
+        return reads, False
+
     async def _async_update_data(self) -> RobinData:
         now = dt_util.utcnow()
-        # Windows move by whole hours so that consecutive snapshots compare equal.
-        hour = now.replace(minute=0, second=0, microsecond=0)
-        read_window = self._window_read_at is None or now - self._window_read_at >= WINDOW_INTERVAL
-        if read_window:
-            window = (hour - EVENTS_LOOKBEHIND, hour + timedelta(days=self.calendar_days, hours=1))
-        else:  # only the next day, the part sensors and automations act on
-            window = (hour, hour + NEAR_WINDOW)
-        # Events that ended before the cached window are forgotten.
-        keep_after = window[0] if read_window else self._window[0]
         try:
-            if self._discovered_at is None or now - self._discovered_at >= DISCOVERY_INTERVAL:
+            discovered_at = self.discovery.discovered_at
+            if discovered_at is None or now - discovered_at >= DISCOVERY_INTERVAL:
                 await self._discover(now)
-            results = await _run_all(
-                self._poll_location(location, *window, keep_after)
-                for location in self._locations.values()
-            )
-        except RobinError as err:
+            reads, whole_window = self._reads(now)
+            locations = list(self.discovery.locations.values())
+            async with asyncio.TaskGroup() as group:
+                presence = group.create_task(
+                    run_all(
+                        self.client.get_location_presence(location.id) for location in locations
+                    )
+                )
+                events = group.create_task(self._read_events(reads))
+        except* RobinError as failures:
+            err = _first_error(failures)
             raise self._translate_error(err) from err
-        if read_window:
-            self._window = window
-            self._window_read_at = now
 
-        people: dict[int, int] = defaultdict(int)
-        events: dict[int, dict[str, Event]] = defaultdict(dict)
-        for sessions, location_events in results:
-            for space_id in sessions:
-                if space_id in self._spaces:
-                    people[space_id] += 1
-            for event in location_events:
-                if event.space_id in self._spaces:
-                    events[event.space_id][event.id] = event
+        for location, sessions in zip(locations, presence.result(), strict=True):
+            self._apply_presence(location, sessions)
+        for (location, start, end), read in events.result():
+            zone = self._zones.get(location.id, UTC)
+            self._pending_rooms |= self.bookings.replace(location.id, start, end, read, zone)
+        window_start, window_end = self._window
+        if whole_window:
+            window_start, window_end = self._calendar_window(now)
+            self._full_read_due = False
+            self._rolling.clear()
+        elif self._rolling:
+            self._rolling.popleft()
+            if not self._rolling and self._rolling_end is not None:
+                window_end = max(window_end, self._rolling_end)
+        # Events that ended before the window are forgotten.
+        keep_after = self._calendar_window(now)[0]
+        if keep_after > window_start:
+            self.bookings.evict(keep_after)
+            window_start = keep_after
+        self._window = (window_start, window_end)
+        return self._snapshot()
+
+    def _apply_presence(self, location: Location, sessions: list[Presence]) -> None:
+        counts: dict[int, int] = defaultdict(int)
+        for session in sessions:
+            if session.session_active and session.space_id is not None:
+                counts[session.space_id] += 1
+        for space_id, space in self.discovery.spaces.items():
+            if space.location_id != location.id:
+                continue
+            count = counts.get(space_id, 0)
+            if self._people.get(space_id, 0) != count or space_id not in self._people:
+                self._people[space_id] = count
+                self._pending_rooms.add(space_id)
+
+    def _snapshot(self) -> RobinData:
+        """Return the current data: the same object as before unless rooms or window changed.
+
+        Entities are told of changes room by room; the coordinator's own listeners (new
+        rooms, availability) only run when this object changes. A room's last presence alone
+        changes nothing here: read it with `last_presence_at`.
+        """
+        discovery = self.discovery
+        data: RobinData | None = self.data
+        if (
+            data is not None
+            and data.locations == discovery.locations
+            and _same_shown_spaces(data.spaces, discovery.spaces)
+            and data.levels == discovery.levels
+            and (data.window_start, data.window_end) == self._window
+        ):
+            return data
         return RobinData(
-            locations=dict(self._locations),
-            spaces=dict(self._spaces),
-            people_present={space_id: people.get(space_id, 0) for space_id in self._spaces},
-            events={
-                space_id: tuple(sorted(events[space_id].values(), key=_sort_key))
-                for space_id in self._spaces
-            },
+            locations=dict(discovery.locations),
+            spaces=dict(discovery.spaces),
+            people_present=self._people,
+            events=self._events_view,
             window_start=self._window[0],
             window_end=self._window[1],
-            levels=dict(self._levels),
+            levels=dict(discovery.levels),
         )
 
-    async def _poll_location(
-        self, location: Location, start: datetime, end: datetime, keep_after: datetime
-    ) -> tuple[list[int], list[Event]]:
-        """Return the space ids of active presence sessions and the events of one location.
+    async def _async_refresh(
+        self,
+        log_failures: bool = True,  # noqa: FBT001, FBT002 - Home Assistant's signature
+        raise_on_auth_failed: bool = False,  # noqa: FBT001, FBT002
+        scheduled: bool = False,  # noqa: FBT001, FBT002
+        raise_on_entry_error: bool = False,  # noqa: FBT001, FBT002
+    ) -> None:
+        """Refresh, then tell the rooms whose shown data changed, then the poll listeners."""
+        await super()._async_refresh(
+            log_failures, raise_on_auth_failed, scheduled, raise_on_entry_error
+        )
+        if self.last_update_success:
+            self._publish(dt_util.utcnow())
+        for update in list(self._poll_listeners):
+            update()
 
-        The events read for start..end replace the cached ones in that range; cached events
-        that ended by keep_after are dropped.
+    @callback
+    def async_add_poll_listener(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call `update` after every poll, worked or failed; return the unsubscriber.
+
+        For what follows the clock and the polls as a whole (the office actions); entities
+        listen room by room instead.
         """
-        async with asyncio.TaskGroup() as group:
-            presence_task = group.create_task(self.client.get_location_presence(location.id))
-            events_task = group.create_task(self._location_events(location, start, end))
-        presence, read = presence_task.result(), events_task.result()
-        sessions = [
-            session.space_id
-            for session in presence
-            if session.session_active and session.space_id is not None
-        ]
-        zone = location_time_zone(location) or UTC
-        kept = [
-            event
-            for event in self._events_by_location.get(location.id, [])
-            if (event_end(event, zone) <= start or event_start(event, zone) >= end)
-            and event_end(event, zone) > keep_after
-        ]
-        self._events_by_location[location.id] = events = kept + read
-        return sessions, events
+        self._poll_listeners.append(update)
+        return lambda: self._poll_listeners.remove(update)
+
+    # --- per-room notification -------------------------------------------------------------
+
+    @callback
+    def async_add_room_listener(
+        self, space_id: int, update: CALLBACK_TYPE, changes: RoomChange = RoomChange.ALL
+    ) -> CALLBACK_TYPE:
+        """Call `update` whenever these `changes` happen to the room; return the unsubscriber."""
+        return _add(self._room_listeners, space_id, (update, changes))
+
+    @callback
+    def async_add_location_listener(self, location_id: int, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call `update` whenever a location's count of occupied rooms changes."""
+        return _add(self._location_listeners, location_id, (update, RoomChange.ALL))
+
+    def room_status(self, space_id: int, now: datetime | None = None) -> RoomStatus | None:
+        """Return the room's status now: computed once per change, valid until its next one."""
+        now = now or dt_util.utcnow()
+        shown = self._shown.get(space_id)
+        if shown is not None:
+            status = shown[3]
+            if status.next_change is None or now < status.next_change:
+                return status
+        space = self.discovery.spaces.get(space_id)
+        return self._status(space, now) if space is not None else None
+
+    def occupied_rooms(self, location_id: int) -> int:
+        """Return how many of a location's rooms have someone in them."""
+        return self._occupied.get(location_id, 0)
+
+    def time_zone(self, location_id: int) -> tzinfo | None:
+        """Return a location's time zone, if Robin told a valid one."""
+        location = self.discovery.locations.get(location_id)
+        return location_time_zone(location) if location else None
+
+    def _status(self, space: Space, now: datetime) -> RoomStatus:
+        zone = self.time_zone(space.location_id) or dt_util.get_default_time_zone()
+        return room_status(
+            space,
+            self.bookings.current_and_next(space.id, now),
+            self._people.get(space.id, 0),
+            now,
+            zone,
+        )
+
+    @callback
+    def _publish(self, now: datetime) -> None:
+        """Tell each room whose shown data changed; then the locations whose count did."""
+        rooms, self._pending_rooms = self._pending_rooms, set()
+        changed_locations: set[int] = set()
+        for space_id in rooms:
+            if changes := self._refresh_room(space_id, now):
+                self._notify(self._room_listeners, space_id, changes)
+            if (space := self.discovery.spaces.get(space_id)) is not None:
+                changed_locations.add(space.location_id)
+        for location_id in list(self._occupied):
+            if location_id not in self.discovery.locations:
+                del self._occupied[location_id]
+                self._notify(self._location_listeners, location_id)
+        for location_id in changed_locations:
+            count = sum(
+                1
+                for space in self.discovery.spaces.values()
+                if space.location_id == location_id and self._people.get(space.id)
+            )
+            if self._occupied.get(location_id) != count:
+                self._occupied[location_id] = count
+                self._notify(self._location_listeners, location_id)
+        self._schedule_boundary()
+
+    def _refresh_room(self, space_id: int, now: datetime) -> RoomChange:
+        """Recompute a room's shown data; tell what of it changed."""
+        space = self.discovery.spaces.get(space_id)
+        before = self._shown.get(space_id)
+        if space is None:
+            self._shown.pop(space_id, None)
+            gone = before is not None or space_id in self._room_listeners
+            return RoomChange.ALL if gone else RoomChange.NONE
+        shown_now = (
+            shown(space),
+            self.discovery.floor_name(space),
+            self._people.get(space_id, 0),
+            self._status(space, now),
+        )
+        if before == shown_now:
+            return RoomChange.NONE
+        self._shown[space_id] = shown_now
+        if before is None:
+            changes = RoomChange.ALL
+        else:
+            changes = RoomChange.NONE
+            for change, old, new in zip(
+                (RoomChange.ROOM, RoomChange.FLOOR, RoomChange.PRESENCE, RoomChange.STATUS),
+                before,
+                shown_now,
+                strict=True,
+            ):
+                if old != new:
+                    changes |= change
+        if (next_change := shown_now[3].next_change) is not None:
+            heapq.heappush(self._boundaries, (next_change, space_id))
+        return changes
+
+    @staticmethod
+    def _notify(listeners: Listeners, key: int, changes: RoomChange = RoomChange.ALL) -> None:
+        for update, wanted in list(listeners.get(key, ())):
+            if wanted & changes:
+                update()
+
+    @callback
+    def _schedule_boundary(self) -> None:
+        """Keep one timer, for the earliest meeting boundary still ahead of any room."""
+        boundaries = self._boundaries
+        while boundaries and not self._is_current(*boundaries[0]):
+            heapq.heappop(boundaries)
+        if len(boundaries) > 4 * len(self._shown) + 16:  # drop outdated entries
+            self._boundaries = boundaries = [b for b in boundaries if self._is_current(*b)]
+            heapq.heapify(boundaries)
+        when = boundaries[0][0] if boundaries else None
+        if when == self._boundary_at:
+            return
+        self._cancel_boundary_timer()
+        if when is not None:
+            self._boundary_at = when
+            self._boundary_timer = async_track_point_in_utc_time(
+                self.hass, self._boundary_passed, when
+            )
+
+    def _is_current(self, when: datetime, space_id: int) -> bool:
+        shown = self._shown.get(space_id)
+        return shown is not None and shown[3].next_change == when
+
+    @callback
+    def _boundary_passed(self, _now: datetime) -> None:
+        """Update exactly the rooms whose meeting boundary has passed."""
+        self._boundary_timer = None
+        self._boundary_at = None
+        now = dt_util.utcnow()
+        due: set[int] = set()
+        while self._boundaries and self._boundaries[0][0] <= now:
+            when, space_id = heapq.heappop(self._boundaries)
+            if self._is_current(when, space_id):
+                due.add(space_id)
+        self._pending_rooms |= due
+        self._publish(now)
+
+    @callback
+    def _cancel_boundary_timer(self) -> None:
+        if self._boundary_timer is not None:
+            self._boundary_timer()
+            self._boundary_timer = None
+        self._boundary_at = None
+
+    # --- reading events --------------------------------------------------------------------
+
+    async def _read_events(self, reads: list[Read]) -> list[tuple[Read, list[Event]]]:
+        """Read the ranges: locations together, each location's ranges one after another.
+
+        One after another keeps few answers in memory at once when the whole window is read.
+        """
+        by_location: dict[int, list[Read]] = defaultdict(list)
+        for read in reads:
+            by_location[read[0].id].append(read)
+
+        async def in_turn(location_reads: list[Read]) -> list[tuple[Read, list[Event]]]:
+            return [(read, await self._location_events(*read)) for read in location_reads]
+
+        results = await run_all(in_turn(location_reads) for location_reads in by_location.values())
+        return [result for location_results in results for result in location_results]
 
     async def _location_events(
         self, location: Location, start: datetime, end: datetime
@@ -449,7 +567,9 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self, location: Location, start: datetime, end: datetime
     ) -> list[Event]:
         """Read busy blocks in one call, then the details of each event not seen before."""
-        spaces = [space for space in self._spaces.values() if space.location_id == location.id]
+        spaces = [
+            space for space in self.discovery.spaces.values() if space.location_id == location.id
+        ]
         busy_spaces = await self.client.get_free_busy(
             start=start,
             end=end,
@@ -464,16 +584,17 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             for busy in busy_space.busy
             for event_id in busy.event_ids
         ]
-        # Forget the details of events that are over; the snapshot keeps what it shows.
+        # Forget the details of events that are over; the cache keeps what it shows.
+        keep_after = self._window[0]
         self._event_details = {
             event_id: event
             for event_id, event in self._event_details.items()
-            if event_end(event, UTC) > start
+            if event_end(event, UTC) > keep_after
         }
         missing = [
             event_id for event_id in dict.fromkeys(event_ids) if event_id not in self._event_details
         ]
-        for event in await _run_all(self._event_or_none(event_id) for event_id in missing):
+        for event in await run_all(self._event_or_none(event_id) for event_id in missing):
             if event is not None:
                 self._event_details[event.id] = event
         return [
@@ -520,44 +641,59 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self, space: Space, start: datetime, end: datetime
     ) -> tuple[Event, ...]:
         """Return a room's events in any range: from the cache when it covers the range."""
-        data = self.data
-        if data.covers(start, end):
-            return data.events.get(space.id, ())
+        if self.data.covers(start, end):
+            return self.bookings.between(space.id, start, end)
         events = await self.client.get_space_events(space.id, start, end)
-        return tuple(sorted(events, key=_sort_key))
+        zone = self.time_zone(space.location_id) or UTC
+        return tuple(sorted(events, key=lambda event: (event_start(event, zone), event.id)))
 
 
-def _sort_key(event: Event) -> tuple[datetime, str]:
-    start = event.start
-    if not isinstance(start, datetime):  # an all-day date: close enough to its local midnight
-        start = datetime.combine(start, time.min, UTC)
-    return (start.astimezone(UTC), event.id)
+def _slices(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """Cut start..end into days (the last one takes what is left over a whole day)."""
+    cuts = [start]
+    while cuts[-1] + 2 * WINDOW_SLICE <= end:
+        cuts.append(cuts[-1] + WINDOW_SLICE)
+    cuts.append(end)
+    return list(itertools.pairwise(cuts))
 
 
-async def _run_all[T](coros: Iterable[Coroutine[Any, Any, T]]) -> list[T]:
-    """Await requests together; if one fails the others are cancelled before this returns.
-
-    Of several failures, a rate limit is raised first: it decides when to ask again.
-    """
-    try:
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(coro) for coro in coros]
-    except ExceptionGroup as failures:
-        errors = _leaves(failures)
-        if not all(isinstance(error, RobinError) for error in errors):
-            raise
-        rate_limits = [error for error in errors if isinstance(error, RobinRateLimitError)]
-        raise (rate_limits or errors)[0] from None
-    return [task.result() for task in tasks]
+def _first_error(failures: BaseExceptionGroup[RobinError]) -> RobinError:
+    """Of several failures, a rate limit first: it decides when to ask again."""
+    errors: list[RobinError] = []
+    stack: list[BaseException] = [failures]
+    while stack:
+        error = stack.pop()
+        if isinstance(error, BaseExceptionGroup):
+            stack.extend(reversed(error.exceptions))
+        elif isinstance(error, RobinError):
+            errors.append(error)
+    rate_limits = [error for error in errors if isinstance(error, RobinRateLimitError)]
+    return (rate_limits or errors)[0]
 
 
-def _leaves(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:
-    leaves: list[BaseException] = []
-    for error in group.exceptions:
-        leaves.extend(_leaves(error) if isinstance(error, BaseExceptionGroup) else [error])
-    return leaves
+def _add(
+    listeners: Listeners, key: int, listener: tuple[CALLBACK_TYPE, RoomChange]
+) -> CALLBACK_TYPE:
+    listeners[key].append(listener)
+
+    @callback
+    def remove() -> None:
+        listeners[key].remove(listener)
+        if not listeners[key]:
+            del listeners[key]
+
+    return remove
 
 
 def spaces_of_location(data: RobinData, location_id: int) -> Iterable[Space]:
     """Return the rooms of one location."""
     return (space for space in data.spaces.values() if space.location_id == location_id)
+
+
+def _same_shown_spaces(before: Mapping[int, Space], after: Mapping[int, Space]) -> bool:
+    """Tell whether the rooms look the same, their last presence aside (cheap when equal)."""
+    if before == after:
+        return True
+    return before.keys() == after.keys() and all(
+        shown(space) == shown(after[space_id]) for space_id, space in before.items()
+    )

@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, tzinfo
 
-from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from homeassistant.util import dt as dt_util
 
 from .api import Location, Space
-from .coordinator import RobinCoordinator, location_identifier, room_identifier
-from .data import RobinData, RoomStatus, room_status
+from .coordinator import RobinCoordinator, RoomChange, location_identifier, room_identifier
+from .data import RobinData, RoomStatus
 
 MANUFACTURER = "Robin"
 
@@ -50,6 +49,32 @@ class RobinRoomEntity(CoordinatorEntity[RobinCoordinator]):
             serial_number=str(space.id),
         )
 
+    _shown_available: bool | None = None
+    # What this entity shows of its room: it is written only when that changes.
+    _shows: RoomChange = RoomChange.ALL
+
+    async def async_added_to_hass(self) -> None:
+        """Listen to this room's changes (the coordinator's own only for availability)."""
+        await super().async_added_to_hass()
+        self._shown_available = self.available
+        self.async_on_remove(
+            self.coordinator.async_add_room_listener(
+                self.space_id, self._handle_room_update, self._shows
+            )
+        )
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Polls failed or recovered, or rooms came or went: write only if that matters here."""
+        if self.available != self._shown_available:
+            self._handle_room_update()
+
+    @callback
+    def _handle_room_update(self) -> None:
+        """What this room shows changed (a poll, or a meeting started or ended)."""
+        self._shown_available = self.available
+        self.async_write_ha_state()
+
     @property
     def space(self) -> Space | None:
         """Return the room as last read from Robin, or None once it is gone."""
@@ -64,65 +89,12 @@ class RobinRoomEntity(CoordinatorEntity[RobinCoordinator]):
     def time_zone(self) -> tzinfo:
         """Return the room's local time zone (the location's, else Home Assistant's)."""
         space = self.space
-        zone = self.coordinator.data.time_zone_of(space) if space else None
+        zone = self.coordinator.time_zone(space.location_id) if space else None
         return zone or dt_util.get_default_time_zone()
 
     def status(self, now: datetime | None = None) -> RoomStatus | None:
-        """Return the room's status now, computed live from the cached data."""
-        space = self.space
-        if space is None:
-            return None
-        data = self.coordinator.data
-        return room_status(
-            space,
-            data.events.get(space.id, ()),
-            data.people_present.get(space.id, 0),
-            now or dt_util.utcnow(),
-            self.time_zone,
-        )
-
-
-class RobinClockedRoomEntity(RobinRoomEntity):
-    """A room entity whose state also changes with the clock (meetings start and end).
-
-    Between polls the state is recomputed exactly when the next meeting boundary passes,
-    so a room turns "booked" at the meeting's start, not at the next poll.
-    """
-
-    _unsub_boundary: CALLBACK_TYPE | None = None
-
-    async def async_added_to_hass(self) -> None:
-        """Schedule the first boundary."""
-        await super().async_added_to_hass()
-        self._schedule_boundary()
-        self.async_on_remove(self._cancel_boundary)
-
-    @callback
-    def _handle_coordinator_update(self) -> None:
-        self._schedule_boundary()
-        super()._handle_coordinator_update()
-
-    @callback
-    def _schedule_boundary(self) -> None:
-        self._cancel_boundary()
-        status = self.status()
-        if status is None or status.next_change is None:
-            return
-        self._unsub_boundary = async_track_point_in_utc_time(
-            self.hass, self._boundary_passed, status.next_change
-        )
-
-    @callback
-    def _boundary_passed(self, _now: datetime) -> None:
-        self._unsub_boundary = None
-        self._schedule_boundary()
-        self.async_write_ha_state()
-
-    @callback
-    def _cancel_boundary(self) -> None:
-        if self._unsub_boundary is not None:
-            self._unsub_boundary()
-            self._unsub_boundary = None
+        """Return the room's status now (computed once per change by the coordinator)."""
+        return self.coordinator.room_status(self.space_id, now)
 
 
 class RobinLocationEntity(CoordinatorEntity[RobinCoordinator]):
@@ -148,6 +120,28 @@ class RobinLocationEntity(CoordinatorEntity[RobinCoordinator]):
             entry_type=DeviceEntryType.SERVICE,
             serial_number=str(location.id),
         )
+
+    _shown_available: bool | None = None
+
+    async def async_added_to_hass(self) -> None:
+        """Listen to this location's changes (the coordinator's own only for availability)."""
+        await super().async_added_to_hass()
+        self._shown_available = self.available
+        self.async_on_remove(
+            self.coordinator.async_add_location_listener(
+                self.location_id, self._handle_location_update
+            )
+        )
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        if self.available != self._shown_available:
+            self._handle_location_update()
+
+    @callback
+    def _handle_location_update(self) -> None:
+        self._shown_available = self.available
+        self.async_write_ha_state()
 
     @property
     def available(self) -> bool:

@@ -106,6 +106,8 @@ class OfficeActor:
         # Check-in state read from Robin: booking id -> (checked in, read at).
         self._confirmations: dict[str, tuple[bool, datetime]] = {}
         self._attempts: dict[str, int] = {}
+        # Booking id -> when a refused release or check-in may be asked again.
+        self._not_before: dict[str, datetime] = {}
         self._unbooked_announced: dict[int, datetime] = {}
         self._listeners: list[CALLBACK_TYPE] = []
         self._unsub_timer: CALLBACK_TYPE | None = None
@@ -124,7 +126,7 @@ class OfficeActor:
         self._released = _pruned(stored.get("released", {}), now)
         self._checked_in = _pruned(stored.get("checked_in", {}), now)
         self._update_read_only_issue()
-        self.entry.async_on_unload(self.coordinator.async_add_listener(self._on_poll))
+        self.entry.async_on_unload(self.coordinator.async_add_poll_listener(self._on_poll))
         self.entry.async_on_unload(self._cancel_timer)
         self.entry.async_on_unload(self._cancel_retry)
         self._on_poll()
@@ -182,7 +184,8 @@ class OfficeActor:
         return timed_bookings(data.events.get(space.id, ()), time_zone)
 
     def _present_since_start(self, space: Space, booking: Booking) -> bool:
-        return self.presence.present_after(space.id, booking.start, space.last_presence_at)
+        last_presence_at = self.coordinator.last_presence_at(space.id)
+        return self.presence.present_after(space.id, booking.start, last_presence_at)
 
     def _not_checked_in_at_decision(self, booking: Booking) -> bool:
         known = self._confirmations.get(booking.event_id)
@@ -255,8 +258,9 @@ class OfficeActor:
             )
 
     @callback
-    def _retry_later(self) -> None:
+    def _retry_later(self, booking: Booking) -> None:
         """Try a refused release or check-in again after a while, not at every update."""
+        self._not_before[booking.event_id] = dt_util.utcnow() + RETRY_DELAY
         self._cancel_retry()
         self._unsub_retry = async_call_later(self.hass, RETRY_DELAY, self._on_retry)
 
@@ -364,7 +368,7 @@ class OfficeActor:
             await async_check_in(self.coordinator, space, booking.event_id)
         except HomeAssistantError as err:
             LOGGER.warning("Could not check in %s in %s: %s", booking.title, space.name, err)
-            self._retry_later()
+            self._retry_later(booking)
             return
         self._checked_in[booking.event_id] = booking.end.isoformat()
         await self._async_save()
@@ -393,7 +397,7 @@ class OfficeActor:
             if err.translation_key != "outcome_unknown":  # Robin did nothing: may try again
                 del self._released[booking.event_id]
                 await self._async_save()
-                self._retry_later()
+                self._retry_later(booking)
             LOGGER.warning("Could not release %s in %s: %s", booking.title, space.name, err)
             return
         LOGGER.info("Released the no-show %s in %s (%s)", booking.title, space.name, kind)
@@ -407,6 +411,9 @@ class OfficeActor:
         )
 
     def _may_attempt(self, booking: Booking) -> bool:
+        not_before = self._not_before.get(booking.event_id)
+        if not_before is not None and dt_util.utcnow() < not_before:
+            return False  # refused: waits for its retry, whatever polls come meanwhile
         attempts = self._attempts.get(booking.event_id, 0)
         self._attempts[booking.event_id] = attempts + 1
         return attempts < MAX_ATTEMPTS

@@ -18,10 +18,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Location, Space
-from .coordinator import RobinConfigEntry, spaces_of_location
-from .data import Availability, RobinData, RoomStatus, event_start
+from .coordinator import RobinConfigEntry, RobinCoordinator, RoomChange
+from .data import Availability, RoomStatus, event_start
 from .entity import (
-    RobinClockedRoomEntity,
     RobinLocationEntity,
     RobinRoomEntity,
     add_entities_for_new_locations,
@@ -39,7 +38,7 @@ class RobinRoomSensorDescription(SensorEntityDescription):
     """A room sensor whose value follows from the room and its status at this instant."""
 
     value_fn: Callable[[Space, RoomStatus, RobinRoomEntity], datetime | int | str | None]
-    clocked: bool = False  # the value changes when meetings start and end
+    shows: RoomChange  # what of the room the value (and its attributes) follows
     attributes_fn: Callable[[Space], dict[str, Any]] | None = None
 
 
@@ -47,7 +46,7 @@ class RobinRoomSensorDescription(SensorEntityDescription):
 class RobinLocationSensorDescription(SensorEntityDescription):
     """A location sensor computed from the snapshot."""
 
-    value_fn: Callable[[RobinData, int], int]
+    value_fn: Callable[[RobinCoordinator, int], int]
 
 
 def _next_booking(_space: Space, status: RoomStatus, entity: RobinRoomEntity) -> datetime | None:
@@ -63,6 +62,7 @@ def _floor_name(space: Space, _status: RoomStatus, entity: RobinRoomEntity) -> s
 ROOM_SENSORS: tuple[RobinRoomSensorDescription, ...] = (
     RobinRoomSensorDescription(
         key="people_present",
+        shows=RoomChange.PRESENCE,
         translation_key="people_present",
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda space, _status, entity: entity.coordinator.data.people_present.get(
@@ -71,35 +71,37 @@ ROOM_SENSORS: tuple[RobinRoomSensorDescription, ...] = (
     ),
     RobinRoomSensorDescription(
         key="availability",
+        shows=RoomChange.STATUS | RoomChange.ROOM,  # its amenities are the room's
         translation_key="availability",
         device_class=SensorDeviceClass.ENUM,
         options=[availability.value for availability in Availability],
         value_fn=lambda _space, status, _entity: status.availability.value,
-        clocked=True,
         attributes_fn=lambda space: {ATTR_AMENITIES: sorted(space.amenities, key=str.casefold)},
     ),
     RobinRoomSensorDescription(
         key="next_booking",
+        shows=RoomChange.STATUS,
         translation_key="next_booking",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=_next_booking,
-        clocked=True,
     ),
     RobinRoomSensorDescription(
         key="free_until",
+        shows=RoomChange.STATUS,
         translation_key="free_until",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda _space, status, _entity: status.free_until,
-        clocked=True,
     ),
     RobinRoomSensorDescription(
         key="capacity",
+        shows=RoomChange.ROOM,
         translation_key="capacity",
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda space, _status, _entity: space.capacity,
     ),
     RobinRoomSensorDescription(
         key="floor",
+        shows=RoomChange.ROOM | RoomChange.FLOOR,
         translation_key="floor",
         entity_category=EntityCategory.DIAGNOSTIC,
         # A fixed fact Home Assistant can model itself (the room's area on a floor).
@@ -113,11 +115,7 @@ LOCATION_SENSORS: tuple[RobinLocationSensorDescription, ...] = (
         key="occupied_rooms",
         translation_key="occupied_rooms",
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda data, location_id: sum(
-            1
-            for space in spaces_of_location(data, location_id)
-            if data.people_present.get(space.id)
-        ),
+        value_fn=lambda coordinator, location_id: coordinator.occupied_rooms(location_id),
     ),
 )
 
@@ -141,12 +139,7 @@ async def async_setup_entry(
     )
 
     def entities_for_room(space: Space) -> list[RobinRoomSensor]:
-        return [
-            (RobinClockedRoomSensor if description.clocked else RobinRoomSensor)(
-                coordinator, space, description
-            )
-            for description in ROOM_SENSORS
-        ]
+        return [RobinRoomSensor(coordinator, space, description) for description in ROOM_SENSORS]
 
     entry.async_on_unload(
         add_entities_for_new_rooms(coordinator, async_add_entities, entities_for_room)
@@ -157,6 +150,13 @@ class RobinRoomSensor(RobinRoomEntity, SensorEntity):
     """A sensor of one room."""
 
     entity_description: RobinRoomSensorDescription
+
+    def __init__(
+        self, coordinator: RobinCoordinator, space: Space, description: RobinRoomSensorDescription
+    ) -> None:
+        """Attach the sensor to its room; it is written when what it shows changes."""
+        super().__init__(coordinator, space, description)
+        self._shows = description.shows
 
     @property
     def native_value(self) -> datetime | int | str | None:
@@ -175,10 +175,6 @@ class RobinRoomSensor(RobinRoomEntity, SensorEntity):
         return attributes_fn(space)
 
 
-class RobinClockedRoomSensor(RobinClockedRoomEntity, RobinRoomSensor):
-    """A room sensor that also updates when meetings start and end."""
-
-
 class RobinLocationSensor(RobinLocationEntity, SensorEntity):
     """A sensor of one location."""
 
@@ -186,5 +182,5 @@ class RobinLocationSensor(RobinLocationEntity, SensorEntity):
 
     @property
     def native_value(self) -> int:
-        """Return the value from the latest snapshot."""
-        return self.entity_description.value_fn(self.coordinator.data, self.location_id)
+        """Return the value from the latest poll."""
+        return self.entity_description.value_fn(self.coordinator, self.location_id)

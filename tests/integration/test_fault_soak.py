@@ -327,7 +327,7 @@ async def _soak(
             # answer at a time, and only after a discovery that listed every room.
             if (
                 rng.random() < EMPTY_ROOMS_CHANCE
-                and not coordinator._misses
+                and not coordinator.discovery._misses
                 and faults.empty_lists_queued == 0
             ):
                 faults.empty_list_next(path="/spaces")

@@ -311,8 +311,8 @@ async def test_past_events_are_evicted(
     assert min(ends) > data.window_start
     assert all(
         event_end(event, UTC) > data.window_start
-        for events in coordinator._events_by_location.values()
-        for event in events
+        for space_id in coordinator.bookings.rooms()
+        for event in coordinator.bookings.events(space_id)
     )
 
 

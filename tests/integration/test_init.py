@@ -12,6 +12,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from robin_simulator import READ_ONLY_TOKEN, RobinSimulator, run_simulator
@@ -80,7 +81,7 @@ async def test_robin_down_at_setup_retries(
     assert config_entry.state is ConfigEntryState.SETUP_RETRY
 
 
-async def test_one_poll_costs_two_requests_per_location(
+async def test_one_poll_reads_presence_and_the_next_hour_per_location(
     hass: HomeAssistant,
     simulator: RobinSimulator,
     setup_integration: MockConfigEntry,
@@ -88,15 +89,42 @@ async def test_one_poll_costs_two_requests_per_location(
 ) -> None:
     simulator.reset_requests()
     await advance(hass, freezer, POLL)
-    assert sorted(_api_calls(simulator)) == [
-        "GET /v1.0/locations/2117/events",
-        "GET /v1.0/locations/2117/presence",
-        "GET /v1.0/locations/2118/events",
-        "GET /v1.0/locations/2118/presence",
+    now = dt_util.utcnow()
+    calls = _reads(simulator)
+    # Per location: presence, and the events of the next hour; plus one day of one
+    # location's calendar window, so that the whole window is reread in turn.
+    assert sorted(path for path, _ in calls if path.endswith("/presence")) == [
+        "/v1.0/locations/2117/presence",
+        "/v1.0/locations/2118/presence",
+    ]
+    reads = [(path, span) for path, span in calls if path.endswith("/events")]
+    assert sorted(path for path, span in reads if span == (now, now + timedelta(hours=1))) == [
+        "/v1.0/locations/2117/events",
+        "/v1.0/locations/2118/events",
+    ]
+    slices = [span for _, span in reads if span != (now, now + timedelta(hours=1))]
+    assert len(slices) == 1
+    assert slices[0][1] - slices[0][0] == timedelta(days=1)
+    assert len(calls) == 5
+
+
+def _reads(simulator: RobinSimulator) -> list[tuple[str, tuple[datetime, datetime] | None]]:
+    """Return each request's path and, for event reads, the range it asked for."""
+    return [
+        (
+            record.path,
+            (
+                datetime.fromisoformat(record.query["after"]),
+                datetime.fromisoformat(record.query["before"]),
+            )
+            if "after" in record.query
+            else None,
+        )
+        for record in simulator.requests
     ]
 
 
-async def test_whole_calendar_window_is_reread_every_quarter_hour(
+async def test_a_booking_anywhere_in_the_window_shows_within_one_reread_cycle(
     hass: HomeAssistant,
     simulator: RobinSimulator,
     setup_integration: MockConfigEntry,
@@ -111,11 +139,13 @@ async def test_whole_calendar_window_is_reread_every_quarter_hour(
     url = f"/api/calendars/{calendar}"
     params = {"start": next_week.isoformat(), "end": (next_week + timedelta(hours=2)).isoformat()}
 
-    await advance(hass, freezer, POLL)  # a poll reads only the next day
+    await advance(hass, freezer, POLL)  # a poll reads the next hour and one day of the window
     response = await client.get(url, params=params)
     assert [event["summary"] for event in await response.json()] == []
 
-    await advance(hass, freezer, timedelta(minutes=15))
+    # One day of one location per poll: 2 locations x 14 days, as the README says.
+    for _ in range(2 * 14 - 1):
+        await advance(hass, freezer, POLL)
     response = await client.get(url, params=params)
     assert [event["summary"] for event in await response.json()] == ["Board visit"]
 
@@ -135,12 +165,14 @@ async def test_falls_back_to_free_busy_when_location_events_are_missing(
     assert fleet.state == STATE_ON
     assert fleet.attributes["message"] == "Design review"
 
-    # Details of each event are read once; later polls cost two requests per location.
+    # Details of each event are read once; later polls cost two requests per location
+    # (and one more for the day of the window reread in turn).
     simulator.reset_requests()
     await advance(hass, freezer, POLL)
     assert sorted(_api_calls(simulator)) == [
         "GET /v1.0/locations/2117/presence",
         "GET /v1.0/locations/2118/presence",
+        "POST /v1.0/free-busy/spaces",
         "POST /v1.0/free-busy/spaces",
         "POST /v1.0/free-busy/spaces",
     ]
@@ -269,15 +301,16 @@ async def test_read_only_token_raises_a_repair_issue(
     assert (DOMAIN, f"read_only_token_{entry.entry_id}") in issues
 
 
-@pytest.mark.parametrize("locations", [1, 3])
+@pytest.mark.parametrize("size", [(1, 40), (3, 40), (1, 100)], ids=["1x40", "3x40", "1x100"])
 async def test_poll_cost_grows_with_locations_not_rooms(
     hass: HomeAssistant,
     time_zone: None,
     freezer: FrozenDateTimeFactory,
     socket_enabled: None,
-    locations: int,
+    size: tuple[int, int],
 ) -> None:
-    simulator = RobinSimulator("large", locations=locations, spaces_per_location=40)
+    locations, rooms = size
+    simulator = RobinSimulator("large", locations=locations, spaces_per_location=rooms)
     organization = simulator.organization
     async with run_simulator(simulator, host="127.0.0.1") as url:
         entry = MockConfigEntry(
@@ -296,17 +329,26 @@ async def test_poll_cost_grows_with_locations_not_rooms(
         await hass.async_block_till_done(wait_background_tasks=True)
         simulator.reset_requests()
         await advance(hass, freezer, POLL)
+        now = dt_util.utcnow()
         assert await hass.config_entries.async_unload(entry.entry_id)
 
-    calls = _api_calls(simulator)
+    # The day of the window reread in turn is not part of a location's regular cost.
+    reads = _reads(simulator)
+    day = [path for path, span in reads if span and span != (now, now + timedelta(hours=1))]
+    assert len(set(day)) == 1
+    calls = [
+        f"{record.method} {record.path}"
+        for record, (_, span) in zip(simulator.requests, reads, strict=True)
+        if not span or span == (now, now + timedelta(hours=1))
+    ]
     per_location = {
         location.id: [call for call in calls if f"/locations/{location.id}/" in call]
         for location in organization.locations
     }
-    # Presence and the next day's events of all 40 rooms: two requests, plus a page for
-    # every 100 events (these busy rooms need one); never one request per room.
+    # Presence and the next hour's events of all its rooms: two requests, plus a page for
+    # every 100 events; never one request per room.
     for location_calls in per_location.values():
         assert {call.rsplit("/", 1)[1] for call in location_calls} == {"presence", "events"}
         assert len(location_calls) <= 3
     assert sum(len(c) for c in per_location.values()) == len(calls)
-    print(f"{locations} location(s) x 40 rooms: {len(calls)} requests per poll: {sorted(calls)}")
+    print(f"{locations} location(s) x {rooms} rooms: {len(calls)} requests per poll")

@@ -1,0 +1,237 @@
+"""The cached bookings of every room, indexed by room and start time.
+
+No Home Assistant import: the coordinator feeds it what Robin answered, entities ask it for
+a room's current and next booking. Each room's events are kept sorted by start, so those
+questions cost a binary search and a look at a few neighbours, never a scan of the window.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from operator import attrgetter, itemgetter
+
+from .api import Event, Invitee
+
+# One cached event: (start, id, end, event), ordered by start then id.
+type _Entry = tuple[datetime, str, datetime, Event]
+
+_start_of = itemgetter(0)
+
+
+def _moment(value: datetime | date, time_zone: tzinfo) -> datetime:
+    """Return the instant in UTC (an all-day date starts at the location's midnight).
+
+    In UTC, because the difference of two times of one zone ignores its clock changes.
+    """
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time.min, tzinfo=time_zone)
+    return value.astimezone(UTC)
+
+
+# What entities, calendar views and actions read of a cached event; the rest (people's
+# invitations, e-mail addresses, the series' rules) is dropped: it is most of an event's
+# memory. Of the invitees only room resources are kept: their answer makes a booking
+# tentative (event_status.py).
+_KEPT = frozenset(
+    {
+        "id",
+        "title",
+        "start",
+        "end",
+        "series_id",
+        "recurrence_id",
+        "space_id",
+        "description",
+        "is_all_day",
+        "time_zone",
+        "status",
+    }
+)
+_DROPPED = {
+    field.name: field.default
+    for field in dataclasses.fields(Event)
+    if field.name not in _KEPT | {"invitees"} and field.default is not dataclasses.MISSING
+}
+
+
+_kept_fields = attrgetter(*sorted(_KEPT))
+
+
+def _resources(event: Event) -> tuple[Invitee, ...]:
+    return tuple(invitee for invitee in event.invitees if invitee.is_resource)
+
+
+def _kept(event: Event) -> tuple[object, ...]:
+    return (*_kept_fields(event), _resources(event))
+
+
+def slim(event: Event) -> Event:
+    """Return the event with only what is shown or acted on."""
+    return dataclasses.replace(event, **_DROPPED, invitees=_resources(event))
+
+
+def _shown(entries: list[_Entry]) -> list[tuple[datetime, str, datetime, tuple[object, ...]]]:
+    """Return what of these entries is kept: equal lists mean nothing changed."""
+    return [(start, event_id, end, _kept(event)) for start, event_id, end, event in entries]
+
+
+class BookingCache:
+    """The events of each room, read location by location, time range by time range."""
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self._rooms: dict[int, list[_Entry]] = {}
+        # The longest event a room has had bounds how far back an overlapping one can start.
+        self._longest: dict[int, timedelta] = {}
+        self._rooms_of_location: dict[int, set[int]] = defaultdict(set)
+
+    def replace(
+        self,
+        location_id: int,
+        start: datetime,
+        end: datetime,
+        events: Iterable[Event],
+        time_zone: tzinfo,
+    ) -> set[int]:
+        """Put what Robin listed for a location between start and end in place of the cache.
+
+        Robin lists the events that overlap the range (end > start and start < end); those
+        cached for the location's rooms in that range are replaced by them. Returns the
+        rooms whose bookings changed.
+        """
+        read: dict[int, dict[str, _Entry]] = defaultdict(dict)
+        for event in events:
+            if event.space_id is None:
+                continue
+            read[event.space_id][event.id] = (
+                _moment(event.start, time_zone),
+                event.id,
+                _moment(event.end, time_zone),
+                event,
+            )
+        rooms = self._rooms_of_location[location_id]
+        rooms.update(read)
+        changed: set[int] = set()
+        for space_id in rooms:
+            new = list(read[space_id].values()) if space_id in read else []
+            if self._replace_room(space_id, start, end, new):
+                changed.add(space_id)
+        return changed
+
+    def _replace_room(
+        self, space_id: int, start: datetime, end: datetime, read: list[_Entry]
+    ) -> bool:
+        entries = self._rooms.get(space_id, [])
+        longest = self._longest.get(space_id, timedelta(0))
+        for entry_start, _, entry_end, _ in read:
+            longest = max(longest, entry_end - entry_start)
+        self._longest[space_id] = longest
+        # Robin should list only overlapping events; the bounds also hold any it adds.
+        earliest = min((entry[0] for entry in read), default=start)
+        latest = max((entry[0] for entry in read), default=end)
+        low = bisect_left(entries, min(start - longest, earliest), key=_start_of)
+        high = bisect_right(entries, max(end, latest), key=_start_of)
+        segment = entries[low:high]
+        read_ids = {entry[1] for entry in read}
+        replaced = [
+            entry
+            for entry in segment
+            if (entry[2] > start and entry[0] < end) or entry[1] in read_ids
+        ]
+        read_sorted = sorted(read, key=_order)
+        if _shown(replaced) == _shown(read_sorted):
+            return False
+        # Slimmed only when something changed: most reads repeat what is cached.
+        read_sorted = [
+            (start, event_id, end, slim(event)) for start, event_id, end, event in read_sorted
+        ]
+        kept = [
+            entry
+            for entry in segment
+            if not (entry[2] > start and entry[0] < end) and entry[1] not in read_ids
+        ]
+        merged = sorted(kept + read_sorted, key=_order)
+        self._rooms[space_id] = [*entries[:low], *merged, *entries[high:]]
+        return True
+
+    def evict(self, before: datetime) -> None:
+        """Forget the events that ended by `before` (past ones nobody asks for)."""
+        for space_id, entries in self._rooms.items():
+            high = bisect_left(entries, before, key=_start_of)
+            if any(entry[2] <= before for entry in entries[:high]):
+                self._rooms[space_id] = [
+                    *(entry for entry in entries[:high] if entry[2] > before),
+                    *entries[high:],
+                ]
+
+    def forget_room(self, space_id: int) -> None:
+        """Drop a room that is gone."""
+        self._rooms.pop(space_id, None)
+        self._longest.pop(space_id, None)
+        for rooms in self._rooms_of_location.values():
+            rooms.discard(space_id)
+
+    def events(self, space_id: int) -> tuple[Event, ...]:
+        """Return all cached events of a room, by start."""
+        return tuple(entry[3] for entry in self._rooms.get(space_id, ()))
+
+    def between(self, space_id: int, start: datetime, end: datetime) -> tuple[Event, ...]:
+        """Return the room's cached events that overlap start..end, by start."""
+        entries = self._rooms.get(space_id, [])
+        longest = self._longest.get(space_id, timedelta(0))
+        low = bisect_left(entries, start - longest, key=_start_of)
+        high = bisect_left(entries, end, key=_start_of)
+        return tuple(entry[3] for entry in entries[low:high] if entry[2] > start)
+
+    def current_and_next(self, space_id: int, now: datetime) -> tuple[Event, ...]:
+        """Return the room's booking under way at `now` (if any), then the next one (if any).
+
+        What `room_status` needs, found without looking at the rest of the window.
+        """
+        entries = self._rooms.get(space_id, [])
+        longest = self._longest.get(space_id, timedelta(0))
+        started = bisect_right(entries, now, key=_start_of)
+        low = bisect_left(entries, now - longest, key=_start_of)
+        current = next((entry[3] for entry in entries[low:started] if entry[2] > now), None)
+        upcoming = entries[started][3] if started < len(entries) else None
+        return tuple(event for event in (current, upcoming) if event is not None)
+
+    def __len__(self) -> int:
+        """Return how many events are cached in all."""
+        return sum(len(entries) for entries in self._rooms.values())
+
+    @property
+    def by_room(self) -> Mapping[int, tuple[Event, ...]]:
+        """Return a read-only view: room id -> its cached events, by start."""
+        return _EventsByRoom(self)
+
+    def rooms(self) -> Iterator[int]:
+        """Return the rooms that have cached events."""
+        return (space_id for space_id, entries in self._rooms.items() if entries)
+
+
+def _order(entry: _Entry) -> tuple[datetime, str]:
+    return entry[0], entry[1]
+
+
+class _EventsByRoom(Mapping[int, tuple[Event, ...]]):
+    """A live mapping of room id to its cached events (empty rooms left out)."""
+
+    def __init__(self, cache: BookingCache) -> None:
+        self._cache = cache
+
+    def __getitem__(self, space_id: int) -> tuple[Event, ...]:
+        events = self._cache.events(space_id)
+        if not events:
+            raise KeyError(space_id)
+        return events
+
+    def __iter__(self) -> Iterator[int]:
+        return self._cache.rooms()
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self._cache.rooms())

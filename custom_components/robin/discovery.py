@@ -1,0 +1,296 @@
+"""Finds the rooms of the selected locations, hourly; forgets those Robin no longer has."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Coroutine, Iterable
+from datetime import datetime
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+
+from .api import (
+    Level,
+    Location,
+    RobinAuthenticationError,
+    RobinClient,
+    RobinError,
+    RobinNotFoundError,
+    RobinRateLimitError,
+    Space,
+)
+from .const import (
+    CONF_INCLUDE_UNBOOKABLE,
+    CONF_LOCATIONS,
+    CONF_ORGANIZATION_ID,
+    DEFAULT_INCLUDE_UNBOOKABLE,
+    DOMAIN,
+    LOGGER,
+)
+
+# A room or location Robin stops listing is kept (available, with its last data) until it
+# has been missing from this many discoveries in a row, or Robin answers 404 for it: one
+# empty answer (Robin's `{}` for an empty list, or a glitch) must not delete anything.
+MISSED_DISCOVERIES_BEFORE_REMOVAL = 3
+
+type Identifier = tuple[str, str]
+
+
+def room_identifier(space_id: int) -> Identifier:
+    """Return the device identifier of a room."""
+    return (DOMAIN, f"space_{space_id}")
+
+
+def location_identifier(location_id: int) -> Identifier:
+    """Return the device identifier of a location."""
+    return (DOMAIN, f"location_{location_id}")
+
+
+def shown(space: Space) -> Space:
+    """Return the room without what no entity shows and what changes all day long.
+
+    Its last presence is kept (the office actions read it) but never compared.
+    """
+    return dataclasses.replace(space, last_presence_at=None) if space.last_presence_at else space
+
+
+class RoomDiscovery:
+    """The selected locations and their rooms, as Robin last listed them."""
+
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry[Any], client: RobinClient) -> None:
+        """Discover for one config entry."""
+        self.hass = hass
+        self.config_entry = entry
+        self.client = client
+        self.locations: dict[int, Location] = {}
+        self.spaces: dict[int, Space] = {}
+        self.levels: dict[int, Level] = {}  # level id -> floor, for the rooms' floor names
+        self.discovered_at: datetime | None = None
+        # What the last discovery heard Robin list, and how often each other known room or
+        # location has been missing in a row.
+        self._listed: set[Identifier] = set()
+        self._misses: dict[Identifier, int] = {}
+        self._empty_answer_logged = False
+
+    async def discover(self, now: datetime) -> None:
+        """Read the selected locations and their rooms; forget those Robin no longer has.
+
+        Rooms and locations missing from Robin's answer are kept until they have been missing
+        MISSED_DISCOVERIES_BEFORE_REMOVAL times in a row, or Robin answers 404 for them.
+        """
+        selected = set(self.config_entry.data[CONF_LOCATIONS])
+        include_unbookable = self.config_entry.options.get(
+            CONF_INCLUDE_UNBOOKABLE, DEFAULT_INCLUDE_UNBOOKABLE
+        )
+        listed_locations = {
+            location.id: location
+            for location in await self.client.get_locations(
+                self.config_entry.data[CONF_ORGANIZATION_ID]
+            )
+            if location.id in selected
+        }
+        # Locations missing from this answer are still read until they are removed.
+        locations = {
+            location_id: location
+            for location_id, location in {**self.locations, **listed_locations}.items()
+            if location_id in selected
+        }
+        space_lists = await run_all(self._spaces_or_none(location_id) for location_id in locations)
+        levels = await self._read_levels(locations)
+
+        known = self._known_identifiers()
+        listed = {location_identifier(location_id) for location_id in listed_locations}
+        gone: set[Identifier] = set()
+        spaces: dict[int, Space] = {}
+        empty_answer = not listed_locations and any(
+            identifier[1].startswith("location_") for identifier in known
+        )
+        for location_id, space_list in zip(locations, space_lists, strict=True):
+            if space_list is None:  # Robin answered 404: the location is gone
+                gone.add(location_identifier(location_id))
+                gone.update(
+                    room_identifier(space.id)
+                    for space in self.spaces.values()
+                    if space.location_id == location_id
+                )
+                continue
+            if space_list:  # rooms listed: the location exists, whatever its list said
+                listed.add(location_identifier(location_id))
+            elif self._had_rooms(location_id, known):
+                empty_answer = True
+            for space in space_list:
+                if include_unbookable or space.is_bookable:
+                    spaces[space.id] = space
+                    listed.add(room_identifier(space.id))
+                else:
+                    gone.add(room_identifier(space.id))  # Robin has it, the user doesn't want it
+
+        gone |= await self._confirm_gone(known - listed - gone, selected, trusted=not empty_answer)
+
+        removed = set(gone)
+        for identifier in known | listed:
+            if identifier in listed:
+                self._misses.pop(identifier, None)
+                continue
+            misses = self._misses[identifier] = self._misses.get(identifier, 0) + 1
+            if misses >= MISSED_DISCOVERIES_BEFORE_REMOVAL:
+                removed.add(identifier)
+        for identifier in removed:
+            self._misses.pop(identifier, None)
+
+        self.locations = {
+            location_id: location
+            for location_id, location in locations.items()
+            if location_identifier(location_id) not in removed
+        }
+        kept_spaces = {
+            space_id: space
+            for space_id, space in self.spaces.items()
+            if room_identifier(space_id) not in removed and space.location_id in self.locations
+        }
+        self.spaces = {**kept_spaces, **spaces}
+        self.levels = levels
+        self._listed = listed
+        self.discovered_at = now
+        self._remove_devices(removed)
+
+    async def _read_levels(self, locations: Iterable[int]) -> dict[int, Level]:
+        """Return the floors of the locations, one request each, keyed by level id.
+
+        Only names are read from levels, so nothing is ever forgotten for an answer: a level
+        Robin stops listing keeps its last name, and where Robin does not answer the call
+        (it is observed, not documented) rooms show no floor name rather than failing the poll.
+        """
+        location_ids = list(locations)
+        answers = await run_all(self._levels_or_none(location_id) for location_id in location_ids)
+        levels = {
+            level_id: level
+            for level_id, level in self.levels.items()
+            if level.location_id in location_ids
+        }
+        for answer in answers:
+            levels.update((level.id, level) for level in answer or ())
+        return levels
+
+    async def _levels_or_none(self, location_id: int) -> list[Level] | None:
+        try:
+            return await self.client.get_levels(location_id)
+        except RobinAuthenticationError, RobinRateLimitError:
+            raise
+        except RobinError as err:
+            LOGGER.debug("Robin did not list the levels of location %s: %s", location_id, err)
+            return None
+
+    def floor_name(self, space: Space) -> str | None:
+        """Return the name of the room's level, if Robin lists one with a name."""
+        level = self.levels.get(space.level_id) if space.level_id else None
+        return level.name or None if level else None
+
+    async def _confirm_gone(
+        self, missing: set[Identifier], selected: set[int], *, trusted: bool
+    ) -> set[Identifier]:
+        """Return which of the rooms and locations Robin stopped listing are really gone.
+
+        After an empty answer nothing is asked (that would cost a request per room): the
+        missing ones just count a miss, and the answer is logged once until a full one comes.
+        """
+        if not trusted:
+            if not self._empty_answer_logged:
+                LOGGER.warning(
+                    "Robin answered an empty list where there were rooms or locations; keeping "
+                    "them unless they stay missing for %s discoveries",
+                    MISSED_DISCOVERIES_BEFORE_REMOVAL,
+                )
+                self._empty_answer_logged = True
+            return set()
+        self._empty_answer_logged = False
+        ordered = sorted(missing)
+        answers = await run_all(self._is_gone(identifier, selected) for identifier in ordered)
+        return {identifier for identifier, is_gone in zip(ordered, answers, strict=True) if is_gone}
+
+    async def _spaces_or_none(self, location_id: int) -> list[Space] | None:
+        """Return a location's rooms, or None if Robin says the location does not exist."""
+        try:
+            return await self.client.get_spaces(location_id)
+        except RobinNotFoundError:
+            return None
+
+    async def _is_gone(self, identifier: Identifier, selected: set[int]) -> bool:
+        """Tell whether a room or location Robin stopped listing is really gone (or unselected)."""
+        kind, _, raw_id = identifier[1].partition("_")
+        if not raw_id.isdigit():
+            return False
+        try:
+            if kind == "location":
+                if int(raw_id) not in selected:
+                    return True
+                await self.client.get_location(int(raw_id))
+                return False
+            space = await self.client.get_space(int(raw_id))
+        except RobinNotFoundError:
+            return True
+        return space.location_id not in selected
+
+    def _had_rooms(self, location_id: int, known: set[Identifier]) -> bool:
+        """Tell whether a location had rooms (any room, before the first discovery)."""
+        if self.spaces:
+            return any(space.location_id == location_id for space in self.spaces.values())
+        return any(identifier[1].startswith("space_") for identifier in known)
+
+    def _known_identifiers(self) -> set[Identifier]:
+        """Return the rooms and locations known from the last discovery or as devices."""
+        registry = dr.async_get(self.hass)
+        known = {room_identifier(space_id) for space_id in self.spaces} | {
+            location_identifier(location_id) for location_id in self.locations
+        }
+        for device in dr.async_entries_for_config_entry(registry, self.config_entry.entry_id):
+            known.update(identifier for identifier in device.identifiers if identifier[0] == DOMAIN)
+        return known
+
+    def _remove_devices(self, removed: set[Identifier]) -> None:
+        """Remove the devices of rooms and locations that are gone from Robin."""
+        registry = dr.async_get(self.hass)
+        for device in dr.async_entries_for_config_entry(registry, self.config_entry.entry_id):
+            if device.identifiers & removed:
+                LOGGER.debug("Removing device %s: gone from Robin", device.name)
+                registry.async_remove_device(device.id)
+
+    def forget_device(self, identifiers: set[Identifier]) -> bool:
+        """Let the user delete a device Robin no longer lists; refuse one it still lists."""
+        if identifiers & self._listed:
+            return False
+        for identifier in identifiers:
+            self._misses.pop(identifier, None)
+            kind, _, raw_id = identifier[1].partition("_")
+            if raw_id.isdigit() and kind == "space":
+                self.spaces.pop(int(raw_id), None)
+            elif raw_id.isdigit() and kind == "location":
+                self.locations.pop(int(raw_id), None)
+        return True
+
+
+async def run_all[T](coros: Iterable[Coroutine[Any, Any, T]]) -> list[T]:
+    """Await requests together; if one fails the others are cancelled before this returns.
+
+    Of several failures, a rate limit is raised first: it decides when to ask again.
+    """
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(coro) for coro in coros]
+    except ExceptionGroup as failures:
+        errors = _leaves(failures)
+        if not all(isinstance(error, RobinError) for error in errors):
+            raise
+        rate_limits = [error for error in errors if isinstance(error, RobinRateLimitError)]
+        raise (rate_limits or errors)[0] from None
+    return [task.result() for task in tasks]
+
+
+def _leaves(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:
+    leaves: list[BaseException] = []
+    for error in group.exceptions:
+        leaves.extend(_leaves(error) if isinstance(error, BaseExceptionGroup) else [error])
+    return leaves

@@ -1,0 +1,199 @@
+"""The booking cache: what a room's entities show follows from a few events, found by index."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from custom_components.robin.api import Event, Space
+from custom_components.robin.booking_cache import BookingCache
+from custom_components.robin.data import room_status
+
+LONDON = ZoneInfo("Europe/London")
+NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+LOCATION = 10
+ROOM = Space(id=1, location_id=LOCATION, name="Thames Room")
+FIXTURES = Path(__file__).parent / "fixtures" / "robin_api"
+
+
+def meeting(
+    start: datetime, minutes: int, event_id: str, space_id: int = 1, title: str = "Meeting"
+) -> Event:
+    return Event(
+        id=event_id,
+        title=title,
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        space_id=space_id,
+    )
+
+
+def filled(*events: Event, start: datetime = NOON - timedelta(days=1)) -> BookingCache:
+    cache = BookingCache()
+    cache.replace(LOCATION, start, NOON + timedelta(days=14), events, LONDON)
+    return cache
+
+
+def test_events_of_a_room_are_sorted_by_start() -> None:
+    later = meeting(NOON + timedelta(hours=2), 30, "b")
+    sooner = meeting(NOON + timedelta(hours=1), 30, "a")
+    other_room = meeting(NOON, 30, "c", space_id=2)
+    cache = filled(later, sooner, other_room)
+    assert cache.events(1) == (sooner, later)
+    assert cache.events(2) == (other_room,)
+    assert cache.events(3) == ()
+    assert dict(cache.by_room) == {1: (sooner, later), 2: (other_room,)}
+
+
+def test_a_read_replaces_only_its_time_range_and_tells_which_rooms_changed() -> None:
+    morning = meeting(NOON - timedelta(hours=3), 60, "morning")
+    lunch = meeting(NOON, 60, "lunch")
+    tomorrow = meeting(NOON + timedelta(days=1), 60, "tomorrow")
+    neighbour = meeting(NOON, 60, "neighbour", space_id=2)
+    cache = filled(morning, lunch, tomorrow, neighbour)
+
+    # Robin now lists, for the next hour, the lunch under another title and nothing else:
+    # the neighbour's meeting was cancelled.
+    renamed = meeting(NOON, 60, "lunch", title="Team lunch")
+    changed = cache.replace(LOCATION, NOON, NOON + timedelta(hours=1), [renamed], LONDON)
+
+    assert changed == {1, 2}
+    assert cache.events(1) == (morning, renamed, tomorrow)  # outside the range: kept
+    assert cache.events(2) == ()
+
+
+def test_reading_the_same_again_changes_nothing() -> None:
+    lunch = meeting(NOON, 60, "lunch")
+    cache = filled(lunch)
+    assert cache.replace(LOCATION, NOON, NOON + timedelta(hours=1), [lunch], LONDON) == set()
+
+
+def test_an_event_overlapping_the_start_of_a_range_is_replaced_too() -> None:
+    long_meeting = meeting(NOON - timedelta(hours=3), 4 * 60, "long")
+    cache = filled(long_meeting)
+    changed = cache.replace(LOCATION, NOON, NOON + timedelta(hours=1), [], LONDON)
+    assert changed == {1}
+    assert cache.events(1) == ()
+
+
+def test_past_events_are_evicted() -> None:
+    yesterday = meeting(NOON - timedelta(days=1), 60, "yesterday")
+    ongoing = meeting(NOON - timedelta(minutes=30), 60, "ongoing")
+    cache = filled(yesterday, ongoing)
+    cache.evict(NOON)
+    assert cache.events(1) == (ongoing,)
+    assert len(cache) == 1
+
+
+def test_between_returns_the_events_overlapping_a_range() -> None:
+    events = [meeting(NOON + timedelta(hours=hour), 30, str(hour)) for hour in range(-2, 5)]
+    cache = filled(*events)
+    found = cache.between(1, NOON - timedelta(minutes=45), NOON + timedelta(minutes=61))
+    assert [event.id for event in found] == ["-1", "0", "1"]
+    found = cache.between(1, NOON - timedelta(minutes=15), NOON + timedelta(hours=1))
+    assert [event.id for event in found] == ["0"]
+
+
+def test_current_and_next_booking() -> None:
+    earlier = meeting(NOON - timedelta(hours=2), 30, "earlier")
+    current = meeting(NOON - timedelta(minutes=10), 30, "current")
+    upcoming = meeting(NOON + timedelta(hours=1), 30, "upcoming")
+    last = meeting(NOON + timedelta(hours=3), 30, "last")
+    cache = filled(earlier, current, upcoming, last)
+    assert cache.current_and_next(1, NOON) == (current, upcoming)
+    assert cache.current_and_next(1, NOON + timedelta(hours=2)) == (last,)
+    assert cache.current_and_next(1, NOON + timedelta(hours=4)) == ()
+
+
+def test_all_day_events_start_at_the_locations_midnight() -> None:
+    summer = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+    all_day = Event(
+        id="offsite",
+        title="Offsite",
+        start=date(2026, 7, 1),
+        end=date(2026, 7, 2),
+        space_id=1,
+        is_all_day=True,
+    )
+    cache = BookingCache()
+    cache.replace(
+        LOCATION, summer - timedelta(days=1), summer + timedelta(days=2), [all_day], LONDON
+    )
+    # Midnight in London is 23:00 UTC the day before, in summer.
+    assert cache.current_and_next(1, datetime(2026, 6, 30, 23, 30, tzinfo=UTC)) == (all_day,)
+    assert cache.current_and_next(1, datetime(2026, 7, 1, 23, 30, tzinfo=UTC)) == ()
+
+
+def test_robins_documented_event_listing_is_cached_without_peoples_invitations() -> None:
+    payload = json.loads((FIXTURES / "space_events.json").read_text())
+    events = [Event.from_json(raw) for raw in payload["data"]]
+    assert events[0].invitees  # Robin lists them; no entity shows them
+    start = datetime(2024, 6, 3, tzinfo=UTC)
+    cache = BookingCache()
+    changed = cache.replace(2117, start, start + timedelta(days=1), events, LONDON)
+    assert changed == {6351}
+    (cached,) = cache.events(6351)
+    assert cached.id == "23481829_20240603T090000Z"
+    assert cached.title == "Weekly Round-Up"
+    # Only room resources stay: their answer makes a booking tentative.
+    assert cached.invitees == tuple(i for i in events[0].invitees if i.is_resource)
+    assert len(cached.invitees) < len(events[0].invitees)
+    status = room_status(
+        Space(id=6351, location_id=2117, name="Thames Room"),
+        cache.current_and_next(6351, datetime(2024, 6, 3, 9, 30, tzinfo=UTC)),
+        0,
+        datetime(2024, 6, 3, 9, 30, tzinfo=UTC),
+        LONDON,
+    )
+    assert status.current == cached
+    # Reading the same listing again is no change, although invitations were dropped.
+    assert cache.replace(2117, start, start + timedelta(days=1), events, LONDON) == set()
+
+
+def test_an_all_day_booking_over_a_clock_change_lasts_to_its_last_midnight() -> None:
+    new_york = ZoneInfo("America/New_York")
+    # 31 October to 2 November 2026: New York leaves summer time on the 1st (49 hours).
+    hackathon = Event(
+        id="hackathon",
+        title="Weekend hackathon",
+        start=date(2026, 10, 31),
+        end=date(2026, 11, 2),
+        space_id=1,
+        is_all_day=True,
+    )
+    cache = BookingCache()
+    start = datetime(2026, 10, 30, tzinfo=UTC)
+    cache.replace(LOCATION, start, start + timedelta(days=5), [hackathon], new_york)
+    sunday_night = datetime(2026, 11, 2, 4, 30, tzinfo=UTC)  # 23:30 in New York
+    assert cache.current_and_next(1, sunday_night) == (hackathon,)
+
+
+_meetings = st.lists(
+    st.tuples(
+        st.integers(min_value=-24 * 4, max_value=24 * 4),  # start, in quarter hours from noon
+        st.sampled_from((15, 30, 45, 60, 120, 24 * 60)),  # length in minutes
+    ),
+    max_size=25,
+)
+
+
+@given(meetings=_meetings, at=st.integers(min_value=-24 * 4, max_value=24 * 4))
+def test_indexed_status_matches_the_status_over_all_bookings(
+    meetings: list[tuple[int, int]], at: int
+) -> None:
+    events = [
+        meeting(NOON + timedelta(minutes=15 * quarter), minutes, f"e{index}")
+        for index, (quarter, minutes) in enumerate(meetings)
+    ]
+    now = NOON + timedelta(minutes=15 * at + 7)
+    cache = filled(*events, start=NOON - timedelta(days=3))
+    everything = cache.events(1)
+    for people in (0, 2):
+        assert room_status(ROOM, cache.current_and_next(1, now), people, now, LONDON) == (
+            room_status(ROOM, everything, people, now, LONDON)
+        )
