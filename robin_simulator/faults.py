@@ -93,6 +93,7 @@ class Faults:
         self.location_events_supported: bool = True
         self._queue: deque[Fault] = deque()
         self._released = asyncio.Event()
+        self._hanging = asyncio.Event()
         self._empty_lists: deque[EmptyList] = deque()
 
     def fail_next(
@@ -176,7 +177,16 @@ class Faults:
 
     async def wait_for_release(self) -> None:
         """Block a hanging request until the simulator shuts down."""
+        self._hanging.set()
         await self._released.wait()
+
+    async def wait_until_hanging(self) -> None:
+        """Return once a request hangs (after its change was made, for commit-then-hang).
+
+        Tests wait on this instead of polling the request log while the clock is frozen.
+        """
+        await self._hanging.wait()
+        self._hanging.clear()
 
     def release_hanging(self) -> None:
         """Let hanging requests finish (called on shutdown)."""

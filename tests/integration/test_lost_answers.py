@@ -29,15 +29,6 @@ FAULTS = ["drop", "5xx", "timeout"]
 UNKNOWN_HINT = "Check the room's calendar"
 
 
-async def _until(condition: Callable[[], bool]) -> None:
-    """Let the event loop run (real sockets included) until the condition holds."""
-    for _ in range(10_000):
-        if condition():
-            return
-        await asyncio.sleep(0)
-    pytest.fail("the condition never held")
-
-
 async def _with_lost_answer[T](
     simulator: RobinSimulator,
     *,
@@ -56,7 +47,8 @@ async def _with_lost_answer[T](
     else:
         simulator.faults.commit_then_hang_next(path=path, method=method)
         task = asyncio.get_running_loop().create_task(write())
-        await _until(committed)
+        await simulator.faults.wait_until_hanging()
+        assert committed()
         freezer.tick(REQUEST_TIMEOUT)  # Robin made the change; the client stops waiting
         return await task
     result = await write()
@@ -359,7 +351,8 @@ async def test_a_strangers_identical_booking_is_never_taken_for_ours(
     call = asyncio.get_running_loop().create_task(
         _call(hass, "book_space", {"duration": "00:30:00"}, _room(hass, simulator, "Thames Room"))
     )
-    await _until(lambda: f"POST /v1.0/spaces/{thames.id}/events" in api_calls(simulator))
+    await simulator.faults.wait_until_hanging()
+    assert f"POST /v1.0/spaces/{thames.id}/events" in api_calls(simulator)
     if theirs is None:
         theirs = their_booking()  # booked while our request was lost on the way
     freezer.tick(REQUEST_TIMEOUT)
@@ -388,7 +381,8 @@ async def test_booking_whose_outcome_cannot_be_told(
             _room(hass, simulator, "Thames Room"),
         )
     )
-    await _until(lambda: bool(_titled(simulator, "Thames Room", "Unknown")))
+    await simulator.faults.wait_until_hanging()
+    assert bool(_titled(simulator, "Thames Room", "Unknown"))
     # The look-up after the timeout fails too.
     simulator.faults.fail_next(503, path=f"/spaces/{thames.id}/events", method="GET")
     freezer.tick(REQUEST_TIMEOUT)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -70,15 +69,6 @@ def _meeting(simulator: RobinSimulator, room: str, title: str) -> Event:
 def _posted(simulator: RobinSimulator) -> list[str]:
     """Return the booking requests Robin received."""
     return [call for call in api_calls(simulator) if call.startswith("POST /v1.0/spaces/")]
-
-
-async def _until(condition: Any) -> None:
-    """Let the event loop run (real sockets included) until the condition holds."""
-    for _ in range(10_000):
-        if condition():
-            return
-        await asyncio.sleep(0)
-    pytest.fail("the condition never held")
 
 
 # --- book_space ------------------------------------------------------------------------------
@@ -351,7 +341,8 @@ async def test_book_space_lost_request_books_nothing_and_says_so(
     call = hass.async_create_task(
         _call(hass, "book_space", HALF_HOUR, _room(hass, simulator, "Thames Room"))
     )
-    await _until(lambda: _posted(simulator))
+    await simulator.faults.wait_until_hanging()
+    assert _posted(simulator)
     # Meanwhile someone else books part of that half hour: not to be taken for ours.
     walk_in = simulator.add_event(
         thames.id, "Walk-in", MONDAY_MORNING + timedelta(minutes=10), MONDAY_MORNING + HALF_AN_HOUR
@@ -689,7 +680,8 @@ async def test_only_a_connection_failure_says_robin_could_not_be_reached(
     call = hass.async_create_task(
         _call(hass, "book_space", HALF_HOUR, _room(hass, simulator, "Thames Room"))
     )
-    await _until(lambda: f"GET /v1.0/spaces/{thames.id}/events" in api_calls(simulator))
+    await simulator.faults.wait_until_hanging()
+    assert f"GET /v1.0/spaces/{thames.id}/events" in api_calls(simulator)
     freezer.tick(REQUEST_TIMEOUT)
     with pytest.raises(HomeAssistantError) as err:
         await call
