@@ -73,9 +73,7 @@ async def async_setup_entry(
             )
         return entities
 
-    entry.async_on_unload(
-        add_entities_for_new_rooms(coordinator, async_add_entities, entities_for_room)
-    )
+    add_entities_for_new_rooms(entry, async_add_entities, entities_for_room)
 
 
 class RobinOccupancySensor(RobinRoomEntity, BinarySensorEntity):

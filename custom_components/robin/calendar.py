@@ -57,9 +57,7 @@ async def async_setup_entry(
     def entities_for_room(space: Space) -> list[RobinCalendar]:
         return [RobinCalendar(coordinator, space, BOOKINGS)] if space.is_bookable else []
 
-    entry.async_on_unload(
-        add_entities_for_new_rooms(coordinator, async_add_entities, entities_for_room)
-    )
+    add_entities_for_new_rooms(entry, async_add_entities, entities_for_room)
 
 
 class RobinCalendar(RobinRoomEntity, CalendarEntity):

@@ -1,4 +1,11 @@
-"""Constants of the Robin integration."""
+"""Constants of the Robin integration.
+
+Names used throughout: a *space* is Robin's object as the API gives it (`Space`, `space_id`);
+a *room* is what Home Assistant makes of it (its device, entities and the user's words, e.g.
+`room_identifier(space_id)` names a room's device). The actions keep Robin's word in their names
+(`book_space`, `find_free_space`). The *window* is the range of bookings kept at hand; what an
+action asks for is a *slot*.
+"""
 
 from __future__ import annotations
 

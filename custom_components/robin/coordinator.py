@@ -16,6 +16,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta, tzinfo
 from enum import Flag, auto
+from http import HTTPStatus
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_SCAN_INTERVAL
@@ -87,7 +88,6 @@ REFRESH_COOLDOWN = 2.0
 NEAR_WINDOW = timedelta(hours=1)
 # The rest of the calendar window is reread one day of one location per poll.
 WINDOW_SLICE = timedelta(days=1)
-HTTP_METHOD_NOT_ALLOWED = 405
 
 type Read = tuple[Location, datetime, datetime]
 
@@ -553,7 +553,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             except RobinResponseError as err:
                 if (
                     not isinstance(err, RobinNotFoundError)
-                    and err.status != HTTP_METHOD_NOT_ALLOWED
+                    and err.status != HTTPStatus.METHOD_NOT_ALLOWED
                 ):
                     raise
                 LOGGER.info(

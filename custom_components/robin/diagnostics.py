@@ -31,16 +31,17 @@ TO_REDACT = {
 }
 
 
-def _plain(value: Any) -> Any:
+def _as_json_data(value: Any) -> Any:
     """Turn the client's dataclasses into JSON-friendly values."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {
-            field.name: _plain(getattr(value, field.name)) for field in dataclasses.fields(value)
+            field.name: _as_json_data(getattr(value, field.name))
+            for field in dataclasses.fields(value)
         }
     if isinstance(value, Mapping):
-        return {str(key): _plain(item) for key, item in value.items()}
+        return {str(key): _as_json_data(item) for key, item in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
-        return [_plain(item) for item in value]
+        return [_as_json_data(item) for item in value]
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
@@ -65,5 +66,5 @@ async def async_get_config_entry_diagnostics(
         },
         "location_events_supported": coordinator.location_events_supported,
         "last_update_success": coordinator.last_update_success,
-        "data": async_redact_data(_plain(coordinator.data), TO_REDACT),
+        "data": async_redact_data(_as_json_data(coordinator.data), TO_REDACT),
     }

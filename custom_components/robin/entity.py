@@ -13,7 +13,13 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from homeassistant.util import dt as dt_util
 
 from .api import Location, Space
-from .coordinator import RobinCoordinator, RoomChange, location_identifier, room_identifier
+from .coordinator import (
+    RobinConfigEntry,
+    RobinCoordinator,
+    RoomChange,
+    location_identifier,
+    room_identifier,
+)
 from .data import RobinData, RoomStatus
 
 MANUFACTURER = "Robin"
@@ -150,33 +156,32 @@ class RobinLocationEntity(CoordinatorEntity[RobinCoordinator]):
 
 
 def add_entities_for_new_rooms(
-    coordinator: RobinCoordinator,
+    entry: RobinConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
     entities_for_room: Callable[[Space], Iterable[Entity]],
-) -> Callable[[], None]:
-    """Add a room's entities now and whenever Robin gains a room; return the unsubscriber."""
-    return _add_entities_for_new(
-        coordinator, async_add_entities, lambda data: data.spaces, entities_for_room
-    )
+) -> None:
+    """Add a room's entities now and whenever Robin gains a room, until the entry unloads."""
+    _add_entities_for_new(entry, async_add_entities, lambda data: data.spaces, entities_for_room)
 
 
 def add_entities_for_new_locations(
-    coordinator: RobinCoordinator,
+    entry: RobinConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
     entities_for_location: Callable[[Location], Iterable[Entity]],
-) -> Callable[[], None]:
-    """Add a location's entities now and whenever one appears; return the unsubscriber."""
-    return _add_entities_for_new(
-        coordinator, async_add_entities, lambda data: data.locations, entities_for_location
+) -> None:
+    """Add a location's entities now and whenever one appears, until the entry unloads."""
+    _add_entities_for_new(
+        entry, async_add_entities, lambda data: data.locations, entities_for_location
     )
 
 
 def _add_entities_for_new[T](
-    coordinator: RobinCoordinator,
+    entry: RobinConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
     items_of: Callable[[RobinData], Mapping[int, T]],
     entities_for: Callable[[T], Iterable[Entity]],
-) -> Callable[[], None]:
+) -> None:
+    coordinator = entry.runtime_data
     known: set[int] = set()
 
     @callback
@@ -190,4 +195,4 @@ def _add_entities_for_new[T](
             async_add_entities(entities)
 
     add_new()
-    return coordinator.async_add_listener(add_new)
+    entry.async_on_unload(coordinator.async_add_listener(add_new))

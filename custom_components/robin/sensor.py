@@ -134,16 +134,12 @@ async def async_setup_entry(
             for description in LOCATION_SENSORS
         ]
 
-    entry.async_on_unload(
-        add_entities_for_new_locations(coordinator, async_add_entities, entities_for_location)
-    )
+    add_entities_for_new_locations(entry, async_add_entities, entities_for_location)
 
     def entities_for_room(space: Space) -> list[RobinRoomSensor]:
         return [RobinRoomSensor(coordinator, space, description) for description in ROOM_SENSORS]
 
-    entry.async_on_unload(
-        add_entities_for_new_rooms(coordinator, async_add_entities, entities_for_room)
-    )
+    add_entities_for_new_rooms(entry, async_add_entities, entities_for_room)
 
 
 class RobinRoomSensor(RobinRoomEntity, SensorEntity):
