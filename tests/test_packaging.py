@@ -252,12 +252,14 @@ def _exceptions_used() -> list[tuple[str, str, set[str]]]:
 
 
 def _issues_used() -> list[str]:
+    # Issues are raised through repairs.async_set_entry_issue(hass, entry, KEY, ...), whose
+    # key is also the translation key.
     return [
         key
         for _, call in CALLS
-        if _callee(call) == "async_create_issue"
-        for keyword in call.keywords
-        if keyword.arg == "translation_key" and (key := _string(keyword.value))
+        if _callee(call) == "async_set_entry_issue"
+        and len(call.args) >= 3
+        and (key := _string(call.args[2]))
     ]
 
 

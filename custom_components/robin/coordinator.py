@@ -22,7 +22,6 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_SCAN_INTERVAL
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
@@ -68,6 +67,7 @@ from .discovery import (
     run_all,
     shown,
 )
+from .repairs import async_set_entry_issue
 
 # The device identifiers are used from here by the platforms and actions.
 __all__ = [
@@ -182,18 +182,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self.config_entry.async_on_unload(self._cancel_boundary_timer)
 
     def _update_write_scope_issue(self) -> None:
-        issue_id = f"{ISSUE_READ_ONLY_TOKEN}_{self.config_entry.entry_id}"
-        if self.can_write:
-            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
-            return
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            issue_id,
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key=ISSUE_READ_ONLY_TOKEN,
-            translation_placeholders={"organization": self.config_entry.title},
+        async_set_entry_issue(
+            self.hass, self.config_entry, ISSUE_READ_ONLY_TOKEN, active=not self.can_write
         )
 
     async def _discover(self, now: datetime) -> None:

@@ -54,6 +54,7 @@ from .office_rules import (
     timed_bookings,
     unbooked_since,
 )
+from .repairs import async_set_entry_issue
 
 OFFICE_ACTORS: HassKey[dict[str, OfficeActor]] = HassKey(f"{DOMAIN}_office_actors")
 STORAGE_VERSION = 1
@@ -63,6 +64,8 @@ FORGET_AFTER = timedelta(days=2)
 # this long after the last attempt.
 MAX_ATTEMPTS = 3
 RETRY_DELAY = timedelta(minutes=1)
+# How far from now the rules look for bookings (see OfficeActor._bookings).
+RULES_REACH = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +113,10 @@ class OfficeActor:
         self._not_before: dict[str, datetime] = {}
         self._unbooked_announced: dict[int, datetime] = {}
         self._listeners: list[CALLBACK_TYPE] = []
+        # What each room shows, worked out once per update (None outside one).
+        self._update_memo: dict[int, RoomOffice] | None = None
+        self._bookings_memo: dict[int, list[Booking]] | None = None
+        self._update_now = dt_util.utcnow()
         self._unsub_timer: CALLBACK_TYPE | None = None
         self._unsub_retry: CALLBACK_TYPE | None = None
         self._lock = asyncio.Lock()
@@ -133,18 +140,12 @@ class OfficeActor:
 
     def _update_read_only_issue(self) -> None:
         """Tell the user when an option asks for writes the token cannot make."""
-        issue_id = f"{ISSUE_OFFICE_ACTIONS_READ_ONLY}_{self.entry.entry_id}"
-        if not self.acts or self.coordinator.can_write:
-            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
-            return
-        ir.async_create_issue(
+        async_set_entry_issue(
             self.hass,
-            DOMAIN,
-            issue_id,
-            is_fixable=False,
+            self.entry,
+            ISSUE_OFFICE_ACTIONS_READ_ONLY,
+            active=self.acts and not self.coordinator.can_write,
             severity=ir.IssueSeverity.ERROR,
-            translation_key=ISSUE_OFFICE_ACTIONS_READ_ONLY,
-            translation_placeholders={"organization": self.entry.title},
         )
 
     # --- what the entities show ----------------------------------------------------------
@@ -156,9 +157,18 @@ class OfficeActor:
         return lambda: self._listeners.remove(update)
 
     def room(self, space: Space, now: datetime | None = None) -> RoomOffice:
-        """Return what a room's office entities show at `now`."""
-        now = now or dt_util.utcnow()
-        bookings = self._bookings(space)
+        """Return what a room's office entities show at `now`.
+
+        During an update every room is worked out once, whichever of its entities asks.
+        """
+        if now is None and self._update_memo is not None:
+            if (known := self._update_memo.get(space.id)) is None:
+                known = self._update_memo[space.id] = self._room_at(space, self._update_now)
+            return known
+        return self._room_at(space, now or dt_util.utcnow())
+
+    def _room_at(self, space: Space, now: datetime) -> RoomOffice:
+        bookings = self._bookings(space, now)
         booking = current_booking(bookings, now)
         checked_in = self._is_checked_in(booking) if booking else None
         # A no-show only once Robin said, at or after the grace period's end, that nobody
@@ -178,10 +188,17 @@ class OfficeActor:
         unbooked = is_unbooked_use(since, now, self.unbooked_after)
         return RoomOffice(booking, checked_in, no_show, unbooked, since if unbooked else None)
 
-    def _bookings(self, space: Space) -> list[Booking]:
+    def _bookings(self, space: Space, now: datetime) -> list[Booking]:
+        """Return the room's bookings the rules can need at `now`, not its whole window.
+
+        The rules look at the booking in progress, the next ones (check-in windows, the next
+        change) and those of the current stretch of presence: a day either side is plenty,
+        and keeps the work per update independent of how far ahead the calendar reaches.
+        """
         data = self.coordinator.data
         time_zone = data.time_zone_of(space) or dt_util.get_default_time_zone()
-        return timed_bookings(data.events.get(space.id, ()), time_zone)
+        nearby = self.coordinator.bookings.between(space.id, now - RULES_REACH, now + RULES_REACH)
+        return timed_bookings(nearby, time_zone)
 
     def _present_since_start(self, space: Space, booking: Booking) -> bool:
         last_presence_at = self.coordinator.last_presence_at(space.id)
@@ -218,13 +235,20 @@ class OfficeActor:
 
     @callback
     def _update(self) -> None:
-        self._notify()
-        self._announce_unbooked_use()
-        self._schedule_next_change()
+        self._update_now = dt_util.utcnow()
+        self._update_memo = {}
+        bookings: dict[int, list[Booking]] = {}
+        self._bookings_memo = bookings
+        try:
+            self._notify()
+            self._announce_unbooked_use()
+            self._schedule_next_change()
+        finally:
+            self._update_memo = self._bookings_memo = None
         # Inside Robin's Retry-After nothing is asked; the next update tries again.
         if self.coordinator.last_update_success and not self.coordinator.client.rate_limited_for:
             self.entry.async_create_background_task(
-                self.hass, self._async_act(), f"{DOMAIN} office actions"
+                self.hass, self._async_act(bookings), f"{DOMAIN} office actions"
             )
 
     @callback
@@ -236,22 +260,13 @@ class OfficeActor:
     def _schedule_next_change(self) -> None:
         self._cancel_timer()
         now = dt_util.utcnow()
-        moments = [
-            moment
-            for space in self._bookable_rooms()
-            if (
-                moment := next_change(
-                    self._bookings(space),
-                    now,
-                    self.grace,
-                    unbooked_since(
-                        self._bookings(space), self.presence.occupied_since(space.id), now
-                    ),
-                    self.unbooked_after,
-                )
-            )
-            is not None
-        ]
+        moments = []
+        for space in self._bookable_rooms():
+            bookings = self._bookings(space, now)
+            since = unbooked_since(bookings, self.presence.occupied_since(space.id), now)
+            moment = next_change(bookings, now, self.grace, since, self.unbooked_after)
+            if moment is not None:
+                moments.append(moment)
         if moments:
             self._unsub_timer = async_track_point_in_utc_time(
                 self.hass, self._on_clock, min(moments)
@@ -287,9 +302,8 @@ class OfficeActor:
     @callback
     def _announce_unbooked_use(self) -> None:
         """Fire the event once per stretch of unbooked use."""
-        now = dt_util.utcnow()
         for space in self._bookable_rooms():
-            since = self.room(space, now).unbooked_use_since
+            since = self.room(space).unbooked_use_since
             if since is None:
                 self._unbooked_announced.pop(space.id, None)
             elif self._unbooked_announced.get(space.id) != since:
@@ -299,21 +313,28 @@ class OfficeActor:
                     {**self._room_data(space), "since": since.isoformat()},
                 )
 
-    async def _async_act(self) -> None:
-        """Read check-in states where they matter, check in arrivals, release no-shows."""
+    async def _async_act(self, bookings_by_room: dict[int, list[Booking]]) -> None:
+        """Read check-in states where they matter, check in arrivals, release no-shows.
+
+        `bookings_by_room`: the rooms' nearby bookings as the update that started this saw them.
+        """
         async with self._lock:
             now = dt_util.utcnow()
             for space in self._bookable_rooms():
+                bookings = bookings_by_room.get(space.id)
+                if bookings is None:
+                    bookings = self._bookings(space, now)
                 try:
-                    await self._async_act_on_room(space, now)
+                    await self._async_act_on_room(space, now, bookings)
                 except RobinError as err:
                     LOGGER.debug(
                         "Could not read the check-in of a booking in %s: %s", space.name, err
                     )
                     break  # Robin is failing or limiting: the next poll tries again
 
-    async def _async_act_on_room(self, space: Space, now: datetime) -> None:
-        bookings = self._bookings(space)
+    async def _async_act_on_room(
+        self, space: Space, now: datetime, bookings: list[Booking]
+    ) -> None:
         booking = current_booking(bookings, now)
         if booking is not None and self._needs_confirmation_read(space, booking, now):
             await self._async_read_confirmation(booking)

@@ -52,6 +52,7 @@ from .const import (
 )
 from .coordinator import RobinCoordinator, room_identifier
 from .presence_sources import room_sources
+from .repairs import async_set_entry_issue, entry_issue_id
 
 # Robin allows 20 minutes and recommends under 5: a session outlives Home Assistant by at
 # most this long.
@@ -79,7 +80,7 @@ class _Room:
 
 def presence_device_issue_id(entry: ConfigEntry) -> str:
     """Return the id of the entry's "no Robin device for Home Assistant" repair issue."""
-    return f"{ISSUE_NO_PRESENCE_DEVICE}_{entry.entry_id}"
+    return entry_issue_id(ISSUE_NO_PRESENCE_DEVICE, entry.entry_id)
 
 
 class PresenceReporter:
@@ -323,21 +324,14 @@ class PresenceReporter:
             return now + RETRY_AFTER_FAILURE
         wanted = PRESENCE_DEVICE_NAME.casefold()
         found = next((device for device in devices if device.name.casefold() == wanted), None)
-        issue_id = presence_device_issue_id(self.entry)
+        async_set_entry_issue(
+            self.hass,
+            self.entry,
+            ISSUE_NO_PRESENCE_DEVICE,
+            active=found is None,
+            placeholders={"device": PRESENCE_DEVICE_NAME},
+        )
         if found is None:
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                issue_id,
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key=ISSUE_NO_PRESENCE_DEVICE,
-                translation_placeholders={
-                    "organization": self.entry.title,
-                    "device": PRESENCE_DEVICE_NAME,
-                },
-            )
             return now + DISCOVERY_INTERVAL
-        ir.async_delete_issue(self.hass, DOMAIN, issue_id)
         self.device_id = found.id
         return None
