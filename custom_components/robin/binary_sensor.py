@@ -110,7 +110,9 @@ class RobinOfficeSensor(RobinRoomEntity, BinarySensorEntity):
         """Follow the actor too: it changes these with the clock and after its requests."""
         await super().async_added_to_hass()
         self._shown_is_on = self.is_on
-        self.async_on_remove(self._actor.async_add_listener(self._handle_actor_update))
+        self.async_on_remove(
+            self._actor.async_add_room_listener(self.space_id, self._handle_actor_update)
+        )
 
     @callback
     def _handle_actor_update(self) -> None:

@@ -151,6 +151,9 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self._zones: dict[int, tzinfo] = {}
         # Per-room notification: what each room last showed, who listens to it.
         self._pending_rooms: set[int] = set()
+        # The rooms whose presence, bookings or facts the last poll changed (for the office
+        # actor, which follows the rooms' bookings further than their shown status).
+        self.rooms_changed_by_poll: set[int] = set()
         self._shown: dict[int, tuple[Space, str | None, int, RoomStatus]] = {}
         self._poll_listeners: list[CALLBACK_TYPE] = []
         self._occupied: dict[int, int] = {}
@@ -357,8 +360,9 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         await super()._async_refresh(
             log_failures, raise_on_auth_failed, scheduled, raise_on_entry_error
         )
-        if self.last_update_success:
-            self._publish(dt_util.utcnow())
+        self.rooms_changed_by_poll = (
+            self._publish(dt_util.utcnow()) if self.last_update_success else set()
+        )
         for update in list(self._poll_listeners):
             update()
 
@@ -417,8 +421,11 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         )
 
     @callback
-    def _publish(self, now: datetime) -> None:
-        """Tell each room whose shown data changed; then the locations whose count did."""
+    def _publish(self, now: datetime) -> set[int]:
+        """Tell each room whose shown data changed; then the locations whose count did.
+
+        Return the rooms that were looked at: those whose data changed since the last time.
+        """
         rooms, self._pending_rooms = self._pending_rooms, set()
         changed_locations: set[int] = set()
         for space_id in rooms:
@@ -440,6 +447,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                 self._occupied[location_id] = count
                 self._notify(self._location_listeners, location_id)
         self._schedule_boundary()
+        return rooms
 
     def _refresh_room(self, space_id: int, now: datetime) -> RoomChange:
         """Recompute a room's shown data; tell what of it changed."""
@@ -546,7 +554,10 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
     ) -> list[Event]:
         if self.location_events_supported:
             try:
-                return await self.client.get_location_events(location.id, start, end)
+                # The cache keeps only the rooms among the invitees (see booking_cache.py).
+                return await self.client.get_location_events(
+                    location.id, start, end, resource_invitees_only=True
+                )
             except RobinResponseError as err:
                 if (
                     not isinstance(err, RobinNotFoundError)

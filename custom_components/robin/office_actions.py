@@ -9,7 +9,8 @@ whether across polls, reloads or restarts.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import heapq
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,6 +41,7 @@ from .const import (
     LOGGER,
 )
 from .coordinator import RobinConfigEntry, RobinCoordinator, room_identifier
+from .data import RobinData
 from .office_rules import (
     Booking,
     PresenceLog,
@@ -112,11 +114,18 @@ class OfficeActor:
         # Booking id -> when a refused release or check-in may be asked again.
         self._not_before: dict[str, datetime] = {}
         self._unbooked_announced: dict[int, datetime] = {}
-        self._listeners: list[CALLBACK_TYPE] = []
-        # What each room shows, worked out once per update (None outside one).
-        self._update_memo: dict[int, RoomOffice] | None = None
-        self._bookings_memo: dict[int, list[Booking]] | None = None
-        self._update_now = dt_util.utcnow()
+        self._listeners: dict[int, list[CALLBACK_TYPE]] = defaultdict(list)
+        # What each bookable room shows, worked out when the room changes (a poll saw new
+        # presence or bookings) or the clock reaches its next moment; valid until then.
+        self._shown: dict[int, RoomOffice] = {}
+        self._data_seen: RobinData | None = None
+        self._next_moment: dict[int, datetime] = {}
+        self._moments: list[tuple[datetime, int]] = []  # a heap of (moment, room)
+        self._timer_at: datetime | None = None
+        # Rooms to act on at the next chance: those worked out since, and any not done yet.
+        self._to_act: set[int] = set()
+        # Rooms whose arrival check-in waits for a poll to see people after the start.
+        self._awaiting_poll: set[int] = set()
         self._unsub_timer: CALLBACK_TYPE | None = None
         self._unsub_retry: CALLBACK_TYPE | None = None
         self._lock = asyncio.Lock()
@@ -151,24 +160,20 @@ class OfficeActor:
     # --- what the entities show ----------------------------------------------------------
 
     @callback
-    def async_add_listener(self, update: CALLBACK_TYPE) -> Callable[[], None]:
-        """Call `update` whenever what the office entities show may have changed."""
-        self._listeners.append(update)
-        return lambda: self._listeners.remove(update)
+    def async_add_room_listener(self, space_id: int, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call `update` whenever what a room's office entities show may have changed."""
+        listeners = self._listeners[space_id]
+        listeners.append(update)
+        return lambda: listeners.remove(update)
 
     def room(self, space: Space, now: datetime | None = None) -> RoomOffice:
-        """Return what a room's office entities show at `now`.
-
-        During an update every room is worked out once, whichever of its entities asks.
-        """
-        if now is None and self._update_memo is not None:
-            if (known := self._update_memo.get(space.id)) is None:
-                known = self._update_memo[space.id] = self._room_at(space, self._update_now)
+        """Return what a room's office entities show at `now` (default: as last worked out)."""
+        if now is None and (known := self._shown.get(space.id)) is not None:
             return known
-        return self._room_at(space, now or dt_util.utcnow())
+        now = now or dt_util.utcnow()
+        return self._room_at(space, now, self._bookings(space, now))
 
-    def _room_at(self, space: Space, now: datetime) -> RoomOffice:
-        bookings = self._bookings(space, now)
+    def _room_at(self, space: Space, now: datetime, bookings: list[Booking]) -> RoomOffice:
         booking = current_booking(bookings, now)
         checked_in = self._is_checked_in(booking) if booking else None
         # A no-show only once Robin said, at or after the grace period's end, that nobody
@@ -223,54 +228,107 @@ class OfficeActor:
 
     @callback
     def _on_poll(self) -> None:
-        """Take in a poll's presence, then update the entities and act."""
-        if self.coordinator.last_update_success:
-            self.presence.observe(self.coordinator.data.people_present, dt_util.utcnow())
-        self._update()
+        """Take in a poll's presence, then work out the rooms it changed and act."""
+        coordinator = self.coordinator
+        if coordinator.last_update_success:
+            self.presence.observe(coordinator.data.people_present, dt_util.utcnow())
+        self._update(coordinator.rooms_changed_by_poll | self._awaiting_poll)
 
     @callback
     def _on_clock(self, _now: datetime) -> None:
         self._unsub_timer = None
-        self._update()
+        self._timer_at = None
+        self._update(set())
 
     @callback
-    def _update(self) -> None:
-        self._update_now = dt_util.utcnow()
-        self._update_memo = {}
-        bookings: dict[int, list[Booking]] = {}
-        self._bookings_memo = bookings
-        try:
-            self._notify()
-            self._announce_unbooked_use()
-            self._schedule_next_change()
-        finally:
-            self._update_memo = self._bookings_memo = None
+    def _update(self, rooms: set[int] | None = None) -> None:
+        """Work out these rooms (None: all), and those whose moment has come; then act."""
+        self._work_out(rooms, dt_util.utcnow())
         # Inside Robin's Retry-After nothing is asked; the next update tries again.
-        if self.coordinator.last_update_success and not self.coordinator.client.rate_limited_for:
+        if (
+            self._to_act
+            and self.coordinator.last_update_success
+            and not self.coordinator.client.rate_limited_for
+        ):
             self.entry.async_create_background_task(
-                self.hass, self._async_act(bookings), f"{DOMAIN} office actions"
+                self.hass, self._async_act(), f"{DOMAIN} office actions"
             )
 
     @callback
-    def _notify(self) -> None:
-        for update in list(self._listeners):
-            update()
+    def _work_out(self, rooms: set[int] | None, now: datetime) -> None:
+        """Recompute what rooms show; tell the entities and automations of those that changed.
 
-    @callback
-    def _schedule_next_change(self) -> None:
-        self._cancel_timer()
-        now = dt_util.utcnow()
-        moments = []
-        for space in self._bookable_rooms():
+        Work follows what changed: the rooms a poll changed, those whose next moment (a
+        check-in window, a booking's start or end, unbooked use long enough) has come, and
+        every room when the rooms themselves changed (a rediscovery).
+        """
+        data = self.coordinator.data
+        if rooms is None or data is not self._data_seen:
+            self._data_seen = data
+            rooms = set(data.spaces) | set(self._shown)
+        else:
+            rooms = rooms | self._due(now)
+        for space_id in rooms:
+            space = data.spaces.get(space_id)
+            if space is None or not space.is_bookable:
+                self._forget_room(space_id)
+                continue
             bookings = self._bookings(space, now)
-            since = unbooked_since(bookings, self.presence.occupied_since(space.id), now)
-            moment = next_change(bookings, now, self.grace, since, self.unbooked_after)
-            if moment is not None:
-                moments.append(moment)
-        if moments:
-            self._unsub_timer = async_track_point_in_utc_time(
-                self.hass, self._on_clock, min(moments)
+            office = self._room_at(space, now, bookings)
+            since = unbooked_since(bookings, self.presence.occupied_since(space_id), now)
+            self._set_next_moment(
+                space_id, next_change(bookings, now, self.grace, since, self.unbooked_after)
             )
+            self._to_act.add(space_id)
+            if self._shown.get(space_id) != office:
+                self._shown[space_id] = office
+                self._announce_unbooked_use(space, office)
+                for update in list(self._listeners.get(space_id, ())):
+                    update()
+        self._schedule_next_moment()
+
+    def _forget_room(self, space_id: int) -> None:
+        self._next_moment.pop(space_id, None)
+        self._to_act.discard(space_id)
+        self._awaiting_poll.discard(space_id)
+        self._unbooked_announced.pop(space_id, None)
+        if self._shown.pop(space_id, None) is not None:
+            for update in list(self._listeners.get(space_id, ())):
+                update()
+
+    def _set_next_moment(self, space_id: int, moment: datetime | None) -> None:
+        if moment is None:
+            self._next_moment.pop(space_id, None)
+        elif self._next_moment.get(space_id) != moment:
+            self._next_moment[space_id] = moment
+            heapq.heappush(self._moments, (moment, space_id))
+
+    def _due(self, now: datetime) -> set[int]:
+        """Return the rooms whose next moment has come."""
+        moments, due = self._moments, set()
+        while moments and moments[0][0] <= now:
+            moment, space_id = heapq.heappop(moments)
+            if self._next_moment.get(space_id) == moment:
+                del self._next_moment[space_id]
+                due.add(space_id)
+        return due
+
+    @callback
+    def _schedule_next_moment(self) -> None:
+        """Keep one timer, for the earliest next moment of any room."""
+        moments = self._moments
+        while moments and self._next_moment.get(moments[0][1]) != moments[0][0]:
+            heapq.heappop(moments)
+        if len(moments) > 4 * len(self._next_moment) + 16:  # drop outdated entries
+            self._moments = moments = [m for m in moments if self._next_moment.get(m[1]) == m[0]]
+            heapq.heapify(moments)
+        when = moments[0][0] if moments else None
+        if when == self._timer_at:
+            return
+        self._cancel_timer()
+        if when is not None:
+            self._timer_at = when
+            self._unsub_timer = async_track_point_in_utc_time(self.hass, self._on_clock, when)
 
     @callback
     def _retry_later(self, booking: Booking) -> None:
@@ -296,62 +354,68 @@ class OfficeActor:
             self._unsub_timer()
             self._unsub_timer = None
 
-    def _bookable_rooms(self) -> list[Space]:
-        return [space for space in self.coordinator.data.spaces.values() if space.is_bookable]
-
     @callback
-    def _announce_unbooked_use(self) -> None:
+    def _announce_unbooked_use(self, space: Space, office: RoomOffice) -> None:
         """Fire the event once per stretch of unbooked use."""
-        for space in self._bookable_rooms():
-            since = self.room(space).unbooked_use_since
-            if since is None:
-                self._unbooked_announced.pop(space.id, None)
-            elif self._unbooked_announced.get(space.id) != since:
-                self._unbooked_announced[space.id] = since
-                self.hass.bus.async_fire(
-                    EVENT_UNBOOKED_USE_STARTED,
-                    {**self._room_data(space), "since": since.isoformat()},
-                )
+        since = office.unbooked_use_since
+        if since is None:
+            self._unbooked_announced.pop(space.id, None)
+        elif self._unbooked_announced.get(space.id) != since:
+            self._unbooked_announced[space.id] = since
+            self.hass.bus.async_fire(
+                EVENT_UNBOOKED_USE_STARTED,
+                {**self._room_data(space), "since": since.isoformat()},
+            )
 
-    async def _async_act(self, bookings_by_room: dict[int, list[Booking]]) -> None:
+    async def _async_act(self) -> None:
         """Read check-in states where they matter, check in arrivals, release no-shows.
 
-        `bookings_by_room`: the rooms' nearby bookings as the update that started this saw them.
+        In the rooms worked out since the last time; those not reached stay for the next.
         """
         async with self._lock:
             now = dt_util.utcnow()
-            for space in self._bookable_rooms():
-                bookings = bookings_by_room.get(space.id)
-                if bookings is None:
-                    bookings = self._bookings(space, now)
+            rooms = sorted(self._to_act)
+            self._to_act.difference_update(rooms)
+            spaces = self.coordinator.data.spaces
+            for done, space_id in enumerate(rooms):
+                space = spaces.get(space_id)
+                if space is None or not space.is_bookable:
+                    continue
                 try:
-                    await self._async_act_on_room(space, now, bookings)
+                    await self._async_act_on_room(space, now, self._bookings(space, now))
                 except RobinError as err:
                     LOGGER.debug(
                         "Could not read the check-in of a booking in %s: %s", space.name, err
                     )
-                    break  # Robin is failing or limiting: the next poll tries again
+                    # Robin is failing or limiting: the next update tries again.
+                    self._to_act.update(rooms[done:])
+                    return
 
     async def _async_act_on_room(
         self, space: Space, now: datetime, bookings: list[Booking]
     ) -> None:
         booking = current_booking(bookings, now)
         if booking is not None and self._needs_confirmation_read(space, booking, now):
-            await self._async_read_confirmation(booking)
+            await self._async_read_confirmation(space, booking)
         arriving = booking_to_check_in(bookings, now, self.grace)
+        occupied_since = self.presence.occupied_since(space.id)
+        there_for_it = arriving is not None and present_for(
+            arriving, self.grace, occupied_since, self.presence.observed_at
+        )
+        # People there since before the check-in window count once a poll sees them after
+        # the start: until then, every poll looks at this room again.
+        if self.check_in_on_arrival and arriving and occupied_since and not there_for_it:
+            self._awaiting_poll.add(space.id)
+        else:
+            self._awaiting_poll.discard(space.id)
         if (
             self.check_in_on_arrival
             and arriving is not None
-            and present_for(
-                arriving,
-                self.grace,
-                self.presence.occupied_since(space.id),
-                self.presence.observed_at,
-            )
+            and there_for_it
             and self.coordinator.can_write
         ):
             if self._is_checked_in(arriving) is None:
-                await self._async_read_confirmation(arriving)
+                await self._async_read_confirmation(space, arriving)
             await self._async_check_in(space, arriving)
         if self.release_no_shows and booking is not None and self.room(space, now).no_show:
             await self._async_release(space, booking)
@@ -370,14 +434,13 @@ class OfficeActor:
             and not self._present_since_start(space, booking)
         )
 
-    async def _async_read_confirmation(self, booking: Booking) -> bool:
+    async def _async_read_confirmation(self, space: Space, booking: Booking) -> None:
         confirmation = await self.coordinator.client.get_confirmation(booking.event_id)
         checked_in = confirmation is not None
         before = self._confirmations.get(booking.event_id)
         self._confirmations[booking.event_id] = (checked_in, dt_util.utcnow())
         if before is None or before[0] != checked_in:
-            self._notify()
-        return checked_in
+            self._work_out({space.id}, dt_util.utcnow())
 
     async def _async_check_in(self, space: Space, booking: Booking) -> None:
         """Check a booking in once, when people are there for it."""
@@ -393,7 +456,7 @@ class OfficeActor:
             return
         self._checked_in[booking.event_id] = booking.end.isoformat()
         await self._async_save()
-        self._notify()
+        self._work_out({space.id}, dt_util.utcnow())
         self.hass.bus.async_fire(EVENT_BOOKING_CHECKED_IN, self._booking_data(space, booking))
 
     async def _async_release(self, space: Space, booking: Booking) -> None:

@@ -19,6 +19,8 @@ poll among them, exactly as time passing would) and waits until Home Assistant i
 """
 
 import asyncio
+import cProfile
+import os
 import statistics
 import sys
 import tempfile
@@ -51,6 +53,10 @@ QUARTER = 15
 STEP_OFFSET = 0.75  # past a whole second: coordinators add up to 0.5 s of jitter
 HALF_POLL = POLL_SECONDS / 2
 CHANGE_SHARE = 0.05
+# BENCH_PROFILE=file: profile the integration's polls of one kind (BENCH_PROFILED, default
+# "quiet") into that file, to look into with `python -m pstats file`.
+PROFILE = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
+PROFILED = os.environ.get("BENCH_PROFILED", "quiet")
 
 
 @dataclass
@@ -224,7 +230,13 @@ class Plan:
     async def both_poll(self, kind: str) -> None:
         """One poll of each column, integration first."""
         for column in (INTEGRATION, DIY):
-            self.record(column, kind, await self.stepper.step(column))
+            if PROFILE is not None and column == INTEGRATION and kind == PROFILED:
+                PROFILE.enable()
+                cycle = await self.stepper.step(column)
+                PROFILE.disable()
+            else:
+                cycle = await self.stepper.step(column)
+            self.record(column, kind, cycle)
 
     async def set_up_integration(self) -> None:
         """Set the integration up through its config flow and measure that."""
@@ -314,6 +326,8 @@ async def measure(
                     await plan.run()
     finally:
         process.stop()
+    if PROFILE is not None:
+        PROFILE.dump_stats(os.environ["BENCH_PROFILE"])
     result.seconds = time.monotonic() - started
     return result
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import FrozenInstanceError
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -400,3 +401,12 @@ def test_models_are_immutable_and_hashable() -> None:
         event.title = "changed"  # type: ignore[misc]
     assert len({event, event, space, location}) == 3
     assert {TokenInfo.from_json(load("auth")["data"])}
+
+
+def test_an_event_read_for_its_room_keeps_only_the_room_among_its_invitees() -> None:
+    raw = load("space_events")["data"][0]
+    everyone = Event.from_json(raw)
+    rooms = Event.from_json(raw, resource_invitees_only=True)
+    assert [invitee.display_name for invitee in rooms.invitees] == ["Thames Room"]
+    # Everything else is read as before.
+    assert rooms == dataclasses.replace(everyone, invitees=rooms.invitees)

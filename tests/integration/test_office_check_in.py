@@ -90,3 +90,27 @@ async def test_nothing_is_checked_in_with_the_option_off(
     assert state(hass, simulator, "Fleet Room", "no_show") == STATE_OFF
     assert state(hass, simulator, "Fleet Room", "checked_in") == STATE_UNKNOWN
     assert not any(record.query.get("include") == "confirmation" for record in simulator.requests)
+
+
+async def test_people_there_before_the_check_in_window_check_in_once_it_starts(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_with_options(hass, config_entry, **{CONF_CHECK_IN_ON_ARRIVAL: True})
+    call = customer_call(simulator)
+    checked_in = capture(hass, EVENT_BOOKING_CHECKED_IN)
+    # People come early, at 10:50, before the call's check-in window opens at 10:55.
+    await run_until(hass, freezer, CUSTOMER_CALL_START - timedelta(minutes=10))
+    simulator.start_presence(simulator.find_space("Fleet Room").id)
+    simulator.reset_requests()
+    # They may still be the previous meeting's until the call starts ...
+    await run_until(hass, freezer, CUSTOMER_CALL_START - timedelta(seconds=1))
+    assert writes(simulator) == []
+    # ... and a poll after the start still sees them there: they are the call's.
+    await run_until(hass, freezer, CUSTOMER_CALL_START + POLL)
+    assert writes(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"]
+    assert [event.data["booking_id"] for event in checked_in] == [call.id]
+    assert state(hass, simulator, "Fleet Room", "checked_in") == STATE_ON

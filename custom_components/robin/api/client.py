@@ -6,6 +6,7 @@ import logging
 import math
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from functools import partial
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote
@@ -327,13 +328,24 @@ class RobinClient:
     # Events
 
     async def get_location_events(
-        self, location_id: int, after: datetime, before: datetime
+        self,
+        location_id: int,
+        after: datetime,
+        before: datetime,
+        *,
+        resource_invitees_only: bool = False,
     ) -> list[Event]:
         """Return the events of a location that overlap the window.
 
         Only observed in an old SDK: a `RobinNotFoundError` means this Robin lacks it.
+        `resource_invitees_only`: of the invitees, keep only rooms (see `Event.from_json`).
         """
-        return await self._get_events(f"/locations/{location_id}/events", after, before)
+        return await self._get_events(
+            f"/locations/{location_id}/events",
+            after,
+            before,
+            resource_invitees_only=resource_invitees_only,
+        )
 
     async def get_space_events(
         self, space_id: int, after: datetime, before: datetime
@@ -502,10 +514,21 @@ class RobinClient:
 
     # Plumbing
 
-    async def _get_events(self, path: str, after: datetime, before: datetime) -> list[Event]:
+    async def _get_events(
+        self,
+        path: str,
+        after: datetime,
+        before: datetime,
+        *,
+        resource_invitees_only: bool = False,
+    ) -> list[Event]:
         # UTC with "Z" avoids a "+" in the query string, which some servers read as a space.
         params = {"after": format_utc(after), "before": format_utc(before)}
-        return await self._get_all(path, Event.from_json, params=params)
+        return await self._get_all(
+            path,
+            partial(Event.from_json, resource_invitees_only=resource_invitees_only),
+            params=params,
+        )
 
     async def _get_data(self, path: str, *, params: Mapping[str, str] | None = None) -> Any:
         return self._data(await self._request("GET", path, params=params))

@@ -350,8 +350,12 @@ class Event:
         return bool(self.series_id or self.recurrence_id or self.recurrence)
 
     @classmethod
-    def from_json(cls, value: Any) -> Self:
-        """Build an event from Robin's JSON."""
+    def from_json(cls, value: Any, *, resource_invitees_only: bool = False) -> Self:
+        """Build an event from Robin's JSON.
+
+        `resource_invitees_only`: keep only the invitees that are rooms (resources), for
+        readers that need a room's answer but not the people: much less to build.
+        """
         data = as_object(value, "event")
         start_at, start_zone = _event_bound(data, "start", "started_at")
         end_at, end_zone = _event_bound(data, "end", "ended_at")
@@ -384,6 +388,7 @@ class Event:
                 Invitee.from_json(raw)
                 for raw in optional_list(data.get("invitees"))
                 if isinstance(raw, dict)
+                and (not resource_invitees_only or flag(raw, "is_resource"))
             ),
         )
 
