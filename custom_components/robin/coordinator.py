@@ -28,6 +28,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 from homeassistant.util import dt as dt_util
 
 from .api import (
+    Answer,
     Event,
     Location,
     Presence,
@@ -86,7 +87,10 @@ REFRESH_COOLDOWN = 2.0
 # Every poll reads the bookings of the next hour: all that decides a room's availability
 # (a meeting under way, or one starting within 15 minutes) and its next booking soon.
 NEAR_WINDOW = timedelta(hours=1)
-# The rest of the calendar window is reread one day of one location per poll.
+# The near read's bounds move by quarter hours, not every poll: the same read, answered
+# the same, is not parsed again (see `RobinClient.get_location_events_if_changed`).
+NEAR_STEP = timedelta(minutes=15)
+# The rest of the calendar window is reread one day (UTC) of one location per poll.
 WINDOW_SLICE = timedelta(days=1)
 
 type Read = tuple[Location, datetime, datetime]
@@ -149,6 +153,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self._rolling: deque[Read] = deque()
         self._rolling_end: datetime | None = None
         self._zones: dict[int, tzinfo] = {}
+        # How Robin last answered each event read (location, start, end).
+        self._answers: dict[tuple[int, datetime, datetime], Answer] = {}
         # Per-room notification: what each room last showed, who listens to it.
         self._pending_rooms: set[int] = set()
         # The rooms whose presence, bookings or facts the last poll changed (for the office
@@ -198,6 +204,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         for space_id in facts_before.keys() | spaces.keys():
             if facts_before.get(space_id) != self._facts(space_id):
                 self._pending_rooms.add(space_id)
+                # Rooms came, went or moved: every range is parsed anew once.
+                self._answers.clear()
                 if space_id not in spaces:
                     self.bookings.forget_room(space_id)
                     self._people.pop(space_id, None)
@@ -245,8 +253,12 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             return [
                 (location, start, end) for location in locations for start, end in _slices(*window)
             ], True
-        reads = [(location, now, now + NEAR_WINDOW) for location in locations]
+        near_start = _floor(now, NEAR_STEP)
+        near_end = near_start + NEAR_STEP + NEAR_WINDOW
+        reads = [(location, near_start, near_end) for location in locations]
         if not self._rolling:
+            # A new sweep: the answers of reads that lie in the past are not asked again.
+            self._answers = {key: answer for key, answer in self._answers.items() if key[2] > now}
             window_end = self._calendar_window(now)[1]
             hour = window_end - timedelta(days=self.calendar_days, hours=1)
             self._rolling_end = window_end
@@ -290,6 +302,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         for location, sessions in zip(locations, presence.result(), strict=True):
             self._apply_presence(location, sessions)
         for (location, start, end), read in events.result():
+            if read is None:  # the same answer as the last time: nothing changed there
+                continue
             zone = self._zones.get(location.id, UTC)
             self._pending_rooms |= self.bookings.replace(location.id, start, end, read, zone)
         window_start, window_end = self._window
@@ -534,7 +548,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
 
     # --- reading events --------------------------------------------------------------------
 
-    async def _read_events(self, reads: list[Read]) -> list[tuple[Read, list[Event]]]:
+    async def _read_events(self, reads: list[Read]) -> list[tuple[Read, list[Event] | None]]:
         """Read the ranges: locations together, each location's ranges one after another.
 
         One after another keeps few answers in memory at once when the whole window is read.
@@ -543,7 +557,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         for read in reads:
             by_location[read[0].id].append(read)
 
-        async def in_turn(location_reads: list[Read]) -> list[tuple[Read, list[Event]]]:
+        async def in_turn(location_reads: list[Read]) -> list[tuple[Read, list[Event] | None]]:
             return [(read, await self._location_events(*read)) for read in location_reads]
 
         results = await run_all(in_turn(location_reads) for location_reads in by_location.values())
@@ -551,12 +565,14 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
 
     async def _location_events(
         self, location: Location, start: datetime, end: datetime
-    ) -> list[Event]:
+    ) -> list[Event] | None:
+        """Return a location's events in the range; None when Robin answered as last time."""
         if self.location_events_supported:
+            key = (location.id, start, end)
             try:
                 # The cache keeps only the rooms among the invitees (see booking_cache.py).
-                return await self.client.get_location_events(
-                    location.id, start, end, resource_invitees_only=True
+                events, self._answers[key] = await self.client.get_location_events_if_changed(
+                    location.id, start, end, self._answers.get(key), resource_invitees_only=True
                 )
             except RobinResponseError as err:
                 if (
@@ -569,6 +585,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                     err.status,
                 )
                 self.location_events_supported = False
+            else:
+                return events
         return await self._events_from_free_busy(location, start, end)
 
     async def _events_from_free_busy(
@@ -657,12 +675,18 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
 
 
 def _slices(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
-    """Cut start..end into days (the last one takes what is left over a whole day)."""
+    """Cut start..end at each UTC midnight, so that later sweeps ask for the same days."""
     cuts = [start]
-    while cuts[-1] + 2 * WINDOW_SLICE <= end:
-        cuts.append(cuts[-1] + WINDOW_SLICE)
+    while (cut := _floor(cuts[-1], WINDOW_SLICE) + WINDOW_SLICE) < end:
+        cuts.append(cut)
     cuts.append(end)
     return list(itertools.pairwise(cuts))
+
+
+def _floor(moment: datetime, step: timedelta) -> datetime:
+    """Round a UTC moment down to a whole step since the epoch (midnight, quarter hour)."""
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    return epoch + (moment - epoch) // step * step
 
 
 def _first_error(failures: BaseExceptionGroup[RobinError]) -> RobinError:

@@ -11,13 +11,14 @@ users of the client, as documented, per-room alternatives to the batched reads):
   `get_amenities`, `get_devices`
 - presence: `get_space_state`, `get_space_presence`, `get_location_presence`,
   `report_presence`, `end_presence`
-- events: `get_location_events`, `get_space_events`, `get_event`, `get_confirmation`,
+- events: `get_location_events` (and `get_location_events_if_changed`, which skips an
+  answer identical to the last one), `get_space_events`, `get_event`, `get_confirmation`,
   `create_event`, `update_event`, `delete_event`, `confirm_event`, `get_free_busy`
 
 Every method raises only `RobinError` subclasses for what Robin or the network does.
 """
 
-from .client import RobinClient
+from .client import Answer, RobinClient
 from .const import DEFAULT_BASE_URL, MAX_PRESENCE_TTL, RECOMMENDED_PRESENCE_TTL
 from .errors import (
     RobinAuthenticationError,
@@ -59,6 +60,7 @@ __all__ = [
     "MAX_PRESENCE_TTL",
     "RECOMMENDED_PRESENCE_TTL",
     "Amenity",
+    "Answer",
     "Busy",
     "Calendar",
     "Confirmation",

@@ -4,6 +4,7 @@ import asyncio
 import json
 import logging
 import math
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from functools import partial
@@ -127,6 +128,17 @@ def _presence_identity(user_id: int | None, device_id: int | str | None) -> dict
 def _event_time(moment: datetime, time_zone: str) -> dict[str, str]:
     """Build a DateTimeZone object, the shape Robin wants for event start and end."""
     return {"date_time": format_timestamp(moment, time_zone), "time_zone": time_zone}
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """How Robin answered a list read: each page's body digest and whether more followed.
+
+    Kept by a caller between identical reads, so that an unchanged answer is not parsed
+    again (see `RobinClient.get_location_events_if_changed`). Digests hold for one process.
+    """
+
+    pages: tuple[tuple[int, bool], ...]
 
 
 class _AttemptCounter:
@@ -347,6 +359,28 @@ class RobinClient:
             resource_invitees_only=resource_invitees_only,
         )
 
+    async def get_location_events_if_changed(
+        self,
+        location_id: int,
+        after: datetime,
+        before: datetime,
+        previous: Answer | None,
+        *,
+        resource_invitees_only: bool = False,
+    ) -> tuple[list[Event] | None, Answer]:
+        """Like `get_location_events`, but None when Robin answers exactly as before.
+
+        `previous`: what the same read answered last time. The pages are still fetched,
+        but an answer identical to it, byte for byte, is neither decoded nor parsed.
+        """
+        params = {"after": format_utc(after), "before": format_utc(before)}
+        return await self._get_all_if_changed(
+            f"/locations/{location_id}/events",
+            partial(Event.from_json, resource_invitees_only=resource_invitees_only),
+            params=params,
+            previous=previous,
+        )
+
     async def get_space_events(
         self, space_id: int, after: datetime, before: datetime
     ) -> list[Event]:
@@ -550,23 +584,74 @@ class RobinClient:
         json_body: Any = None,
     ) -> list[T]:
         """Read every page of a list endpoint (paging is in the query, also for a POST)."""
-        items: list[T] = []
-        previous_page: list[Any] | None = None
+        items, _ = await self._get_all_if_changed(
+            path, build, params=params, method=method, json_body=json_body, previous=None
+        )
+        return items or []
+
+    async def _get_all_if_changed[T](
+        self,
+        path: str,
+        build: Callable[[Any], T],
+        *,
+        previous: Answer | None,
+        params: Mapping[str, str] | None = None,
+        method: str = "GET",
+        json_body: Any = None,
+    ) -> tuple[list[T] | None, Answer]:
+        """Read every page; None instead of the items when the answer is `previous` again.
+
+        A page whose body is the one `previous` saw at its place is not decoded: its paging
+        is known. Only when some page differs is every page decoded and parsed.
+        """
+        pages: list[tuple[int, bool]] = []
+        # Each page's items, decoded only when its body is new (or a neighbour's is).
+        bodies: list[bytes] = []
+        decoded: list[list[Any] | None] = []
         for page in range(1, MAX_PAGES + 1):
             query = {**(params or {}), "page": str(page), "per_page": str(PAGE_SIZE)}
-            envelope = await self._request(method, path, params=query, json_body=json_body)
-            page_items = as_list(self._data(envelope), "list data")
-            if not page_items:
-                return items
-            if page_items == previous_page:
-                msg = f"Robin repeated page {page - 1} of {path} as page {page}"
-                raise RobinMalformedResponseError(msg)
-            previous_page = page_items
-            items.extend(build(raw) for raw in page_items)
-            if not self._has_next_page(envelope, len(page_items)):
-                return items
-        msg = f"Robin returned more than {MAX_PAGES} pages of {path}"
-        raise RobinMalformedResponseError(msg)
+            status, retry_after, body = await self._fetch(
+                method, path, params=query, json_body=json_body
+            )
+            digest = hash(body)
+            seen = previous.pages[page - 1] if previous and page <= len(previous.pages) else None
+            bodies.append(body)
+            if seen is not None and seen[0] == digest and status < HTTPStatus.BAD_REQUEST:
+                decoded.append(None)
+                has_next = seen[1]
+            else:
+                envelope = self._envelope(status, retry_after, body)
+                page_items = as_list(self._data(envelope), "list data")
+                decoded.append(page_items)
+                if page > 1 and page_items == self._page_items(bodies, decoded, page - 1):
+                    msg = f"Robin repeated page {page - 1} of {path} as page {page}"
+                    raise RobinMalformedResponseError(msg)
+                has_next = bool(page_items) and self._has_next_page(envelope, len(page_items))
+            pages.append((digest, has_next))
+            if not has_next:
+                break
+        else:
+            msg = f"Robin returned more than {MAX_PAGES} pages of {path}"
+            raise RobinMalformedResponseError(msg)
+        answer = Answer(tuple(pages))
+        if answer == previous:
+            return None, answer
+        return [
+            build(raw)
+            for page in range(1, len(bodies) + 1)
+            for raw in self._page_items(bodies, decoded, page)
+        ], answer
+
+    def _page_items(
+        self, bodies: list[bytes], decoded: list[list[Any] | None], page: int
+    ) -> list[Any]:
+        """Return a page's items, decoding a body that succeeded once before if not yet done."""
+        items = decoded[page - 1]
+        if items is None:
+            items = decoded[page - 1] = as_list(
+                self._data(self._envelope(HTTPStatus.OK, None, bodies[page - 1])), "list data"
+            )
+        return items
 
     @staticmethod
     def _has_next_page(envelope: JsonObject, item_count: int) -> bool:
@@ -599,6 +684,23 @@ class RobinClient:
         expect_body: bool = True,
     ) -> JsonObject:
         """Send one request and return Robin's envelope, or raise a `RobinError`."""
+        counter = _AttemptCounter() if method in _WRITE_METHODS else None
+        status, retry_after, body = await self._fetch(
+            method, path, params=params, json_body=json_body, counter=counter
+        )
+        resent = counter is not None and counter.attempts > 1
+        return self._envelope(status, retry_after, body, expect_body=expect_body, resent=resent)
+
+    async def _fetch(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        counter: _AttemptCounter | None = None,
+    ) -> tuple[int, str | None, bytes]:
+        """Send one request; return its status, Retry-After and body, or raise if unsent."""
         if wait := self.rate_limited_for:
             _LOGGER.debug("%s %s not sent: Robin asked to wait %.0f s more", method, path, wait)
             msg = f"Robin asked to wait {wait:.0f} s more before {method} {path}"
@@ -606,7 +708,6 @@ class RobinClient:
         url = f"{self._base_url}{path}"
         # Writes count their attempts (see the class docstring) and follow no redirects, so
         # the per-request middleware stands in for the session's redirect checks.
-        counter = _AttemptCounter() if method in _WRITE_METHODS else None
         extra: dict[str, Any] = (
             {"middlewares": (counter,), "allow_redirects": False} if counter else {}
         )
@@ -629,9 +730,19 @@ class RobinClient:
             msg = f"Cannot reach Robin for {method} {path}: {type(err).__name__}"
             raise RobinConnectionError(msg) from err
         _LOGGER.debug("%s %s -> %s", method, path, status)
+        return status, retry_after, body
 
+    def _envelope(
+        self,
+        status: int,
+        retry_after: str | None,
+        body: bytes,
+        *,
+        expect_body: bool = True,
+        resent: bool = False,
+    ) -> JsonObject:
+        """Return the answer's envelope, or raise the `RobinError` it carries."""
         envelope = self._decode(body, status=status, allow_empty=not expect_body)
-        resent = counter is not None and counter.attempts > 1
         self._raise_for_status(status, envelope, retry_after, resent=resent)
         # Only a body-less success (a DELETE) gets this far without an envelope.
         return envelope if envelope is not None else {}
