@@ -9,6 +9,7 @@ import asyncio
 import signal
 import sys
 
+from . import params
 from .server import run_simulator
 from .simulator import DEFAULT_TOKEN, READ_ONLY_TOKEN, RobinSimulator
 
@@ -23,11 +24,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--spaces-per-location", type=int, default=None, help="large only")
     parser.add_argument("--token", default=DEFAULT_TOKEN, help="the read/write token")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--max-per-page",
+        type=int,
+        default=params.MAX_PER_PAGE,
+        help=f"the largest page served (default {params.MAX_PER_PAGE})",
+    )
     return parser.parse_args(argv)
 
 
 async def serve(args: argparse.Namespace) -> None:
     """Run until SIGINT or SIGTERM."""
+    params.MAX_PER_PAGE = args.max_per_page
     sim = RobinSimulator(
         args.scenario,
         seed=args.seed,

@@ -10,7 +10,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import bad_request, not_found
 
 DEFAULT_PER_PAGE = 10
-MAX_PER_PAGE = 100
+# Robin documents no maximum; real clients ask for 100 and 200 (robin-api.md, paging). The
+# simulator serves up to 200; `python -m robin_simulator --max-per-page 100` plays a
+# stricter Robin.
+MAX_PER_PAGE = 200
 # Offsets may be `Z`, `+00:00` or `+0000`; fractional seconds are refused like Robin does.
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?P<offset>Z|[+-]\d{2}:?\d{2})?")
 _FRACTION = re.compile(r"T\d{2}:\d{2}:\d{2}[.,]\d+")
@@ -78,7 +81,7 @@ class Paging:
 
     @classmethod
     def read(cls, source: Mapping[str, Any]) -> Paging:
-        """From `page`/`per_page` (query or body); per_page is clamped to 1..100.
+        """From `page`/`per_page` (query or body); per_page is clamped to 1..MAX_PER_PAGE.
 
         Raises:
             ApiError: 400 when they are not positive integers.

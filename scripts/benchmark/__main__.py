@@ -35,6 +35,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=60,
         help="length of the simulated hour of polls (default 60; shorter only to test)",
     )
+    parser.add_argument(
+        "--robin-max-per-page",
+        type=int,
+        default=200,
+        help="the largest page the simulated Robin serves (default 200; 100 plays a stricter one)",
+    )
     parser.add_argument("--no-machine", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true", help="2 offices of 10 rooms, 3 repeats")
     args = parser.parse_args(argv)
@@ -60,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
                     "scripts.benchmark",
                     *("--locations", str(args.locations), "--rooms", str(rooms)),
                     *("--repeats", str(args.repeats), "--hour-minutes", str(args.hour_minutes)),
+                    *("--robin-max-per-page", str(args.robin_max_per_page)),
                     "--no-machine",
                 ],
                 check=True,
@@ -69,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Machine: {machine()}", flush=True)
     rooms = args.rooms[0]
     print(f"\nmeasuring {args.locations} offices of {rooms} rooms ...", file=sys.stderr, flush=True)
-    result = run_size(args.locations, rooms, args.repeats, args.hour_minutes)
+    result = run_size(
+        args.locations, rooms, args.repeats, args.hour_minutes, args.robin_max_per_page
+    )
     print(f"\n{table(result)}", flush=True)
     return 0
 

@@ -94,6 +94,7 @@ class Result:
 
     locations: int
     rooms_per_location: int
+    max_per_page: int  # the largest page the simulated Robin serves
     repeats: int
     changed_rooms: int
     columns: dict[str, Column]
@@ -290,13 +291,14 @@ class Plan:
 
 
 async def measure(
-    locations: int, rooms_per_location: int, repeats: int, hour_minutes: int
+    locations: int, rooms_per_location: int, repeats: int, hour_minutes: int, max_per_page: int
 ) -> Result:
     """Start the simulator and Home Assistant and run the plan at one size."""
     started = time.monotonic()
     result = Result(
         locations,
         rooms_per_location,
+        max_per_page,
         repeats,
         max(1, round(CHANGE_SHARE * locations * rooms_per_location)),
         {INTEGRATION: Column(), DIY: Column()},
@@ -307,7 +309,7 @@ async def measure(
         raise TypeError(msg)
     wall = WallClock(START)
     wall.install()
-    process = SimulatorProcess(locations, rooms_per_location)
+    process = SimulatorProcess(locations, rooms_per_location, max_per_page)
     try:
         async with aiohttp.ClientSession() as session:
             sim = SimulatorApi(session, process)
@@ -332,9 +334,11 @@ async def measure(
     return result
 
 
-def run_size(locations: int, rooms_per_location: int, repeats: int, hour_minutes: int) -> Result:
+def run_size(
+    locations: int, rooms_per_location: int, repeats: int, hour_minutes: int, max_per_page: int
+) -> Result:
     """Measure one size in a fresh event loop."""
     return asyncio.run(
-        measure(locations, rooms_per_location, repeats, hour_minutes),
+        measure(locations, rooms_per_location, repeats, hour_minutes, max_per_page),
         loop_factory=VirtualTimeLoop,
     )

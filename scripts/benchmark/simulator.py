@@ -26,7 +26,7 @@ class Room:
 class SimulatorProcess:
     """`python -m robin_simulator --scenario large` on a free port of 127.0.0.1."""
 
-    def __init__(self, locations: int, rooms_per_location: int) -> None:
+    def __init__(self, locations: int, rooms_per_location: int, max_per_page: int) -> None:
         """Start the process and read its base URL and token."""
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [
@@ -43,6 +43,8 @@ class SimulatorProcess:
                 str(locations),
                 "--spaces-per-location",
                 str(rooms_per_location),
+                "--max-per-page",
+                str(max_per_page),
             ],
             cwd=ROOT,
             stdout=subprocess.PIPE,

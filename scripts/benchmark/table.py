@@ -94,7 +94,7 @@ def table(result: Result) -> str:
         (
             f"{result.locations}{TIMES}{result.rooms_per_location} = {result.rooms} rooms "
             f"(5 % = {result.changed_rooms} rooms; medians of {result.repeats} polls; "
-            f"run took {result.seconds:.0f} s)"
+            f"Robin's pages up to {result.max_per_page}; run took {result.seconds:.0f} s)"
         ),
         "",
         "| figure | integration | DIY (`rest` per room) | DIY ÷ integration |",

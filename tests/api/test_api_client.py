@@ -112,7 +112,7 @@ async def test_spaces(client: RobinClient, sim: RobinSimulator) -> None:
     request = next(r for r in sim.requests if r.path.endswith(f"/locations/{LONDON_ID}/spaces"))
     # The calendar and the amenities in one request; never the deprecated `amenities`.
     assert request.query["include"].split(",") == ["calendar", "space_amenities"]
-    assert request.query["per_page"] == "100"
+    assert request.query["per_page"] == "200"
 
     thames = await client.get_space(THAMES)
     assert thames == spaces["Thames Room"]
@@ -120,12 +120,12 @@ async def test_spaces(client: RobinClient, sim: RobinSimulator) -> None:
 
 
 async def test_paging_across_pages(client: RobinClient, sim: RobinSimulator) -> None:
-    for number in range(150):
+    for number in range(250):
         sim.add_space(NEW_YORK_ID, f"Pod {number:03}")
     sim.reset_requests()
     spaces = await client.get_spaces(NEW_YORK_ID)
-    assert len(spaces) == 153
-    assert len({space.id for space in spaces}) == 153
+    assert len(spaces) == 253
+    assert len({space.id for space in spaces}) == 253
     assert [r.query["page"] for r in sim.requests] == ["1", "2"]
 
 

@@ -204,7 +204,7 @@ async def test_paging_follows_has_next_page(
     )
     assert [space.id for space in await canned_client.get_spaces(1)] == [1, 2, 3, 4, 5]
     assert [r.query["page"] for r in canned.requests] == ["1", "2"]
-    assert {r.query["per_page"] for r in canned.requests} == {"100"}
+    assert {r.query["per_page"] for r in canned.requests} == {"200"}
 
 
 async def test_paging_without_has_next_page(
@@ -442,3 +442,32 @@ async def test_ids_are_quoted_in_paths(canned: CannedRobin, canned_client: Robin
     with pytest.raises(RobinNotFoundError):
         await canned_client.get_event("../auth")
     assert canned.requests[-1].path == "/events/../auth"
+
+
+async def test_a_silent_cap_at_100_without_has_next_page_still_reads_every_page(
+    canned: CannedRobin, canned_client: RobinClient
+) -> None:
+    # Asked for 200, an older Robin may cut pages at 100 and still echo 200.
+    canned.reply(
+        "GET",
+        "/locations/1/spaces",
+        Reply(body=page(spaces(1, 100), page=1, per_page=200)),
+        Reply(body=page(spaces(101, 30), page=2, per_page=200)),
+    )
+    assert len(await canned_client.get_spaces(1)) == 130
+    assert len(canned.requests) == 2
+
+
+async def test_a_robin_refusing_pages_of_200_is_asked_for_100_from_then_on(
+    canned: CannedRobin, canned_client: RobinClient
+) -> None:
+    refused = {**load("not_found"), "meta": {**OK_META, "status_code": 400}}
+    canned.reply(
+        "GET",
+        "/locations/1/spaces",
+        Reply(status=400, body=refused),
+        Reply(body=page(spaces(1, 3), page=1, per_page=100, has_next_page=False)),
+    )
+    assert len(await canned_client.get_spaces(1)) == 3
+    assert len(await canned_client.get_spaces(1)) == 3
+    assert [r.query["per_page"] for r in canned.requests] == ["200", "100", "100"]

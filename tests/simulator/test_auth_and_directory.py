@@ -139,8 +139,8 @@ async def test_space_includes_location_and_state(api: Api):
     assert space["calendar"]["space_id"] == 6351
 
 
-async def test_paging_defaults_to_ten_and_caps_per_page_at_100(session, base_url):
-    sim = RobinSimulator("large", locations=1, spaces_per_location=120)
+async def test_paging_defaults_to_ten_and_caps_per_page_at_200(session, base_url):
+    sim = RobinSimulator("large", locations=1, spaces_per_location=220)
     async with run_simulator(sim) as url:
         api = Api(session, url, sim.token)
         location_id = sim.organization.locations[0].id
@@ -149,16 +149,16 @@ async def test_paging_defaults_to_ten_and_caps_per_page_at_100(session, base_url
         assert len(first["data"]) == 10
         assert first["paging"] == {"page": 1, "per_page": 10, "has_next_page": True}
         _, capped = await api.get(f"/locations/{location_id}/spaces", params={"per_page": "500"})
-        assert len(capped["data"]) == 100
-        assert capped["paging"]["per_page"] == 100
+        assert len(capped["data"]) == 200
+        assert capped["paging"]["per_page"] == 200
         assert capped["paging"]["has_next_page"] is True
         _, last = await api.get(
-            f"/locations/{location_id}/spaces", params={"per_page": "100", "page": "2"}
+            f"/locations/{location_id}/spaces", params={"per_page": "200", "page": "2"}
         )
         assert len(last["data"]) == 20
         assert last["paging"]["has_next_page"] is False
         _, beyond = await api.get(
-            f"/locations/{location_id}/spaces", params={"per_page": "100", "page": "3"}
+            f"/locations/{location_id}/spaces", params={"per_page": "200", "page": "3"}
         )
         assert beyond["data"] == {}  # an empty list comes back as an object
         status, _ = await api.get(f"/locations/{location_id}/spaces", params={"page": "zero"})

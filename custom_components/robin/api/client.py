@@ -27,6 +27,7 @@ from .const import (
     MAX_PAGES,
     MAX_PRESENCE_TTL,
     PAGE_SIZE,
+    SMALL_PAGE_SIZE,
 )
 from .errors import (
     RobinAuthenticationError,
@@ -187,6 +188,7 @@ class RobinClient:
         self._request_timeout = request_timeout
         # Closed by a 429: no request of any kind is sent until Retry-After has passed.
         self._gate = retry_after_gate or RetryAfterGate()
+        self._page_size = PAGE_SIZE
 
     def __repr__(self) -> str:
         """Describe the client without its token."""
@@ -604,12 +606,35 @@ class RobinClient:
         A page whose body is the one `previous` saw at its place is not decoded: its paging
         is known. Only when some page differs is every page decoded and parsed.
         """
+        try:
+            return await self._read_pages(
+                path, build, previous=previous, params=params, method=method, json_body=json_body
+            )
+        except RobinValidationError:
+            if self._page_size == SMALL_PAGE_SIZE:
+                raise
+            _LOGGER.debug("Robin refused %s pages; asking for %s", PAGE_SIZE, SMALL_PAGE_SIZE)
+            self._page_size = SMALL_PAGE_SIZE
+        return await self._read_pages(
+            path, build, previous=previous, params=params, method=method, json_body=json_body
+        )
+
+    async def _read_pages[T](
+        self,
+        path: str,
+        build: Callable[[Any], T],
+        *,
+        previous: Answer | None,
+        params: Mapping[str, str] | None,
+        method: str,
+        json_body: Any,
+    ) -> tuple[list[T] | None, Answer]:
         pages: list[tuple[int, bool]] = []
         # Each page's items, decoded only when its body is new (or a neighbour's is).
         bodies: list[bytes] = []
         decoded: list[list[Any] | None] = []
         for page in range(1, MAX_PAGES + 1):
-            query = {**(params or {}), "page": str(page), "per_page": str(PAGE_SIZE)}
+            query = {**(params or {}), "page": str(page), "per_page": str(self._page_size)}
             status, retry_after, body = await self._fetch(
                 method, path, params=query, json_body=json_body
             )
@@ -653,17 +678,16 @@ class RobinClient:
             )
         return items
 
-    @staticmethod
-    def _has_next_page(envelope: JsonObject, item_count: int) -> bool:
+    def _has_next_page(self, envelope: JsonObject, item_count: int) -> bool:
         paging = envelope.get("paging")
         if isinstance(paging, dict):
             has_next = paging.get("has_next_page")
             if isinstance(has_next, bool):
                 return has_next
-            # Older responses lack has_next_page: a full page suggests there is more.
-            page_size = optional_int(paging, "per_page") or PAGE_SIZE
-            return item_count >= page_size
-        return item_count >= PAGE_SIZE
+        # Older responses lack has_next_page: a page as full as Robin may have cut it (the
+        # size asked for, or 100 if Robin caps it there) suggests there is more.
+        asked = optional_int(paging, "per_page") if isinstance(paging, dict) else None
+        return item_count >= min(asked or self._page_size, SMALL_PAGE_SIZE)
 
     def _headers(self) -> dict[str, str]:
         headers = {
