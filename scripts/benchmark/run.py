@@ -54,7 +54,7 @@ STEP_OFFSET = 0.75  # past a whole second: coordinators add up to 0.5 s of jitte
 HALF_POLL = POLL_SECONDS / 2
 CHANGE_SHARE = 0.05
 # BENCH_PROFILE=file: profile the integration's polls of one kind (BENCH_PROFILED, default
-# "quiet") into that file, to look into with `python -m pstats file`.
+# "quiet"; "setup" for its setup) into that file, to look into with `python -m pstats file`.
 PROFILE = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
 PROFILED = os.environ.get("BENCH_PROFILED", "quiet")
 
@@ -246,7 +246,11 @@ class Plan:
         before_rss, before_timers = resident_mib(), self.loop.pending_timers()
         await self.sim.clear_requests()
         started = time.process_time()
+        if PROFILE is not None and PROFILED == "setup":
+            PROFILE.enable()
         entry = await finish_integration(self.hass, last_form)
+        if PROFILE is not None and PROFILED == "setup":
+            PROFILE.disable()
         column.setup_cpu = time.process_time() - started
         column.setup_requests = len(await self.sim.requests())
         column.rss_growth = resident_mib() - before_rss
