@@ -14,7 +14,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.robin.config_flow import RobinSetupError
+from custom_components.robin.config_flow_checks import RobinSetupError
 from custom_components.robin.const import (
     CONF_CALENDAR_DAYS,
     CONF_INCLUDE_UNBOOKABLE,
