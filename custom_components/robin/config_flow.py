@@ -16,10 +16,10 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
 from homeassistant.core import callback
 
-from .api import DEFAULT_BASE_URL, Organization
+from .api import Organization
 from .config_flow_checks import (
-    CannotListOrganizationsError,
     RobinLogin,
+    async_active_organizations,
     async_ask_robin,
     async_get_organization,
     async_location_choices,
@@ -64,13 +64,10 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
     """The steps: token and URL, organization, locations; plus reauth and reconfigure."""
 
     VERSION = 1
+    _login: RobinLogin
+    _organizations: dict[str, Organization] | None  # None: the token cannot list them
     _organization: Organization  # the one being set up, once Robin confirmed it
-
-    def __init__(self) -> None:
-        """Start with nothing known."""
-        self._login = RobinLogin(DEFAULT_BASE_URL, "")
-        self._organizations: dict[str, Organization] = {}
-        self._location_names: dict[str, str] = {}
+    _location_names: dict[str, str] | None = None  # the form's choices, once Robin gave them
 
     @staticmethod
     @callback
@@ -92,15 +89,10 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             self._login = RobinLogin.from_input(user_input)
-            try:
-                organizations = await async_ask_robin(
-                    async_validate_token(self.hass, self._login), errors
-                )
-            except CannotListOrganizationsError:
-                # An organization-level token: ask which organization it is for.
-                return await self.async_step_organization_manual()
-            if organizations is not None:
-                self._organizations = {str(o.id): o for o in organizations if o.disabled_at is None}
+            self._organizations = await async_ask_robin(
+                async_active_organizations(self.hass, self._login), errors
+            )
+            if not errors:
                 return await self.async_step_organization()
         return self.async_show_form(
             step_id="user",
@@ -112,15 +104,15 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Pick one of the token's active organizations, unless it has just one."""
+        if self._organizations is None:
+            return await self.async_step_organization_manual()
         if not self._organizations:
             return self.async_abort(reason="no_organizations")
-        if user_input is not None:
-            chosen = self._organizations[user_input[CONF_ORGANIZATION]]
-            return await self._async_use_organization(chosen)
-        if len(self._organizations) == 1:
-            return await self._async_use_organization(next(iter(self._organizations.values())))
-        schema = organization_schema(self._organizations)
-        return self.async_show_form(step_id="organization", data_schema=schema)
+        if user_input is None and len(self._organizations) > 1:
+            schema = organization_schema(self._organizations)
+            return self.async_show_form(step_id="organization", data_schema=schema)
+        chosen = user_input[CONF_ORGANIZATION] if user_input else next(iter(self._organizations))
+        return await self._async_use_organization(self._organizations[chosen])
 
     async def async_step_organization_manual(
         self, user_input: dict[str, Any] | None = None
@@ -155,7 +147,7 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
             if selected := [int(location_id) for location_id in user_input[CONF_LOCATIONS]]:
                 return self._finish(selected)
             errors["base"] = "no_locations_selected"
-        if not self._location_names:
+        if self._location_names is None:
             self._location_names = await async_location_choices(
                 self.hass, self._login, self._organization.id
             )
@@ -172,9 +164,10 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
     def _finish(self, locations: list[int]) -> ConfigFlowResult:
         """Create the entry, or update the one being reconfigured."""
         if self.source == SOURCE_RECONFIGURE:
+            # Only what this flow changed: a reauth may have stored a new token meanwhile.
+            changes = {CONF_URL: self._login.url, CONF_LOCATIONS: locations}
             return self.async_update_reload_and_abort(
-                self._get_reconfigure_entry(),
-                data_updates={CONF_URL: self._login.url, CONF_LOCATIONS: locations},
+                self._get_reconfigure_entry(), data_updates=changes
             )
         data = new_entry_data(self._login, self._organization, locations)
         return self.async_create_entry(title=self._organization.name, data=data)
@@ -182,11 +175,7 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
     async def _async_check_login(
         self, entry: RobinConfigEntry, user_input: Mapping[str, Any] | None
     ) -> dict[str, str]:
-        """Return the form's errors for the entry's login with what the user changed.
-
-        Abort if the token belongs to another organization: it offers none, and None
-        matches no unique id. This flow creates no entry, so another open one may stay.
-        """
+        """Return the form's errors for the entry's login with what the user changed."""
         if user_input is None:
             return {}
         self._login = RobinLogin.from_input({**entry.data, **user_input})
@@ -195,6 +184,8 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
             async_validate_token(self.hass, self._login, entry.data[CONF_ORGANIZATION_ID]), errors
         )
         if organizations is not None:
+            # Another organization's token offers none, and None matches no unique id.
+            # This flow creates no entry, so another open flow of the entry may stay.
             unique_id = str(organizations[0].id) if organizations else None
             await self.async_set_unique_id(unique_id, raise_on_progress=False)
             self._abort_if_unique_id_mismatch(reason="wrong_organization")

@@ -121,6 +121,17 @@ async def async_validate_token(
     return [o for o in organizations if o.id == organization_id]
 
 
+async def async_active_organizations(
+    hass: HomeAssistant, login: RobinLogin
+) -> dict[str, Organization] | None:
+    """Return the token's active organizations by id, or None when it cannot list them."""
+    try:
+        organizations = await async_validate_token(hass, login)
+    except CannotListOrganizationsError:
+        return None  # an organization-level token: the user names the organization
+    return {str(o.id): o for o in organizations if o.disabled_at is None}
+
+
 async def async_get_organization(
     hass: HomeAssistant, login: RobinLogin, organization: int | str
 ) -> Organization:
@@ -161,8 +172,6 @@ async def async_ask_robin[T](request: Awaitable[T], errors: dict[str, str]) -> T
     """Return Robin's answer, or None after putting the form's error in errors."""
     try:
         return await request
-    except CannotListOrganizationsError:
-        raise  # not a failure: the flow asks for the organization instead
     except RobinSetupError as err:
         errors[err.field] = err.error_key
     except Exception:  # noqa: BLE001 - any other failure still gets the form an answer

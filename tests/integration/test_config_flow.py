@@ -361,6 +361,13 @@ async def test_reauth_while_reconfigure_is_open(
         result["flow_id"], {CONF_ACCESS_TOKEN: "fresh-token"}
     )
     assert result["reason"] == "reauth_successful"
+    # Finishing the reconfigure keeps the token the reauth stored meanwhile.
+    result = await hass.config_entries.flow.async_configure(
+        reconfigure["flow_id"], {CONF_LOCATIONS: [str(NEW_YORK)]}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data[CONF_ACCESS_TOKEN] == "fresh-token"
+    assert entry.data[CONF_LOCATIONS] == [NEW_YORK]
 
 
 async def test_reconfigure_to_another_organization_aborts(
