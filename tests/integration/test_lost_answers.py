@@ -43,9 +43,9 @@ async def _with_lost_answer[T](
     if fault == "drop":
         simulator.faults.drop_next(path=path, method=method)
     elif fault == "5xx":
-        simulator.faults.commit_then_fail_next(503, path=path, method=method)
+        simulator.faults.fail_next(503, path=path, method=method, after_commit=True)
     else:
-        simulator.faults.commit_then_hang_next(path=path, method=method)
+        simulator.faults.hang_next(path=path, method=method, after_commit=True)
         task = asyncio.get_running_loop().create_task(write())
         await simulator.faults.wait_until_hanging()
         assert committed()
@@ -372,7 +372,7 @@ async def test_booking_whose_outcome_cannot_be_told(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     thames = simulator.find_space("Thames Room")
-    simulator.faults.commit_then_hang_next(path=f"/spaces/{thames.id}/events", method="POST")
+    simulator.faults.hang_next(path=f"/spaces/{thames.id}/events", method="POST", after_commit=True)
     call = asyncio.get_running_loop().create_task(
         _call(
             hass,
@@ -398,7 +398,9 @@ async def test_change_whose_outcome_cannot_be_told(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
     workshop = _meeting(simulator, "Hudson Room", "Client workshop")
-    simulator.faults.commit_then_fail_next(500, path=f"/events/{workshop.id}", method="PATCH")
+    simulator.faults.fail_next(
+        500, path=f"/events/{workshop.id}", method="PATCH", after_commit=True
+    )
     simulator.faults.fail_next(503, path=f"/events/{workshop.id}", method="GET")  # the read-back
     with pytest.raises(HomeAssistantError) as err:
         await _call(

@@ -336,7 +336,7 @@ async def test_a_release_whose_answer_is_lost_is_not_sent_again(
     await _skip_to_quarter_to_eleven(hass, freezer)
     await run_until(hass, freezer, TEN_PAST_ELEVEN - timedelta(seconds=1))
     simulator.reset_requests()
-    simulator.faults.commit_then_fail_next(502, path=f"/events/{call.id}", method="PATCH")
+    simulator.faults.fail_next(502, path=f"/events/{call.id}", method="PATCH", after_commit=True)
 
     await advance(hass, freezer, timedelta(seconds=1))  # 11:10:00
     await run_until(hass, freezer, TEN_PAST_ELEVEN + 3 * POLL)

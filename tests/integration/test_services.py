@@ -285,7 +285,7 @@ async def test_book_space_when_robin_fails(
     thames = simulator.find_space("Thames Room")
     path = f"/spaces/{thames.id}/events"
     if committed:
-        simulator.faults.commit_then_fail_next(500, path=path, method="POST")
+        simulator.faults.fail_next(500, path=path, method="POST", after_commit=True)
     else:
         simulator.faults.fail_next(500, path=path, method="POST")
     simulator.reset_requests()
