@@ -12,7 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from robin_simulator import RobinSimulator
 
-from .common import api_calls, room_entity_id
+from .common import api_calls, room_entity_id, ws_command
 
 STANDUP_SERIES = "23481829"
 CONFLICT_MESSAGE = "The space is already booked during the requested time."
@@ -45,15 +45,6 @@ def _summary(events: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
         )
         for event in events
     ]
-
-
-async def _ws(hass: HomeAssistant, hass_ws_client: Any, message: dict[str, Any]) -> dict[str, Any]:
-    """Send one websocket command and return the answer."""
-    client = await hass_ws_client(hass)
-    await client.send_json_auto_id(message)
-    answer: dict[str, Any] = await client.receive_json()
-    await hass.async_block_till_done(wait_background_tasks=True)
-    return answer
 
 
 async def test_today_in_london_with_the_recurring_stand_up(
@@ -229,7 +220,7 @@ async def test_create_from_the_calendar_dialog_books_the_room(
 ) -> None:
     thames = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
     space_id = simulator.find_space("Thames Room").id
-    answer = await _ws(
+    answer = await ws_command(
         hass,
         hass_ws_client,
         {
@@ -306,7 +297,7 @@ async def test_update_moves_and_renames_one_occurrence_of_the_series(
     thames = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
     space_id = simulator.find_space("Thames Room").id
     uid = f"{STANDUP_SERIES}_20261124T093000Z"  # tomorrow's
-    answer = await _ws(
+    answer = await ws_command(
         hass,
         hass_ws_client,
         {
@@ -352,7 +343,7 @@ async def test_delete_cancels_one_occurrence_of_the_series(
 ) -> None:
     thames = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
     space_id = simulator.find_space("Thames Room").id
-    answer = await _ws(
+    answer = await ws_command(
         hass,
         hass_ws_client,
         {
@@ -439,7 +430,7 @@ async def test_calendar_edits_robin_cannot_make_are_refused(
     before = simulator.events_in(space_id)
     simulator.reset_requests()
 
-    answer = await _ws(hass, hass_ws_client, {**message, "entity_id": thames})
+    answer = await ws_command(hass, hass_ws_client, {**message, "entity_id": thames})
 
     assert not answer["success"]
     assert expected in answer["error"]["message"]
@@ -495,7 +486,7 @@ async def test_a_conflicting_booking_carries_robins_message(
     }
 
     # The same through the calendar dialog: the user reads Robin's reason.
-    answer = await _ws(
+    answer = await ws_command(
         hass,
         hass_ws_client,
         {
@@ -548,7 +539,7 @@ async def test_calendar_edits_say_precisely_why_robin_failed(
     )
     entity_id = room_entity_id(hass, simulator, "Hudson Room", "calendar", "bookings")
     simulator.faults.fail_next(fault["status"], path=f"/events/{workshop.id}", method="DELETE")
-    answer = await _ws(
+    answer = await ws_command(
         hass,
         hass_ws_client,
         {"type": "calendar/event/delete", "entity_id": entity_id, "uid": workshop.id},
