@@ -47,6 +47,14 @@ def _summary(events: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
     ]
 
 
+async def _edit(
+    hass: HomeAssistant, hass_ws_client: Any, command: str, entity_id: str, **fields: Any
+) -> dict[str, Any]:
+    """Send a calendar/event/<command> for the calendar, as the calendar dialog does."""
+    message = {"type": f"calendar/event/{command}", "entity_id": entity_id, **fields}
+    return await ws_command(hass, hass_ws_client, message)
+
+
 async def test_today_in_london_with_the_recurring_stand_up(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry, hass_client
 ) -> None:
@@ -220,18 +228,16 @@ async def test_create_from_the_calendar_dialog_books_the_room(
 ) -> None:
     thames = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
     space_id = simulator.find_space("Thames Room").id
-    answer = await ws_command(
+    answer = await _edit(
         hass,
         hass_ws_client,
-        {
-            "type": "calendar/event/create",
-            "entity_id": thames,
-            "event": {
-                "summary": "Focus session",
-                "description": "Heads down",
-                "dtstart": "2026-11-23T13:00:00+00:00",
-                "dtend": "2026-11-23T13:30:00+00:00",
-            },
+        "create",
+        thames,
+        event={
+            "summary": "Focus session",
+            "description": "Heads down",
+            "dtstart": "2026-11-23T13:00:00+00:00",
+            "dtend": "2026-11-23T13:30:00+00:00",
         },
     )
     assert answer["success"], answer
@@ -297,18 +303,16 @@ async def test_update_moves_and_renames_one_occurrence_of_the_series(
     thames = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
     space_id = simulator.find_space("Thames Room").id
     uid = f"{STANDUP_SERIES}_20261124T093000Z"  # tomorrow's
-    answer = await ws_command(
+    answer = await _edit(
         hass,
         hass_ws_client,
-        {
-            "type": "calendar/event/update",
-            "entity_id": thames,
-            "uid": uid,
-            "event": {
-                "summary": "Long stand-up",
-                "dtstart": "2026-11-24T10:00:00+00:00",
-                "dtend": "2026-11-24T10:30:00+00:00",
-            },
+        "update",
+        thames,
+        uid=uid,
+        event={
+            "summary": "Long stand-up",
+            "dtstart": "2026-11-24T10:00:00+00:00",
+            "dtend": "2026-11-24T10:30:00+00:00",
         },
     )
     assert answer["success"], answer
@@ -343,14 +347,12 @@ async def test_delete_cancels_one_occurrence_of_the_series(
 ) -> None:
     thames = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
     space_id = simulator.find_space("Thames Room").id
-    answer = await ws_command(
+    answer = await _edit(
         hass,
         hass_ws_client,
-        {
-            "type": "calendar/event/delete",
-            "entity_id": thames,
-            "uid": f"{STANDUP_SERIES}_20261124T093000Z",
-        },
+        "delete",
+        thames,
+        uid=f"{STANDUP_SERIES}_20261124T093000Z",
     )
     assert answer["success"], answer
 
@@ -486,17 +488,15 @@ async def test_a_conflicting_booking_carries_robins_message(
     }
 
     # The same through the calendar dialog: the user reads Robin's reason.
-    answer = await ws_command(
+    answer = await _edit(
         hass,
         hass_ws_client,
-        {
-            "type": "calendar/event/create",
-            "entity_id": fleet,
-            "event": {
-                "summary": "Squeeze in",
-                "dtstart": "2026-11-23T10:30:00+00:00",
-                "dtend": "2026-11-23T10:45:00+00:00",
-            },
+        "create",
+        fleet,
+        event={
+            "summary": "Squeeze in",
+            "dtstart": "2026-11-23T10:30:00+00:00",
+            "dtend": "2026-11-23T10:45:00+00:00",
         },
     )
     assert not answer["success"]
@@ -539,11 +539,7 @@ async def test_calendar_edits_say_precisely_why_robin_failed(
     )
     entity_id = room_entity_id(hass, simulator, "Hudson Room", "calendar", "bookings")
     simulator.faults.fail_next(fault["status"], path=f"/events/{workshop.id}", method="DELETE")
-    answer = await ws_command(
-        hass,
-        hass_ws_client,
-        {"type": "calendar/event/delete", "entity_id": entity_id, "uid": workshop.id},
-    )
+    answer = await _edit(hass, hass_ws_client, "delete", entity_id, uid=workshop.id)
     assert not answer["success"]
     assert answer["error"]["message"].startswith(message)
     assert simulator.events.get(workshop.id) is not None
