@@ -38,6 +38,13 @@ REQUEST_TIMEOUT = timedelta(seconds=31)
 HALF_AN_HOUR = timedelta(minutes=30)
 ELEVEN = "2026-11-23T11:00:00+00:00"
 HALF_HOUR: dict[str, Any] = {"duration": "00:30:00"}
+# The actions that change one booking, with what each needs besides the booking.
+CHANGES_TO_A_BOOKING: list[tuple[str, dict[str, Any]]] = [
+    ("cancel_booking", {}),
+    ("extend_booking", {"minutes": 15}),
+    ("end_booking", {}),
+    ("check_in", {}),
+]
 
 
 def _room_device(
@@ -51,6 +58,15 @@ def _room_device(
 def _posted(simulator: RobinSimulator) -> list[str]:
     """Return the booking requests Robin received."""
     return [call for call in api_calls(simulator) if call.startswith("POST /v1.0/spaces/")]
+
+
+def _assert_fleet_room_free_until_the_customer_call(
+    hass: HomeAssistant, simulator: RobinSimulator
+) -> None:
+    assert state_of(hass, simulator, "Fleet Room", "calendar", "bookings").state == STATE_OFF
+    assert state_of(hass, simulator, "Fleet Room", "sensor", "free_until").state == (
+        "2026-11-23T11:00:00+00:00"
+    )
 
 
 # --- book_space ------------------------------------------------------------------------------
@@ -474,11 +490,8 @@ async def test_cancel_the_current_booking(
 
     assert (response["booking"]["id"], response["cancelled"]) == (review.id, True)
     assert review.id not in {event.id for event in simulator.events_in(fleet.id)}
-    assert state_of(hass, simulator, "Fleet Room", "calendar", "bookings").state == STATE_OFF
     # The Customer call at 11:00 is what is left.
-    assert state_of(hass, simulator, "Fleet Room", "sensor", "free_until").state == (
-        "2026-11-23T11:00:00+00:00"
-    )
+    _assert_fleet_room_free_until_the_customer_call(hass, simulator)
 
 
 async def test_cancel_a_booking_by_id(
@@ -509,12 +522,7 @@ async def test_no_current_booking(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
     simulator.reset_requests()
-    for action, data in [
-        ("cancel_booking", {}),
-        ("extend_booking", {"minutes": 15}),
-        ("end_booking", {}),
-        ("check_in", {}),
-    ]:
+    for action, data in CHANGES_TO_A_BOOKING:
         with pytest.raises(ServiceValidationError) as err:
             await call_action(hass, action, data, room_target(hass, simulator, "Thames Room"))
         assert err.value.translation_key == "no_current_booking", action
@@ -527,12 +535,7 @@ async def test_unknown_booking_and_booking_of_another_room(
 ) -> None:
     review = meeting(simulator, "Fleet Room", "Design review")
     fleet_before = simulator.events_in(simulator.find_space("Fleet Room").id)
-    for action, data in [
-        ("cancel_booking", {}),
-        ("extend_booking", {"minutes": 15}),
-        ("end_booking", {}),
-        ("check_in", {}),
-    ]:
+    for action, data in CHANGES_TO_A_BOOKING:
         for booking_id in ("99999999", review.id):
             with pytest.raises(ServiceValidationError) as err:
                 await call_action(
@@ -797,10 +800,7 @@ async def test_end_a_booking_now(
     assert response["booking"]["id"] == review.id
     assert meeting(simulator, "Fleet Room", "Design review").end == MONDAY_MORNING
     # Free now, until the Customer call at 11:00.
-    assert state_of(hass, simulator, "Fleet Room", "calendar", "bookings").state == STATE_OFF
-    assert state_of(hass, simulator, "Fleet Room", "sensor", "free_until").state == (
-        "2026-11-23T11:00:00+00:00"
-    )
+    _assert_fleet_room_free_until_the_customer_call(hass, simulator)
 
 
 async def test_end_a_booking_that_just_began_cancels_it(
