@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import CONF_ACCESS_TOKEN
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -68,6 +69,18 @@ def location_entity_id(
 def api_calls(simulator: RobinSimulator) -> list[str]:
     """Return the requests the simulator served, as "METHOD /path"."""
     return [f"{record.method} {record.path}" for record in simulator.requests]
+
+
+async def setup_with_options(
+    hass: HomeAssistant, entry: MockConfigEntry, token: str | None = None, **options: Any
+) -> MockConfigEntry:
+    """Set the entry up with these options, as if the user had chosen them before."""
+    entry.add_to_hass(hass)
+    data = {**entry.data, CONF_ACCESS_TOKEN: token} if token else entry.data
+    hass.config_entries.async_update_entry(entry, data=data, options=options)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
 
 
 async def setup_entry_at(

@@ -22,7 +22,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.robin.const import CONF_RELEASE_NO_SHOWS
 from robin_simulator import RobinSimulator
 
-from .common import device_with_identifier, room_entity_id, room_state
+from .common import device_with_identifier, room_entity_id, room_state, setup_with_options
 from .conftest import advance
 from .office import (
     CUSTOMER_CALL_END,
@@ -30,7 +30,6 @@ from .office import (
     POLL,
     customer_call,
     run_until,
-    setup_with_options,
 )
 
 BLUEPRINTS = Path(__file__).parents[2] / "blueprints" / "automation" / "robin"

@@ -8,7 +8,7 @@ from types import MappingProxyType
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER, ConfigSubentry
-from homeassistant.const import CONF_ACCESS_TOKEN, STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers import area_registry as ar
@@ -25,7 +25,7 @@ from custom_components.robin.const import (
 )
 from robin_simulator import READ_ONLY_TOKEN, RobinSimulator
 
-from .common import DOMAIN, device_with_identifier, room_entity_id
+from .common import DOMAIN, device_with_identifier, room_entity_id, setup_with_options
 from .common import room_state as state_of
 from .conftest import advance
 
@@ -418,12 +418,7 @@ async def test_without_a_robin_device_for_home_assistant_a_repair_explains_and_n
 async def test_a_read_only_token_cannot_turn_the_option_on(
     hass: HomeAssistant, simulator: RobinSimulator, time_zone: None, config_entry: MockConfigEntry
 ) -> None:
-    config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        config_entry, data={**config_entry.data, CONF_ACCESS_TOKEN: READ_ONLY_TOKEN}
-    )
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
+    await setup_with_options(hass, config_entry, READ_ONLY_TOKEN)
 
     result = await hass.config_entries.options.async_init(config_entry.entry_id)
     result = await hass.config_entries.options.async_configure(

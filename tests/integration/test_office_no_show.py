@@ -26,7 +26,7 @@ from robin_simulator import READ_ONLY_TOKEN, RobinSimulator
 from robin_simulator.model import Confirmation
 from robin_simulator.model import Event as SimEvent
 
-from .common import DOMAIN
+from .common import DOMAIN, setup_with_options
 from .conftest import advance
 from .office import (
     CUSTOMER_CALL_END,
@@ -36,7 +36,6 @@ from .office import (
     confirmation_reads,
     customer_call,
     run_until,
-    setup_with_options,
     state,
     writes,
 )

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import voluptuous as vol
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import CONF_ACCESS_TOKEN, STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
@@ -25,6 +25,7 @@ from .common import (
     meeting,
     room_entity_id,
     room_target,
+    setup_with_options,
 )
 from .common import room_state as state_of
 from .conftest import MONDAY_MORNING, advance
@@ -368,15 +369,7 @@ async def test_booking_actions_refuse_with_a_read_only_token(
     time_zone: None,
     config_entry: MockConfigEntry,
 ) -> None:
-    read_only = MockConfigEntry(
-        domain=DOMAIN,
-        title=config_entry.title,
-        unique_id=config_entry.unique_id,
-        data={**config_entry.data, CONF_ACCESS_TOKEN: READ_ONLY_TOKEN},
-    )
-    read_only.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(read_only.entry_id)
-    await hass.async_block_till_done()
+    await setup_with_options(hass, config_entry, READ_ONLY_TOKEN)
     fleet = room_target(hass, simulator, "Fleet Room")
     thames = room_target(hass, simulator, "Thames Room")
     attempts: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
