@@ -57,23 +57,31 @@ def _entity_ids(calls: list[ServiceCall]) -> list[str]:
     return [entity_id for call in calls for entity_id in call.data["entity_id"]]
 
 
+async def _thames_occupancy_lights(
+    hass: HomeAssistant, simulator: RobinSimulator, inputs: dict[str, Any]
+) -> str:
+    """Create the occupancy-lights automation for the Thames Room; return its sensor."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    occupancy = room_entity_id(hass, simulator, "Thames Room", "binary_sensor", "occupancy")
+    inputs = {"occupancy_sensor": occupancy, **inputs}
+    await _automation_from_blueprint(hass, "occupancy_lights.yaml", inputs)
+    return occupancy
+
+
 async def test_occupancy_lights_follow_the_room(
     hass: HomeAssistant,
     simulator: RobinSimulator,
     setup_integration: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    assert await async_setup_component(hass, "homeassistant", {})
     light_on = async_mock_service(hass, "light", "turn_on")
     light_off = async_mock_service(hass, "light", "turn_off")
     climate_on = async_mock_service(hass, "climate", "turn_on")
     climate_off = async_mock_service(hass, "climate", "turn_off")
-    occupancy = room_entity_id(hass, simulator, "Thames Room", "binary_sensor", "occupancy")
-    await _automation_from_blueprint(
+    occupancy = await _thames_occupancy_lights(
         hass,
-        "occupancy_lights.yaml",
+        simulator,
         {
-            "occupancy_sensor": occupancy,
             "target_devices": {"entity_id": ["light.thames_room", "climate.thames_room"]},
             "clear_delay": {"minutes": 5},
         },
@@ -105,14 +113,10 @@ async def test_occupancy_lights_stay_on_when_someone_comes_back_within_the_delay
     setup_integration: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    assert await async_setup_component(hass, "homeassistant", {})
     light_on = async_mock_service(hass, "light", "turn_on")
     light_off = async_mock_service(hass, "light", "turn_off")
-    occupancy = room_entity_id(hass, simulator, "Thames Room", "binary_sensor", "occupancy")
-    await _automation_from_blueprint(
-        hass,
-        "occupancy_lights.yaml",
-        {"occupancy_sensor": occupancy, "target_devices": {"entity_id": "light.thames_room"}},
+    occupancy = await _thames_occupancy_lights(
+        hass, simulator, {"target_devices": {"entity_id": "light.thames_room"}}
     )
     thames = simulator.find_space("Thames Room")
     simulator.start_presence(thames.id)
