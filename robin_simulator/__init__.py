@@ -22,8 +22,8 @@ Control API (JSON, no auth, outside `/v1.0`, not recorded in `sim.requests`):
   `{"rate_limit_next": {"retry_after": 30, "count": 1, "http_date": false}}`,
   `{"hang_next": {"count": 1}}`, `{"malformed_next": {"count": 1}}`,
   `{"empty_list_next": {"count": 1}}`, `{"drop_next": {"count": 1}}`,
-  `{"commit_then_fail_next": {"status": 500}}`, `{"commit_then_hang_next": {}}` (most take
-  `path` and `method` to wait for one request), `{"latency": 0.2}`,
+  (most take `path` and `method` to wait for one request; `fail_next` and `hang_next` take
+  `"after_commit": true` to make the change first), `{"latency": 0.2}`,
   `{"location_events_supported": false}`, `{"clear": true}`,
   `{"location_time_zone": {"location_id": n, "time_zone": "America/Nowhere"}}` (what the
   API reports as the location's time zone; `null` reports the real one again)

@@ -3,6 +3,7 @@
 import asyncio
 from collections import deque
 from dataclasses import dataclass
+from itertools import repeat
 
 
 @dataclass(frozen=True)
@@ -103,15 +104,20 @@ class Faults:
         *,
         path: str | None = None,
         method: str | None = None,
+        after_commit: bool = False,
     ) -> None:
-        """The next `count` API requests (whose path contains `path`) answer `status`."""
-        self._queue.extend(Failure(status, path, method) for _ in range(count))
+        """The next `count` API requests (to `path`, by `method`) answer `status`.
+
+        With after_commit they take effect first: a 5xx after the change was made.
+        """
+        fault = CommitThenFail if after_commit else Failure
+        self._queue_next(fault(status, path, method), count)
 
     def drop_next(
         self, count: int = 1, *, path: str | None = None, method: str | None = None
     ) -> None:
         """The next `count` requests (to `path`, by `method`) take effect; their answer is lost."""
-        self._queue.extend(Drop(path, method) for _ in range(count))
+        self._queue_next(Drop(path, method), count)
 
     def rate_limit_next(
         self,
@@ -122,34 +128,30 @@ class Faults:
         header: str | None = None,
     ) -> None:
         """The next `count` API requests answer 429 with Retry-After (or `header` as is)."""
-        self._queue.extend(RateLimit(retry_after, http_date, header) for _ in range(count))
+        self._queue_next(RateLimit(retry_after, http_date, header), count)
 
     def hang_next(
-        self, count: int = 1, *, path: str | None = None, method: str | None = None
-    ) -> None:
-        """The next `count` API requests (to `path`, by `method`) never answer."""
-        self._queue.extend(Hang(path, method) for _ in range(count))
-
-    def malformed_next(self, count: int = 1, *, body: str | None = None) -> None:
-        """The next `count` API requests answer 200 with a non-JSON body (or `body`)."""
-        self._queue.extend(Malformed(body) for _ in range(count))
-
-    def commit_then_fail_next(
         self,
-        status: int = 500,
         count: int = 1,
         *,
         path: str | None = None,
         method: str | None = None,
+        after_commit: bool = False,
     ) -> None:
-        """The next `count` requests (to `path`, by `method`) take effect, then answer `status`."""
-        self._queue.extend(CommitThenFail(status, path, method) for _ in range(count))
+        """The next `count` API requests (to `path`, by `method`) never answer.
 
-    def commit_then_hang_next(
-        self, count: int = 1, *, path: str | None = None, method: str | None = None
-    ) -> None:
-        """The next `count` requests (to `path`, by `method`) take effect, then never answer."""
-        self._queue.extend(CommitThenHang(path, method) for _ in range(count))
+        With after_commit they take effect first: the client's timeout expires after the change.
+        """
+        fault = CommitThenHang if after_commit else Hang
+        self._queue_next(fault(path, method), count)
+
+    def malformed_next(self, count: int = 1, *, body: str | None = None) -> None:
+        """The next `count` API requests answer 200 with a non-JSON body (or `body`)."""
+        self._queue_next(Malformed(body), count)
+
+    def _queue_next(self, fault: Fault, count: int) -> None:
+        """Queue the fault for the next `count` requests it matches; one frozen fault serves all."""
+        self._queue.extend(repeat(fault, count))
 
     def clear(self) -> None:
         """Turn every fault off."""
@@ -198,7 +200,7 @@ class Faults:
 
     def empty_list_next(self, count: int = 1, *, path: str | None = None) -> None:
         """The next `count` list answers (whose path contains `path`) have `{}` as data."""
-        self._empty_lists.extend(EmptyList(path) for _ in range(count))
+        self._empty_lists.extend(repeat(EmptyList(path), count))
 
     def take_empty_list(self, path: str) -> bool:
         """Tell whether this list answer is to be emptied (and use up that fault)."""
@@ -210,7 +212,7 @@ class Faults:
 
     def html_error_next(self, status: int = 502, count: int = 1) -> None:
         """The next `count` API requests answer `status` with a proxy's HTML page."""
-        self._queue.extend(HtmlError(status) for _ in range(count))
+        self._queue_next(HtmlError(status), count)
 
     @property
     def queued(self) -> int:

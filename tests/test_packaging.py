@@ -276,8 +276,9 @@ def _entity_keys_used() -> dict[str, set[str]]:
 
 
 def _config_flow_keys(pattern: str) -> set[str]:
-    source = (INTEGRATION / "config_flow.py").read_text(encoding="utf-8")
-    return set(re.findall(pattern, source))
+    """Return the keys the pattern finds in the config flow and its helper modules."""
+    files = sorted(INTEGRATION.glob("config_flow*.py"))
+    return {key for file in files for key in re.findall(pattern, file.read_text(encoding="utf-8"))}
 
 
 # -- manifest.json ----------------------------------------------------------------------------
@@ -414,6 +415,7 @@ def test_every_error_and_abort_reason_of_the_config_flow_is_translated(
     errors = _config_flow_keys(r'errors\[[^\]]+\] = "(\w+)"') | checks
     aborts = _config_flow_keys(r'async_abort\(reason="(\w+)"\)')
     aborts |= _config_flow_keys(r'_abort_if_unique_id_mismatch\(reason="(\w+)"\)')
+    aborts |= _config_flow_keys(r'AbortFlow\("(\w+)"\)')
     aborts |= {"already_configured", "reauth_successful", "reconfigure_successful"}
     assert checks
     assert aborts

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.config_entries import (
@@ -15,21 +14,16 @@ from homeassistant.config_entries import (
     OptionsFlowWithReload,
 )
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.core import callback
 
-from .api import (
-    DEFAULT_BASE_URL,
-    Organization,
-    RobinAuthenticationError,
-    RobinClient,
-    RobinConnectionError,
-    RobinForbiddenError,
-    RobinMalformedResponseError,
-    RobinNotFoundError,
-    RobinRateLimitError,
-    RobinServerError,
+from .api import Organization
+from .config_flow_checks import (
+    RobinLogin,
+    async_active_organizations,
+    async_ask_robin,
+    async_get_organization,
+    async_location_choices,
+    async_validate_token,
 )
 from .config_flow_schemas import (
     OPTIONS_SCHEMA,
@@ -48,151 +42,32 @@ from .const import (
     CONF_RELEASE_NO_SHOWS,
     CONF_REPORT_PRESENCE,
     DOMAIN,
-    LOGGER,
     SUBENTRY_PRESENCE_SOURCES,
 )
 from .coordinator import RobinConfigEntry
 from .presence_sources_flow import PresenceSourcesFlow
 
 
-class RobinSetupError(HomeAssistantError):
-    """A check with Robin failed in a way the form explains: error_key names the text."""
-
-    error_key = "unknown"
-    field = "base"
-
-
-class CannotConnectError(RobinSetupError):
-    """Robin could not be reached, or could not answer."""
-
-    error_key = "cannot_connect"
-
-
-class InvalidAuthError(RobinSetupError):
-    """Robin does not accept the access token."""
-
-    error_key = "invalid_auth"
-
-
-class OrganizationNotFoundError(RobinSetupError):
-    """The token cannot see the organization the user named."""
-
-    error_key = "organization_not_found"
-    field = CONF_ORGANIZATION
-
-
-class CannotListOrganizationsError(HomeAssistantError):
-    """The token cannot list its organizations (an organization-level one): the user names it."""
-
-
-def _robin_client(
-    hass: HomeAssistant, url: str, token: str, organization_id: int | None = None
-) -> RobinClient:
-    """Return a client for the token, in the organization once it is known."""
-    return RobinClient(
-        async_get_clientsession(hass), token, base_url=url, organization_id=organization_id
-    )
-
-
-@contextmanager
-def _robin_failures() -> Iterator[None]:
-    """Raise the errors the form explains for Robin's failures; others pass unchanged."""
-    try:
-        yield
-    except RobinAuthenticationError as err:
-        raise InvalidAuthError from err
-    except (
-        RobinConnectionError,
-        RobinServerError,
-        RobinRateLimitError,
-        RobinMalformedResponseError,
-    ) as err:
-        raise CannotConnectError from err
-
-
-async def async_validate_token(
-    hass: HomeAssistant, url: str, token: str, organization_id: int | None = None
-) -> list[Organization]:
-    """Check that Robin accepts the token; return the organizations it gives access to.
-
-    With organization_id, return that organization only, or none when the token belongs
-    elsewhere. A token that cannot list its organizations can only be asked about
-    organization_id; without one, CannotListOrganizationsError is raised.
-    """
-    client = _robin_client(hass, url, token)
-    with _robin_failures():
-        # Robin answers 401 for unknown, revoked and expired tokens alike.
-        await client.get_token_info()
-        try:
-            organizations = await client.get_my_organizations()
-        except RobinForbiddenError, RobinNotFoundError:
-            organizations = None
-    if organizations is None:
-        # An organization-level token can read its own organization only.
-        if organization_id is None:
-            raise CannotListOrganizationsError
-        try:
-            organizations = [await async_get_organization(hass, url, token, organization_id)]
-        except OrganizationNotFoundError:
-            return []
-    if organization_id is None:
-        return organizations
-    return [o for o in organizations if o.id == organization_id]
-
-
-async def async_get_organization(
-    hass: HomeAssistant, url: str, token: str, organization: int | str
-) -> Organization:
-    """Return the organization, by id or slug, if the token can see it."""
-    # Only an id goes as the tenant: what the user typed may be a slug.
-    tenant = organization if isinstance(organization, int) else None
-    with _robin_failures():
-        try:
-            return await _robin_client(hass, url, token, tenant).get_organization(organization)
-        except (RobinForbiddenError, RobinNotFoundError) as err:
-            raise OrganizationNotFoundError from err
-
-
-async def async_get_location_names(
-    hass: HomeAssistant, url: str, token: str, organization_id: int
-) -> dict[str, str]:
-    """Return the names of the organization's locations by id, as the form's values."""
-    client = _robin_client(hass, url, token, organization_id)
-    with _robin_failures():
-        locations = await client.get_locations(organization_id)
-    return {str(location.id): location.name for location in locations}
-
-
-async def _async_ask_robin[T](request: Awaitable[T], errors: dict[str, str]) -> T | None:
-    """Return Robin's answer, or None after putting the form's error in errors."""
-    try:
-        return await request
-    except CannotListOrganizationsError:
-        raise  # not a failure: the flow asks for the organization instead
-    except RobinSetupError as err:
-        errors[err.field] = err.error_key
-    except Exception:  # noqa: BLE001 - any other failure still gets the form an answer
-        LOGGER.exception("Unexpected error while asking Robin")
-        errors["base"] = "unknown"
-    return None
-
-
-def _clean_url(url: str) -> str:
-    return url.strip().rstrip("/")
+def new_entry_data(
+    login: RobinLogin, organization: Organization, locations: list[int]
+) -> dict[str, Any]:
+    """Return what a new entry stores: how to reach Robin, and what to bring in."""
+    return {
+        CONF_ACCESS_TOKEN: login.token,
+        CONF_URL: login.url,
+        CONF_ORGANIZATION_ID: organization.id,
+        CONF_LOCATIONS: locations,
+    }
 
 
 class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
     """The steps: token and URL, organization, locations; plus reauth and reconfigure."""
 
     VERSION = 1
+    _login: RobinLogin
+    _organizations: dict[str, Organization] | None  # None: the token cannot list them
     _organization: Organization  # the one being set up, once Robin confirmed it
-
-    def __init__(self) -> None:
-        """Start with nothing known."""
-        self._token = ""
-        self._url = DEFAULT_BASE_URL
-        self._organizations: dict[str, Organization] = {}
-        self._location_names: dict[str, str] = {}
+    _location_names: dict[str, str] | None = None  # the form's choices, once Robin gave them
 
     @staticmethod
     @callback
@@ -213,17 +88,11 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
         """Ask for the access token and the API's URL."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            self._token = user_input[CONF_ACCESS_TOKEN].strip()
-            self._url = _clean_url(user_input[CONF_URL])
-            try:
-                organizations = await _async_ask_robin(
-                    async_validate_token(self.hass, self._url, self._token), errors
-                )
-            except CannotListOrganizationsError:
-                # An organization-level token: ask which organization it is for.
-                return await self.async_step_organization_manual()
-            if organizations is not None:
-                self._organizations = {str(o.id): o for o in organizations if o.disabled_at is None}
+            self._login = RobinLogin.from_input(user_input)
+            self._organizations = await async_ask_robin(
+                async_active_organizations(self.hass, self._login), errors
+            )
+            if not errors:
                 return await self.async_step_organization()
         return self.async_show_form(
             step_id="user",
@@ -235,15 +104,15 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Pick one of the token's active organizations, unless it has just one."""
+        if self._organizations is None:
+            return await self.async_step_organization_manual()
         if not self._organizations:
             return self.async_abort(reason="no_organizations")
-        if user_input is not None:
-            chosen = self._organizations[user_input[CONF_ORGANIZATION]]
-            return await self._async_use_organization(chosen)
-        if len(self._organizations) == 1:
-            return await self._async_use_organization(next(iter(self._organizations.values())))
-        schema = organization_schema(self._organizations)
-        return self.async_show_form(step_id="organization", data_schema=schema)
+        if user_input is None and len(self._organizations) > 1:
+            schema = organization_schema(self._organizations)
+            return self.async_show_form(step_id="organization", data_schema=schema)
+        chosen = user_input[CONF_ORGANIZATION] if user_input else next(iter(self._organizations))
+        return await self._async_use_organization(self._organizations[chosen])
 
     async def async_step_organization_manual(
         self, user_input: dict[str, Any] | None = None
@@ -252,8 +121,8 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             wanted = user_input[CONF_ORGANIZATION].strip()
-            organization = await _async_ask_robin(
-                async_get_organization(self.hass, self._url, self._token, wanted), errors
+            organization = await async_ask_robin(
+                async_get_organization(self.hass, self._login, wanted), errors
             )
             if organization is not None:
                 return await self._async_use_organization(organization)
@@ -275,56 +144,48 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
         """Pick the locations (offices) whose rooms to bring in; all by default."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            selected = [int(location_id) for location_id in user_input[CONF_LOCATIONS]]
-            if not selected:
-                errors["base"] = "no_locations_selected"
-            elif self.source == SOURCE_RECONFIGURE:
-                return self.async_update_reload_and_abort(
-                    self._get_reconfigure_entry(),
-                    data_updates={CONF_URL: self._url, CONF_LOCATIONS: selected},
-                )
-            else:
-                return self.async_create_entry(
-                    title=self._organization.name,
-                    data={
-                        CONF_ACCESS_TOKEN: self._token,
-                        CONF_URL: self._url,
-                        CONF_ORGANIZATION_ID: self._organization.id,
-                        CONF_LOCATIONS: selected,
-                    },
-                )
-        if not self._location_names:
-            names = await _async_ask_robin(
-                async_get_location_names(self.hass, self._url, self._token, self._organization.id),
-                errors,
+            if selected := [int(location_id) for location_id in user_input[CONF_LOCATIONS]]:
+                return self._finish(selected)
+            errors["base"] = "no_locations_selected"
+        if self._location_names is None:
+            self._location_names = await async_location_choices(
+                self.hass, self._login, self._organization.id
             )
-            if names is None:
-                return self.async_abort(reason=errors["base"])
-            if not names:
-                return self.async_abort(reason="no_locations")
-            self._location_names = names
-        current: set[str] = set()
+        current: list[int] = []
         if self.source == SOURCE_RECONFIGURE:
-            current = {str(i) for i in self._get_reconfigure_entry().data[CONF_LOCATIONS]}
+            current = self._get_reconfigure_entry().data[CONF_LOCATIONS]
         return self.async_show_form(
             step_id="locations",
-            data_schema=locations_schema(self._location_names, current),
+            data_schema=locations_schema(self._location_names, {str(i) for i in current}),
             errors=errors,
             description_placeholders={"organization": self._organization.name},
         )
 
-    async def _async_check_entry_token(self, entry: RobinConfigEntry) -> dict[str, str]:
-        """Return the form's errors for the new token or URL; abort if another org's token."""
+    def _finish(self, locations: list[int]) -> ConfigFlowResult:
+        """Create the entry, or update the one being reconfigured."""
+        if self.source == SOURCE_RECONFIGURE:
+            # Only what this flow changed: a reauth may have stored a new token meanwhile.
+            changes = {CONF_URL: self._login.url, CONF_LOCATIONS: locations}
+            return self.async_update_reload_and_abort(
+                self._get_reconfigure_entry(), data_updates=changes
+            )
+        data = new_entry_data(self._login, self._organization, locations)
+        return self.async_create_entry(title=self._organization.name, data=data)
+
+    async def _async_check_login(
+        self, entry: RobinConfigEntry, user_input: Mapping[str, Any] | None
+    ) -> dict[str, str]:
+        """Return the form's errors for the entry's login with what the user changed."""
+        if user_input is None:
+            return {}
+        self._login = RobinLogin.from_input({**entry.data, **user_input})
         errors: dict[str, str] = {}
-        organizations = await _async_ask_robin(
-            async_validate_token(
-                self.hass, self._url, self._token, entry.data[CONF_ORGANIZATION_ID]
-            ),
-            errors,
+        organizations = await async_ask_robin(
+            async_validate_token(self.hass, self._login, entry.data[CONF_ORGANIZATION_ID]), errors
         )
         if organizations is not None:
-            # A token without the entry's organization offers none, and None matches no
-            # entry. This flow creates no entry, so another open flow of the entry may stay.
+            # Another organization's token offers none, and None matches no unique id.
+            # This flow creates no entry, so another open flow of the entry may stay.
             unique_id = str(organizations[0].id) if organizations else None
             await self.async_set_unique_id(unique_id, raise_on_progress=False)
             self._abort_if_unique_id_mismatch(reason="wrong_organization")
@@ -340,14 +201,10 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Take a new token of the same organization."""
         entry = self._get_reauth_entry()
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            self._token = user_input[CONF_ACCESS_TOKEN].strip()
-            self._url = entry.data[CONF_URL]
-            if not (errors := await self._async_check_entry_token(entry)):
-                return self.async_update_reload_and_abort(
-                    entry, data_updates={CONF_ACCESS_TOKEN: self._token}
-                )
+        errors = await self._async_check_login(entry, user_input)
+        if user_input is not None and not errors:
+            token = {CONF_ACCESS_TOKEN: self._login.token}
+            return self.async_update_reload_and_abort(entry, data_updates=token)
         return self.async_show_form(
             step_id="reauth_confirm",
             data_schema=REAUTH_SCHEMA,
@@ -360,17 +217,13 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Change the API's URL, then the locations."""
         entry = self._get_reconfigure_entry()
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            self._token = entry.data[CONF_ACCESS_TOKEN]
-            self._url = _clean_url(user_input[CONF_URL])
-            if not (errors := await self._async_check_entry_token(entry)):
-                return await self.async_step_locations()
+        errors = await self._async_check_login(entry, user_input)
+        if user_input is not None and not errors:
+            return await self.async_step_locations()
+        suggested = user_input or {CONF_URL: entry.data[CONF_URL]}
         return self.async_show_form(
             step_id="reconfigure",
-            data_schema=self.add_suggested_values_to_schema(
-                RECONFIGURE_SCHEMA, user_input or {CONF_URL: entry.data[CONF_URL]}
-            ),
+            data_schema=self.add_suggested_values_to_schema(RECONFIGURE_SCHEMA, suggested),
             errors=errors,
         )
 

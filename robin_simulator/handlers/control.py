@@ -99,10 +99,6 @@ class ControlApi:
             faults.empty_list_next(**body["empty_list_next"])
         if "drop_next" in body:
             faults.drop_next(**body["drop_next"])
-        if "commit_then_fail_next" in body:
-            faults.commit_then_fail_next(**body["commit_then_fail_next"])
-        if "commit_then_hang_next" in body:
-            faults.commit_then_hang_next(**body["commit_then_hang_next"])
         if "latency" in body:
             faults.latency = float(body["latency"])
         if "location_events_supported" in body:

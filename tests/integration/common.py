@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import CONF_ACCESS_TOKEN
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from robin_simulator import RobinSimulator
+from robin_simulator.model import Event
+
+from .conftest import MONDAY_MORNING
 
 DOMAIN = "robin"
 
@@ -65,6 +71,18 @@ def api_calls(simulator: RobinSimulator) -> list[str]:
     return [f"{record.method} {record.path}" for record in simulator.requests]
 
 
+async def setup_with_options(
+    hass: HomeAssistant, entry: MockConfigEntry, token: str | None = None, **options: Any
+) -> MockConfigEntry:
+    """Set the entry up with these options, as if the user had chosen them before."""
+    entry.add_to_hass(hass)
+    data = {**entry.data, CONF_ACCESS_TOKEN: token} if token else entry.data
+    hass.config_entries.async_update_entry(entry, data=data, options=options)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
 async def setup_entry_at(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, entry: MockConfigEntry, when: datetime
 ) -> None:
@@ -77,3 +95,49 @@ async def setup_entry_at(
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+
+
+def writes(simulator: RobinSimulator) -> list[str]:
+    """Return the changes Robin was asked to make, as "METHOD /path"."""
+    return [call for call in api_calls(simulator) if not call.startswith("GET ")]
+
+
+async def call_action(
+    hass: HomeAssistant, action: str, data: dict[str, Any], target: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Run a robin action as an automation would, and return its response."""
+    response = await hass.services.async_call(
+        DOMAIN, action, dict(data), target=target, blocking=True, return_response=True
+    )
+    assert isinstance(response, dict)
+    # Responses travel to scripts and the frontend as JSON.
+    assert json.loads(json.dumps(response)) == response
+    return response
+
+
+def room_target(hass: HomeAssistant, simulator: RobinSimulator, room: str) -> dict[str, Any]:
+    """Target a room by its calendar, as a user picking an entity would."""
+    return {"entity_id": room_entity_id(hass, simulator, room, "calendar", "bookings")}
+
+
+def titled(simulator: RobinSimulator, room: str, title: str) -> list[Event]:
+    """Return the room's bookings with this title."""
+    return [e for e in simulator.events_in(simulator.find_space(room).id) if e.title == title]
+
+
+def meeting(simulator: RobinSimulator, room: str, title: str) -> Event:
+    """Return the room's meeting with this title nearest to the tests' Monday morning."""
+    found = titled(simulator, room, title)
+    assert found, f"no {title} in {room}"
+    return min(found, key=lambda event: abs(event.start - MONDAY_MORNING))
+
+
+async def ws_command(
+    hass: HomeAssistant, hass_ws_client: Any, message: dict[str, Any]
+) -> dict[str, Any]:
+    """Send one websocket command, wait for what it set off, and return the answer."""
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(message)
+    answer: dict[str, Any] = await client.receive_json()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    return answer

@@ -52,9 +52,8 @@ async def simulator_url(simulator: RobinSimulator, socket_enabled: None) -> Asyn
         yield base_url
 
 
-@pytest.fixture
-def config_entry(simulator: RobinSimulator, simulator_url: str) -> MockConfigEntry:
-    """Return an entry for the demo organization with both locations selected."""
+def entry_for(simulator: RobinSimulator, url: str) -> MockConfigEntry:
+    """Return an entry for the simulator's organization served at url, all locations selected."""
     organization = simulator.organization
     return MockConfigEntry(
         domain=DOMAIN,
@@ -62,11 +61,17 @@ def config_entry(simulator: RobinSimulator, simulator_url: str) -> MockConfigEnt
         unique_id=str(organization.id),
         data={
             CONF_ACCESS_TOKEN: simulator.token,
-            CONF_URL: simulator_url,
+            CONF_URL: url,
             CONF_ORGANIZATION_ID: organization.id,
             CONF_LOCATIONS: [location.id for location in organization.locations],
         },
     )
+
+
+@pytest.fixture
+def config_entry(simulator: RobinSimulator, simulator_url: str) -> MockConfigEntry:
+    """Return an entry for the demo organization with both locations selected."""
+    return entry_for(simulator, simulator_url)
 
 
 @pytest.fixture

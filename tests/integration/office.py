@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import CONF_ACCESS_TOKEN
 from homeassistant.core import Event, HomeAssistant, callback
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from robin_simulator import RobinSimulator
 from robin_simulator.model import Event as SimEvent
@@ -19,18 +16,6 @@ from .conftest import MONDAY_MORNING, advance
 POLL = timedelta(seconds=60)
 CUSTOMER_CALL_START = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
 CUSTOMER_CALL_END = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-
-
-async def setup_with_options(
-    hass: HomeAssistant, entry: MockConfigEntry, token: str | None = None, **options: Any
-) -> MockConfigEntry:
-    """Set the entry up with these options, as if the user had chosen them before."""
-    entry.add_to_hass(hass)
-    data = {**entry.data, CONF_ACCESS_TOKEN: token} if token else entry.data
-    hass.config_entries.async_update_entry(entry, data=data, options=options)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
 
 
 async def run_until(hass: HomeAssistant, freezer: FrozenDateTimeFactory, until: datetime) -> None:

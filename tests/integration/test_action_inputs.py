@@ -12,15 +12,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from robin_simulator import RobinSimulator
 
-from .common import DOMAIN, api_calls, room_entity_id
+from .common import DOMAIN, api_calls, room_entity_id, writes
 
 FAR_END = "9999-12-31T23:59:59-12:00"
 HUGE_DURATION = {"days": 999_999_999}
-
-
-def _writes(simulator: RobinSimulator) -> list[str]:
-    """Return the changes Robin was asked to make."""
-    return [call for call in api_calls(simulator) if not call.startswith("GET ")]
 
 
 async def _call(hass: HomeAssistant, action: str, data: dict[str, Any]) -> Any:
@@ -83,7 +78,7 @@ async def test_numbers_too_big_for_a_duration_are_invalid_data(
     simulator.reset_requests()
     with pytest.raises(vol.Invalid):
         await _call(hass, action, data)
-    assert _writes(simulator) == []
+    assert writes(simulator) == []
 
 
 async def test_the_calendar_refuses_far_bookings_and_moves_too(
@@ -123,4 +118,4 @@ async def test_the_calendar_refuses_far_bookings_and_moves_too(
     answer = await client.receive_json()
     assert not answer["success"]
     assert answer["error"]["message"] == "Times must be within 100 years of now"
-    assert _writes(simulator) == []
+    assert writes(simulator) == []

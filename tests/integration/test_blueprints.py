@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import persistent_notification
 from homeassistant.const import STATE_OFF, STATE_ON
@@ -21,16 +22,20 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.robin.const import CONF_RELEASE_NO_SHOWS
 from robin_simulator import RobinSimulator
 
-from .common import device_with_identifier, room_entity_id, room_state
+from .common import device_with_identifier, room_entity_id, room_state, setup_with_options
 from .conftest import advance
+from .office import (
+    CUSTOMER_CALL_END,
+    CUSTOMER_CALL_START,
+    POLL,
+    customer_call,
+    run_until,
+)
 
 BLUEPRINTS = Path(__file__).parents[2] / "blueprints" / "automation" / "robin"
-POLL = timedelta(seconds=60)
 # Tests about the Fleet Room's meetings skip the quiet half hour from 10:15 in one step
 # (one poll), then let the clock run minute by minute.
 QUARTER_TO_ELEVEN = datetime(2026, 11, 23, 10, 45, tzinfo=UTC)
-CUSTOMER_CALL_START = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
-CUSTOMER_CALL_END = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 async def _automation_from_blueprint(
@@ -48,23 +53,19 @@ async def _automation_from_blueprint(
     assert [state.state for state in states] == [STATE_ON]
 
 
-async def _run_until(hass: HomeAssistant, freezer: FrozenDateTimeFactory, until: datetime) -> None:
-    """Let the clock run minute by minute (one poll each) until `until`."""
-    while (now := datetime.now(UTC)) < until:
-        await advance(hass, freezer, min(POLL, until - now))
-
-
 def _entity_ids(calls: list[ServiceCall]) -> list[str]:
     return [entity_id for call in calls for entity_id in call.data["entity_id"]]
 
 
-def _customer_call(simulator: RobinSimulator) -> Any:
-    fleet = simulator.find_space("Fleet Room")
-    return next(
-        event
-        for event in simulator.events_in(fleet.id)
-        if event.title == "Customer call" and event.start == CUSTOMER_CALL_START
-    )
+async def _thames_occupancy_lights(
+    hass: HomeAssistant, simulator: RobinSimulator, inputs: dict[str, Any]
+) -> str:
+    """Create the occupancy-lights automation for the Thames Room; return its sensor."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    occupancy = room_entity_id(hass, simulator, "Thames Room", "binary_sensor", "occupancy")
+    inputs = {"occupancy_sensor": occupancy, **inputs}
+    await _automation_from_blueprint(hass, "occupancy_lights.yaml", inputs)
+    return occupancy
 
 
 async def test_occupancy_lights_follow_the_room(
@@ -73,17 +74,14 @@ async def test_occupancy_lights_follow_the_room(
     setup_integration: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    assert await async_setup_component(hass, "homeassistant", {})
     light_on = async_mock_service(hass, "light", "turn_on")
     light_off = async_mock_service(hass, "light", "turn_off")
     climate_on = async_mock_service(hass, "climate", "turn_on")
     climate_off = async_mock_service(hass, "climate", "turn_off")
-    occupancy = room_entity_id(hass, simulator, "Thames Room", "binary_sensor", "occupancy")
-    await _automation_from_blueprint(
+    occupancy = await _thames_occupancy_lights(
         hass,
-        "occupancy_lights.yaml",
+        simulator,
         {
-            "occupancy_sensor": occupancy,
             "target_devices": {"entity_id": ["light.thames_room", "climate.thames_room"]},
             "clear_delay": {"minutes": 5},
         },
@@ -115,14 +113,10 @@ async def test_occupancy_lights_stay_on_when_someone_comes_back_within_the_delay
     setup_integration: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    assert await async_setup_component(hass, "homeassistant", {})
     light_on = async_mock_service(hass, "light", "turn_on")
     light_off = async_mock_service(hass, "light", "turn_off")
-    occupancy = room_entity_id(hass, simulator, "Thames Room", "binary_sensor", "occupancy")
-    await _automation_from_blueprint(
-        hass,
-        "occupancy_lights.yaml",
-        {"occupancy_sensor": occupancy, "target_devices": {"entity_id": "light.thames_room"}},
+    occupancy = await _thames_occupancy_lights(
+        hass, simulator, {"target_devices": {"entity_id": "light.thames_room"}}
     )
     thames = simulator.find_space("Thames Room")
     simulator.start_presence(thames.id)
@@ -160,18 +154,18 @@ async def test_release_no_show_ends_the_empty_meeting_and_notifies(
     )
     # The design review (with people) runs until 11:00; nobody comes to the customer call.
     await advance(hass, freezer, QUARTER_TO_ELEVEN - datetime.now(UTC))
-    await _run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=9, seconds=59))
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=9, seconds=59))
     assert hass.states.get(availability).state == "booked"
-    assert _customer_call(simulator).end == CUSTOMER_CALL_END
+    assert customer_call(simulator).end == CUSTOMER_CALL_END
     assert notified == []
 
-    await _run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=10))
-    assert _customer_call(simulator).end == CUSTOMER_CALL_START + timedelta(minutes=10)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=10))
+    assert customer_call(simulator).end == CUSTOMER_CALL_START + timedelta(minutes=10)
     assert hass.states.get(availability).state == "available"
     assert [call.data["message"] for call in notified] == ["Released Fleet Room: Customer call"]
 
     # Once released, it stays released: nothing more happens.
-    await _run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=20))
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=20))
     assert len(notified) == 1
 
 
@@ -186,11 +180,11 @@ async def test_release_no_show_leaves_a_meeting_people_came_to(
         hass, "release_no_show.yaml", {"availability_sensor": availability, "minutes_empty": 5}
     )
     await advance(hass, freezer, QUARTER_TO_ELEVEN - datetime.now(UTC))
-    await _run_until(hass, freezer, CUSTOMER_CALL_START)
+    await run_until(hass, freezer, CUSTOMER_CALL_START)
     simulator.start_presence(simulator.find_space("Fleet Room").id)
-    await _run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=20))
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=20))
     assert hass.states.get(availability).state == "in_use"
-    assert _customer_call(simulator).end == CUSTOMER_CALL_END
+    assert customer_call(simulator).end == CUSTOMER_CALL_END
 
 
 async def test_room_frees_up_creates_a_notification(
@@ -208,71 +202,59 @@ async def test_room_frees_up_creates_a_notification(
 
     # Booked by the customer call nobody comes to, until noon.
     await advance(hass, freezer, CUSTOMER_CALL_END - timedelta(minutes=10) - datetime.now(UTC))
-    await _run_until(hass, freezer, CUSTOMER_CALL_END - timedelta(seconds=1))
+    await run_until(hass, freezer, CUSTOMER_CALL_END - timedelta(seconds=1))
     assert room_state(hass, simulator, "Fleet Room", "sensor", "availability").state == "booked"
     assert notifications == {}
 
-    await _run_until(hass, freezer, CUSTOMER_CALL_END)
+    await run_until(hass, freezer, CUSTOMER_CALL_END)
     assert hass.states.get(availability).state == "available"
     assert [(n["title"], n["message"]) for n in notifications.values()] == [
         ("Fleet Room is free", "Fleet Room is available now.")
     ]
 
 
-async def test_no_show_released_notifies_for_the_chosen_rooms(
-    hass: HomeAssistant,
-    simulator: RobinSimulator,
-    time_zone: None,
-    config_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(config_entry, options={CONF_RELEASE_NO_SHOWS: True})
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
-    assert await async_setup_component(hass, "persistent_notification", {})
-    fleet = device_with_identifier(
-        hass, config_entry.entry_id, f"space_{simulator.find_space('Fleet Room').id}"
-    )
-    assert fleet is not None
-    await _automation_from_blueprint(hass, "no_show_released.yaml", {"rooms": [fleet.id]})
-    notifications = persistent_notification._async_get_or_create_notifications(hass)
-
-    await advance(hass, freezer, QUARTER_TO_ELEVEN - datetime.now(UTC))
-    await _run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=9))
-    assert notifications == {}
-    await _run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=11))
-    assert [(n["title"], n["message"]) for n in notifications.values()] == [
+@pytest.mark.parametrize(
+    ("chosen", "notified"),
+    [
         (
-            "Fleet Room: no-show released",
-            (
-                'Nobody came to "Customer call" (11:00 to 12:00), so the booking was ended '
-                "and Fleet Room is free for others."
-            ),
-        )
-    ]
-
-
-async def test_no_show_released_ignores_other_rooms(
+            "Fleet Room",
+            [
+                (
+                    "Fleet Room: no-show released",
+                    (
+                        'Nobody came to "Customer call" (11:00 to 12:00), so the booking was '
+                        "ended and Fleet Room is free for others."
+                    ),
+                )
+            ],
+        ),
+        ("Thames Room", []),
+    ],
+    ids=["the_released_room", "another_room"],
+)
+@pytest.mark.usefixtures("time_zone")
+async def test_no_show_released_notifies_for_the_chosen_rooms_only(
     hass: HomeAssistant,
     simulator: RobinSimulator,
-    time_zone: None,
     config_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
+    *,
+    chosen: str,
+    notified: list[tuple[str, str]],
 ) -> None:
-    config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(config_entry, options={CONF_RELEASE_NO_SHOWS: True})
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
+    await setup_with_options(hass, config_entry, **{CONF_RELEASE_NO_SHOWS: True})
     assert await async_setup_component(hass, "persistent_notification", {})
-    thames = device_with_identifier(
-        hass, config_entry.entry_id, f"space_{simulator.find_space('Thames Room').id}"
+    room = device_with_identifier(
+        hass, config_entry.entry_id, f"space_{simulator.find_space(chosen).id}"
     )
-    assert thames is not None
-    await _automation_from_blueprint(hass, "no_show_released.yaml", {"rooms": [thames.id]})
+    assert room is not None
+    await _automation_from_blueprint(hass, "no_show_released.yaml", {"rooms": [room.id]})
     notifications = persistent_notification._async_get_or_create_notifications(hass)
 
     await advance(hass, freezer, QUARTER_TO_ELEVEN - datetime.now(UTC))
-    await _run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=11))
-    assert _customer_call(simulator).end == CUSTOMER_CALL_START + timedelta(minutes=10)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=9))
     assert notifications == {}
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=11))
+    # The Fleet Room's customer call is released either way; only its room is told.
+    assert customer_call(simulator).end == CUSTOMER_CALL_START + timedelta(minutes=10)
+    assert [(n["title"], n["message"]) for n in notifications.values()] == notified

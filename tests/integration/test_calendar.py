@@ -12,7 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from robin_simulator import RobinSimulator
 
-from .common import api_calls, room_entity_id
+from .common import api_calls, room_entity_id, ws_command
 
 STANDUP_SERIES = "23481829"
 CONFLICT_MESSAGE = "The space is already booked during the requested time."
@@ -47,13 +47,12 @@ def _summary(events: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
     ]
 
 
-async def _ws(hass: HomeAssistant, hass_ws_client: Any, message: dict[str, Any]) -> dict[str, Any]:
-    """Send one websocket command and return the answer."""
-    client = await hass_ws_client(hass)
-    await client.send_json_auto_id(message)
-    answer: dict[str, Any] = await client.receive_json()
-    await hass.async_block_till_done(wait_background_tasks=True)
-    return answer
+async def _edit(
+    hass: HomeAssistant, hass_ws_client: Any, command: str, entity_id: str, **fields: Any
+) -> dict[str, Any]:
+    """Send a calendar/event/<command> for the calendar, as the calendar dialog does."""
+    message = {"type": f"calendar/event/{command}", "entity_id": entity_id, **fields}
+    return await ws_command(hass, hass_ws_client, message)
 
 
 async def test_today_in_london_with_the_recurring_stand_up(
@@ -229,18 +228,16 @@ async def test_create_from_the_calendar_dialog_books_the_room(
 ) -> None:
     thames = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
     space_id = simulator.find_space("Thames Room").id
-    answer = await _ws(
+    answer = await _edit(
         hass,
         hass_ws_client,
-        {
-            "type": "calendar/event/create",
-            "entity_id": thames,
-            "event": {
-                "summary": "Focus session",
-                "description": "Heads down",
-                "dtstart": "2026-11-23T13:00:00+00:00",
-                "dtend": "2026-11-23T13:30:00+00:00",
-            },
+        "create",
+        thames,
+        event={
+            "summary": "Focus session",
+            "description": "Heads down",
+            "dtstart": "2026-11-23T13:00:00+00:00",
+            "dtend": "2026-11-23T13:30:00+00:00",
         },
     )
     assert answer["success"], answer
@@ -306,18 +303,16 @@ async def test_update_moves_and_renames_one_occurrence_of_the_series(
     thames = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
     space_id = simulator.find_space("Thames Room").id
     uid = f"{STANDUP_SERIES}_20261124T093000Z"  # tomorrow's
-    answer = await _ws(
+    answer = await _edit(
         hass,
         hass_ws_client,
-        {
-            "type": "calendar/event/update",
-            "entity_id": thames,
-            "uid": uid,
-            "event": {
-                "summary": "Long stand-up",
-                "dtstart": "2026-11-24T10:00:00+00:00",
-                "dtend": "2026-11-24T10:30:00+00:00",
-            },
+        "update",
+        thames,
+        uid=uid,
+        event={
+            "summary": "Long stand-up",
+            "dtstart": "2026-11-24T10:00:00+00:00",
+            "dtend": "2026-11-24T10:30:00+00:00",
         },
     )
     assert answer["success"], answer
@@ -352,14 +347,12 @@ async def test_delete_cancels_one_occurrence_of_the_series(
 ) -> None:
     thames = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
     space_id = simulator.find_space("Thames Room").id
-    answer = await _ws(
+    answer = await _edit(
         hass,
         hass_ws_client,
-        {
-            "type": "calendar/event/delete",
-            "entity_id": thames,
-            "uid": f"{STANDUP_SERIES}_20261124T093000Z",
-        },
+        "delete",
+        thames,
+        uid=f"{STANDUP_SERIES}_20261124T093000Z",
     )
     assert answer["success"], answer
 
@@ -439,7 +432,7 @@ async def test_calendar_edits_robin_cannot_make_are_refused(
     before = simulator.events_in(space_id)
     simulator.reset_requests()
 
-    answer = await _ws(hass, hass_ws_client, {**message, "entity_id": thames})
+    answer = await ws_command(hass, hass_ws_client, {**message, "entity_id": thames})
 
     assert not answer["success"]
     assert expected in answer["error"]["message"]
@@ -495,17 +488,15 @@ async def test_a_conflicting_booking_carries_robins_message(
     }
 
     # The same through the calendar dialog: the user reads Robin's reason.
-    answer = await _ws(
+    answer = await _edit(
         hass,
         hass_ws_client,
-        {
-            "type": "calendar/event/create",
-            "entity_id": fleet,
-            "event": {
-                "summary": "Squeeze in",
-                "dtstart": "2026-11-23T10:30:00+00:00",
-                "dtend": "2026-11-23T10:45:00+00:00",
-            },
+        "create",
+        fleet,
+        event={
+            "summary": "Squeeze in",
+            "dtstart": "2026-11-23T10:30:00+00:00",
+            "dtend": "2026-11-23T10:45:00+00:00",
         },
     )
     assert not answer["success"]
@@ -548,11 +539,7 @@ async def test_calendar_edits_say_precisely_why_robin_failed(
     )
     entity_id = room_entity_id(hass, simulator, "Hudson Room", "calendar", "bookings")
     simulator.faults.fail_next(fault["status"], path=f"/events/{workshop.id}", method="DELETE")
-    answer = await _ws(
-        hass,
-        hass_ws_client,
-        {"type": "calendar/event/delete", "entity_id": entity_id, "uid": workshop.id},
-    )
+    answer = await _edit(hass, hass_ws_client, "delete", entity_id, uid=workshop.id)
     assert not answer["success"]
     assert answer["error"]["message"].startswith(message)
     assert simulator.events.get(workshop.id) is not None

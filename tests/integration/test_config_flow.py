@@ -14,7 +14,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.robin.config_flow import RobinSetupError
+from custom_components.robin.config_flow_checks import RobinLogin, RobinSetupError
 from custom_components.robin.const import (
     CONF_CALENDAR_DAYS,
     CONF_INCLUDE_UNBOOKABLE,
@@ -361,6 +361,13 @@ async def test_reauth_while_reconfigure_is_open(
         result["flow_id"], {CONF_ACCESS_TOKEN: "fresh-token"}
     )
     assert result["reason"] == "reauth_successful"
+    # Finishing the reconfigure keeps the token the reauth stored meanwhile.
+    result = await hass.config_entries.flow.async_configure(
+        reconfigure["flow_id"], {CONF_LOCATIONS: [str(NEW_YORK)]}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data[CONF_ACCESS_TOKEN] == "fresh-token"
+    assert entry.data[CONF_LOCATIONS] == [NEW_YORK]
 
 
 async def test_reconfigure_to_another_organization_aborts(
@@ -453,6 +460,15 @@ def test_every_error_the_checks_raise_is_translated() -> None:
     assert {check.error_key for check in checks} <= set(strings["error"])
     # The locations step aborts with the errors that are not about one field.
     assert {check.error_key for check in checks if check.field == "base"} <= set(strings["abort"])
+
+
+def test_the_flows_login_never_shows_its_token() -> None:
+    login = RobinLogin.from_input(
+        {CONF_URL: " https://api.robinpowered.com/v1.0/ ", CONF_ACCESS_TOKEN: " s3cret "}
+    )
+    assert (login.url, login.token) == ("https://api.robinpowered.com/v1.0", "s3cret")
+    assert "s3cret" not in repr(login)
+    assert "s3cret" not in str(login)
 
 
 async def test_read_only_token_can_be_set_up(

@@ -25,10 +25,12 @@ from robin_simulator import READ_ONLY_TOKEN, RobinSimulator
 from .common import (
     DOMAIN,
     api_calls,
+    call_action,
     device_with_identifier,
     location_entity_id,
     room_entity_id,
     room_state,
+    setup_with_options,
 )
 from .conftest import advance
 
@@ -245,13 +247,8 @@ async def test_no_request_is_sent_inside_retry_after_by_actions_or_calendar_read
     simulator.reset_requests()
     calendar = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
     with pytest.raises(HomeAssistantError):
-        await hass.services.async_call(
-            DOMAIN,
-            "book_space",
-            {"duration": {"minutes": 30}},
-            target={"entity_id": calendar},
-            blocking=True,
-            return_response=True,
+        await call_action(
+            hass, "book_space", {"duration": {"minutes": 30}}, {"entity_id": calendar}
         )
     client = await hass_client()
     far = {"start": "2027-03-01T00:00:00+00:00", "end": "2027-03-02T00:00:00+00:00"}
@@ -270,13 +267,8 @@ async def test_a_rate_limited_booking_does_not_refresh_at_once(
     simulator.reset_requests()
     calendar = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
     with pytest.raises(HomeAssistantError):
-        await hass.services.async_call(
-            DOMAIN,
-            "book_space",
-            {"duration": {"minutes": 30}},
-            target={"entity_id": calendar},
-            blocking=True,
-            return_response=True,
+        await call_action(
+            hass, "book_space", {"duration": {"minutes": 30}}, {"entity_id": calendar}
         )
     await hass.async_block_till_done(wait_background_tasks=True)
     thames = simulator.find_space("Thames Room")
@@ -348,15 +340,7 @@ async def test_no_request_outlives_a_failed_refresh(
 async def test_removing_the_entry_removes_the_read_only_repair_issue(
     hass: HomeAssistant, simulator: RobinSimulator, time_zone: None, config_entry: MockConfigEntry
 ) -> None:
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=config_entry.title,
-        unique_id=config_entry.unique_id,
-        data={**config_entry.data, "access_token": READ_ONLY_TOKEN},
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = await setup_with_options(hass, config_entry, READ_ONLY_TOKEN)
     issue = (DOMAIN, f"read_only_token_{entry.entry_id}")
     assert issue in ir.async_get(hass).issues
     await hass.config_entries.async_remove(entry.entry_id)

@@ -8,7 +8,7 @@ from types import MappingProxyType
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER, ConfigSubentry
-from homeassistant.const import CONF_ACCESS_TOKEN, STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers import area_registry as ar
@@ -25,7 +25,7 @@ from custom_components.robin.const import (
 )
 from robin_simulator import READ_ONLY_TOKEN, RobinSimulator
 
-from .common import DOMAIN, device_with_identifier, room_entity_id
+from .common import DOMAIN, device_with_identifier, room_entity_id, setup_with_options
 from .common import room_state as state_of
 from .conftest import advance
 
@@ -33,15 +33,20 @@ HOME_ASSISTANT_DEVICE = 9930
 POLL = timedelta(seconds=60)
 
 
+async def _set_up_reporting(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Set the entry up with "Report presence from Home Assistant sensors" on."""
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, options={CONF_REPORT_PRESENCE: True})
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
 @pytest.fixture
 async def reporting(
     hass: HomeAssistant, time_zone: None, config_entry: MockConfigEntry
 ) -> MockConfigEntry:
-    """Set the entry up with "Report presence from Home Assistant sensors" on."""
-    config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(config_entry, options={CONF_REPORT_PRESENCE: True})
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    """The entry, set up with presence reports on."""
+    await _set_up_reporting(hass, config_entry)
     return config_entry
 
 
@@ -74,6 +79,25 @@ def _sensor(
     return entity.entity_id
 
 
+def _room_sensor(
+    hass: HomeAssistant, simulator: RobinSimulator, entry: MockConfigEntry, room: str, name: str
+) -> str:
+    """Register another integration's occupancy sensor in the room's area."""
+    return _sensor(hass, name, area_id=_room_area(hass, simulator, entry, room))
+
+
+@pytest.fixture
+def thames_mmwave(
+    hass: HomeAssistant, simulator: RobinSimulator, reporting: MockConfigEntry
+) -> str:
+    """An mmWave sensor in the Thames Room, with presence reports on."""
+    return _room_sensor(hass, simulator, reporting, "Thames Room", "thames_mmwave")
+
+
+def _presence_path(simulator: RobinSimulator, room: str) -> str:
+    return f"/v1.0/spaces/{simulator.find_space(room).id}/presence"
+
+
 async def _turn(hass: HomeAssistant, entity_id: str, state: str) -> None:
     hass.states.async_set(entity_id, state)
     await hass.async_block_till_done(wait_background_tasks=True)
@@ -98,13 +122,11 @@ async def test_a_sensor_in_the_rooms_area_makes_robin_see_the_room_occupied(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     simulator: RobinSimulator,
-    reporting: MockConfigEntry,
+    thames_mmwave: str,
 ) -> None:
     thames = simulator.find_space("Thames Room")
-    path = f"/v1.0/spaces/{thames.id}/presence"
-    mmwave = _sensor(
-        hass, "thames_mmwave", area_id=_room_area(hass, simulator, reporting, "Thames Room")
-    )
+    path = _presence_path(simulator, "Thames Room")
+    mmwave = thames_mmwave
     simulator.reset_requests()
     assert state_of(hass, simulator, "Thames Room", "binary_sensor", "occupancy").state == STATE_OFF
 
@@ -142,12 +164,8 @@ async def test_refreshes_due_close_together_go_in_one_run(
     reporting: MockConfigEntry,
 ) -> None:
     thames, fleet = simulator.find_space("Thames Room"), simulator.find_space("Fleet Room")
-    in_thames = _sensor(
-        hass, "thames_mmwave", area_id=_room_area(hass, simulator, reporting, "Thames Room")
-    )
-    in_fleet = _sensor(
-        hass, "fleet_mmwave", area_id=_room_area(hass, simulator, reporting, "Fleet Room")
-    )
+    in_thames = _room_sensor(hass, simulator, reporting, "Thames Room", "thames_mmwave")
+    in_fleet = _room_sensor(hass, simulator, reporting, "Fleet Room", "fleet_mmwave")
     simulator.reset_requests()
     await _turn(hass, in_thames, STATE_ON)
     await advance(hass, freezer, timedelta(seconds=20))
@@ -172,9 +190,7 @@ async def test_nothing_is_reported_while_the_option_is_off(
     setup_integration: MockConfigEntry,
 ) -> None:
     assert CONF_REPORT_PRESENCE not in setup_integration.options  # off by default
-    mmwave = _sensor(
-        hass, "thames_mmwave", area_id=_room_area(hass, simulator, setup_integration, "Thames Room")
-    )
+    mmwave = _room_sensor(hass, simulator, setup_integration, "Thames Room", "thames_mmwave")
     await _turn(hass, mmwave, STATE_ON)
     await advance(hass, freezer, POLL)
     assert _presence_calls(simulator) == []
@@ -188,8 +204,7 @@ async def test_sensor_flaps_are_coalesced_into_one_request_per_room_at_most_ever
     simulator: RobinSimulator,
     reporting: MockConfigEntry,
 ) -> None:
-    thames = simulator.find_space("Thames Room")
-    path = f"/v1.0/spaces/{thames.id}/presence"
+    path = _presence_path(simulator, "Thames Room")
     motion = _sensor(
         hass,
         "thames_pir",
@@ -223,13 +238,10 @@ async def test_robins_retry_after_is_obeyed(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     simulator: RobinSimulator,
-    reporting: MockConfigEntry,
+    thames_mmwave: str,
 ) -> None:
-    thames = simulator.find_space("Thames Room")
-    path = f"/v1.0/spaces/{thames.id}/presence"
-    mmwave = _sensor(
-        hass, "thames_mmwave", area_id=_room_area(hass, simulator, reporting, "Thames Room")
-    )
+    path = _presence_path(simulator, "Thames Room")
+    mmwave = thames_mmwave
     simulator.reset_requests()
     simulator.faults.rate_limit_next(retry_after=120)
 
@@ -382,10 +394,7 @@ async def test_without_a_robin_device_for_home_assistant_a_repair_explains_and_n
 ) -> None:
     organization = simulator.organization
     organization.devices = [d for d in organization.devices if d.id != HOME_ASSISTANT_DEVICE]
-    config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(config_entry, options={CONF_REPORT_PRESENCE: True})
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await _set_up_reporting(hass, config_entry)
     issue_id = f"no_presence_device_{config_entry.entry_id}"
     issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
     assert issue is not None
@@ -394,9 +403,7 @@ async def test_without_a_robin_device_for_home_assistant_a_repair_explains_and_n
         "device": "Home Assistant",
     }
 
-    mmwave = _sensor(
-        hass, "thames_mmwave", area_id=_room_area(hass, simulator, config_entry, "Thames Room")
-    )
+    mmwave = _room_sensor(hass, simulator, config_entry, "Thames Room", "thames_mmwave")
     await _turn(hass, mmwave, STATE_ON)
     await advance(hass, freezer, POLL)
     assert _presence_calls(simulator) == []
@@ -411,12 +418,7 @@ async def test_without_a_robin_device_for_home_assistant_a_repair_explains_and_n
 async def test_a_read_only_token_cannot_turn_the_option_on(
     hass: HomeAssistant, simulator: RobinSimulator, time_zone: None, config_entry: MockConfigEntry
 ) -> None:
-    config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        config_entry, data={**config_entry.data, CONF_ACCESS_TOKEN: READ_ONLY_TOKEN}
-    )
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
+    await setup_with_options(hass, config_entry, READ_ONLY_TOKEN)
 
     result = await hass.config_entries.options.async_init(config_entry.entry_id)
     result = await hass.config_entries.options.async_configure(
@@ -432,10 +434,9 @@ async def test_sessions_expire_by_their_ttl_when_home_assistant_stops_reporting(
     freezer: FrozenDateTimeFactory,
     simulator: RobinSimulator,
     reporting: MockConfigEntry,
+    thames_mmwave: str,
 ) -> None:
-    mmwave = _sensor(
-        hass, "thames_mmwave", area_id=_room_area(hass, simulator, reporting, "Thames Room")
-    )
+    mmwave = thames_mmwave
     await _turn(hass, mmwave, STATE_ON)
     assert _our_session_active(simulator, "Thames Room")
     simulator.reset_requests()
@@ -456,9 +457,7 @@ async def test_a_room_disabled_in_robin_gets_no_reports(
     simulator: RobinSimulator,
     reporting: MockConfigEntry,
 ) -> None:
-    library = _sensor(
-        hass, "library_pir", area_id=_room_area(hass, simulator, reporting, "Old Library")
-    )
+    library = _room_sensor(hass, simulator, reporting, "Old Library", "library_pir")
     simulator.reset_requests()
     await _turn(hass, library, STATE_ON)
     await advance(hass, freezer, timedelta(minutes=5))

@@ -17,8 +17,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from robin_simulator import READ_ONLY_TOKEN, RobinSimulator, run_simulator
 
-from .common import DOMAIN, device_with_identifier, room_entity_id, room_state
-from .conftest import advance
+from .common import DOMAIN, device_with_identifier, room_entity_id, room_state, setup_with_options
+from .conftest import advance, entry_for
 
 POLL = timedelta(seconds=60)
 MONDAY_NEXT_WEEK_NOON = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -300,15 +300,7 @@ async def test_stale_device_can_be_deleted_but_not_a_current_room(
 async def test_read_only_token_raises_a_repair_issue(
     hass: HomeAssistant, simulator: RobinSimulator, time_zone: None, config_entry: MockConfigEntry
 ) -> None:
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=config_entry.title,
-        unique_id=config_entry.unique_id,
-        data={**config_entry.data, "access_token": READ_ONLY_TOKEN},
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = await setup_with_options(hass, config_entry, READ_ONLY_TOKEN)
     issues = ir.async_get(hass).issues
     assert (DOMAIN, f"read_only_token_{entry.entry_id}") in issues
 
@@ -325,16 +317,7 @@ async def test_poll_cost_grows_with_locations_not_rooms(
     simulator = RobinSimulator("large", locations=locations, spaces_per_location=rooms)
     organization = simulator.organization
     async with run_simulator(simulator, host="127.0.0.1") as url:
-        entry = MockConfigEntry(
-            domain=DOMAIN,
-            unique_id=str(organization.id),
-            data={
-                "access_token": simulator.token,
-                "url": url,
-                "organization_id": organization.id,
-                "locations": [location.id for location in organization.locations],
-            },
-        )
+        entry = entry_for(simulator, url)
         entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(entry.entry_id)
         # Setup's own requests (e.g. the check-in reads of no-shows) are not the poll's.

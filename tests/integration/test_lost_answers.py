@@ -20,7 +20,16 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from robin_simulator import RobinSimulator
 from robin_simulator.model import Event
 
-from .common import DOMAIN, api_calls, room_entity_id
+from .common import (
+    api_calls,
+    call_action,
+    meeting,
+    room_entity_id,
+    room_target,
+    titled,
+    writes,
+    ws_command,
+)
 from .conftest import MONDAY_MORNING
 
 # Past the client's 30 s timeout: the frozen clock drives asyncio's timeouts too.
@@ -29,116 +38,82 @@ FAULTS = ["drop", "5xx", "timeout"]
 UNKNOWN_HINT = "Check the room's calendar"
 
 
-async def _with_lost_answer[T](
-    simulator: RobinSimulator,
-    *,
-    freezer: FrozenDateTimeFactory,
-    fault: str,
-    request: tuple[str, str],
-    write: Callable[[], Awaitable[T]],
-    committed: Callable[[], bool],
-) -> T:
-    """Run the write while Robin commits `request` (method, path) and the answer is lost."""
-    method, path = request
-    if fault == "drop":
-        simulator.faults.drop_next(path=path, method=method)
-    elif fault == "5xx":
-        simulator.faults.commit_then_fail_next(503, path=path, method=method)
-    else:
-        simulator.faults.commit_then_hang_next(path=path, method=method)
-        task = asyncio.get_running_loop().create_task(write())
-        await simulator.faults.wait_until_hanging()
+class LoseAnswer:
+    """Runs a write while Robin commits one request (method, path) and its answer is lost."""
+
+    def __init__(
+        self, simulator: RobinSimulator, freezer: FrozenDateTimeFactory, fault: str
+    ) -> None:
+        self.simulator = simulator
+        self.freezer = freezer
+        self.fault = fault
+
+    async def __call__[T](
+        self,
+        request: tuple[str, str],
+        write: Callable[[], Awaitable[T]],
+        committed: Callable[[], bool],
+    ) -> T:
+        method, path = request
+        faults = self.simulator.faults
+        if self.fault == "drop":
+            faults.drop_next(path=path, method=method)
+        elif self.fault == "5xx":
+            faults.fail_next(503, path=path, method=method, after_commit=True)
+        else:
+            faults.hang_next(path=path, method=method, after_commit=True)
+            task = asyncio.get_running_loop().create_task(write())
+            await faults.wait_until_hanging()
+            assert committed()
+            self.freezer.tick(REQUEST_TIMEOUT)  # Robin made the change; the client stops waiting
+            return await task
+        result = await write()
         assert committed()
-        freezer.tick(REQUEST_TIMEOUT)  # Robin made the change; the client stops waiting
-        return await task
-    result = await write()
-    assert committed()
-    return result
+        return result
 
 
-async def _call(
-    hass: HomeAssistant, action: str, data: dict[str, Any], target: dict[str, Any]
-) -> dict[str, Any]:
-    response = await hass.services.async_call(
-        DOMAIN, action, data, target=target, blocking=True, return_response=True
-    )
-    assert isinstance(response, dict)
-    return response
-
-
-def _room(hass: HomeAssistant, simulator: RobinSimulator, room: str) -> dict[str, Any]:
-    return {"entity_id": room_entity_id(hass, simulator, room, "calendar", "bookings")}
-
-
-def _titled(simulator: RobinSimulator, room: str, title: str) -> list[Event]:
-    return [e for e in simulator.events_in(simulator.find_space(room).id) if e.title == title]
-
-
-def _meeting(simulator: RobinSimulator, room: str, title: str) -> Event:
-    found = _titled(simulator, room, title)
-    assert found, f"no {title} in {room}"
-    return min(found, key=lambda event: abs(event.start - MONDAY_MORNING))
-
-
-def _writes(simulator: RobinSimulator) -> list[str]:
-    return [call for call in api_calls(simulator) if not call.startswith("GET")]
-
-
-async def _ws(hass: HomeAssistant, hass_ws_client: Any, message: dict[str, Any]) -> dict[str, Any]:
-    client = await hass_ws_client(hass)
-    await client.send_json_auto_id(message)
-    answer: dict[str, Any] = await client.receive_json()
-    await hass.async_block_till_done(wait_background_tasks=True)
-    return answer
+@pytest.fixture(params=FAULTS)
+def lose_answer(
+    request: pytest.FixtureRequest,
+    simulator: RobinSimulator,
+    freezer: FrozenDateTimeFactory,
+    setup_integration: MockConfigEntry,
+) -> LoseAnswer:
+    """Each write is tried with every way of losing its answer, in a set-up integration."""
+    return LoseAnswer(simulator, freezer, request.param)
 
 
 # --- every write, with its answer lost after Robin committed -----------------------------------
 
 
-@pytest.mark.parametrize("fault", FAULTS)
 async def test_book_space(
-    hass: HomeAssistant,
-    simulator: RobinSimulator,
-    setup_integration: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-    fault: str,
+    hass: HomeAssistant, simulator: RobinSimulator, lose_answer: LoseAnswer
 ) -> None:
     thames = simulator.find_space("Thames Room")
     simulator.reset_requests()
-    response = await _with_lost_answer(
-        simulator,
-        freezer=freezer,
-        fault=fault,
-        request=("POST", f"/spaces/{thames.id}/events"),
-        write=lambda: _call(
+    response = await lose_answer(
+        ("POST", f"/spaces/{thames.id}/events"),
+        write=lambda: call_action(
             hass,
             "book_space",
             {"duration": "00:30:00", "title": "Lost answer"},
-            _room(hass, simulator, "Thames Room"),
+            room_target(hass, simulator, "Thames Room"),
         ),
-        committed=lambda: bool(_titled(simulator, "Thames Room", "Lost answer")),
+        committed=lambda: bool(titled(simulator, "Thames Room", "Lost answer")),
     )
-    [made] = _titled(simulator, "Thames Room", "Lost answer")
+    [made] = titled(simulator, "Thames Room", "Lost answer")
     assert response["booking"]["id"] == made.id
     assert response["booking"]["start"] == "2026-11-23T10:15:00+00:00"
-    assert _writes(simulator) == [f"POST /v1.0/spaces/{thames.id}/events"]
+    assert writes(simulator) == [f"POST /v1.0/spaces/{thames.id}/events"]
 
 
-@pytest.mark.parametrize("fault", FAULTS)
 async def test_calendar_create(
-    hass: HomeAssistant,
-    simulator: RobinSimulator,
-    setup_integration: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-    fault: str,
+    hass: HomeAssistant, simulator: RobinSimulator, lose_answer: LoseAnswer
 ) -> None:
     hudson = simulator.find_space("Hudson Room")
     entity_id = room_entity_id(hass, simulator, "Hudson Room", "calendar", "bookings")
-    await _with_lost_answer(
-        simulator,
-        freezer=freezer,
-        fault=fault,
-        request=("POST", f"/spaces/{hudson.id}/events"),
+    await lose_answer(
+        ("POST", f"/spaces/{hudson.id}/events"),
         write=lambda: hass.services.async_call(
             "calendar",
             "create_event",
@@ -150,30 +125,21 @@ async def test_calendar_create(
             },
             blocking=True,
         ),
-        committed=lambda: bool(_titled(simulator, "Hudson Room", "Board visit")),
+        committed=lambda: bool(titled(simulator, "Hudson Room", "Board visit")),
     )
-    [made] = _titled(simulator, "Hudson Room", "Board visit")
+    [made] = titled(simulator, "Hudson Room", "Board visit")
     assert made.start == datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("fault", FAULTS)
-@pytest.mark.usefixtures("setup_integration")
 async def test_calendar_update(
-    hass: HomeAssistant,
-    simulator: RobinSimulator,
-    freezer: FrozenDateTimeFactory,
-    hass_ws_client: Any,
-    fault: str,
+    hass: HomeAssistant, simulator: RobinSimulator, hass_ws_client: Any, lose_answer: LoseAnswer
 ) -> None:
-    workshop = _meeting(simulator, "Hudson Room", "Client workshop")
+    workshop = meeting(simulator, "Hudson Room", "Client workshop")
     entity_id = room_entity_id(hass, simulator, "Hudson Room", "calendar", "bookings")
     moved = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
-    answer = await _with_lost_answer(
-        simulator,
-        freezer=freezer,
-        fault=fault,
-        request=("PATCH", f"/events/{workshop.id}"),
-        write=lambda: _ws(
+    answer = await lose_answer(
+        ("PATCH", f"/events/{workshop.id}"),
+        write=lambda: ws_command(
             hass,
             hass_ws_client,
             {
@@ -187,10 +153,10 @@ async def test_calendar_update(
                 },
             },
         ),
-        committed=lambda: bool(_titled(simulator, "Hudson Room", "Client workshop (moved)")),
+        committed=lambda: bool(titled(simulator, "Hudson Room", "Client workshop (moved)")),
     )
     assert answer["success"], answer
-    [changed] = _titled(simulator, "Hudson Room", "Client workshop (moved)")
+    [changed] = titled(simulator, "Hudson Room", "Client workshop (moved)")
     assert (changed.id, changed.start, changed.end) == (
         workshop.id,
         moved,
@@ -198,24 +164,15 @@ async def test_calendar_update(
     )
 
 
-@pytest.mark.parametrize("fault", FAULTS)
-@pytest.mark.usefixtures("setup_integration")
 async def test_calendar_delete(
-    hass: HomeAssistant,
-    simulator: RobinSimulator,
-    freezer: FrozenDateTimeFactory,
-    hass_ws_client: Any,
-    fault: str,
+    hass: HomeAssistant, simulator: RobinSimulator, hass_ws_client: Any, lose_answer: LoseAnswer
 ) -> None:
-    workshop = _meeting(simulator, "Hudson Room", "Client workshop")
+    workshop = meeting(simulator, "Hudson Room", "Client workshop")
     others = [e for e in simulator.events_in(workshop.space_id) if e.id != workshop.id]
     entity_id = room_entity_id(hass, simulator, "Hudson Room", "calendar", "bookings")
-    answer = await _with_lost_answer(
-        simulator,
-        freezer=freezer,
-        fault=fault,
-        request=("DELETE", f"/events/{workshop.id}"),
-        write=lambda: _ws(
+    answer = await lose_answer(
+        ("DELETE", f"/events/{workshop.id}"),
+        write=lambda: ws_command(
             hass,
             hass_ws_client,
             {"type": "calendar/event/delete", "entity_id": entity_id, "uid": workshop.id},
@@ -226,22 +183,16 @@ async def test_calendar_delete(
     assert simulator.events_in(workshop.space_id) == others
 
 
-@pytest.mark.parametrize("fault", FAULTS)
 async def test_cancel_booking(
-    hass: HomeAssistant,
-    simulator: RobinSimulator,
-    setup_integration: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-    fault: str,
+    hass: HomeAssistant, simulator: RobinSimulator, lose_answer: LoseAnswer
 ) -> None:
-    review = _meeting(simulator, "Fleet Room", "Design review")
+    review = meeting(simulator, "Fleet Room", "Design review")
     others = [e for e in simulator.events_in(review.space_id) if e.id != review.id]
-    response = await _with_lost_answer(
-        simulator,
-        freezer=freezer,
-        fault=fault,
-        request=("DELETE", f"/events/{review.id}"),
-        write=lambda: _call(hass, "cancel_booking", {}, _room(hass, simulator, "Fleet Room")),
+    response = await lose_answer(
+        ("DELETE", f"/events/{review.id}"),
+        write=lambda: call_action(
+            hass, "cancel_booking", {}, room_target(hass, simulator, "Fleet Room")
+        ),
         committed=lambda: simulator.events.get(review.id) is None,
     )
     assert response["cancelled"] is True
@@ -249,73 +200,51 @@ async def test_cancel_booking(
     assert simulator.events_in(review.space_id) == others
 
 
-@pytest.mark.parametrize("fault", FAULTS)
 async def test_extend_booking(
-    hass: HomeAssistant,
-    simulator: RobinSimulator,
-    setup_integration: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-    fault: str,
+    hass: HomeAssistant, simulator: RobinSimulator, lose_answer: LoseAnswer
 ) -> None:
-    workshop = _meeting(simulator, "Hudson Room", "Client workshop")
+    workshop = meeting(simulator, "Hudson Room", "Client workshop")
     simulator.reset_requests()
-    response = await _with_lost_answer(
-        simulator,
-        freezer=freezer,
-        fault=fault,
-        request=("PATCH", f"/events/{workshop.id}"),
-        write=lambda: _call(
+    response = await lose_answer(
+        ("PATCH", f"/events/{workshop.id}"),
+        write=lambda: call_action(
             hass,
             "extend_booking",
             {"booking_id": workshop.id, "minutes": 15},
-            _room(hass, simulator, "Hudson Room"),
+            room_target(hass, simulator, "Hudson Room"),
         ),
-        committed=lambda: _meeting(simulator, "Hudson Room", "Client workshop").end != workshop.end,
+        committed=lambda: meeting(simulator, "Hudson Room", "Client workshop").end != workshop.end,
     )
     assert response["booking"]["end"] == "2026-11-23T14:15:00-05:00"
     # Extended once, by the 15 minutes asked.
-    assert _meeting(simulator, "Hudson Room", "Client workshop").end == workshop.end + timedelta(
+    assert meeting(simulator, "Hudson Room", "Client workshop").end == workshop.end + timedelta(
         minutes=15
     )
-    assert _writes(simulator) == [f"PATCH /v1.0/events/{workshop.id}"]
+    assert writes(simulator) == [f"PATCH /v1.0/events/{workshop.id}"]
 
 
-@pytest.mark.parametrize("fault", FAULTS)
 async def test_end_booking(
-    hass: HomeAssistant,
-    simulator: RobinSimulator,
-    setup_integration: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-    fault: str,
+    hass: HomeAssistant, simulator: RobinSimulator, lose_answer: LoseAnswer
 ) -> None:
-    review = _meeting(simulator, "Fleet Room", "Design review")
-    response = await _with_lost_answer(
-        simulator,
-        freezer=freezer,
-        fault=fault,
-        request=("PATCH", f"/events/{review.id}"),
-        write=lambda: _call(hass, "end_booking", {}, _room(hass, simulator, "Fleet Room")),
-        committed=lambda: _meeting(simulator, "Fleet Room", "Design review").end == MONDAY_MORNING,
+    review = meeting(simulator, "Fleet Room", "Design review")
+    response = await lose_answer(
+        ("PATCH", f"/events/{review.id}"),
+        write=lambda: call_action(
+            hass, "end_booking", {}, room_target(hass, simulator, "Fleet Room")
+        ),
+        committed=lambda: meeting(simulator, "Fleet Room", "Design review").end == MONDAY_MORNING,
     )
     assert response["cancelled"] is False
     assert response["booking"]["end"] == "2026-11-23T10:15:00+00:00"
 
 
-@pytest.mark.parametrize("fault", FAULTS)
 async def test_check_in(
-    hass: HomeAssistant,
-    simulator: RobinSimulator,
-    setup_integration: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-    fault: str,
+    hass: HomeAssistant, simulator: RobinSimulator, lose_answer: LoseAnswer
 ) -> None:
-    review = _meeting(simulator, "Fleet Room", "Design review")
-    response = await _with_lost_answer(
-        simulator,
-        freezer=freezer,
-        fault=fault,
-        request=("PUT", f"/events/{review.id}/confirmation"),
-        write=lambda: _call(hass, "check_in", {}, _room(hass, simulator, "Fleet Room")),
+    review = meeting(simulator, "Fleet Room", "Design review")
+    response = await lose_answer(
+        ("PUT", f"/events/{review.id}/confirmation"),
+        write=lambda: call_action(hass, "check_in", {}, room_target(hass, simulator, "Fleet Room")),
         committed=lambda: review.id in simulator.events.confirmations,
     )
     assert response["booking"]["id"] == review.id
@@ -349,7 +278,12 @@ async def test_a_strangers_identical_booking_is_never_taken_for_ours(
     theirs = their_booking() if when == "before" else None
     simulator.faults.hang_next(path=f"/spaces/{thames.id}/events", method="POST")
     call = asyncio.get_running_loop().create_task(
-        _call(hass, "book_space", {"duration": "00:30:00"}, _room(hass, simulator, "Thames Room"))
+        call_action(
+            hass,
+            "book_space",
+            {"duration": "00:30:00"},
+            room_target(hass, simulator, "Thames Room"),
+        )
     )
     await simulator.faults.wait_until_hanging()
     assert f"POST /v1.0/spaces/{thames.id}/events" in api_calls(simulator)
@@ -372,17 +306,17 @@ async def test_booking_whose_outcome_cannot_be_told(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     thames = simulator.find_space("Thames Room")
-    simulator.faults.commit_then_hang_next(path=f"/spaces/{thames.id}/events", method="POST")
+    simulator.faults.hang_next(path=f"/spaces/{thames.id}/events", method="POST", after_commit=True)
     call = asyncio.get_running_loop().create_task(
-        _call(
+        call_action(
             hass,
             "book_space",
             {"duration": "00:30:00", "title": "Unknown"},
-            _room(hass, simulator, "Thames Room"),
+            room_target(hass, simulator, "Thames Room"),
         )
     )
     await simulator.faults.wait_until_hanging()
-    assert bool(_titled(simulator, "Thames Room", "Unknown"))
+    assert bool(titled(simulator, "Thames Room", "Unknown"))
     # The look-up after the timeout fails too.
     simulator.faults.fail_next(503, path=f"/spaces/{thames.id}/events", method="GET")
     freezer.tick(REQUEST_TIMEOUT)
@@ -391,25 +325,27 @@ async def test_booking_whose_outcome_cannot_be_told(
     assert err.value.translation_key == "outcome_unknown"
     assert UNKNOWN_HINT in str(err.value)
     assert "Thames Room" in str(err.value)
-    assert len(_titled(simulator, "Thames Room", "Unknown")) == 1  # made once, not again
+    assert len(titled(simulator, "Thames Room", "Unknown")) == 1  # made once, not again
 
 
 async def test_change_whose_outcome_cannot_be_told(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
-    workshop = _meeting(simulator, "Hudson Room", "Client workshop")
-    simulator.faults.commit_then_fail_next(500, path=f"/events/{workshop.id}", method="PATCH")
+    workshop = meeting(simulator, "Hudson Room", "Client workshop")
+    simulator.faults.fail_next(
+        500, path=f"/events/{workshop.id}", method="PATCH", after_commit=True
+    )
     simulator.faults.fail_next(503, path=f"/events/{workshop.id}", method="GET")  # the read-back
     with pytest.raises(HomeAssistantError) as err:
-        await _call(
+        await call_action(
             hass,
             "extend_booking",
             {"booking_id": workshop.id, "minutes": 15},
-            _room(hass, simulator, "Hudson Room"),
+            room_target(hass, simulator, "Hudson Room"),
         )
     assert err.value.translation_key == "outcome_unknown"
     assert UNKNOWN_HINT in str(err.value)
-    assert _meeting(simulator, "Hudson Room", "Client workshop").end == workshop.end + timedelta(
+    assert meeting(simulator, "Hudson Room", "Client workshop").end == workshop.end + timedelta(
         minutes=15
     )
 
@@ -430,12 +366,12 @@ async def test_a_change_robin_failed_to_make_says_nothing_changed(
     data: dict[str, Any],
     request_: tuple[str, str],
 ) -> None:
-    review = _meeting(simulator, "Fleet Room", "Design review")
+    review = meeting(simulator, "Fleet Room", "Design review")
     method, path = request_
     simulator.faults.fail_next(500, path=path.format(id=review.id), method=method)
     with pytest.raises(HomeAssistantError) as err:
-        await _call(hass, action, data, _room(hass, simulator, "Fleet Room"))
+        await call_action(hass, action, data, room_target(hass, simulator, "Fleet Room"))
     assert err.value.translation_key == "change_not_made"
     assert "Nothing changed" in str(err.value)
-    assert _meeting(simulator, "Fleet Room", "Design review") == review
+    assert meeting(simulator, "Fleet Room", "Design review") == review
     assert review.id not in simulator.events.confirmations

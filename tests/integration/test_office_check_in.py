@@ -17,14 +17,13 @@ from custom_components.robin.const import (
 )
 from robin_simulator import RobinSimulator
 
-from .common import api_calls
+from .common import api_calls, setup_with_options
 from .office import (
     CUSTOMER_CALL_START,
     POLL,
     capture,
     customer_call,
     run_until,
-    setup_with_options,
     state,
     writes,
 )

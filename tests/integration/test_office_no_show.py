@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -23,8 +24,9 @@ from custom_components.robin.const import (
 )
 from robin_simulator import READ_ONLY_TOKEN, RobinSimulator
 from robin_simulator.model import Confirmation
+from robin_simulator.model import Event as SimEvent
 
-from .common import DOMAIN
+from .common import DOMAIN, setup_with_options
 from .conftest import advance
 from .office import (
     CUSTOMER_CALL_END,
@@ -34,7 +36,6 @@ from .office import (
     confirmation_reads,
     customer_call,
     run_until,
-    setup_with_options,
     state,
     writes,
 )
@@ -47,6 +48,35 @@ COOLDOWN = timedelta(seconds=3)
 
 async def _skip_to_quarter_to_eleven(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     await advance(hass, freezer, QUARTER_TO_ELEVEN - datetime.now(UTC))
+
+
+class AboutToRelease(NamedTuple):
+    """The entry, the Customer call nobody comes to, and the releases told so far."""
+
+    entry: MockConfigEntry
+    call: SimEvent
+    released: list[Event]
+
+
+@pytest.fixture
+async def about_to_release(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> AboutToRelease:
+    """Releasing on, at 11:09:59: a second before the no-show's grace period ends.
+
+    The requests served until then are forgotten.
+    """
+    entry = await setup_with_options(hass, config_entry, **{CONF_RELEASE_NO_SHOWS: True})
+    call = customer_call(simulator)
+    released = capture(hass, EVENT_BOOKING_RELEASED)
+    await _skip_to_quarter_to_eleven(hass, freezer)
+    await run_until(hass, freezer, TEN_PAST_ELEVEN - timedelta(seconds=1))
+    simulator.reset_requests()
+    return AboutToRelease(entry, call, released)
 
 
 async def test_no_show_turns_on_when_the_grace_period_ends(
@@ -117,16 +147,10 @@ def _confirmation(simulator: RobinSimulator, event_id: str) -> Confirmation:
 async def test_a_no_show_is_released_once_and_only_once(
     hass: HomeAssistant,
     simulator: RobinSimulator,
-    time_zone: None,
-    config_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
+    about_to_release: AboutToRelease,
 ) -> None:
-    entry = await setup_with_options(hass, config_entry, **{CONF_RELEASE_NO_SHOWS: True})
-    call = customer_call(simulator)
-    released = capture(hass, EVENT_BOOKING_RELEASED)
-    await _skip_to_quarter_to_eleven(hass, freezer)
-    await run_until(hass, freezer, TEN_PAST_ELEVEN - timedelta(seconds=1))
-    simulator.reset_requests()
+    entry, call, released = about_to_release
     assert released == []
 
     await advance(hass, freezer, timedelta(seconds=1))  # 11:10:00
@@ -297,16 +321,10 @@ async def test_the_office_options_default_to_watching_only(
 async def test_a_release_robin_refused_is_tried_again_and_told_once(
     hass: HomeAssistant,
     simulator: RobinSimulator,
-    time_zone: None,
-    config_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
+    about_to_release: AboutToRelease,
 ) -> None:
-    await setup_with_options(hass, config_entry, **{CONF_RELEASE_NO_SHOWS: True})
-    call = customer_call(simulator)
-    released = capture(hass, EVENT_BOOKING_RELEASED)
-    await _skip_to_quarter_to_eleven(hass, freezer)
-    await run_until(hass, freezer, TEN_PAST_ELEVEN - timedelta(seconds=1))
-    simulator.reset_requests()
+    _, call, released = about_to_release
     simulator.faults.fail_next(409, path=f"/events/{call.id}", method="PATCH")
 
     await advance(hass, freezer, timedelta(seconds=1))  # 11:10:00: refused, nothing changed
@@ -326,17 +344,11 @@ async def test_a_release_robin_refused_is_tried_again_and_told_once(
 async def test_a_release_whose_answer_is_lost_is_not_sent_again(
     hass: HomeAssistant,
     simulator: RobinSimulator,
-    time_zone: None,
-    config_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
+    about_to_release: AboutToRelease,
 ) -> None:
-    await setup_with_options(hass, config_entry, **{CONF_RELEASE_NO_SHOWS: True})
-    call = customer_call(simulator)
-    released = capture(hass, EVENT_BOOKING_RELEASED)
-    await _skip_to_quarter_to_eleven(hass, freezer)
-    await run_until(hass, freezer, TEN_PAST_ELEVEN - timedelta(seconds=1))
-    simulator.reset_requests()
-    simulator.faults.commit_then_fail_next(502, path=f"/events/{call.id}", method="PATCH")
+    _, call, released = about_to_release
+    simulator.faults.fail_next(502, path=f"/events/{call.id}", method="PATCH", after_commit=True)
 
     await advance(hass, freezer, timedelta(seconds=1))  # 11:10:00
     await run_until(hass, freezer, TEN_PAST_ELEVEN + 3 * POLL)

@@ -13,9 +13,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.robin.const import CONF_UNBOOKED_USE_AFTER, EVENT_UNBOOKED_USE_STARTED
 from robin_simulator import RobinSimulator
 
-from .common import DOMAIN
+from .common import DOMAIN, setup_with_options
 from .conftest import advance
-from .office import POLL, capture, run_until, setup_with_options, state
+from .office import POLL, capture, run_until, state
 
 # The Brooklyn Room has no booking on Mondays.
 ROOM = "Brooklyn Room"

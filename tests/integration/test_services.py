@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import voluptuous as vol
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import CONF_ACCESS_TOKEN, STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from robin_simulator import READ_ONLY_TOKEN, RobinSimulator
-from robin_simulator.model import Event
 
-from .common import DOMAIN, api_calls, device_with_identifier, location_entity_id, room_entity_id
+from .common import (
+    DOMAIN,
+    api_calls,
+    call_action,
+    device_with_identifier,
+    location_entity_id,
+    meeting,
+    room_entity_id,
+    room_target,
+    setup_with_options,
+)
 from .common import room_state as state_of
 from .conftest import MONDAY_MORNING, advance
 
@@ -31,24 +39,13 @@ REQUEST_TIMEOUT = timedelta(seconds=31)
 HALF_AN_HOUR = timedelta(minutes=30)
 ELEVEN = "2026-11-23T11:00:00+00:00"
 HALF_HOUR: dict[str, Any] = {"duration": "00:30:00"}
-
-
-async def _call(
-    hass: HomeAssistant, action: str, data: dict[str, Any], target: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """Run a robin action as an automation would, and return its response."""
-    response = await hass.services.async_call(
-        DOMAIN, action, dict(data), target=target, blocking=True, return_response=True
-    )
-    assert isinstance(response, dict)
-    # Responses travel to scripts and the frontend as JSON.
-    assert json.loads(json.dumps(response)) == response
-    return response
-
-
-def _room(hass: HomeAssistant, simulator: RobinSimulator, room: str) -> dict[str, Any]:
-    """Target a room by its calendar, as a user picking an entity would."""
-    return {"entity_id": room_entity_id(hass, simulator, room, "calendar", "bookings")}
+# The actions that change one booking, with what each needs besides the booking.
+CHANGES_TO_A_BOOKING: list[tuple[str, dict[str, Any]]] = [
+    ("cancel_booking", {}),
+    ("extend_booking", {"minutes": 15}),
+    ("end_booking", {}),
+    ("check_in", {}),
+]
 
 
 def _room_device(
@@ -59,16 +56,18 @@ def _room_device(
     return {"device_id": device.id}
 
 
-def _meeting(simulator: RobinSimulator, room: str, title: str) -> Event:
-    """Return the one meeting of a room with this title today (or in the planned days)."""
-    found = [e for e in simulator.events_in(simulator.find_space(room).id) if e.title == title]
-    assert found, f"no {title} in {room}"
-    return min(found, key=lambda event: abs(event.start - MONDAY_MORNING))
-
-
 def _posted(simulator: RobinSimulator) -> list[str]:
     """Return the booking requests Robin received."""
     return [call for call in api_calls(simulator) if call.startswith("POST /v1.0/spaces/")]
+
+
+def _assert_fleet_room_free_until_the_customer_call(
+    hass: HomeAssistant, simulator: RobinSimulator
+) -> None:
+    assert state_of(hass, simulator, "Fleet Room", "calendar", "bookings").state == STATE_OFF
+    assert state_of(hass, simulator, "Fleet Room", "sensor", "free_until").state == (
+        "2026-11-23T11:00:00+00:00"
+    )
 
 
 # --- book_space ------------------------------------------------------------------------------
@@ -81,11 +80,11 @@ async def test_book_space_by_entity_starts_now_and_shows_at_once(
     assert state_of(hass, simulator, "Thames Room", "sensor", "availability").state == "available"
     assert state_of(hass, simulator, "Thames Room", "calendar", "bookings").state == STATE_OFF
 
-    response = await _call(
+    response = await call_action(
         hass,
         "book_space",
         {"duration": {"minutes": 30}, "title": "Focus session"},
-        _room(hass, simulator, "Thames Room"),
+        room_target(hass, simulator, "Thames Room"),
     )
 
     # The response's fields: test_snapshots.py.
@@ -103,7 +102,7 @@ async def test_book_space_by_device_with_end_description_and_invitees(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
     hudson = simulator.find_space("Hudson Room")
-    response = await _call(
+    response = await call_action(
         hass,
         "book_space",
         {
@@ -133,7 +132,7 @@ async def test_booking_days_ahead_is_in_the_calendar_right_after(
 ) -> None:
     """The refresh after a booking re-reads the whole calendar window, not just today."""
     calendar = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
-    await _call(
+    await call_action(
         hass,
         "book_space",
         {"start": "2026-11-30T12:00:00+00:00", "duration": "01:00:00", "title": "Next week"},
@@ -164,11 +163,11 @@ async def test_book_space_accepts_a_start_a_few_seconds_ago(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
     """A start computed by an automation a moment ago is "now", not the past."""
-    response = await _call(
+    response = await call_action(
         hass,
         "book_space",
         {"start": "2026-11-23T10:14:30+00:00", "end": "2026-11-23T10:45:00+00:00"},
-        _room(hass, simulator, "Thames Room"),
+        room_target(hass, simulator, "Thames Room"),
     )
     assert response["booking"]["start"] == "2026-11-23T10:14:30+00:00"
     assert len(_posted(simulator)) == 1
@@ -194,7 +193,7 @@ async def test_book_space_refuses_impossible_times_before_asking_robin(
 ) -> None:
     simulator.reset_requests()
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "book_space", window, _room(hass, simulator, "Thames Room"))
+        await call_action(hass, "book_space", window, room_target(hass, simulator, "Thames Room"))
     assert err.value.translation_key == key
     assert _posted(simulator) == []
 
@@ -203,12 +202,17 @@ async def test_book_space_messages_say_what_is_wrong(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
     with pytest.raises(ServiceValidationError) as err:
-        await _call(
-            hass, "book_space", {"duration": "00:05:00"}, _room(hass, simulator, "Thames Room")
+        await call_action(
+            hass,
+            "book_space",
+            {"duration": "00:05:00"},
+            room_target(hass, simulator, "Thames Room"),
         )
     assert str(err.value) == "Robin only books rooms for more than 5 minutes"
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "book_space", {"title": "x"}, _room(hass, simulator, "Thames Room"))
+        await call_action(
+            hass, "book_space", {"title": "x"}, room_target(hass, simulator, "Thames Room")
+        )
     assert str(err.value) == "Give either an end or a duration"
 
 
@@ -228,7 +232,7 @@ async def test_book_space_schema_refuses_malformed_fields(
 ) -> None:
     simulator.reset_requests()
     with pytest.raises(vol.Invalid):
-        await _call(hass, "book_space", data, _room(hass, simulator, "Thames Room"))
+        await call_action(hass, "book_space", data, room_target(hass, simulator, "Thames Room"))
     assert _posted(simulator) == []
 
 
@@ -237,7 +241,7 @@ async def test_book_space_refuses_a_room_without_calendar(
 ) -> None:
     lounge = room_entity_id(hass, simulator, "Quiet Lounge", "sensor", "availability")
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "book_space", HALF_HOUR, {"entity_id": lounge})
+        await call_action(hass, "book_space", HALF_HOUR, {"entity_id": lounge})
     assert err.value.translation_key == "room_not_bookable"
     assert str(err.value) == "Quiet Lounge cannot be booked in Robin (it has no calendar)"
     assert _posted(simulator) == []
@@ -249,11 +253,11 @@ async def test_book_space_refuses_a_conflict_with_robins_message(
     fleet = simulator.find_space("Fleet Room")
     before = simulator.events_in(fleet.id)
     with pytest.raises(HomeAssistantError) as err:
-        await _call(
+        await call_action(
             hass,
             "book_space",
             {"start": "2026-11-23T10:30:00+00:00", "duration": "01:00:00"},
-            _room(hass, simulator, "Fleet Room"),
+            room_target(hass, simulator, "Fleet Room"),
         )
     assert not isinstance(err.value, ServiceValidationError)
     assert err.value.translation_key == "booking_refused"
@@ -266,7 +270,7 @@ async def test_book_space_in_a_restricted_room_is_forbidden(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
     with pytest.raises(HomeAssistantError) as err:
-        await _call(hass, "book_space", HALF_HOUR, _room(hass, simulator, "Boardroom"))
+        await call_action(hass, "book_space", HALF_HOUR, room_target(hass, simulator, "Boardroom"))
     assert not isinstance(err.value, ServiceValidationError)
     assert err.value.translation_key == "booking_forbidden"
     assert str(err.value) == (
@@ -285,11 +289,11 @@ async def test_book_space_when_robin_fails(
     thames = simulator.find_space("Thames Room")
     path = f"/spaces/{thames.id}/events"
     if committed:
-        simulator.faults.commit_then_fail_next(500, path=path, method="POST")
+        simulator.faults.fail_next(500, path=path, method="POST", after_commit=True)
     else:
         simulator.faults.fail_next(500, path=path, method="POST")
     simulator.reset_requests()
-    call = _call(hass, "book_space", HALF_HOUR, _room(hass, simulator, "Thames Room"))
+    call = call_action(hass, "book_space", HALF_HOUR, room_target(hass, simulator, "Thames Room"))
     if committed:
         response = await call
         [made] = [e for e in simulator.events_in(thames.id) if e.start == MONDAY_MORNING]
@@ -314,11 +318,11 @@ async def test_book_space_lost_answer_books_exactly_once(
     thames = simulator.find_space("Thames Room")
     simulator.reset_requests()
     simulator.faults.drop_next(path="/events")
-    response = await _call(
+    response = await call_action(
         hass,
         "book_space",
         {"duration": "00:45:00", "title": "Lost answer"},
-        _room(hass, simulator, "Thames Room"),
+        room_target(hass, simulator, "Thames Room"),
     )
     [made] = [event for event in simulator.events_in(thames.id) if event.title == "Lost answer"]
     assert response["booking"]["id"] == made.id
@@ -339,7 +343,7 @@ async def test_book_space_lost_request_books_nothing_and_says_so(
     simulator.reset_requests()
     simulator.faults.hang_next(path=f"/spaces/{thames.id}/events", method="POST")
     call = hass.async_create_task(
-        _call(hass, "book_space", HALF_HOUR, _room(hass, simulator, "Thames Room"))
+        call_action(hass, "book_space", HALF_HOUR, room_target(hass, simulator, "Thames Room"))
     )
     await simulator.faults.wait_until_hanging()
     assert _posted(simulator)
@@ -365,17 +369,9 @@ async def test_booking_actions_refuse_with_a_read_only_token(
     time_zone: None,
     config_entry: MockConfigEntry,
 ) -> None:
-    read_only = MockConfigEntry(
-        domain=DOMAIN,
-        title=config_entry.title,
-        unique_id=config_entry.unique_id,
-        data={**config_entry.data, CONF_ACCESS_TOKEN: READ_ONLY_TOKEN},
-    )
-    read_only.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(read_only.entry_id)
-    await hass.async_block_till_done()
-    fleet = _room(hass, simulator, "Fleet Room")
-    thames = _room(hass, simulator, "Thames Room")
+    await setup_with_options(hass, config_entry, READ_ONLY_TOKEN)
+    fleet = room_target(hass, simulator, "Fleet Room")
+    thames = room_target(hass, simulator, "Thames Room")
     attempts: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         ("book_space", HALF_HOUR, thames),
         ("cancel_booking", {}, fleet),
@@ -386,7 +382,7 @@ async def test_booking_actions_refuse_with_a_read_only_token(
     simulator.reset_requests()
     for action, data, target in attempts:
         with pytest.raises(ServiceValidationError) as err:
-            await _call(hass, action, data, target)
+            await call_action(hass, action, data, target)
         assert err.value.translation_key == "read_only_token", action
     writes = [call for call in api_calls(simulator) if not call.startswith("GET ")]
     assert writes == []
@@ -405,7 +401,7 @@ async def test_an_entity_and_the_device_of_the_same_room_are_one_room(
         ],
         **_room_device(hass, simulator, setup_integration, "Thames Room"),
     }
-    response = await _call(hass, "book_space", HALF_HOUR, target)
+    response = await call_action(hass, "book_space", HALF_HOUR, target)
     assert response["booking"]["room"] == "Thames Room"
 
 
@@ -419,10 +415,10 @@ async def test_two_rooms_are_refused(
         ]
     }
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "book_space", HALF_HOUR, target)
+        await call_action(hass, "book_space", HALF_HOUR, target)
     assert err.value.translation_key == "one_room_required"
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "book_space", HALF_HOUR, {})
+        await call_action(hass, "book_space", HALF_HOUR, {})
     assert err.value.translation_key == "one_room_required"
     assert _posted(simulator) == []
 
@@ -445,7 +441,7 @@ async def test_targets_that_are_not_rooms_are_refused(
     ]
     for target, named in refused:
         with pytest.raises(ServiceValidationError) as err:
-            await _call(hass, "check_in", {}, target)
+            await call_action(hass, "check_in", {}, target)
         assert err.value.translation_key == "not_a_room", target
         assert str(err.value) == f"{named} is not a Robin room"
 
@@ -453,16 +449,16 @@ async def test_targets_that_are_not_rooms_are_refused(
 async def test_actions_refuse_rooms_of_an_unloaded_entry(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
-    target = _room(hass, simulator, "Thames Room")
+    target = room_target(hass, simulator, "Thames Room")
     assert await hass.config_entries.async_unload(setup_integration.entry_id)
     await hass.async_block_till_done()
     simulator.reset_requests()
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "book_space", HALF_HOUR, target)
+        await call_action(hass, "book_space", HALF_HOUR, target)
     assert err.value.translation_key == "entry_not_loaded"
     assert str(err.value) == "Robin (Acme Robotics) is not loaded"
     with pytest.raises(ServiceValidationError) as err:
-        await _call(
+        await call_action(
             hass,
             "find_free_space",
             {"config_entry_id": setup_integration.entry_id, "duration": "00:30:00"},
@@ -478,18 +474,17 @@ async def test_cancel_the_current_booking(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
     fleet = simulator.find_space("Fleet Room")
-    review = _meeting(simulator, "Fleet Room", "Design review")
+    review = meeting(simulator, "Fleet Room", "Design review")
     assert state_of(hass, simulator, "Fleet Room", "calendar", "bookings").state == STATE_ON
 
-    response = await _call(hass, "cancel_booking", {}, _room(hass, simulator, "Fleet Room"))
+    response = await call_action(
+        hass, "cancel_booking", {}, room_target(hass, simulator, "Fleet Room")
+    )
 
     assert (response["booking"]["id"], response["cancelled"]) == (review.id, True)
     assert review.id not in {event.id for event in simulator.events_in(fleet.id)}
-    assert state_of(hass, simulator, "Fleet Room", "calendar", "bookings").state == STATE_OFF
     # The Customer call at 11:00 is what is left.
-    assert state_of(hass, simulator, "Fleet Room", "sensor", "free_until").state == (
-        "2026-11-23T11:00:00+00:00"
-    )
+    _assert_fleet_room_free_until_the_customer_call(hass, simulator)
 
 
 async def test_cancel_a_booking_by_id(
@@ -498,10 +493,10 @@ async def test_cancel_a_booking_by_id(
     setup_integration: MockConfigEntry,
 ) -> None:
     hudson = simulator.find_space("Hudson Room")
-    workshop = _meeting(simulator, "Hudson Room", "Client workshop")
+    workshop = meeting(simulator, "Hudson Room", "Client workshop")
     next_booking = state_of(hass, simulator, "Hudson Room", "sensor", "next_booking")
     assert next_booking.state == "2026-11-23T18:00:00+00:00"
-    response = await _call(
+    response = await call_action(
         hass,
         "cancel_booking",
         {"booking_id": workshop.id},
@@ -520,14 +515,9 @@ async def test_no_current_booking(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
     simulator.reset_requests()
-    for action, data in [
-        ("cancel_booking", {}),
-        ("extend_booking", {"minutes": 15}),
-        ("end_booking", {}),
-        ("check_in", {}),
-    ]:
+    for action, data in CHANGES_TO_A_BOOKING:
         with pytest.raises(ServiceValidationError) as err:
-            await _call(hass, action, data, _room(hass, simulator, "Thames Room"))
+            await call_action(hass, action, data, room_target(hass, simulator, "Thames Room"))
         assert err.value.translation_key == "no_current_booking", action
         assert str(err.value) == "Thames Room has no booking right now. Give a booking id"
     assert api_calls(simulator) == []
@@ -536,21 +526,16 @@ async def test_no_current_booking(
 async def test_unknown_booking_and_booking_of_another_room(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
-    review = _meeting(simulator, "Fleet Room", "Design review")
+    review = meeting(simulator, "Fleet Room", "Design review")
     fleet_before = simulator.events_in(simulator.find_space("Fleet Room").id)
-    for action, data in [
-        ("cancel_booking", {}),
-        ("extend_booking", {"minutes": 15}),
-        ("end_booking", {}),
-        ("check_in", {}),
-    ]:
+    for action, data in CHANGES_TO_A_BOOKING:
         for booking_id in ("99999999", review.id):
             with pytest.raises(ServiceValidationError) as err:
-                await _call(
+                await call_action(
                     hass,
                     action,
                     {**data, "booking_id": booking_id},
-                    _room(hass, simulator, "Thames Room"),
+                    room_target(hass, simulator, "Thames Room"),
                 )
             assert err.value.translation_key == "booking_not_found", (action, booking_id)
             assert str(err.value) == f"Booking {booking_id} was not found in Thames Room"
@@ -588,8 +573,11 @@ async def test_looking_up_a_booking_when_robin_fails(
 ) -> None:
     simulator.faults.fail_next(fault["status"], path="/events/12345")
     with pytest.raises(HomeAssistantError) as err:
-        await _call(
-            hass, "cancel_booking", {"booking_id": "12345"}, _room(hass, simulator, "Thames Room")
+        await call_action(
+            hass,
+            "cancel_booking",
+            {"booking_id": "12345"},
+            room_target(hass, simulator, "Thames Room"),
         )
     assert not isinstance(err.value, ServiceValidationError)
     assert err.value.translation_key == key
@@ -627,7 +615,7 @@ async def test_robin_refusing_the_token_starts_reauthentication(
     simulator.faults.fail_next(401, path=path, method=method)
     assert _reauth_flows(hass) == []
     with pytest.raises(HomeAssistantError) as err:
-        await _call(hass, action, data, _room(hass, simulator, room))
+        await call_action(hass, action, data, room_target(hass, simulator, room))
     assert not isinstance(err.value, ServiceValidationError)
     assert err.value.translation_key == "reauth_required"
     assert "Re-authentication has started" in str(err.value)
@@ -658,7 +646,9 @@ async def test_robin_limiting_requests_says_when_to_try_again(
         simulator.faults.rate_limit_next(retry_after)  # the booking's first request
     simulator.reset_requests()
     with pytest.raises(HomeAssistantError) as err:
-        await _call(hass, "book_space", HALF_HOUR, _room(hass, simulator, "Thames Room"))
+        await call_action(
+            hass, "book_space", HALF_HOUR, room_target(hass, simulator, "Thames Room")
+        )
     assert not isinstance(err.value, ServiceValidationError)
     assert err.value.translation_key in {"rate_limited_action", "rate_limited_action_for"}
     assert str(err.value) == message
@@ -678,7 +668,7 @@ async def test_only_a_connection_failure_says_robin_could_not_be_reached(
     thames = simulator.find_space("Thames Room")
     simulator.faults.hang_next(path=f"/spaces/{thames.id}/events", method="GET")
     call = hass.async_create_task(
-        _call(hass, "book_space", HALF_HOUR, _room(hass, simulator, "Thames Room"))
+        call_action(hass, "book_space", HALF_HOUR, room_target(hass, simulator, "Thames Room"))
     )
     await simulator.faults.wait_until_hanging()
     assert f"GET /v1.0/spaces/{thames.id}/events" in api_calls(simulator)
@@ -694,10 +684,10 @@ async def test_cancel_a_booking_robin_no_longer_has(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
     """Cancelled elsewhere since the last poll: the cache still shows it, Robin says 404."""
-    review = _meeting(simulator, "Fleet Room", "Design review")
+    review = meeting(simulator, "Fleet Room", "Design review")
     simulator.events.cancel(review.id)
     with pytest.raises(HomeAssistantError) as err:
-        await _call(hass, "cancel_booking", {}, _room(hass, simulator, "Fleet Room"))
+        await call_action(hass, "cancel_booking", {}, room_target(hass, simulator, "Fleet Room"))
     assert not isinstance(err.value, ServiceValidationError)
     assert err.value.translation_key == "booking_gone"
     assert str(err.value) == "Robin no longer has this booking of Fleet Room"
@@ -711,15 +701,15 @@ async def test_cancel_a_booking_robin_no_longer_has(
 async def test_extend_a_booking_by_id(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
-    workshop = _meeting(simulator, "Hudson Room", "Client workshop")
-    response = await _call(
+    workshop = meeting(simulator, "Hudson Room", "Client workshop")
+    response = await call_action(
         hass,
         "extend_booking",
         {"booking_id": workshop.id, "minutes": 30},
-        _room(hass, simulator, "Hudson Room"),
+        room_target(hass, simulator, "Hudson Room"),
     )
     assert response["booking"]["id"] == workshop.id
-    extended = _meeting(simulator, "Hudson Room", "Client workshop")
+    extended = meeting(simulator, "Hudson Room", "Client workshop")
     assert extended.end == datetime(2026, 11, 23, 19, 30, tzinfo=UTC)
     assert extended.start == datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
 
@@ -727,9 +717,11 @@ async def test_extend_a_booking_by_id(
 async def test_extend_the_current_booking(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
-    target = _room(hass, simulator, "Thames Room")
-    booked = await _call(hass, "book_space", {"duration": "00:30:00", "title": "Sprint"}, target)
-    response = await _call(hass, "extend_booking", {"minutes": 45}, target)
+    target = room_target(hass, simulator, "Thames Room")
+    booked = await call_action(
+        hass, "book_space", {"duration": "00:30:00", "title": "Sprint"}, target
+    )
+    response = await call_action(hass, "extend_booking", {"minutes": 45}, target)
     assert response["booking"]["id"] == booked["booking"]["id"]
     assert response["booking"]["end"] == "2026-11-23T11:30:00+00:00"
     thames = simulator.find_space("Thames Room")
@@ -740,13 +732,15 @@ async def test_extend_the_current_booking(
 async def test_extend_into_the_next_meeting_is_refused_by_robin(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
-    review = _meeting(simulator, "Fleet Room", "Design review")
+    review = meeting(simulator, "Fleet Room", "Design review")
     with pytest.raises(HomeAssistantError) as err:
-        await _call(hass, "extend_booking", {"minutes": 15}, _room(hass, simulator, "Fleet Room"))
+        await call_action(
+            hass, "extend_booking", {"minutes": 15}, room_target(hass, simulator, "Fleet Room")
+        )
     assert not isinstance(err.value, ServiceValidationError)
     assert err.value.translation_key == "booking_refused"
     assert CONFLICT_MESSAGE in str(err.value)
-    assert _meeting(simulator, "Fleet Room", "Design review").end == review.end
+    assert meeting(simulator, "Fleet Room", "Design review").end == review.end
 
 
 async def test_extend_a_very_short_synced_meeting_still_too_short(
@@ -759,11 +753,11 @@ async def test_extend_a_very_short_synced_meeting_still_too_short(
     )
     simulator.reset_requests()
     with pytest.raises(ServiceValidationError) as err:
-        await _call(
+        await call_action(
             hass,
             "extend_booking",
             {"booking_id": quick.id, "minutes": 1},
-            _room(hass, simulator, "Thames Room"),
+            room_target(hass, simulator, "Thames Room"),
         )
     assert err.value.translation_key == "booking_too_short"
     assert [call for call in api_calls(simulator) if call.startswith("PATCH")] == []
@@ -773,9 +767,11 @@ async def test_extend_minutes_must_be_positive(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
     with pytest.raises(vol.Invalid):
-        await _call(hass, "extend_booking", {"minutes": 0}, _room(hass, simulator, "Fleet Room"))
+        await call_action(
+            hass, "extend_booking", {"minutes": 0}, room_target(hass, simulator, "Fleet Room")
+        )
     with pytest.raises(vol.Invalid):
-        await _call(hass, "extend_booking", {}, _room(hass, simulator, "Fleet Room"))
+        await call_action(hass, "extend_booking", {}, room_target(hass, simulator, "Fleet Room"))
 
 
 # --- end_booking -------------------------------------------------------------------------------
@@ -788,17 +784,16 @@ async def test_end_a_booking_now(
     setup_integration: MockConfigEntry,
     by_id: bool,
 ) -> None:
-    review = _meeting(simulator, "Fleet Room", "Design review")
+    review = meeting(simulator, "Fleet Room", "Design review")
     data = {"booking_id": review.id} if by_id else {}
-    response = await _call(hass, "end_booking", data, _room(hass, simulator, "Fleet Room"))
+    response = await call_action(
+        hass, "end_booking", data, room_target(hass, simulator, "Fleet Room")
+    )
     assert response["cancelled"] is False
     assert response["booking"]["id"] == review.id
-    assert _meeting(simulator, "Fleet Room", "Design review").end == MONDAY_MORNING
+    assert meeting(simulator, "Fleet Room", "Design review").end == MONDAY_MORNING
     # Free now, until the Customer call at 11:00.
-    assert state_of(hass, simulator, "Fleet Room", "calendar", "bookings").state == STATE_OFF
-    assert state_of(hass, simulator, "Fleet Room", "sensor", "free_until").state == (
-        "2026-11-23T11:00:00+00:00"
-    )
+    _assert_fleet_room_free_until_the_customer_call(hass, simulator)
 
 
 async def test_end_a_booking_that_just_began_cancels_it(
@@ -808,10 +803,12 @@ async def test_end_a_booking_that_just_began_cancels_it(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     thames = simulator.find_space("Thames Room")
-    target = _room(hass, simulator, "Thames Room")
-    booked = await _call(hass, "book_space", {"duration": "01:00:00", "title": "Short"}, target)
+    target = room_target(hass, simulator, "Thames Room")
+    booked = await call_action(
+        hass, "book_space", {"duration": "01:00:00", "title": "Short"}, target
+    )
     await advance(hass, freezer, timedelta(minutes=3))
-    response = await _call(hass, "end_booking", {}, target)
+    response = await call_action(hass, "end_booking", {}, target)
     assert response["cancelled"] is True
     assert response["booking"]["id"] == booked["booking"]["id"]
     assert [e for e in simulator.events_in(thames.id) if e.title == "Short"] == []
@@ -825,10 +822,10 @@ async def test_end_a_booking_that_began_over_five_minutes_ago_keeps_it(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     thames = simulator.find_space("Thames Room")
-    target = _room(hass, simulator, "Thames Room")
-    await _call(hass, "book_space", {"duration": "01:00:00", "title": "Long enough"}, target)
+    target = room_target(hass, simulator, "Thames Room")
+    await call_action(hass, "book_space", {"duration": "01:00:00", "title": "Long enough"}, target)
     await advance(hass, freezer, timedelta(minutes=6))
-    response = await _call(hass, "end_booking", {}, target)
+    response = await call_action(hass, "end_booking", {}, target)
     assert response["cancelled"] is False
     assert response["booking"]["end"] == "2026-11-23T10:21:00+00:00"
     [kept] = [e for e in simulator.events_in(thames.id) if e.title == "Long enough"]
@@ -838,29 +835,32 @@ async def test_end_a_booking_that_began_over_five_minutes_ago_keeps_it(
 async def test_end_a_booking_not_yet_started(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
-    call = _meeting(simulator, "Fleet Room", "Customer call")
+    call = meeting(simulator, "Fleet Room", "Customer call")
     with pytest.raises(ServiceValidationError) as err:
-        await _call(
-            hass, "end_booking", {"booking_id": call.id}, _room(hass, simulator, "Fleet Room")
+        await call_action(
+            hass, "end_booking", {"booking_id": call.id}, room_target(hass, simulator, "Fleet Room")
         )
     assert err.value.translation_key == "booking_not_started"
     assert str(err.value) == "This booking of Fleet Room has not started yet; cancel it instead"
-    assert _meeting(simulator, "Fleet Room", "Customer call").end == call.end
+    assert meeting(simulator, "Fleet Room", "Customer call").end == call.end
 
 
 async def test_end_a_booking_that_is_already_over(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
-    standup = _meeting(simulator, "Thames Room", "Stand-up")  # today 09:30-09:45, now 10:15
+    standup = meeting(simulator, "Thames Room", "Stand-up")  # today 09:30-09:45, now 10:15
     assert standup.end < MONDAY_MORNING
     with pytest.raises(ServiceValidationError) as err:
-        await _call(
-            hass, "end_booking", {"booking_id": standup.id}, _room(hass, simulator, "Thames Room")
+        await call_action(
+            hass,
+            "end_booking",
+            {"booking_id": standup.id},
+            room_target(hass, simulator, "Thames Room"),
         )
     assert err.value.translation_key == "booking_already_over"
     assert str(err.value) == "This booking of Thames Room is already over"
     # Robin's booking is untouched: not stretched to end now.
-    assert _meeting(simulator, "Thames Room", "Stand-up").end == standup.end
+    assert meeting(simulator, "Thames Room", "Stand-up").end == standup.end
     assert [call for call in api_calls(simulator) if call.startswith("PATCH")] == []
 
 
@@ -873,11 +873,11 @@ async def test_all_day_bookings_cannot_be_extended_or_ended(
     setup_integration: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    offsite = _meeting(simulator, "Hudson Room", "Offsite planning")
-    target = _room(hass, simulator, "Hudson Room")
+    offsite = meeting(simulator, "Hudson Room", "Offsite planning")
+    target = room_target(hass, simulator, "Hudson Room")
     for action, data in [("extend_booking", {"minutes": 30}), ("end_booking", {})]:
         with pytest.raises(ServiceValidationError) as err:
-            await _call(hass, action, {**data, "booking_id": offsite.id}, target)
+            await call_action(hass, action, {**data, "booking_id": offsite.id}, target)
         assert err.value.translation_key == "all_day_not_supported", action
 
     # An all-day booking under way today: the room's current booking.
@@ -890,14 +890,14 @@ async def test_all_day_bookings_cannot_be_extended_or_ended(
         all_day=True,
     )
     await advance(hass, freezer, timedelta(minutes=15))
-    target = _room(hass, simulator, "Brooklyn Room")
+    target = room_target(hass, simulator, "Brooklyn Room")
     assert state_of(hass, simulator, "Brooklyn Room", "calendar", "bookings").state == STATE_ON
     for action, data in [("extend_booking", {"minutes": 30}), ("end_booking", {})]:
         with pytest.raises(ServiceValidationError) as err:
-            await _call(hass, action, data, target)
+            await call_action(hass, action, data, target)
         assert err.value.translation_key == "all_day_not_supported", action
     # An all-day booking can still be checked in to.
-    response = await _call(hass, "check_in", {}, target)
+    response = await call_action(hass, "check_in", {}, target)
     assert response["booking"]["title"] == "Move-in day"
     assert response["booking"]["start"] == "2026-11-23T00:00:00-05:00"
 
@@ -911,15 +911,15 @@ async def test_check_in_to_the_current_booking_then_again(
     setup_integration: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    review = _meeting(simulator, "Fleet Room", "Design review")
-    target = _room(hass, simulator, "Fleet Room")
-    response = await _call(hass, "check_in", {}, target)
+    review = meeting(simulator, "Fleet Room", "Design review")
+    target = room_target(hass, simulator, "Fleet Room")
+    response = await call_action(hass, "check_in", {}, target)
     assert response["booking"]["id"] == review.id
     assert simulator.events.confirmations[review.id].confirmed_at == MONDAY_MORNING
 
     await advance(hass, freezer, COOLDOWN)
     with pytest.raises(HomeAssistantError) as err:
-        await _call(hass, "check_in", {"booking_id": review.id}, target)
+        await call_action(hass, "check_in", {"booking_id": review.id}, target)
     assert not isinstance(err.value, ServiceValidationError)
     assert err.value.translation_key == "booking_refused"
     assert str(err.value) == f"Robin refused the booking of Fleet Room: {ALREADY_CONFIRMED}"
@@ -937,8 +937,8 @@ async def test_check_in_to_a_booking_by_id_fetched_from_robin(
         datetime(2027, 1, 4, 16, 0, tzinfo=UTC),
     )
     simulator.reset_requests()
-    response = await _call(
-        hass, "check_in", {"booking_id": later.id}, _room(hass, simulator, "Hudson Room")
+    response = await call_action(
+        hass, "check_in", {"booking_id": later.id}, room_target(hass, simulator, "Hudson Room")
     )
     assert f"GET /v1.0/events/{later.id}" in api_calls(simulator)
     assert response["booking"]["title"] == "Far ahead"
@@ -956,7 +956,7 @@ def _names(response: dict[str, Any]) -> list[str]:
 async def test_find_free_space_now(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
-    response = await _call(
+    response = await call_action(
         hass,
         "find_free_space",
         {"config_entry_id": setup_integration.entry_id, "duration": "00:30:00"},
@@ -975,7 +975,7 @@ async def test_find_free_space_now(
 async def test_find_free_space_later_includes_the_fleet_room(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
-    response = await _call(
+    response = await call_action(
         hass,
         "find_free_space",
         {
@@ -995,13 +995,13 @@ async def test_find_free_space_filters(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
     entry_id = setup_integration.entry_id
-    big = await _call(
+    big = await call_action(
         hass,
         "find_free_space",
         {"config_entry_id": entry_id, "duration": "00:30:00", "min_capacity": 8},
     )
     assert _names(big) == ["Hudson Room", "Thames Room", "Boardroom"]
-    conference = await _call(
+    conference = await call_action(
         hass,
         "find_free_space",
         {"config_entry_id": entry_id, "duration": "00:30:00", "types": ["call", "study_room"]},
@@ -1017,14 +1017,14 @@ async def test_find_free_space_by_location_device_or_name(
         hass, entry_id, f"location_{simulator.find_location('New York Studio').id}"
     )
     assert new_york is not None
-    by_device = await _call(
+    by_device = await call_action(
         hass,
         "find_free_space",
         {"config_entry_id": entry_id, "duration": "00:30:00", "location": new_york.id},
     )
     assert _names(by_device) == ["Focus Room", "Brooklyn Room", "Hudson Room"]
     assert {space["location"] for space in by_device["spaces"]} == {"New York Studio"}
-    by_name = await _call(
+    by_name = await call_action(
         hass,
         "find_free_space",
         {"config_entry_id": entry_id, "duration": "00:30:00", "location": "london hq"},
@@ -1039,7 +1039,7 @@ async def test_find_free_space_errors(
     thames_device = _room_device(hass, simulator, setup_integration, "Thames Room")["device_id"]
     for location in ("Paris Office", thames_device):
         with pytest.raises(ServiceValidationError) as err:
-            await _call(
+            await call_action(
                 hass,
                 "find_free_space",
                 {"config_entry_id": entry_id, "duration": "00:30:00", "location": location},
@@ -1050,21 +1050,23 @@ async def test_find_free_space_errors(
         )
 
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "find_free_space", {"config_entry_id": "nope", "duration": "00:30:00"})
+        await call_action(
+            hass, "find_free_space", {"config_entry_id": "nope", "duration": "00:30:00"}
+        )
     assert err.value.translation_key == "entry_not_found"
     other = MockConfigEntry(domain="demo", title="Demo")
     other.add_to_hass(hass)
     with pytest.raises(ServiceValidationError) as err:
-        await _call(
+        await call_action(
             hass, "find_free_space", {"config_entry_id": other.entry_id, "duration": "00:30:00"}
         )
     assert err.value.translation_key == "entry_not_found"
 
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "find_free_space", {"config_entry_id": entry_id})
+        await call_action(hass, "find_free_space", {"config_entry_id": entry_id})
     assert err.value.translation_key == "end_or_duration"
     with pytest.raises(ServiceValidationError) as err:
-        await _call(
+        await call_action(
             hass,
             "find_free_space",
             {
@@ -1075,18 +1077,22 @@ async def test_find_free_space_errors(
         )
     assert err.value.translation_key == "end_before_start"
     with pytest.raises(vol.Invalid):
-        await _call(hass, "find_free_space", HALF_HOUR)
+        await call_action(hass, "find_free_space", HALF_HOUR)
 
     simulator.faults.fail_next(500, path="/free-busy")
     with pytest.raises(HomeAssistantError) as err:
-        await _call(hass, "find_free_space", {"config_entry_id": entry_id, "duration": "00:30:00"})
+        await call_action(
+            hass, "find_free_space", {"config_entry_id": entry_id, "duration": "00:30:00"}
+        )
     assert not isinstance(err.value, ServiceValidationError)
     assert err.value.translation_key == "robin_failed"  # reached, and failed
     assert "Simulated failure (500)" in str(err.value)
 
     simulator.faults.rate_limit_next(retry_after=90)
     with pytest.raises(HomeAssistantError) as err:
-        await _call(hass, "find_free_space", {"config_entry_id": entry_id, "duration": "00:30:00"})
+        await call_action(
+            hass, "find_free_space", {"config_entry_id": entry_id, "duration": "00:30:00"}
+        )
     assert err.value.translation_key == "rate_limited_action_for"
     assert str(err.value).endswith("try again in 90 seconds")
 

@@ -17,7 +17,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from robin_simulator import RobinSimulator, run_simulator
 
 from .common import DOMAIN, room_entity_id, room_state, setup_entry_at
-from .conftest import advance
+from .conftest import advance, entry_for
 
 POLL = timedelta(seconds=60)
 # Polls fall at :30 past the minute, meeting boundaries on the minute.
@@ -234,18 +234,8 @@ async def test_one_timer_for_the_meeting_boundaries_of_all_rooms(
     socket_enabled: None,
 ) -> None:
     simulator = RobinSimulator("large", locations=2, spaces_per_location=40)
-    organization = simulator.organization
     async with run_simulator(simulator, host="127.0.0.1") as url:
-        entry = MockConfigEntry(
-            domain=DOMAIN,
-            unique_id=str(organization.id),
-            data={
-                "access_token": simulator.token,
-                "url": url,
-                "organization_id": organization.id,
-                "locations": [location.id for location in organization.locations],
-            },
-        )
+        entry = entry_for(simulator, url)
         await asyncio.sleep(0)
         timers = _point_in_time_timers(hass)
         await setup_entry_at(hass, freezer, entry, MONDAY_MORNING_HALF_MINUTE)

@@ -223,7 +223,7 @@ async def test_control_api_queues_empty_lists(
 async def test_commit_then_fail_makes_the_change_then_answers_the_error(
     api: Api, sim: RobinSimulator
 ):
-    sim.faults.commit_then_fail_next(502, path="/events")
+    sim.faults.fail_next(502, path="/events", after_commit=True)
     body = booking("2024-06-04T15:00:00+01:00", "2024-06-04T15:30:00+01:00", "Made anyway")
     status, answer = await api.call("POST", f"/spaces/{FLEET}/events", json=body)
     assert status == 502
@@ -233,7 +233,7 @@ async def test_commit_then_fail_makes_the_change_then_answers_the_error(
 
 async def test_commit_then_fail_waits_for_its_method_and_path(api: Api, sim: RobinSimulator):
     made = sim.add_event(FLEET, "To cancel", TUESDAY_MORNING, TUESDAY_MORNING + timedelta(hours=1))
-    sim.faults.commit_then_fail_next(500, path=f"/events/{made.id}", method="DELETE")
+    sim.faults.fail_next(500, path=f"/events/{made.id}", method="DELETE", after_commit=True)
     assert (await api.get(f"/events/{made.id}"))[0] == 200  # a GET of that path is not it
     assert sim.faults.pending == 1
     status, _ = await api.call("DELETE", f"/events/{made.id}")
@@ -242,7 +242,7 @@ async def test_commit_then_fail_waits_for_its_method_and_path(api: Api, sim: Rob
 
 
 async def test_a_refused_request_is_not_committed_by_the_fault(api: Api, sim: RobinSimulator):
-    sim.faults.commit_then_fail_next(500, path="/events")
+    sim.faults.fail_next(500, path="/events", after_commit=True)
     too_short = booking("2024-06-04T15:00:00+01:00", "2024-06-04T15:03:00+01:00", "Too short")
     status, _ = await api.call("POST", f"/spaces/{FLEET}/events", json=too_short)
     assert status == 400  # Robin's refusal, not the fault
@@ -254,7 +254,7 @@ async def test_commit_then_hang_makes_the_change_and_never_answers(
 ):
     sim = RobinSimulator("demo", now=TUESDAY_MORNING)
     async with run_simulator(sim) as url:
-        sim.faults.commit_then_hang_next(path="/events", method="POST")
+        sim.faults.hang_next(path="/events", method="POST", after_commit=True)
         body = booking("2024-06-04T15:00:00+01:00", "2024-06-04T15:30:00+01:00", "Slow answer")
         with pytest.raises(TimeoutError):
             async with session.post(
@@ -273,8 +273,8 @@ async def test_control_api_queues_write_faults(
     control = base_url.removesuffix("/v1.0") + "/_simulator/faults"
     body = {
         "drop_next": {"path": "/events"},
-        "commit_then_fail_next": {"status": 503, "path": "/events", "method": "PATCH"},
-        "commit_then_hang_next": {"path": "/confirmation"},
+        "fail_next": {"status": 503, "path": "/events", "method": "PATCH", "after_commit": True},
+        "hang_next": {"path": "/confirmation", "after_commit": True},
     }
     async with session.post(control, json=body) as response:
         assert response.status == 200
