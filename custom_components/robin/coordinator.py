@@ -9,7 +9,6 @@ covers the next meeting boundary of all rooms.
 from __future__ import annotations
 
 import asyncio
-import heapq
 import itertools
 import math
 from collections import defaultdict, deque
@@ -23,7 +22,6 @@ from homeassistant.const import CONF_SCAN_INTERVAL
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.debounce import Debouncer
-from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -69,6 +67,7 @@ from .discovery import (
     shown,
 )
 from .repairs import async_set_entry_issue
+from .room_moments import RoomMoments
 
 # The device identifiers are used from here by the platforms and actions.
 __all__ = [
@@ -166,9 +165,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self._room_listeners: Listeners = defaultdict(list)
         self._location_listeners: Listeners = defaultdict(list)
         # One timer for the earliest meeting boundary of all rooms.
-        self._boundaries: list[tuple[datetime, int]] = []
-        self._boundary_timer: CALLBACK_TYPE | None = None
-        self._boundary_at: datetime | None = None
+        self._boundaries = RoomMoments(hass, self._boundary_passed)
 
     @property
     def calendar_days(self) -> int:
@@ -188,7 +185,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             await self._discover(dt_util.utcnow())
         except RobinError as err:
             raise self._translate_error(err) from err
-        self.config_entry.async_on_unload(self._cancel_boundary_timer)
+        self.config_entry.async_on_unload(self._boundaries.cancel)
 
     def _update_write_scope_issue(self) -> None:
         async_set_entry_issue(
@@ -460,7 +457,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             if self._occupied.get(location_id) != count:
                 self._occupied[location_id] = count
                 self._notify(self._location_listeners, location_id)
-        self._schedule_boundary()
+        self._boundaries.schedule()
         return rooms
 
     def _refresh_room(self, space_id: int, now: datetime) -> RoomChange:
@@ -469,6 +466,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         before = self._shown.get(space_id)
         if space is None:
             self._shown.pop(space_id, None)
+            self._boundaries.set_next(space_id, None)
             gone = before is not None or space_id in self._room_listeners
             return RoomChange.ALL if gone else RoomChange.NONE
         shown_now = (
@@ -492,8 +490,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             ):
                 if old != new:
                     changes |= change
-        if (next_change := shown_now[3].next_change) is not None:
-            heapq.heappush(self._boundaries, (next_change, space_id))
+        self._boundaries.set_next(space_id, shown_now[3].next_change)
         return changes
 
     @staticmethod
@@ -503,48 +500,10 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                 update()
 
     @callback
-    def _schedule_boundary(self) -> None:
-        """Keep one timer, for the earliest meeting boundary still ahead of any room."""
-        boundaries = self._boundaries
-        while boundaries and not self._is_current(*boundaries[0]):
-            heapq.heappop(boundaries)
-        if len(boundaries) > 4 * len(self._shown) + 16:  # drop outdated entries
-            self._boundaries = boundaries = [b for b in boundaries if self._is_current(*b)]
-            heapq.heapify(boundaries)
-        when = boundaries[0][0] if boundaries else None
-        if when == self._boundary_at:
-            return
-        self._cancel_boundary_timer()
-        if when is not None:
-            self._boundary_at = when
-            self._boundary_timer = async_track_point_in_utc_time(
-                self.hass, self._boundary_passed, when
-            )
-
-    def _is_current(self, when: datetime, space_id: int) -> bool:
-        shown = self._shown.get(space_id)
-        return shown is not None and shown[3].next_change == when
-
-    @callback
-    def _boundary_passed(self, _now: datetime) -> None:
+    def _boundary_passed(self, due: set[int]) -> None:
         """Update exactly the rooms whose meeting boundary has passed."""
-        self._boundary_timer = None
-        self._boundary_at = None
-        now = dt_util.utcnow()
-        due: set[int] = set()
-        while self._boundaries and self._boundaries[0][0] <= now:
-            when, space_id = heapq.heappop(self._boundaries)
-            if self._is_current(when, space_id):
-                due.add(space_id)
         self._pending_rooms |= due
-        self._publish(now)
-
-    @callback
-    def _cancel_boundary_timer(self) -> None:
-        if self._boundary_timer is not None:
-            self._boundary_timer()
-            self._boundary_timer = None
-        self._boundary_at = None
+        self._publish(dt_util.utcnow())
 
     # --- reading events --------------------------------------------------------------------
 

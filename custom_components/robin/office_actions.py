@@ -9,7 +9,6 @@ whether across polls, reloads or restarts.
 from __future__ import annotations
 
 import asyncio
-import heapq
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,7 +18,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.event import async_call_later, async_track_point_in_utc_time
+from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
@@ -57,6 +56,7 @@ from .office_rules import (
     unbooked_since,
 )
 from .repairs import async_set_entry_issue
+from .room_moments import RoomMoments
 
 OFFICE_ACTORS: HassKey[dict[str, OfficeActor]] = HassKey(f"{DOMAIN}_office_actors")
 STORAGE_VERSION = 1
@@ -119,14 +119,11 @@ class OfficeActor:
         # presence or bookings) or the clock reaches its next moment; valid until then.
         self._shown: dict[int, RoomOffice] = {}
         self._data_seen: RobinData | None = None
-        self._next_moment: dict[int, datetime] = {}
-        self._moments: list[tuple[datetime, int]] = []  # a heap of (moment, room)
-        self._timer_at: datetime | None = None
+        self._moments = RoomMoments(hass, self._update)
         # Rooms to act on at the next chance: those worked out since, and any not done yet.
         self._to_act: set[int] = set()
         # Rooms whose arrival check-in waits for a poll to see people after the start.
         self._awaiting_poll: set[int] = set()
-        self._unsub_timer: CALLBACK_TYPE | None = None
         self._unsub_retry: CALLBACK_TYPE | None = None
         self._lock = asyncio.Lock()
 
@@ -143,7 +140,7 @@ class OfficeActor:
         self._checked_in = _pruned(stored.get("checked_in", {}), now)
         self._update_read_only_issue()
         self.entry.async_on_unload(self.coordinator.async_add_poll_listener(self._on_poll))
-        self.entry.async_on_unload(self._cancel_timer)
+        self.entry.async_on_unload(self._moments.cancel)
         self.entry.async_on_unload(self._cancel_retry)
         self._on_poll()
 
@@ -235,12 +232,6 @@ class OfficeActor:
         self._update(coordinator.rooms_changed_by_poll | self._awaiting_poll)
 
     @callback
-    def _on_clock(self, _now: datetime) -> None:
-        self._unsub_timer = None
-        self._timer_at = None
-        self._update(set())
-
-    @callback
     def _update(self, rooms: set[int] | None = None) -> None:
         """Work out these rooms (None: all), and those whose moment has come; then act."""
         self._work_out(rooms, dt_util.utcnow())
@@ -267,7 +258,7 @@ class OfficeActor:
             self._data_seen = data
             rooms = set(data.spaces) | set(self._shown)
         else:
-            rooms = rooms | self._due(now)
+            rooms = rooms | self._moments.pop_due(now)
         for space_id in rooms:
             space = data.spaces.get(space_id)
             if space is None or not space.is_bookable:
@@ -276,7 +267,7 @@ class OfficeActor:
             bookings = self._bookings(space, now)
             office = self._room_at(space, now, bookings)
             since = unbooked_since(bookings, self.presence.occupied_since(space_id), now)
-            self._set_next_moment(
+            self._moments.set_next(
                 space_id, next_change(bookings, now, self.grace, since, self.unbooked_after)
             )
             self._to_act.add(space_id)
@@ -285,50 +276,16 @@ class OfficeActor:
                 self._announce_unbooked_use(space, office)
                 for update in list(self._listeners.get(space_id, ())):
                     update()
-        self._schedule_next_moment()
+        self._moments.schedule()
 
     def _forget_room(self, space_id: int) -> None:
-        self._next_moment.pop(space_id, None)
+        self._moments.set_next(space_id, None)
         self._to_act.discard(space_id)
         self._awaiting_poll.discard(space_id)
         self._unbooked_announced.pop(space_id, None)
         if self._shown.pop(space_id, None) is not None:
             for update in list(self._listeners.get(space_id, ())):
                 update()
-
-    def _set_next_moment(self, space_id: int, moment: datetime | None) -> None:
-        if moment is None:
-            self._next_moment.pop(space_id, None)
-        elif self._next_moment.get(space_id) != moment:
-            self._next_moment[space_id] = moment
-            heapq.heappush(self._moments, (moment, space_id))
-
-    def _due(self, now: datetime) -> set[int]:
-        """Return the rooms whose next moment has come."""
-        moments, due = self._moments, set()
-        while moments and moments[0][0] <= now:
-            moment, space_id = heapq.heappop(moments)
-            if self._next_moment.get(space_id) == moment:
-                del self._next_moment[space_id]
-                due.add(space_id)
-        return due
-
-    @callback
-    def _schedule_next_moment(self) -> None:
-        """Keep one timer, for the earliest next moment of any room."""
-        moments = self._moments
-        while moments and self._next_moment.get(moments[0][1]) != moments[0][0]:
-            heapq.heappop(moments)
-        if len(moments) > 4 * len(self._next_moment) + 16:  # drop outdated entries
-            self._moments = moments = [m for m in moments if self._next_moment.get(m[1]) == m[0]]
-            heapq.heapify(moments)
-        when = moments[0][0] if moments else None
-        if when == self._timer_at:
-            return
-        self._cancel_timer()
-        if when is not None:
-            self._timer_at = when
-            self._unsub_timer = async_track_point_in_utc_time(self.hass, self._on_clock, when)
 
     @callback
     def _retry_later(self, booking: Booking) -> None:
@@ -347,12 +304,6 @@ class OfficeActor:
         if self._unsub_retry is not None:
             self._unsub_retry()
             self._unsub_retry = None
-
-    @callback
-    def _cancel_timer(self) -> None:
-        if self._unsub_timer is not None:
-            self._unsub_timer()
-            self._unsub_timer = None
 
     @callback
     def _announce_unbooked_use(self, space: Space, office: RoomOffice) -> None:
