@@ -10,7 +10,7 @@ action asks for is a *slot*.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Final
 
 DOMAIN: Final = "robin"
@@ -29,6 +29,16 @@ DEFAULT_CALENDAR_DAYS: Final = 14
 MIN_CALENDAR_DAYS: Final = 1
 MAX_CALENDAR_DAYS: Final = 60
 DEFAULT_INCLUDE_UNBOOKABLE: Final = True
+
+# Outside a location's working hours it is polled every this many minutes (0: poll it as
+# often as in working hours). Where Robin lists no working hours, Monday to Friday
+# 07:00-20:00 in the location's time zone count as working hours.
+CONF_OFF_HOURS_INTERVAL: Final = "off_hours_interval"
+DEFAULT_OFF_HOURS_INTERVAL: Final = 15
+MAX_OFF_HOURS_INTERVAL: Final = 240
+DEFAULT_WORKING_DAYS: Final = (1, 2, 3, 4, 5)  # Robin's day numbers: 0 is Sunday
+DEFAULT_WORKING_HOURS_START: Final = time(7)
+DEFAULT_WORKING_HOURS_END: Final = time(20)
 
 # Rooms and locations change rarely; re-reading them hourly finds added and removed rooms
 # without a restart at the cost of a few requests an hour.
