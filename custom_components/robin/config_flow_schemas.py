@@ -27,6 +27,7 @@ from .const import (
     CONF_INCLUDE_UNBOOKABLE,
     CONF_LOCATIONS,
     CONF_NO_SHOW_GRACE,
+    CONF_OFF_HOURS_INTERVAL,
     CONF_ORGANIZATION,
     CONF_RELEASE_NO_SHOWS,
     CONF_REPORT_PRESENCE,
@@ -34,11 +35,13 @@ from .const import (
     DEFAULT_CALENDAR_DAYS,
     DEFAULT_INCLUDE_UNBOOKABLE,
     DEFAULT_NO_SHOW_GRACE,
+    DEFAULT_OFF_HOURS_INTERVAL,
     DEFAULT_REPORT_PRESENCE,
     DEFAULT_SCAN_INTERVAL,
     DEFAULT_UNBOOKED_USE_AFTER,
     MAX_CALENDAR_DAYS,
     MAX_NO_SHOW_GRACE,
+    MAX_OFF_HOURS_INTERVAL,
     MAX_SCAN_INTERVAL,
     MAX_UNBOOKED_USE_AFTER,
     MIN_CALENDAR_DAYS,
@@ -59,14 +62,14 @@ RECONFIGURE_SCHEMA = vol.Schema({vol.Required(CONF_URL): URL_SELECTOR})
 ORGANIZATION_MANUAL_SCHEMA = vol.Schema({vol.Required(CONF_ORGANIZATION): TextSelector()})
 
 
-def _whole_number(minimum: int, maximum: int, unit: str) -> vol.All:
+def _whole_number(minimum: int, maximum: int, unit: str, step: int = 1) -> vol.All:
     """Return a box for a whole number between minimum and maximum."""
     return vol.All(
         NumberSelector(
             NumberSelectorConfig(
                 min=minimum,
                 max=maximum,
-                step=1,
+                step=step,
                 unit_of_measurement=unit,
                 mode=NumberSelectorMode.BOX,
             )
@@ -79,6 +82,11 @@ OPTIONS_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL): _whole_number(
             MIN_SCAN_INTERVAL, MAX_SCAN_INTERVAL, "s"
+        ),
+        # One number, 0 meaning "poll as in working hours": a switch beside it would leave a
+        # number that means nothing while off (the form cannot hide it).
+        vol.Required(CONF_OFF_HOURS_INTERVAL, default=DEFAULT_OFF_HOURS_INTERVAL): _whole_number(
+            0, MAX_OFF_HOURS_INTERVAL, "min", step=5
         ),
         vol.Required(CONF_CALENDAR_DAYS, default=DEFAULT_CALENDAR_DAYS): _whole_number(
             MIN_CALENDAR_DAYS, MAX_CALENDAR_DAYS, "d"

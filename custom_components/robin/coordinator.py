@@ -42,7 +42,9 @@ from .api import (
 from .booking_cache import BookingCache
 from .const import (
     CONF_CALENDAR_DAYS,
+    CONF_OFF_HOURS_INTERVAL,
     DEFAULT_CALENDAR_DAYS,
+    DEFAULT_OFF_HOURS_INTERVAL,
     DEFAULT_SCAN_INTERVAL,
     DISCOVERY_INTERVAL,
     DOMAIN,
@@ -68,6 +70,7 @@ from .discovery import (
 )
 from .repairs import async_set_entry_issue
 from .room_moments import RoomMoments
+from .working_hours import WorkingHours, end_of_local_day
 
 # The device identifiers are used from here by the platforms and actions.
 __all__ = [
@@ -91,6 +94,9 @@ NEAR_WINDOW = timedelta(hours=1)
 NEAR_STEP = timedelta(minutes=15)
 # The rest of the calendar window is reread one day (UTC) of one location per poll.
 WINDOW_SLICE = timedelta(days=1)
+# A poll may fire a little before the instant it was planned for (Home Assistant rounds
+# the loop's time down to the second): what falls due within this slack is due.
+SCHEDULE_SLACK = timedelta(seconds=5)
 
 type Read = tuple[Location, datetime, datetime]
 
@@ -129,7 +135,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             name=DOMAIN,
             update_interval=timedelta(
                 seconds=entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
-            ),
+            ),  # then set after each poll: see `_next_poll_in`
             always_update=False,
             request_refresh_debouncer=Debouncer(
                 hass, LOGGER, cooldown=REFRESH_COOLDOWN, immediate=True
@@ -149,11 +155,20 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         # after our own changes, then day by day (`_rolling`), the next hour every poll.
         self._window: tuple[datetime, datetime] = (datetime.min.replace(tzinfo=UTC),) * 2
         self._full_read_due = True
-        self._rolling: deque[Read] = deque()
-        self._rolling_end: datetime | None = None
+        # Per location: the days of the window still to reread, the end of the window they
+        # reach, and how far its window is known (the cache's window ends at the earliest).
+        self._rolling: dict[int, deque[tuple[datetime, datetime]]] = {}
+        self._rolling_end: dict[int, datetime] = {}
+        self._covered_until: dict[int, datetime] = {}
+        self._rolling_turn = 0
         self._zones: dict[int, tzinfo] = {}
         # How Robin last answered each event read (location, start, end).
         self._answers: dict[tuple[int, datetime, datetime], Answer] = {}
+        # Outside its working hours a location is polled every `off_hours_interval`.
+        self._hours: dict[int, WorkingHours] = {}
+        self._last_polled: dict[int, datetime] = {}
+        self._in_hours: dict[int, bool] = {}
+        self._poll_everything = True
         # Per-room notification: what each room last showed, who listens to it.
         self._pending_rooms: set[int] = set()
         # The rooms whose presence, bookings or facts the last poll changed (for the office
@@ -171,6 +186,22 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
     def calendar_days(self) -> int:
         """Return how many days ahead the cached event window reaches."""
         return int(self.config_entry.options.get(CONF_CALENDAR_DAYS, DEFAULT_CALENDAR_DAYS))
+
+    @property
+    def off_hours_interval(self) -> timedelta | None:
+        """Return how often a location is polled outside its working hours; None: as inside."""
+        minutes = int(
+            self.config_entry.options.get(CONF_OFF_HOURS_INTERVAL, DEFAULT_OFF_HOURS_INTERVAL)
+        )
+        if not minutes:
+            return None
+        return max(timedelta(minutes=minutes), self._regular_interval)
+
+    @property
+    def _regular_interval(self) -> timedelta:
+        return timedelta(
+            seconds=self.config_entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
+        )
 
     @property
     def can_write(self) -> bool:
@@ -210,6 +241,12 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             location_id: location_time_zone(location) or UTC
             for location_id, location in discovery.locations.items()
         }
+        self._hours = {
+            location_id: WorkingHours.of_location(
+                location, location_time_zone(location) or dt_util.get_default_time_zone()
+            )
+            for location_id, location in discovery.locations.items()
+        }
 
     def _facts(self, space_id: int) -> RoomFacts | None:
         """Return what a room shows of itself; its last presence is left out of comparisons."""
@@ -242,33 +279,113 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         hour = now.replace(minute=0, second=0, microsecond=0)
         return hour - EVENTS_LOOKBEHIND, hour + timedelta(days=self.calendar_days, hours=1)
 
-    def _reads(self, now: datetime) -> tuple[list[Read], bool]:
-        """Return the event reads of this poll, and whether they cover the whole window."""
-        locations = list(self.discovery.locations.values())
+    def _reads(
+        self, now: datetime, polled: list[Location], starting: set[int]
+    ) -> tuple[list[Read], list[Read], bool]:
+        """Return this poll's event reads, the window's days among them, whether all of it.
+
+        A location whose working day starts reads the rest of its local day, so that
+        bookings made overnight are right from the first poll of the day.
+        """
         if self._full_read_due:
             window = self._calendar_window(now)
-            return [
-                (location, start, end) for location in locations for start, end in _slices(*window)
-            ], True
+            return (
+                [(location, start, end) for location in polled for start, end in _slices(*window)],
+                [],
+                True,
+            )
         near_start = _floor(now, NEAR_STEP)
         near_end = near_start + NEAR_STEP + NEAR_WINDOW
-        reads = [(location, near_start, near_end) for location in locations]
-        if not self._rolling:
-            # A new sweep: the answers of reads that lie in the past are not asked again.
-            self._answers = {key: answer for key, answer in self._answers.items() if key[2] > now}
-            window_end = self._calendar_window(now)[1]
-            hour = window_end - timedelta(days=self.calendar_days, hours=1)
-            self._rolling_end = window_end
-            self._rolling.extend(
-                (location, start, end)
-                for start, end in _slices(hour, window_end)
-                for location in locations
-            )
-        while self._rolling and self._rolling[0][0].id not in self.discovery.locations:
-            self._rolling.popleft()
-        if self._rolling:
-            reads.append(self._rolling[0])
-        return reads, False
+        reads: list[Read] = []
+        for location in polled:
+            end = near_end
+            if location.id in starting:
+                end = max(end, end_of_local_day(now, self._hours[location.id].zone))
+            reads.append((location, near_start, end))
+        slices = self._window_slices(now, polled)
+        return reads + slices, slices, False
+
+    def _window_slices(self, now: datetime, polled: list[Location]) -> list[Read]:
+        """Return the days of the window reread now, each location's in its turn.
+
+        One day of one of the locations in working hours (in turn), and one day of each
+        location polled outside them (so at its slow rhythm).
+        """
+        for location_id in self._rolling.keys() - self.discovery.locations.keys():
+            del self._rolling[location_id]
+        in_hours = [location for location in polled if self._in_hours_now(location, now)]
+        readers = [location for location in polled if location not in in_hours]
+        if in_hours:
+            readers.append(in_hours[self._rolling_turn % len(in_hours)])
+        slices: list[Read] = []
+        for location in readers:
+            days = self._rolling.get(location.id)
+            if not days:
+                # A new sweep: the answers of reads that lie in the past are not asked again.
+                self._answers = {
+                    key: answer for key, answer in self._answers.items() if key[2] > now
+                }
+                window_end = self._calendar_window(now)[1]
+                hour = window_end - timedelta(days=self.calendar_days, hours=1)
+                days = self._rolling[location.id] = deque(_slices(hour, window_end))
+                self._rolling_end[location.id] = window_end
+            slices.append((location, *days[0]))
+        return slices
+
+    # --- working hours -----------------------------------------------------------------------
+
+    def _in_hours_now(self, location: Location, now: datetime) -> bool:
+        """Tell whether the location is polled at the regular interval now."""
+        hours = self._hours.get(location.id)
+        return (
+            self.off_hours_interval is None or hours is None or hours.is_open(now + SCHEDULE_SLACK)
+        )
+
+    def _due(self, now: datetime) -> tuple[list[Location], set[int]]:
+        """Return the locations polled now, and those among them whose working day starts.
+
+        Outside its working hours a location is polled when its slow interval has passed;
+        a refresh asked for (not scheduled) and a whole-window read poll every location.
+        """
+        slow = self.off_hours_interval
+        due: list[Location] = []
+        starting: set[int] = set()
+        for location in self.discovery.locations.values():
+            last = self._last_polled.get(location.id)
+            if self._in_hours_now(location, now):
+                due.append(location)
+                if self._in_hours.get(location.id) is False:
+                    starting.add(location.id)
+            elif (
+                self._poll_everything
+                or self._full_read_due
+                or last is None
+                or slow is None
+                or now + SCHEDULE_SLACK >= last + slow
+            ):
+                due.append(location)
+        return due, starting
+
+    def _next_poll_in(self, now: datetime, polled: list[Location]) -> timedelta:
+        """Return the wait until the next location falls due (or starts its working day).
+
+        The regular interval while any location is in its working hours; otherwise the
+        earliest slow poll or working-day start, so polling resumes as the day starts.
+        """
+        regular = self._regular_interval
+        slow = self.off_hours_interval
+        if slow is None:
+            return regular
+        polled_ids = {location.id for location in polled}
+        next_poll = now + slow
+        for location in self.discovery.locations.values():
+            hours = self._hours.get(location.id)
+            if hours is None or hours.is_open(now + SCHEDULE_SLACK):
+                return regular
+            last = now if location.id in polled_ids else self._last_polled.get(location.id, now)
+            next_poll = min(next_poll, last + slow, hours.next_start(now))
+        # +1 s: Home Assistant rounds the loop's time down to the second.
+        return timedelta(seconds=max(1, math.ceil((next_poll - now).total_seconds()) + 1))
 
     async def _async_update_data(self) -> RobinData:
         now = dt_util.utcnow()
@@ -276,8 +393,10 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             discovered_at = self.discovery.discovered_at
             if discovered_at is None or now - discovered_at >= DISCOVERY_INTERVAL:
                 await self._discover(now)
-            reads, whole_window = self._reads(now)
-            locations = list(self.discovery.locations.values())
+            locations, starting = self._due(now)
+            reads, slices, whole_window = self._reads(now, locations, starting)
+            # A failed poll is retried at the rhythm a worked one would have had.
+            self.update_interval = self._next_poll_in(now, locations)
             async with asyncio.TaskGroup() as group:
                 presence = group.create_task(
                     run_all(
@@ -303,22 +422,50 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                 continue
             zone = self._zones.get(location.id, UTC)
             self._pending_rooms |= self.bookings.replace(location.id, start, end, read, zone)
+        for location in locations:
+            self._last_polled[location.id] = now
+            self._in_hours[location.id] = self._in_hours_now(location, now)
+        self._poll_everything = False
+        self._window = self._window_after(now, locations, slices, whole_window=whole_window)
+        return self._snapshot()
+
+    def _window_after(
+        self, now: datetime, polled: list[Location], slices: list[Read], *, whole_window: bool
+    ) -> tuple[datetime, datetime]:
+        """Return the range the cache holds every event of, after this poll's reads."""
         window_start, window_end = self._window
         if whole_window:
             window_start, window_end = self._calendar_window(now)
             self._full_read_due = False
             self._rolling.clear()
-        elif self._rolling:
-            self._rolling.popleft()
-            if not self._rolling and self._rolling_end is not None:
-                window_end = max(window_end, self._rolling_end)
+            self._covered_until = {location.id: window_end for location in polled}
+        else:
+            self._rolling_turn += 1
+            for location, _, _ in slices:
+                days = self._rolling[location.id]
+                days.popleft()
+                if not days:
+                    self._covered_until[location.id] = max(
+                        self._covered_until.get(location.id, window_end),
+                        self._rolling_end[location.id],
+                    )
+            # The window is known as far as every location's is.
+            window_end = max(
+                window_end,
+                min(
+                    (
+                        self._covered_until.get(location_id, window_end)
+                        for location_id in self.discovery.locations
+                    ),
+                    default=window_end,
+                ),
+            )
         # Events that ended before the window are forgotten.
         keep_after = self._calendar_window(now)[0]
         if keep_after > window_start:
             self.bookings.evict(keep_after)
             window_start = keep_after
-        self._window = (window_start, window_end)
-        return self._snapshot()
+        return window_start, window_end
 
     def _apply_presence(self, location: Location, sessions: list[Presence]) -> None:
         counts: dict[int, int] = defaultdict(int)
@@ -368,6 +515,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         raise_on_entry_error: bool = False,  # noqa: FBT001, FBT002
     ) -> None:
         """Refresh, then tell the rooms whose shown data changed, then the poll listeners."""
+        self._poll_everything = self._poll_everything or not scheduled
         await super()._async_refresh(
             log_failures, raise_on_auth_failed, scheduled, raise_on_entry_error
         )

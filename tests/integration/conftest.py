@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,7 +11,12 @@ from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from custom_components.robin.const import CONF_LOCATIONS, CONF_ORGANIZATION_ID, DOMAIN
+from custom_components.robin.const import (
+    CONF_LOCATIONS,
+    CONF_OFF_HOURS_INTERVAL,
+    CONF_ORGANIZATION_ID,
+    DOMAIN,
+)
 from robin_simulator import RobinSimulator, run_simulator
 
 # Monday 23 November 2026, 10:15 in London (UTC+0): the Fleet Room's "Design review"
@@ -52,13 +57,16 @@ async def simulator_url(simulator: RobinSimulator, socket_enabled: None) -> Asyn
         yield base_url
 
 
-def entry_for(simulator: RobinSimulator, url: str) -> MockConfigEntry:
+def entry_for(
+    simulator: RobinSimulator, url: str, options: Mapping[str, object] | None = None
+) -> MockConfigEntry:
     """Return an entry for the simulator's organization served at url, all locations selected."""
     organization = simulator.organization
     return MockConfigEntry(
         domain=DOMAIN,
         title=organization.name,
         unique_id=str(organization.id),
+        options=dict(options or {}),
         data={
             CONF_ACCESS_TOKEN: simulator.token,
             CONF_URL: url,
@@ -68,10 +76,26 @@ def entry_for(simulator: RobinSimulator, url: str) -> MockConfigEntry:
     )
 
 
+# On Monday morning in London it is 05:15 in New York, outside its working hours: a test
+# that counts on every location being read every minute polls at the regular interval
+# all the time (the option's 0). tests/integration/test_working_hours.py tests the default.
+POLL_EVERY_LOCATION_EVERY_MINUTE = pytest.mark.parametrize(
+    "entry_options", [{CONF_OFF_HOURS_INTERVAL: 0}], ids=["every_minute"]
+)
+
+
 @pytest.fixture
-def config_entry(simulator: RobinSimulator, simulator_url: str) -> MockConfigEntry:
+def entry_options() -> dict[str, object]:
+    """Return the options of the test's entry: the defaults, unless a test sets others."""
+    return {}
+
+
+@pytest.fixture
+def config_entry(
+    simulator: RobinSimulator, simulator_url: str, entry_options: dict[str, object]
+) -> MockConfigEntry:
     """Return an entry for the demo organization with both locations selected."""
-    return entry_for(simulator, simulator_url)
+    return entry_for(simulator, simulator_url, entry_options)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from .common import (
     room_state,
     setup_entry_at,
 )
-from .conftest import advance
+from .conftest import POLL_EVERY_LOCATION_EVERY_MINUTE, advance
 
 POLL = timedelta(seconds=60)
 # Half a minute past: polls fall on :30, away from the meetings' whole-minute boundaries.
@@ -182,6 +182,7 @@ async def test_presence_starting_and_ending_shows_at_the_next_poll(
     assert hass.states.get(london).state == "2"
 
 
+@POLL_EVERY_LOCATION_EVERY_MINUTE
 async def test_room_entities_are_unavailable_while_robin_fails(
     hass: HomeAssistant,
     simulator: RobinSimulator,

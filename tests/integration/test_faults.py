@@ -32,7 +32,7 @@ from .common import (
     room_state,
     setup_with_options,
 )
-from .conftest import advance
+from .conftest import POLL_EVERY_LOCATION_EVERY_MINUTE, advance
 
 POLL = timedelta(seconds=60)
 HOUR = timedelta(hours=1)
@@ -204,6 +204,7 @@ async def _requests_during(
     ],
     ids=["one_second", "past_date", "zero", "absurd", "unparsable"],
 )
+@POLL_EVERY_LOCATION_EVERY_MINUTE
 async def test_short_past_or_absurd_retry_after_polls_at_the_interval(
     hass: HomeAssistant,
     simulator: RobinSimulator,

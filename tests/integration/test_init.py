@@ -15,10 +15,11 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.robin.const import CONF_OFF_HOURS_INTERVAL
 from robin_simulator import READ_ONLY_TOKEN, RobinSimulator, run_simulator
 
 from .common import DOMAIN, device_with_identifier, room_entity_id, room_state, setup_with_options
-from .conftest import advance, entry_for
+from .conftest import POLL_EVERY_LOCATION_EVERY_MINUTE, advance, entry_for
 
 POLL = timedelta(seconds=60)
 MONDAY_NEXT_WEEK_NOON = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -81,6 +82,7 @@ async def test_robin_down_at_setup_retries(
     assert config_entry.state is ConfigEntryState.SETUP_RETRY
 
 
+@POLL_EVERY_LOCATION_EVERY_MINUTE
 async def test_one_poll_reads_presence_and_the_next_hour_per_location(
     hass: HomeAssistant,
     simulator: RobinSimulator,
@@ -136,6 +138,7 @@ def _reads(simulator: RobinSimulator) -> list[tuple[str, tuple[datetime, datetim
     ]
 
 
+@POLL_EVERY_LOCATION_EVERY_MINUTE
 async def test_a_booking_anywhere_in_the_window_shows_within_one_reread_cycle(
     hass: HomeAssistant,
     simulator: RobinSimulator,
@@ -162,6 +165,7 @@ async def test_a_booking_anywhere_in_the_window_shows_within_one_reread_cycle(
     assert [event["summary"] for event in await response.json()] == ["Board visit"]
 
 
+@POLL_EVERY_LOCATION_EVERY_MINUTE
 async def test_falls_back_to_free_busy_when_location_events_are_missing(
     hass: HomeAssistant,
     simulator: RobinSimulator,
@@ -190,6 +194,7 @@ async def test_falls_back_to_free_busy_when_location_events_are_missing(
     ]
 
 
+@POLL_EVERY_LOCATION_EVERY_MINUTE
 async def test_robin_failure_makes_entities_unavailable_then_recovers(
     hass: HomeAssistant,
     simulator: RobinSimulator,
@@ -204,6 +209,7 @@ async def test_robin_failure_makes_entities_unavailable_then_recovers(
     assert hass.states.get(entity_id).state == STATE_ON
 
 
+@POLL_EVERY_LOCATION_EVERY_MINUTE
 async def test_rate_limit_waits_as_robin_asks(
     hass: HomeAssistant,
     simulator: RobinSimulator,
@@ -317,7 +323,8 @@ async def test_poll_cost_grows_with_locations_not_rooms(
     simulator = RobinSimulator("large", locations=locations, spaces_per_location=rooms)
     organization = simulator.organization
     async with run_simulator(simulator, host="127.0.0.1") as url:
-        entry = entry_for(simulator, url)
+        # The cost of a poll in working hours.
+        entry = entry_for(simulator, url, {CONF_OFF_HOURS_INTERVAL: 0})
         entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(entry.entry_id)
         # Setup's own requests (e.g. the check-in reads of no-shows) are not the poll's.

@@ -10,7 +10,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.robin.const import CONF_UNBOOKED_USE_AFTER, EVENT_UNBOOKED_USE_STARTED
+from custom_components.robin.const import (
+    CONF_OFF_HOURS_INTERVAL,
+    CONF_UNBOOKED_USE_AFTER,
+    EVENT_UNBOOKED_USE_STARTED,
+)
 from robin_simulator import RobinSimulator
 
 from .common import DOMAIN, setup_with_options
@@ -28,7 +32,9 @@ async def test_unbooked_use_is_told_once_after_the_set_minutes(
     config_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    await setup_with_options(hass, config_entry, **{CONF_UNBOOKED_USE_AFTER: 15})
+    # New York is outside its working hours: read it every minute all the same.
+    options = {CONF_UNBOOKED_USE_AFTER: 15, CONF_OFF_HOURS_INTERVAL: 0}
+    await setup_with_options(hass, config_entry, **options)
     started = capture(hass, EVENT_UNBOOKED_USE_STARTED)
     room = simulator.find_space(ROOM)
     simulator.start_presence(room.id)
