@@ -384,8 +384,9 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                 return regular
             last = now if location.id in polled_ids else self._last_polled.get(location.id, now)
             next_poll = min(next_poll, last + slow, hours.next_start(now))
-        # +1 s: Home Assistant rounds the loop's time down to the second.
-        return timedelta(seconds=max(1, math.ceil((next_poll - now).total_seconds()) + 1))
+        # Firing up to a second early (Home Assistant rounds the loop's time down to the
+        # second) is within SCHEDULE_SLACK: the location is due all the same.
+        return timedelta(seconds=max(1, math.ceil((next_poll - now).total_seconds())))
 
     async def _async_update_data(self) -> RobinData:
         now = dt_util.utcnow()

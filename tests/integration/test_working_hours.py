@@ -1,0 +1,178 @@
+"""Outside a location's working hours it is polled slowly; its day starts with a fresh read.
+
+The demo's offices work 08:30-18:00, Monday to Friday, London's in London time, New York's
+in New York time: between 23:00 and 08:30 UTC both are closed.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.robin.const import CONF_OFF_HOURS_INTERVAL
+from robin_simulator import RobinSimulator
+
+from .common import room_entity_id, room_state, setup_entry_at
+from .conftest import advance
+
+LONDON = ZoneInfo("Europe/London")
+# Tuesday 24 November 2026, 00:00:30 UTC: 00:00 in London, 19:00 (Monday) in New York.
+TUESDAY_NIGHT = datetime(2026, 11, 24, 0, 0, 30, tzinfo=UTC)
+LONDON_OPENS = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)
+MINUTE = timedelta(minutes=1)
+SLOW = timedelta(minutes=15)  # the option's default
+
+
+async def run_until(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, until: datetime, step: timedelta = MINUTE
+) -> None:
+    """Let the clock run in steps (a poll every minute would fire at each) until `until`."""
+    while (now := datetime.now(UTC)) < until:
+        await advance(hass, freezer, min(step, until - now))
+
+
+def presence_reads(simulator: RobinSimulator, location: str) -> list[datetime]:
+    """Return when the simulator served the location's presence: one per poll of it."""
+    path = f"/v1.0/locations/{simulator.find_location(location).id}/presence"
+    return [record.at for record in simulator.requests if record.path == path and record.at]
+
+
+def polls_of(entry: MockConfigEntry) -> list[datetime]:
+    """Record the coordinator's polls (with or without requests) from now on."""
+    polls: list[datetime] = []
+    entry.runtime_data.async_add_poll_listener(lambda: polls.append(datetime.now(UTC)))
+    return polls
+
+
+async def test_at_night_each_location_is_polled_every_15_minutes_not_every_minute(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_entry_at(hass, freezer, config_entry, TUESDAY_NIGHT)
+    polls = polls_of(config_entry)
+    simulator.reset_requests()
+    await run_until(hass, freezer, TUESDAY_NIGHT + timedelta(hours=6))
+
+    for office in ("London HQ", "New York Studio"):
+        reads = presence_reads(simulator, office)
+        assert len(reads) == 24, (office, reads)  # 6 hours, every 15 minutes
+        assert all(b - a >= SLOW for a, b in itertools.pairwise(reads))
+    # Nothing polls in between: both offices fall due together.
+    assert len(polls) == 24
+    # Per slow poll and office: presence, the next hour, one day of its calendar window;
+    # plus the hourly rediscovery.
+    event_reads = [record for record in simulator.requests if record.path.endswith("/events")]
+    assert len(event_reads) == 2 * 2 * 24
+    assert len(simulator.requests) < 24 * 6 + 6 * 10
+
+
+async def test_normal_polling_resumes_as_the_working_day_starts(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_entry_at(hass, freezer, config_entry, TUESDAY_NIGHT)
+    await run_until(hass, freezer, LONDON_OPENS - timedelta(seconds=10))
+    simulator.reset_requests()
+    # Second by second around the opening: the first poll of the day comes with it.
+    await run_until(hass, freezer, LONDON_OPENS + timedelta(seconds=10), timedelta(seconds=1))
+    first = presence_reads(simulator, "London HQ")
+    assert len(first) == 1
+    assert LONDON_OPENS - timedelta(seconds=1) <= first[0] <= LONDON_OPENS + timedelta(seconds=1)
+    await run_until(hass, freezer, LONDON_OPENS + timedelta(minutes=10, seconds=10))
+    reads = presence_reads(simulator, "London HQ")
+    assert len(reads) == 11  # 08:30 and every minute after
+    # New York (03:30 there) stays slow: at most one poll in these ten minutes.
+    assert len(presence_reads(simulator, "New York Studio")) <= 1
+
+
+async def _events_today(hass: HomeAssistant, entity_id: str, start: datetime) -> list[str]:
+    response = await hass.services.async_call(
+        "calendar",
+        "get_events",
+        {
+            "entity_id": entity_id,
+            "start_date_time": start,
+            "end_date_time": start + timedelta(hours=12),
+        },
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    events: list[dict[str, Any]] = response[entity_id]["events"]  # type: ignore[assignment,index]
+    return [event["summary"] for event in events]
+
+
+async def test_bookings_made_at_night_are_shown_as_the_day_starts(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_entry_at(hass, freezer, config_entry, TUESDAY_NIGHT)
+    await run_until(hass, freezer, datetime(2026, 11, 24, 8, 20, tzinfo=UTC))
+    # Booked in Robin after the last slow poll of the night, for 09:00 and the afternoon.
+    fleet = simulator.find_space("Fleet Room")
+    day = datetime(2026, 11, 24, tzinfo=LONDON)
+    simulator.add_event(fleet.id, "Early sync", day.replace(hour=9), day.replace(hour=10))
+    simulator.add_event(fleet.id, "Late review", day.replace(hour=16), day.replace(hour=17))
+    calendar = room_entity_id(hass, simulator, "Fleet Room", "calendar", "bookings")
+    assert "Late review" not in await _events_today(hass, calendar, LONDON_OPENS)
+
+    await run_until(hass, freezer, LONDON_OPENS + timedelta(seconds=30))
+    titles = await _events_today(hass, calendar, LONDON_OPENS)
+    assert {"Early sync", "Late review"} <= set(titles)
+    assert room_state(hass, simulator, "Fleet Room", "sensor", "availability").state == "available"
+    next_booking = room_state(hass, simulator, "Fleet Room", "sensor", "next_booking")
+    assert next_booking.state == "2026-11-24T09:00:00+00:00"
+    # 15 minutes before the 09:00 booking the room turns booked.
+    await run_until(hass, freezer, datetime(2026, 11, 24, 8, 45, 30, tzinfo=UTC))
+    assert room_state(hass, simulator, "Fleet Room", "sensor", "availability").state == "booked"
+
+
+async def test_with_the_option_off_every_location_is_polled_every_minute_at_night(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_entry_at(hass, freezer, config_entry, TUESDAY_NIGHT)
+    result = await hass.config_entries.options.async_init(config_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_OFF_HOURS_INTERVAL: 0}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    simulator.reset_requests()
+    await run_until(hass, freezer, datetime.now(UTC) + timedelta(minutes=30))
+    assert len(presence_reads(simulator, "London HQ")) == 30
+    assert len(presence_reads(simulator, "New York Studio")) == 30
+
+
+async def test_only_the_location_outside_its_working_hours_is_slowed(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    # Monday 10:15 UTC: 10:15 in London (open), 05:15 in New York (closed).
+    simulator.reset_requests()
+    await run_until(hass, freezer, datetime.now(UTC) + timedelta(hours=1))
+    assert len(presence_reads(simulator, "London HQ")) == 60
+    new_york = presence_reads(simulator, "New York Studio")
+    assert len(new_york) == 4
+    assert all(b - a >= SLOW for a, b in itertools.pairwise(new_york))
