@@ -56,3 +56,18 @@ def test_both_columns_measured_at_the_smallest_size():
     assert (
         table["CPU, nothing changed (ms)"][2] != "\u2013"
     )  # a ratio, not the dash of "not measured"
+
+
+def test_a_week_of_requests_with_slow_polling_off_and_on():
+    # Two hours from Monday 00:00 UTC: London's office is closed throughout.
+    output = run_bench(
+        *("--week", "--week-hours", "2", "--locations", "1", "--rooms", "3"),
+        *("--off-hours", "15", "--no-machine"),
+    )
+    table = rows(output)
+    normal = table["polled normally (option 0)"]
+    slow = table["every 15 min"]
+    requests_normal, requests_slow = (int(row[0].replace(",", "")) for row in (normal, slow))
+    assert requests_slow < requests_normal
+    assert normal[-1] == "\u2013"
+    assert slow[-1].endswith(" %")

@@ -2,7 +2,9 @@
 
 - `scripts/bench`: 5 offices of 100 and of 200 rooms (a few minutes each);
 - `scripts/bench --rooms 100`: one size (`--locations` for another number of offices);
-- `scripts/bench --quick`: 2 offices of 10 rooms, under a minute.
+- `scripts/bench --quick`: 2 offices of 10 rooms, under a minute;
+- `scripts/bench --week`: the integration's requests over a simulated week, polling outside
+  working hours normally and slowly (`--off-hours 15 30 60` minutes; 5 offices of 20 rooms).
 """
 
 import argparse
@@ -13,8 +15,10 @@ import sys
 
 from .run import run_size
 from .table import machine, table
+from .week import run_week
 
 QUICK = {"locations": 2, "rooms": [10], "repeats": 3}
+WEEK_ROOMS = 20  # requests hardly depend on the number of rooms
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -41,11 +45,31 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=200,
         help="the largest page the simulated Robin serves (default 200; 100 plays a stricter one)",
     )
+    parser.add_argument(
+        "--week",
+        action="store_true",
+        help="requests of a simulated week with slow polling outside working hours off and on",
+    )
+    parser.add_argument(
+        "--off-hours",
+        type=int,
+        nargs="+",
+        default=[15, 30, 60],
+        help="with --week: the slow intervals to measure, in minutes (default 15 30 60)",
+    )
+    parser.add_argument(
+        "--week-hours",
+        type=float,
+        default=7 * 24,
+        help="with --week: hours simulated from Monday 00:00 UTC (default a week; less to test)",
+    )
     parser.add_argument("--no-machine", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true", help="2 offices of 10 rooms, 3 repeats")
     args = parser.parse_args(argv)
     if args.quick:
         args.locations, args.rooms, args.repeats = QUICK["locations"], QUICK["rooms"], 3
+    if args.week and "--rooms" not in (argv if argv is not None else sys.argv):
+        args.rooms = [WEEK_ROOMS]
     return args
 
 
@@ -55,6 +79,16 @@ def main(argv: list[str] | None = None) -> int:
     # Stopped from outside: unwind, so that the simulator process is stopped too.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     logging.basicConfig(level=logging.ERROR)
+    if args.week:
+        run_week(
+            args.locations,
+            args.rooms[0],
+            args.off_hours,
+            args.week_hours,
+            args.robin_max_per_page,
+            show_machine=not args.no_machine,
+        )
+        return 0
     if len(args.rooms) > 1:
         # Each size in a process of its own: a fresh heap for the memory figures.
         print(f"Machine: {machine()}", flush=True)
