@@ -308,15 +308,19 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
     def _window_slices(self, now: datetime, polled: list[Location]) -> list[Read]:
         """Return the days of the window reread now, each location's in its turn.
 
-        One day of one of the locations in working hours (in turn), and one day of each
-        location polled outside them (so at its slow rhythm).
+        Each poll is one location's turn: in its working hours, it reads a day (so each of
+        them once every `locations` polls, as when every location is in its working hours).
+        Outside them a location reads a day at each of its slow polls instead.
         """
         for location_id in self._rolling.keys() - self.discovery.locations.keys():
             del self._rolling[location_id]
-        in_hours = [location for location in polled if self._in_hours_now(location, now)]
-        readers = [location for location in polled if location not in in_hours]
-        if in_hours:
-            readers.append(in_hours[self._rolling_turn % len(in_hours)])
+        locations = list(self.discovery.locations)
+        turn = locations[self._rolling_turn % len(locations)] if locations else None
+        readers = [
+            location
+            for location in polled
+            if location.id == turn or not self._in_hours_now(location, now)
+        ]
         slices: list[Read] = []
         for location in readers:
             days = self._rolling.get(location.id)
@@ -340,6 +344,14 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         return (
             self.off_hours_interval is None or hours is None or hours.is_open(now + SCHEDULE_SLACK)
         )
+
+    def _rediscovery_due(self, now: datetime) -> bool:
+        """Rediscover hourly while any location is in its working hours, or at its start.
+
+        At night and at weekends nobody sees a new room: it appears with the day.
+        """
+        locations = self.discovery.locations.values()
+        return not locations or any(self._in_hours_now(location, now) for location in locations)
 
     def _due(self, now: datetime) -> tuple[list[Location], set[int]]:
         """Return the locations polled now, and those among them whose working day starts.
@@ -392,7 +404,9 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         now = dt_util.utcnow()
         try:
             discovered_at = self.discovery.discovered_at
-            if discovered_at is None or now - discovered_at >= DISCOVERY_INTERVAL:
+            if discovered_at is None or (
+                now - discovered_at >= DISCOVERY_INTERVAL and self._rediscovery_due(now)
+            ):
                 await self._discover(now)
             locations, starting = self._due(now)
             reads, slices, whole_window = self._reads(now, locations, starting)

@@ -44,6 +44,11 @@ def presence_reads(simulator: RobinSimulator, location: str) -> list[datetime]:
     return [record.at for record in simulator.requests if record.path == path and record.at]
 
 
+def rediscoveries(simulator: RobinSimulator) -> int:
+    """Return how often the locations were listed: once per rediscovery."""
+    return sum(1 for record in simulator.requests if record.path.endswith("/locations"))
+
+
 def polls_of(entry: MockConfigEntry) -> list[datetime]:
     """Record the coordinator's polls (with or without requests) from now on."""
     polls: list[datetime] = []
@@ -70,10 +75,10 @@ async def test_at_night_each_location_is_polled_every_15_minutes_not_every_minut
     # Nothing polls in between: both offices fall due together.
     assert len(polls) == 24
     # Per slow poll and office: presence, the next hour, one day of its calendar window;
-    # plus the hourly rediscovery.
+    # no rediscovery while every office is closed.
     event_reads = [record for record in simulator.requests if record.path.endswith("/events")]
     assert len(event_reads) == 2 * 2 * 24
-    assert len(simulator.requests) < 24 * 6 + 6 * 10
+    assert len(simulator.requests) == 24 * 6
 
 
 async def test_normal_polling_resumes_as_the_working_day_starts(
@@ -90,6 +95,8 @@ async def test_normal_polling_resumes_as_the_working_day_starts(
     await run_until(hass, freezer, LONDON_OPENS + timedelta(seconds=10), timedelta(seconds=1))
     first = presence_reads(simulator, "London HQ")
     assert len(first) == 1
+    # The rooms are reread with the day (not hourly through the night).
+    assert rediscoveries(simulator) == 1
     assert LONDON_OPENS - timedelta(seconds=1) <= first[0] <= LONDON_OPENS + timedelta(seconds=1)
     await run_until(hass, freezer, LONDON_OPENS + timedelta(minutes=10, seconds=10))
     reads = presence_reads(simulator, "London HQ")
