@@ -34,7 +34,7 @@ DEFAULT_INCLUDE_UNBOOKABLE: Final = True
 # often as in working hours). Where Robin lists no working hours, Monday to Friday
 # 07:00-20:00 in the location's time zone count as working hours.
 CONF_OFF_HOURS_INTERVAL: Final = "off_hours_interval"
-DEFAULT_OFF_HOURS_INTERVAL: Final = 15
+DEFAULT_OFF_HOURS_INTERVAL: Final = 60
 MAX_OFF_HOURS_INTERVAL: Final = 240
 DEFAULT_WORKING_DAYS: Final = (1, 2, 3, 4, 5)  # Robin's day numbers: 0 is Sunday
 DEFAULT_WORKING_HOURS_START: Final = time(7)

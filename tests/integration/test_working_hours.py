@@ -27,7 +27,7 @@ LONDON = ZoneInfo("Europe/London")
 TUESDAY_NIGHT = datetime(2026, 11, 24, 0, 0, 30, tzinfo=UTC)
 LONDON_OPENS = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
-SLOW = timedelta(minutes=15)  # the option's default
+SLOW = timedelta(minutes=60)  # the option's default
 
 
 async def run_until(
@@ -56,7 +56,7 @@ def polls_of(entry: MockConfigEntry) -> list[datetime]:
     return polls
 
 
-async def test_at_night_each_location_is_polled_every_15_minutes_not_every_minute(
+async def test_at_night_each_location_is_polled_hourly_not_every_minute(
     hass: HomeAssistant,
     simulator: RobinSimulator,
     time_zone: None,
@@ -70,15 +70,15 @@ async def test_at_night_each_location_is_polled_every_15_minutes_not_every_minut
 
     for office in ("London HQ", "New York Studio"):
         reads = presence_reads(simulator, office)
-        assert len(reads) == 24, (office, reads)  # 6 hours, every 15 minutes
+        assert len(reads) == 6, (office, reads)  # 6 hours, every 60 minutes
         assert all(b - a >= SLOW for a, b in itertools.pairwise(reads))
     # Nothing polls in between: both offices fall due together.
-    assert len(polls) == 24
+    assert len(polls) == 6
     # Per slow poll and office: presence, the next hour, one day of its calendar window;
     # no rediscovery while every office is closed.
     event_reads = [record for record in simulator.requests if record.path.endswith("/events")]
-    assert len(event_reads) == 2 * 2 * 24
-    assert len(simulator.requests) == 24 * 6
+    assert len(event_reads) == 2 * 2 * 6
+    assert len(simulator.requests) == 6 * 6
 
 
 async def test_normal_polling_resumes_as_the_working_day_starts(
@@ -178,8 +178,8 @@ async def test_only_the_location_outside_its_working_hours_is_slowed(
 ) -> None:
     # Monday 10:15 UTC: 10:15 in London (open), 05:15 in New York (closed).
     simulator.reset_requests()
-    await run_until(hass, freezer, datetime.now(UTC) + timedelta(hours=1))
-    assert len(presence_reads(simulator, "London HQ")) == 60
+    await run_until(hass, freezer, datetime.now(UTC) + timedelta(hours=2))
+    assert len(presence_reads(simulator, "London HQ")) == 120
     new_york = presence_reads(simulator, "New York Studio")
-    assert len(new_york) == 4
+    assert len(new_york) == 2
     assert all(b - a >= SLOW for a, b in itertools.pairwise(new_york))
