@@ -51,12 +51,17 @@ class WeekResult:
 
 
 def kind_of(path: str) -> str:
-    """Group a request: presence, events, or discovery (locations, rooms, floors)."""
+    """Group a request: presence, booking reads, a booking's check-in state, or discovery."""
     if path.endswith("/presence"):
         return "presence"
     if path.endswith("/events") or "free-busy" in path:
-        return "events"
-    return "discovery"
+        return "bookings"
+    if "/events/" in path:
+        return "check-ins"
+    return "discovery"  # locations, rooms, floors
+
+
+KINDS = ("presence", "bookings", "check-ins", "discovery")
 
 
 class WeekRun:
@@ -164,7 +169,7 @@ def week_table(results: list[WeekResult], locations: int, hours: float) -> str:
     lines = [
         (
             f"| outside working hours | requests in {span} | per office per hour | polls "
-            "| presence / events / discovery | fewer than polling normally |"
+            f"| {' / '.join(KINDS)} | fewer than polling normally |"
         ),
         "|---|---:|---:|---:|---|---:|",
     ]
@@ -179,9 +184,7 @@ def week_table(results: list[WeekResult], locations: int, hours: float) -> str:
             if baseline and result.off_hours_minutes
             else "\u2013"
         )
-        kinds = " / ".join(
-            f"{result.by_kind[kind]:,}" for kind in ("presence", "events", "discovery")
-        )
+        kinds = " / ".join(f"{result.by_kind[kind]:,}" for kind in KINDS)
         per_office_hour = result.requests / locations / hours
         lines.append(
             f"| {setting} | {result.requests:,} | {per_office_hour:.1f} | {result.polls:,} "
