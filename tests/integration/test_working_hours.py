@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.robin.const import CONF_OFF_HOURS_INTERVAL
@@ -183,3 +184,23 @@ async def test_only_the_location_outside_its_working_hours_is_slowed(
     new_york = presence_reads(simulator, "New York Studio")
     assert len(new_york) == 2
     assert all(b - a >= SLOW for a, b in itertools.pairwise(new_york))
+
+
+async def test_an_update_asked_for_at_night_reads_every_location_at_once(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_entry_at(hass, freezer, config_entry, TUESDAY_NIGHT)
+    await run_until(hass, freezer, TUESDAY_NIGHT + timedelta(minutes=10))
+    simulator.reset_requests()
+    occupancy = room_entity_id(hass, simulator, "Fleet Room", "binary_sensor", "occupancy")
+    await async_setup_component(hass, "homeassistant", {})
+    await hass.services.async_call(
+        "homeassistant", "update_entity", {"entity_id": occupancy}, blocking=True
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(presence_reads(simulator, "London HQ")) == 1
+    assert len(presence_reads(simulator, "New York Studio")) == 1
