@@ -28,7 +28,7 @@ from .common import (
     setup_with_options,
 )
 from .common import room_state as state_of
-from .conftest import MONDAY_MORNING, advance
+from .conftest import MONDAY_MORNING, POLL_EVERY_LOCATION_EVERY_MINUTE, advance
 
 CONFLICT_MESSAGE = "The space is already booked during the requested time."
 RESTRICTED_MESSAGE = "Booking this space is restricted to admins"
@@ -867,6 +867,7 @@ async def test_end_a_booking_that_is_already_over(
 # --- all-day bookings --------------------------------------------------------------------------
 
 
+@POLL_EVERY_LOCATION_EVERY_MINUTE
 async def test_all_day_bookings_cannot_be_extended_or_ended(
     hass: HomeAssistant,
     simulator: RobinSimulator,
