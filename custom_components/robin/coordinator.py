@@ -310,7 +310,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
 
         Each poll is one location's turn: in its working hours, it reads a day (so each of
         them once every `locations` polls, as when every location is in its working hours).
-        Outside them a location reads a day at each of its slow polls instead.
+        Outside them its window waits: a slow poll reads only the next hour, and the first
+        poll of the working day reads the rest of that day.
         """
         for location_id in self._rolling.keys() - self.discovery.locations.keys():
             del self._rolling[location_id]
@@ -319,7 +320,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         readers = [
             location
             for location in polled
-            if location.id == turn or not self._in_hours_now(location, now)
+            if location.id == turn and self._in_hours_now(location, now)
         ]
         slices: list[Read] = []
         for location in readers:

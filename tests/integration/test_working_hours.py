@@ -75,11 +75,11 @@ async def test_at_night_each_location_is_polled_hourly_not_every_minute(
         assert all(b - a >= SLOW for a, b in itertools.pairwise(reads))
     # Nothing polls in between: both offices fall due together.
     assert len(polls) == 6
-    # Per slow poll and office: presence, the next hour, one day of its calendar window;
-    # no rediscovery while every office is closed.
+    # Per slow poll and office: presence and the next hour (the window's days wait for the
+    # working day); no rediscovery while every office is closed.
     event_reads = [record for record in simulator.requests if record.path.endswith("/events")]
-    assert len(event_reads) == 2 * 2 * 6
-    assert len(simulator.requests) == 6 * 6
+    assert len(event_reads) == 2 * 6
+    assert len(simulator.requests) == 2 * 2 * 6
 
 
 async def test_normal_polling_resumes_as_the_working_day_starts(
