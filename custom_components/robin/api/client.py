@@ -354,12 +354,10 @@ class RobinClient:
         Only observed in an old SDK: a `RobinNotFoundError` means this Robin lacks it.
         `resource_invitees_only`: of the invitees, keep only rooms (see `Event.from_json`).
         """
-        return await self._get_events(
-            f"/locations/{location_id}/events",
-            after,
-            before,
-            resource_invitees_only=resource_invitees_only,
+        events, _ = await self.get_location_events_if_changed(
+            location_id, after, before, None, resource_invitees_only=resource_invitees_only
         )
+        return events or []
 
     async def get_location_events_if_changed(
         self,
@@ -375,19 +373,20 @@ class RobinClient:
         `previous`: what the same read answered last time. The pages are still fetched,
         but an answer identical to it, byte for byte, is neither decoded nor parsed.
         """
-        params = {"after": format_utc(after), "before": format_utc(before)}
-        return await self._get_all_if_changed(
+        return await self._get_events(
             f"/locations/{location_id}/events",
-            partial(Event.from_json, resource_invitees_only=resource_invitees_only),
-            params=params,
+            after,
+            before,
             previous=previous,
+            resource_invitees_only=resource_invitees_only,
         )
 
     async def get_space_events(
         self, space_id: int, after: datetime, before: datetime
     ) -> list[Event]:
         """Return the events of a room that overlap the window (end > after, start < before)."""
-        return await self._get_events(f"/spaces/{space_id}/events", after, before)
+        events, _ = await self._get_events(f"/spaces/{space_id}/events", after, before)
+        return events or []
 
     async def get_event(self, event_id: str) -> Event:
         """Return one event (or one occurrence of a series)."""
@@ -556,14 +555,16 @@ class RobinClient:
         after: datetime,
         before: datetime,
         *,
+        previous: Answer | None = None,
         resource_invitees_only: bool = False,
-    ) -> list[Event]:
+    ) -> tuple[list[Event] | None, Answer]:
         # UTC with "Z" avoids a "+" in the query string, which some servers read as a space.
         params = {"after": format_utc(after), "before": format_utc(before)}
-        return await self._get_all(
+        return await self._get_all_if_changed(
             path,
             partial(Event.from_json, resource_invitees_only=resource_invitees_only),
             params=params,
+            previous=previous,
         )
 
     async def _get_data(self, path: str, *, params: Mapping[str, str] | None = None) -> Any:
