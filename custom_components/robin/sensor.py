@@ -62,6 +62,7 @@ def _floor_name(space: Space, _status: RoomStatus, entity: RobinRoomEntity) -> s
 ROOM_SENSORS: tuple[RobinRoomSensorDescription, ...] = (
     RobinRoomSensorDescription(
         key="people_present",
+        entity_registry_enabled_default=False,
         shows=RoomChange.PRESENCE,
         translation_key="people_present",
         state_class=SensorStateClass.MEASUREMENT,
@@ -87,6 +88,7 @@ ROOM_SENSORS: tuple[RobinRoomSensorDescription, ...] = (
     ),
     RobinRoomSensorDescription(
         key="free_until",
+        entity_registry_enabled_default=False,
         shows=RoomChange.STATUS,
         translation_key="free_until",
         device_class=SensorDeviceClass.TIMESTAMP,
@@ -94,6 +96,7 @@ ROOM_SENSORS: tuple[RobinRoomSensorDescription, ...] = (
     ),
     RobinRoomSensorDescription(
         key="capacity",
+        entity_registry_enabled_default=False,
         shows=RoomChange.ROOM,
         translation_key="capacity",
         entity_category=EntityCategory.DIAGNOSTIC,

@@ -38,7 +38,7 @@ from .dashboard import ensure_dashboard
 from .errors import DemoError
 from .files import write_json
 from .ha_client import HomeAssistantApi
-from .integration import ensure_entry, entry_loaded
+from .integration import enable_dashboard_details, ensure_entry, entry_loaded
 from .onboarding import (
     PASSWORD,
     START_TIMEOUT,
@@ -59,7 +59,7 @@ from .processes import (
 from .rooms import offices, rooms_have_states
 
 VENV = ROOT / ".venv"
-ENTRY_TIMEOUT = 60
+ENTRY_TIMEOUT = 90  # the first run waits for the reload that adds the enabled sensors
 
 
 @dataclass
@@ -123,6 +123,11 @@ async def run(settings: Settings, children: Children, ready: list[Path]) -> None
                 ENTRY_TIMEOUT,
                 hass,
             )
+            if enabled := await enable_dashboard_details(api, entry["entry_id"]):
+                print(
+                    f"demo: enabled {enabled} people-present and free-until sensors for the"
+                    " dashboard (Home Assistant adds them within 30 s)"
+                )
             office_list = await offices(api, entry["entry_id"], base_url, sim_token)
             await poll(
                 "the rooms' states",

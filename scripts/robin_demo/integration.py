@@ -103,3 +103,28 @@ async def entry_loaded(api: HomeAssistantApi, entry_id: str, log: Path) -> bool 
         msg = f"the Robin entry is in state {state}; see {log}"
         raise DemoError(msg)
     return True if state == "loaded" else None
+
+
+# The dashboard says how many people are in a room and until when a free room stays free:
+# sensors the integration ships disabled (7 entities a room, not 10).
+DASHBOARD_DETAILS = ("people_present", "free_until")
+
+
+async def enable_dashboard_details(api: HomeAssistantApi, entry_id: str) -> int:
+    """Enable those sensors as a user does in their settings; return how many were disabled.
+
+    Home Assistant adds enabled entities when it reloads the entry, 30 seconds later.
+    """
+    suffixes = tuple(f"_{key}" for key in DASHBOARD_DETAILS)
+    enabled = 0
+    for entity in await api.ws("config/entity_registry/list"):
+        if (
+            entity["config_entry_id"] == entry_id
+            and entity["disabled_by"] == "integration"
+            and (entity["unique_id"] or "").endswith(suffixes)
+        ):
+            await api.ws(
+                "config/entity_registry/update", entity_id=entity["entity_id"], disabled_by=None
+            )
+            enabled += 1
+    return enabled

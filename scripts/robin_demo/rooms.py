@@ -74,12 +74,24 @@ async def offices(api: HomeAssistantApi, entry_id: str, base_url: str, token: st
 
 
 async def rooms_have_states(api: HomeAssistantApi, office_list: list[Office]) -> bool | None:
-    """True once every room's occupancy is known (the first poll of Robin is in)."""
+    """True once every room's occupancy is known (the first poll of Robin is in).
+
+    And once each enabled entity of the rooms has a state: those just enabled come with the
+    entry's reload.
+    """
     wanted = {
         room.entities["occupancy"]
         for office in office_list
         for room in office.rooms
         if "occupancy" in room.entities
     }
+    enabled = {
+        entity
+        for office in office_list
+        for room in office.rooms
+        for entity in room.entities.values()
+    }
     states = {s["entity_id"]: s["state"] for s in await api.request("GET", "/api/states")}
-    return True if wanted and all(states.get(e) in {"on", "off"} for e in wanted) else None
+    if not wanted or not all(states.get(e) in {"on", "off"} for e in wanted):
+        return None
+    return True if all(entity in states for entity in enabled) else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
@@ -20,6 +21,9 @@ from .common import (
     setup_entry_at,
 )
 from .conftest import POLL_EVERY_LOCATION_EVERY_MINUTE, advance
+
+# These follow every room sensor, people present and free until included.
+pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
 
 POLL = timedelta(seconds=60)
 # Half a minute past: polls fall on :30, away from the meetings' whole-minute boundaries.

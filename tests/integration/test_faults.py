@@ -53,6 +53,7 @@ def _coordinator(entry: MockConfigEntry) -> RobinCoordinator:
 # --- empty answers ---------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_one_empty_answer_keeps_every_device_and_entity(
     hass: HomeAssistant,
     simulator: RobinSimulator,
@@ -86,6 +87,7 @@ async def test_one_empty_answer_keeps_every_device_and_entity(
     assert len(empty_lines) == 1, [r.getMessage() for r in empty_lines]
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_an_empty_answer_at_a_restart_keeps_every_device_and_entity(
     hass: HomeAssistant,
     simulator: RobinSimulator,

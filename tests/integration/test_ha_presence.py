@@ -118,6 +118,7 @@ def _our_session_active(simulator: RobinSimulator, room: str) -> bool:
     return session is not None and simulator.presence_reports.is_active(session, simulator.now())
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_a_sensor_in_the_rooms_area_makes_robin_see_the_room_occupied(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,

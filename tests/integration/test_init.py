@@ -29,6 +29,7 @@ def _api_calls(simulator: RobinSimulator) -> list[str]:
     return [f"{record.method} {record.path}" for record in simulator.requests]
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_setup_creates_a_device_per_room_and_location(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:

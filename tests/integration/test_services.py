@@ -470,6 +470,7 @@ async def test_actions_refuse_rooms_of_an_unloaded_entry(
 # --- cancel_booking ----------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_cancel_the_current_booking(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
@@ -777,6 +778,7 @@ async def test_extend_minutes_must_be_positive(
 # --- end_booking -------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 @pytest.mark.parametrize("by_id", [False, True], ids=["current", "by_id"])
 async def test_end_a_booking_now(
     hass: HomeAssistant,

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED, STATE_ON
 from homeassistant.core import Event, HomeAssistant, callback
@@ -61,6 +62,7 @@ async def _between_boundaries(hass: HomeAssistant, freezer: FrozenDateTimeFactor
     await advance(hass, freezer, timedelta(seconds=40))
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_a_quiet_poll_writes_nothing_and_one_change_writes_one_room(
     hass: HomeAssistant,
     simulator: RobinSimulator,
