@@ -48,9 +48,11 @@ def test_both_columns_measured_at_the_smallest_size():
     assert int(integration_requests) > 0
     assert int(diy_requests) == 2 * 3  # state and events of each room
     assert ratio.endswith("\u00d7")  # e.g. 3.0x
-    integration_entities, diy_entities, _ = table["entities"]
-    assert int(diy_entities) == 4 * 3
-    assert int(integration_entities) > int(diy_entities)
+    integration_enabled, diy_enabled, _ = table["entities enabled"]
+    integration_registered, diy_registered, _ = table["entities registered"]
+    assert int(diy_enabled) == int(diy_registered) == 4 * 3
+    # The integration's room details that ship disabled are registered, not enabled.
+    assert int(diy_enabled) < int(integration_enabled) < int(integration_registered)
     # A changed room is seen by both: each writes at least the states that changed.
     assert all(int(value) > 0 for value in table["state writes, one room changes"][:2])
     assert (

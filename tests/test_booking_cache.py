@@ -129,10 +129,9 @@ def test_all_day_events_start_at_the_locations_midnight() -> None:
     assert cache.current_and_next(1, datetime(2026, 7, 1, 23, 30, tzinfo=UTC)) == ()
 
 
-def test_robins_documented_event_listing_is_cached_without_peoples_invitations() -> None:
+def test_robins_documented_event_listing_is_cached_as_the_rooms_schedule() -> None:
     payload = json.loads((FIXTURES / "space_events.json").read_text())
-    events = [Event.from_json(raw) for raw in payload["data"]]
-    assert events[0].invitees  # Robin lists them; no entity shows them
+    events = [Event.from_json(raw, schedule_only=True) for raw in payload["data"]]
     start = datetime(2024, 6, 3, tzinfo=UTC)
     cache = BookingCache()
     changed = cache.replace(2117, start, start + timedelta(days=1), events, LONDON)
@@ -140,9 +139,6 @@ def test_robins_documented_event_listing_is_cached_without_peoples_invitations()
     (cached,) = cache.events(6351)
     assert cached.id == "23481829_20240603T090000Z"
     assert cached.title == "Weekly Round-Up"
-    # Only room resources stay: their answer makes a booking tentative.
-    assert cached.invitees == tuple(i for i in events[0].invitees if i.is_resource)
-    assert len(cached.invitees) < len(events[0].invitees)
     status = room_status(
         Space(id=6351, location_id=2117, name="Thames Room"),
         cache.current_and_next(6351, datetime(2024, 6, 3, 9, 30, tzinfo=UTC)),
@@ -151,8 +147,10 @@ def test_robins_documented_event_listing_is_cached_without_peoples_invitations()
         LONDON,
     )
     assert status.current == cached
-    # Reading the same listing again is no change, although invitations were dropped.
+    # Reading the same listing again is no change, even read whole, with everyone invited.
     assert cache.replace(2117, start, start + timedelta(days=1), events, LONDON) == set()
+    everyone = [Event.from_json(raw) for raw in payload["data"]]
+    assert cache.replace(2117, start, start + timedelta(days=1), everyone, LONDON) == set()
 
 
 def test_an_all_day_booking_over_a_clock_change_lasts_to_its_last_midnight() -> None:

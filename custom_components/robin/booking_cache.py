@@ -1,20 +1,20 @@
 """The cached bookings of every room, indexed by room and start time.
 
-No Home Assistant import: the coordinator feeds it what Robin answered, entities ask it for
-a room's current and next booking. Each room's events are kept sorted by start, so those
+No Home Assistant import: the coordinator feeds it what Robin answered (read with
+`schedule_only`: a few thousand events are kept), entities ask it for a room's current and
+next booking. Each room's events are kept sorted by start, so those
 questions cost a binary search and a look at a few neighbours, never a scan of the window.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from operator import attrgetter, itemgetter
 
-from .api import Event, Invitee
+from .api import Event
 
 # One cached event: (start, id, end, event), ordered by start then id.
 type _Entry = tuple[datetime, str, datetime, Event]
@@ -32,46 +32,31 @@ def _moment(value: datetime | date, time_zone: tzinfo) -> datetime:
     return value.astimezone(UTC)
 
 
-# What entities, calendar views and actions read of a cached event; the rest (people's
-# invitations, e-mail addresses, the series' rules) is dropped: it is most of an event's
-# memory. Of the invitees only room resources are kept: their answer makes a booking
-# tentative (event_status.py).
-_KEPT = frozenset(
-    {
-        "id",
-        "title",
-        "start",
-        "end",
-        "series_id",
-        "recurrence_id",
-        "space_id",
-        "description",
-        "is_all_day",
-        "time_zone",
-        "status",
-    }
+# What entities, calendar views and actions read of a cached event: when none of it
+# changed, a read leaves the room's cache (and its entities) alone.
+_kept_fields = attrgetter(
+    "id",
+    "title",
+    "start",
+    "end",
+    "series_id",
+    "recurrence_id",
+    "space_id",
+    "description",
+    "is_all_day",
+    "time_zone",
+    "status",
 )
-_DROPPED = {
-    field.name: field.default
-    for field in dataclasses.fields(Event)
-    if field.name not in _KEPT | {"invitees"} and field.default is not dataclasses.MISSING
-}
 
 
-_kept_fields = attrgetter(*sorted(_KEPT))
-
-
-def _resources(event: Event) -> tuple[Invitee, ...]:
-    return tuple(invitee for invitee in event.invitees if invitee.is_resource)
+def _room_answers(event: Event) -> tuple[tuple[str | None, str | None], ...]:
+    """Return each invited room's e-mail address and answer (a booking's tentativeness)."""
+    rooms = (invitee for invitee in event.invitees if invitee.is_resource)
+    return tuple((room.email, room.response_status) for room in rooms)
 
 
 def _kept(event: Event) -> tuple[object, ...]:
-    return (*_kept_fields(event), _resources(event))
-
-
-def slim(event: Event) -> Event:
-    """Return the event with only what is shown or acted on."""
-    return dataclasses.replace(event, **_DROPPED, invitees=_resources(event))
+    return (*_kept_fields(event), _room_answers(event))
 
 
 def _shown(entries: list[_Entry]) -> list[tuple[datetime, str, datetime, tuple[object, ...]]]:
@@ -145,10 +130,6 @@ class BookingCache:
         read_sorted = sorted(read, key=_order)
         if _shown(replaced) == _shown(read_sorted):
             return False
-        # Slimmed only when something changed: most reads repeat what is cached.
-        read_sorted = [
-            (start, event_id, end, slim(event)) for start, event_id, end, event in read_sorted
-        ]
         kept = [
             entry
             for entry in segment

@@ -693,9 +693,9 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         if self.location_events_supported:
             key = (location.id, start, end)
             try:
-                # The cache keeps only the rooms among the invitees (see booking_cache.py).
+                # Thousands of events are kept: read only what a room's schedule needs.
                 events, self._answers[key] = await self.client.get_location_events_if_changed(
-                    location.id, start, end, self._answers.get(key), resource_invitees_only=True
+                    location.id, start, end, self._answers.get(key), schedule_only=True
                 )
             except RobinResponseError as err:
                 if (

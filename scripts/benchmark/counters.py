@@ -8,6 +8,7 @@ from typing import Any
 
 from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED
 from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 
 from .columns import entities_of
 
@@ -37,6 +38,12 @@ class StateWrites:
     def refresh_entities(self) -> None:
         """Learn which entity belongs to which column (after a column is set up)."""
         self.column_of = entities_of(self.hass)
+
+    def entity_counts(self, column: str) -> tuple[int, int]:
+        """Return how many entities the column registered, and how many of them are enabled."""
+        registry = er.async_get(self.hass).entities
+        entries = [registry[entity_id] for entity_id, of in self.column_of.items() if of == column]
+        return len(entries), sum(1 for entry in entries if entry.disabled_by is None)
 
     def reset(self) -> None:
         """Start counting a new cycle."""

@@ -73,7 +73,8 @@ class Cycle:
 class Column:
     """What one column cost."""
 
-    entities: int = 0
+    entities: int = 0  # registered
+    enabled: int = 0  # registered and enabled: the ones with a state
     setup_cpu: float = 0.0
     setup_requests: int = 0
     rss_growth: float = 0.0  # MiB
@@ -257,7 +258,7 @@ class Plan:
         column.timers = self.loop.pending_timers() - before_timers
         self.location_ids = [int(location_id) for location_id in entry.data["locations"]]
         self.writes.refresh_entities()
-        column.entities = sum(1 for c in self.writes.column_of.values() if c == INTEGRATION)
+        column.entities, column.enabled = self.writes.entity_counts(INTEGRATION)
         self.stepper.set_up_now(INTEGRATION)
 
     async def simulated_hour(self) -> None:
@@ -290,7 +291,7 @@ class Plan:
         column.rss_growth = resident_mib() - before_rss
         column.timers = self.loop.pending_timers() - before_timers
         self.writes.refresh_entities()
-        column.entities = sum(1 for c in self.writes.column_of.values() if c == DIY)
+        column.entities, column.enabled = self.writes.entity_counts(DIY)
         self.stepper.set_up_now(DIY)
 
 

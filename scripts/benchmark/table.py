@@ -50,7 +50,8 @@ def _writes_per_hour(column: Column, name: str) -> float:
 
 
 ROWS: tuple[tuple[str, str, Figure], ...] = (
-    ("entities", "", lambda column, _name: column.entities),
+    ("entities enabled", "", lambda column, _name: column.enabled),
+    ("entities registered", "", lambda column, _name: column.entities),
     ("requests / poll", "", lambda column, _name: column.median("quiet", "requests")),
     ("requests / hour", "", _requests_per_hour),
     ("CPU, nothing changed", "ms", _cpu("quiet")),

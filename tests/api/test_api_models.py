@@ -403,10 +403,26 @@ def test_models_are_immutable_and_hashable() -> None:
     assert {TokenInfo.from_json(load("auth")["data"])}
 
 
-def test_an_event_read_for_its_room_keeps_only_the_room_among_its_invitees() -> None:
+def test_an_event_read_for_a_schedule_keeps_what_it_shows_and_the_rooms_answers() -> None:
     raw = load("space_events")["data"][0]
-    everyone = Event.from_json(raw)
-    rooms = Event.from_json(raw, resource_invitees_only=True)
-    assert [invitee.display_name for invitee in rooms.invitees] == ["Thames Room"]
-    # Everything else is read as before.
-    assert rooms == dataclasses.replace(everyone, invitees=rooms.invitees)
+    whole = Event.from_json(raw)
+    schedule = Event.from_json(raw, schedule_only=True)
+    assert whole.organizer_email
+    assert len(whole.invitees) > 1
+    # Of the invitees only the room, with its answer; no people, organizer or series rules.
+    (thames,) = (invitee for invitee in whole.invitees if invitee.is_resource)
+    assert schedule.invitees == (
+        Invitee(email=thames.email, response_status=thames.response_status, is_resource=True),
+    )
+    assert schedule == dataclasses.replace(
+        whole,
+        invitees=schedule.invitees,
+        uid=None,
+        organizer_id=None,
+        organizer_email=None,
+        creator_id=None,
+        creator_email=None,
+        creation_type=None,
+        visibility=None,
+        recurrence=(),
+    )

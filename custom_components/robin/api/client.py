@@ -347,15 +347,15 @@ class RobinClient:
         after: datetime,
         before: datetime,
         *,
-        resource_invitees_only: bool = False,
+        schedule_only: bool = False,
     ) -> list[Event]:
         """Return the events of a location that overlap the window.
 
         Only observed in an old SDK: a `RobinNotFoundError` means this Robin lacks it.
-        `resource_invitees_only`: of the invitees, keep only rooms (see `Event.from_json`).
+        `schedule_only`: keep only what a room's schedule needs (see `Event.from_json`).
         """
         events, _ = await self.get_location_events_if_changed(
-            location_id, after, before, None, resource_invitees_only=resource_invitees_only
+            location_id, after, before, None, schedule_only=schedule_only
         )
         return events or []
 
@@ -366,7 +366,7 @@ class RobinClient:
         before: datetime,
         previous: Answer | None,
         *,
-        resource_invitees_only: bool = False,
+        schedule_only: bool = False,
     ) -> tuple[list[Event] | None, Answer]:
         """Like `get_location_events`, but None when Robin answers exactly as before.
 
@@ -378,7 +378,7 @@ class RobinClient:
             after,
             before,
             previous=previous,
-            resource_invitees_only=resource_invitees_only,
+            schedule_only=schedule_only,
         )
 
     async def get_space_events(
@@ -556,13 +556,13 @@ class RobinClient:
         before: datetime,
         *,
         previous: Answer | None = None,
-        resource_invitees_only: bool = False,
+        schedule_only: bool = False,
     ) -> tuple[list[Event] | None, Answer]:
         # UTC with "Z" avoids a "+" in the query string, which some servers read as a space.
         params = {"after": format_utc(after), "before": format_utc(before)}
         return await self._get_all_if_changed(
             path,
-            partial(Event.from_json, resource_invitees_only=resource_invitees_only),
+            partial(Event.from_json, schedule_only=schedule_only),
             params=params,
             previous=previous,
         )

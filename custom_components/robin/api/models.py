@@ -3,6 +3,7 @@
 Unknown fields are ignored and optional fields may be missing or null; see `parsing`.
 """
 
+import sys
 from dataclasses import dataclass
 
 # Runtime imports so that typing.get_type_hints works on the public models.
@@ -350,11 +351,14 @@ class Event:
         return bool(self.series_id or self.recurrence_id or self.recurrence)
 
     @classmethod
-    def from_json(cls, value: Any, *, resource_invitees_only: bool = False) -> Self:
+    def from_json(cls, value: Any, *, schedule_only: bool = False) -> Self:
         """Build an event from Robin's JSON.
 
-        `resource_invitees_only`: keep only the invitees that are rooms (resources), for
-        readers that need a room's answer but not the people: much less to build.
+        `schedule_only`: keep what a room's schedule shows and acts on (times, title,
+        description, series, status, time zone) and of the invitees only the rooms, with
+        their answers; people, organizer, creator and the series' rules are left out. For
+        readers that keep thousands of events: much less to build and to hold, and the
+        strings every event repeats (zone, status, room, answer) are shared.
         """
         data = as_object(value, "event")
         start_at, start_zone = _event_bound(data, "start", "started_at")
@@ -364,33 +368,54 @@ class Event:
         end: datetime | date = end_at
         if is_all_day:
             start, end = all_day_bounds(start_at, end_at)
+        invitees = (raw for raw in optional_list(data.get("invitees")) if isinstance(raw, dict))
+        time_zone = start_zone or end_zone or optional_str(data, "time_zone")
+        status = optional_str(data, "status")
+        schedule: dict[str, Any] = {
+            "id": required_id(data, "id"),
+            "title": text(data, "title"),
+            "start": start,
+            "end": end,
+            "series_id": optional_id(data, "series_id"),
+            "recurrence_id": optional_id(data, "recurrence_id"),
+            "space_id": optional_int(data, "space_id"),
+            "description": html_to_text(data.get("description")),
+            "is_all_day": is_all_day,
+        }
+        if schedule_only:
+            rooms = (raw for raw in invitees if flag(raw, "is_resource"))
+            return cls(
+                **schedule,
+                time_zone=_shared(time_zone),
+                status=_shared(status),
+                invitees=tuple(
+                    Invitee(
+                        email=_shared(optional_str(room, "email")),
+                        response_status=_shared(optional_str(room, "response_status")),
+                        is_resource=True,
+                    )
+                    for room in rooms
+                ),
+            )
         return cls(
-            id=required_id(data, "id"),
-            title=text(data, "title"),
-            start=start,
-            end=end,
+            **schedule,
+            time_zone=time_zone,
+            status=status,
             uid=optional_str(data, "uid"),
-            series_id=optional_id(data, "series_id"),
-            recurrence_id=optional_id(data, "recurrence_id"),
-            space_id=optional_int(data, "space_id"),
-            description=html_to_text(data.get("description")),
-            is_all_day=is_all_day,
-            time_zone=start_zone or end_zone or optional_str(data, "time_zone"),
             organizer_id=optional_int(data, "organizer_id"),
             organizer_email=optional_str(data, "organizer_email"),
             creator_id=optional_int(data, "creator_id"),
             creator_email=optional_str(data, "creator_email"),
             creation_type=optional_str(data, "creation_type"),
             visibility=optional_str(data, "visibility"),
-            status=optional_str(data, "status"),
             recurrence=strings(data.get("recurrence")),
-            invitees=tuple(
-                Invitee.from_json(raw)
-                for raw in optional_list(data.get("invitees"))
-                if isinstance(raw, dict)
-                and (not resource_invitees_only or flag(raw, "is_resource"))
-            ),
+            invitees=tuple(Invitee.from_json(raw) for raw in invitees),
         )
+
+
+def _shared(value: str | None) -> str | None:
+    """Return one shared copy of a string that thousands of events repeat."""
+    return None if value is None else sys.intern(value)
 
 
 @dataclass(frozen=True, slots=True)
