@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 # Runtime imports so that typing.get_type_hints works on the public models.
 from datetime import date, datetime, time
+from functools import lru_cache
 from typing import Any, Self
 
 from .const import BEHAVIOR_SCHEDULING, SCOPE_WRITE
@@ -388,13 +389,11 @@ class Event:
                 **schedule,
                 time_zone=_shared(time_zone),
                 status=_shared(status),
-                invitees=tuple(
-                    Invitee(
-                        email=_shared(optional_str(room, "email")),
-                        response_status=_shared(optional_str(room, "response_status")),
-                        is_resource=True,
+                invitees=_room_invitations(
+                    tuple(
+                        (optional_str(room, "email"), optional_str(room, "response_status"))
+                        for room in rooms
                     )
-                    for room in rooms
                 ),
             )
         return cls(
@@ -411,6 +410,17 @@ class Event:
             recurrence=strings(data.get("recurrence")),
             invitees=tuple(Invitee.from_json(raw) for raw in invitees),
         )
+
+
+@lru_cache(maxsize=4096)
+def _room_invitations(answers: tuple[tuple[str | None, str | None], ...]) -> tuple[Invitee, ...]:
+    """Return the rooms invited, with their answers: one shared tuple per distinct answer.
+
+    An organization's events repeat a few (room, answer) pairs thousands of times.
+    """
+    return tuple(
+        Invitee(email=email, response_status=answer, is_resource=True) for email, answer in answers
+    )
 
 
 def _shared(value: str | None) -> str | None:
