@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH_PACKAGES = ROOT / "build" / "bench-packages"
 
 
-def run_bench(*args: str) -> str:
-    env = dict(os.environ)
+def run_bench(*args: str, **environment: str) -> str:
+    env = dict(os.environ) | environment
     env["PYTHONPATH"] = os.pathsep.join(
         [str(BENCH_PACKAGES), env["PYTHONPATH"]] if env.get("PYTHONPATH") else [str(BENCH_PACKAGES)]
     )
@@ -58,6 +58,17 @@ def test_both_columns_measured_at_the_smallest_size():
     assert (
         table["CPU, nothing changed (ms)"][2] != "\u2013"
     )  # a ratio, not the dash of "not measured"
+
+
+def test_memory_kept_after_setup_is_split_between_home_assistant_and_the_integration():
+    output = run_bench(
+        *("--locations", "1", "--rooms", "3", "--repeats", "1", "--hour-minutes", "1"),
+        BENCH_MEMORY="1",
+    )
+    (line,) = [line for line in output.splitlines() if line.startswith("Memory the integration")]
+    shares = dict(share.strip().rsplit(" ", 1) for share in line.partition(": ")[2].split(", "))
+    assert float(shares["Home Assistant"]) > 0
+    assert float(shares["integration"]) > 0
 
 
 def test_a_week_of_requests_with_slow_polling_off_and_on():

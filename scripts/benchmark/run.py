@@ -20,11 +20,13 @@ poll among them, exactly as time passing would) and waits until Home Assistant i
 
 import asyncio
 import cProfile
+import gc
 import os
 import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -42,7 +44,7 @@ from .columns import (
     finish_integration,
     rest_config,
 )
-from .counters import StateWrites, resident_mib
+from .counters import TRACED_FRAMES, StateWrites, kept_memory_by_owner, resident_mib
 from .home_assistant import running_home_assistant
 from .simulator import Room, SimulatorApi, SimulatorProcess
 from .virtual_time import VirtualTimeLoop, WallClock
@@ -57,6 +59,10 @@ CHANGE_SHARE = 0.05
 # "quiet"; "setup" for its setup) into that file, to look into with `python -m pstats file`.
 PROFILE = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
 PROFILED = os.environ.get("BENCH_PROFILED", "quiet")
+# BENCH_MEMORY=1: trace the allocations of the integration's setup and tell, of the memory they
+# still hold after it, how much Home Assistant and how much the integration allocated (tracing
+# slows that setup several times over: its CPU figure is then not comparable).
+TRACE_MEMORY = bool(os.environ.get("BENCH_MEMORY"))
 
 
 @dataclass
@@ -79,6 +85,7 @@ class Column:
     setup_requests: int = 0
     rss_growth: float = 0.0  # MiB
     timers: int = 0
+    kept_memory: dict[str, float] = field(default_factory=dict)  # MiB by owner (BENCH_MEMORY)
     requests_per_hour: int = 0
     writes_per_hour: int = 0
     cpu_per_hour: float = 0.0  # seconds
@@ -249,9 +256,15 @@ class Plan:
         started = time.process_time()
         if PROFILE is not None and PROFILED == "setup":
             PROFILE.enable()
+        if TRACE_MEMORY:
+            tracemalloc.start(TRACED_FRAMES)
         entry = await finish_integration(self.hass, last_form)
         if PROFILE is not None and PROFILED == "setup":
             PROFILE.disable()
+        if TRACE_MEMORY:
+            gc.collect()
+            column.kept_memory = kept_memory_by_owner(tracemalloc.take_snapshot())
+            tracemalloc.stop()
         column.setup_cpu = time.process_time() - started
         column.setup_requests = len(await self.sim.requests())
         column.rss_growth = resident_mib() - before_rss

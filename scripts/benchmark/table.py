@@ -105,6 +105,9 @@ def table(result: Result) -> str:
         ours, theirs = figure(integration, INTEGRATION), figure(diy, DIY)
         name = f"{label} ({unit})" if unit else label
         lines.append(f"| {name} | {_number(ours)} | {_number(theirs)} | {_ratio(theirs, ours)} |")
+    if kept := integration.kept_memory:
+        shares = ", ".join(f"{owner} {mib:,.1f}" for owner, mib in sorted(kept.items()))
+        lines += ["", f"Memory the integration's setup still holds (MiB, traced): {shares}"]
     return "\n".join(lines)
 
 
