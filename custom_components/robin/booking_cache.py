@@ -1,9 +1,9 @@
 """The cached bookings of every room, indexed by room and start time.
 
 No Home Assistant import: the coordinator feeds it what Robin answered (read with
-`schedule_only`: a few thousand events are kept), entities ask it for a room's current and
-next booking. Each room's events are kept sorted by start, so those
-questions cost a binary search and a look at a few neighbours, never a scan of the window.
+`schedule_only`: thousands of events are kept), entities ask it for a room's current and next
+booking. Each room's events are kept sorted by start, so those questions cost a binary search
+and a look at a few neighbours, never a scan of the window.
 """
 
 from __future__ import annotations

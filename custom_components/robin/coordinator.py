@@ -754,7 +754,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
 
     async def _event_or_none(self, event_id: str) -> Event | None:
         try:
-            return await self.client.get_event(event_id)
+            # Kept in the booking cache: only what a room's schedule needs.
+            return await self.client.get_event(event_id, schedule_only=True)
         except RobinNotFoundError:
             return None  # cancelled between the two calls
 

@@ -59,6 +59,10 @@ def _floor_name(space: Space, _status: RoomStatus, entity: RobinRoomEntity) -> s
     return level.name or None if level else None
 
 
+# People present, free until, capacity and floor start disabled: occupancy says what most
+# automations need of the count, free until is the next booking's start while free, capacity
+# and floor never change. 7 entities a bookable room keep 1,000 rooms under Home Assistant's
+# 10,000 enabled entities per config entry.
 ROOM_SENSORS: tuple[RobinRoomSensorDescription, ...] = (
     RobinRoomSensorDescription(
         key="people_present",

@@ -388,9 +388,14 @@ class RobinClient:
         events, _ = await self._get_events(f"/spaces/{space_id}/events", after, before)
         return events or []
 
-    async def get_event(self, event_id: str) -> Event:
-        """Return one event (or one occurrence of a series)."""
-        return Event.from_json(await self._get_data(f"/events/{_segment(event_id)}"))
+    async def get_event(self, event_id: str, *, schedule_only: bool = False) -> Event:
+        """Return one event (or one occurrence of a series).
+
+        `schedule_only`: keep only what a room's schedule needs (see `Event.from_json`).
+        """
+        return Event.from_json(
+            await self._get_data(f"/events/{_segment(event_id)}"), schedule_only=schedule_only
+        )
 
     async def create_event(
         self,
