@@ -74,10 +74,9 @@ async def offices(api: HomeAssistantApi, entry_id: str, base_url: str, token: st
 
 
 async def rooms_have_states(api: HomeAssistantApi, office_list: list[Office]) -> bool | None:
-    """True once every room's occupancy is known (the first poll of Robin is in).
+    """True once Robin's first poll is in and every enabled room entity has a state.
 
-    And once each enabled entity of the rooms has a state: those just enabled come with the
-    entry's reload.
+    Occupancy is then on or off; entities just enabled arrive with the entry's reload.
     """
     wanted = {
         room.entities["occupancy"]
