@@ -10,6 +10,7 @@ from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -355,3 +356,32 @@ async def test_poll_cost_grows_with_locations_not_rooms(
         assert len(location_calls) <= 3
     assert sum(len(c) for c in per_location.values()) == len(calls)
     print(f"{locations} location(s) x {rooms} rooms: {len(calls)} requests per poll")
+
+
+async def test_a_thousand_rooms_all_get_their_entities(
+    hass: HomeAssistant,
+    time_zone: None,
+    socket_enabled: None,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Home Assistant 2026.7+ adds at most 10,000 enabled entities per config entry and leaves
+    # the rest out with a warning: at 10 enabled a room, a thousand rooms lost some.
+    simulator = RobinSimulator("large", locations=5, spaces_per_location=200)
+    async with run_simulator(simulator, host="127.0.0.1") as url:
+        entry = entry_for(simulator, url, {})
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+        rooms = [
+            device
+            for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+            if device.entry_type is None
+        ]
+        assert len(rooms) == 1_000
+        enabled = [entity for entity in entities if entity.disabled_by is None]
+        assert all(hass.states.get(entity.entity_id) for entity in enabled)
+        occupancy = [entity for entity in enabled if entity.unique_id.endswith("_occupancy")]
+        assert {entity.device_id for entity in occupancy} == {room.id for room in rooms}
+        assert "maximum of" not in caplog.text
+        assert await hass.config_entries.async_unload(entry.entry_id)
