@@ -61,7 +61,7 @@ PROFILE = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
 PROFILED = os.environ.get("BENCH_PROFILED", "quiet")
 # BENCH_MEMORY=1: trace the allocations of the integration's setup and tell, of the memory they
 # still hold after it, how much Home Assistant and how much the integration allocated (tracing
-# slows that setup several times over: its CPU figure is then not comparable).
+# slows that setup many times over: its CPU figure is then meaningless).
 TRACE_MEMORY = bool(os.environ.get("BENCH_MEMORY"))
 
 
