@@ -15,6 +15,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta, tzinfo
 from enum import Flag, auto
+from functools import partial
 from http import HTTPStatus
 
 from homeassistant.config_entries import ConfigEntry
@@ -831,14 +832,14 @@ def _add(
     listeners: Listeners, key: int, listener: tuple[CALLBACK_TYPE, RoomChange]
 ) -> CALLBACK_TYPE:
     listeners[key].append(listener)
+    # A partial, not a closure: one per entity, thousands of them.
+    return partial(_remove, listeners, key, listener)
 
-    @callback
-    def remove() -> None:
-        listeners[key].remove(listener)
-        if not listeners[key]:
-            del listeners[key]
 
-    return remove
+def _remove(listeners: Listeners, key: int, listener: tuple[CALLBACK_TYPE, RoomChange]) -> None:
+    listeners[key].remove(listener)
+    if not listeners[key]:
+        del listeners[key]
 
 
 def spaces_of_location(data: RobinData, location_id: int) -> Iterable[Space]:

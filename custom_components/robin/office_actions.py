@@ -12,6 +12,7 @@ import asyncio
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -161,7 +162,7 @@ class OfficeActor:
         """Call `update` whenever what a room's office entities show may have changed."""
         listeners = self._listeners[space_id]
         listeners.append(update)
-        return lambda: listeners.remove(update)
+        return partial(listeners.remove, update)
 
     def room(self, space: Space, now: datetime | None = None) -> RoomOffice:
         """Return what a room's office entities show at `now` (default: as last worked out)."""
