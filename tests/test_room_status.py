@@ -9,7 +9,7 @@ import pytest
 
 from custom_components.robin.api import Event, Location, Space
 from custom_components.robin.data import Availability, location_time_zone, room_status
-from custom_components.robin.entity import room_model
+from custom_components.robin.discovery import room_model
 
 LONDON = ZoneInfo("Europe/London")
 NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

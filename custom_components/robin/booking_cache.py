@@ -128,7 +128,7 @@ class BookingCache:
             if (entry[2] > start and entry[0] < end) or entry[1] in read_ids
         ]
         read_sorted = sorted(read, key=_order)
-        if _shown(replaced) == _shown(read_sorted):
+        if len(replaced) == len(read_sorted) and _shown(replaced) == _shown(read_sorted):
             return False
         kept = [
             entry

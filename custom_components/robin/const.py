@@ -14,6 +14,7 @@ from datetime import time, timedelta
 from typing import Final
 
 DOMAIN: Final = "robin"
+MANUFACTURER: Final = "Robin"
 LOGGER = logging.getLogger(__package__)
 
 CONF_ORGANIZATION_ID: Final = "organization_id"

@@ -29,6 +29,7 @@ from .const import (
     DEFAULT_INCLUDE_UNBOOKABLE,
     DOMAIN,
     LOGGER,
+    MANUFACTURER,
 )
 
 # A room or location Robin stops listing is kept (available, with its last data) until it
@@ -47,6 +48,26 @@ def room_identifier(space_id: int) -> Identifier:
 def location_identifier(location_id: int) -> Identifier:
     """Return the device identifier of a location."""
     return (DOMAIN, f"location_{location_id}")
+
+
+def room_model(space_type: str | None) -> str:
+    """Return a readable room type, e.g. "Study room" for Robin's "study_room"."""
+    if not space_type:
+        return "Space"
+    return space_type.replace("_", " ").capitalize()
+
+
+def room_device_info(space: Space) -> dr.DeviceInfo:
+    """Return what the room's device shows: its name, type and Robin id; its area."""
+    return dr.DeviceInfo(
+        identifiers={room_identifier(space.id)},
+        name=space.name,
+        manufacturer=MANUFACTURER,
+        model=room_model(space.type),
+        model_id=space.type,
+        suggested_area=space.name,
+        serial_number=str(space.id),
+    )
 
 
 def shown(space: Space) -> Space:
@@ -74,6 +95,8 @@ class RoomDiscovery:
         self._listed: set[Identifier] = set()
         self._misses: dict[Identifier, int] = {}
         self._empty_answer_logged = False
+        # Each room's device as last registered, with the name and type it was given.
+        self._devices: dict[int, tuple[tuple[str, str | None], dr.DeviceEntry]] = {}
 
     async def discover(self, now: datetime) -> None:
         """Read the selected locations and their rooms; forget those Robin no longer has.
@@ -257,6 +280,28 @@ class RoomDiscovery:
             if device.identifiers & removed:
                 LOGGER.debug("Removing device %s: gone from Robin", device.name)
                 registry.async_remove_device(device.id)
+
+    def room_device(self, space: Space) -> dr.DeviceEntry:
+        """Return the room's device, registered once for all the room's entities.
+
+        With a `device_info`, Home Assistant would register the device again for each of
+        the room's entities: about a tenth of the setup's CPU.
+        """
+        registry = dr.async_get(self.hass)
+        shown_as = (space.name, space.type)
+        known = self._devices.get(space.id)
+        # The registry replaces an entry on any change: while it holds the same one, it is current.
+        if (
+            known is not None
+            and known[0] == shown_as
+            and registry.async_get(known[1].id) is known[1]
+        ):
+            return known[1]
+        device = registry.async_get_or_create(
+            config_entry_id=self.config_entry.entry_id, **room_device_info(space)
+        )
+        self._devices[space.id] = (shown_as, device)
+        return device
 
     def forget_device(self, identifiers: set[Identifier]) -> bool:
         """Let the user delete a device Robin no longer lists; refuse one it still lists."""

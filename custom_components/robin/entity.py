@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, tzinfo
-from functools import lru_cache
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
@@ -14,37 +13,14 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from homeassistant.util import dt as dt_util
 
 from .api import Location, Space
+from .const import MANUFACTURER
 from .coordinator import (
     RobinConfigEntry,
     RobinCoordinator,
     RoomChange,
     location_identifier,
-    room_identifier,
 )
 from .data import RobinData, RoomStatus
-
-MANUFACTURER = "Robin"
-
-
-def room_model(space_type: str | None) -> str:
-    """Return a readable room type, e.g. "Study room" for Robin's "study_room"."""
-    if not space_type:
-        return "Space"
-    return space_type.replace("_", " ").capitalize()
-
-
-# One per room, shared by the room's entities (thousands of rooms: Home Assistant only reads it).
-@lru_cache(maxsize=4096)
-def _room_device_info(space_id: int, name: str, space_type: str | None) -> DeviceInfo:
-    return DeviceInfo(
-        identifiers={room_identifier(space_id)},
-        name=name,
-        manufacturer=MANUFACTURER,
-        model=room_model(space_type),
-        model_id=space_type,
-        suggested_area=name,
-        serial_number=str(space_id),
-    )
 
 
 class RobinRoomEntity(CoordinatorEntity[RobinCoordinator]):
@@ -60,7 +36,8 @@ class RobinRoomEntity(CoordinatorEntity[RobinCoordinator]):
         self.entity_description = description
         self.space_id = space.id
         self._attr_unique_id = f"{coordinator.config_entry.unique_id}_{space.id}_{description.key}"
-        self._attr_device_info = _room_device_info(space.id, space.name, space.type)
+        # The room's device, registered once for all its entities (not by each `device_info`).
+        self.device_entry = coordinator.discovery.room_device(space)
 
     _shown_available: bool | None = None
     # What this entity shows of its room: it is written only when that changes.

@@ -264,6 +264,39 @@ async def test_rooms_added_and_removed_in_robin_follow_within_the_hour(
     assert room_state(hass, simulator, "Tower Room", "calendar", "bookings").state == STATE_OFF
 
 
+async def test_a_room_robin_lists_again_comes_back_with_its_device(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    room = simulator.find_space("Thames Room")
+    identifier = f"space_{room.id}"
+    first = device_with_identifier(hass, setup_integration.entry_id, identifier)
+    assert first is not None
+    simulator.remove_space(room.id)
+    await advance(hass, freezer, timedelta(hours=1))
+    assert device_with_identifier(hass, setup_integration.entry_id, identifier) is None
+
+    # Robin lists the same room again (say it was deleted by mistake and restored).
+    london = simulator.organization.location(room.location_id)
+    assert london is not None
+    london.spaces.append(room)
+    await advance(hass, freezer, timedelta(hours=1))
+
+    device = device_with_identifier(hass, setup_integration.entry_id, identifier)
+    assert device is not None
+    registry = er.async_get(hass)
+    occupancy = registry.async_get(
+        room_entity_id(hass, simulator, "Thames Room", "binary_sensor", "occupancy")
+    )
+    assert occupancy is not None
+    assert occupancy.device_id == device.id
+    assert (
+        room_state(hass, simulator, "Thames Room", "binary_sensor", "occupancy").state == STATE_OFF
+    )
+
+
 async def test_stale_device_can_be_deleted_but_not_a_current_room(
     hass: HomeAssistant,
     hass_ws_client,
