@@ -10,6 +10,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util.hass_dict import HassKey
+from homeassistant.util.json import json_loads
 
 from .amenity_selector import async_follow_amenities
 from .api import RetryAfterGate, RobinClient
@@ -49,6 +50,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: RobinConfigEntry) -> boo
         retry_after_gate=hass.data.setdefault(RETRY_AFTER_GATES, {}).setdefault(
             entry.entry_id, RetryAfterGate()
         ),
+        json_loads=json_loads,
     )
     coordinator = RobinCoordinator(hass, entry, client)
     await coordinator.async_config_entry_first_refresh()

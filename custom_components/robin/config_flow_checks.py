@@ -12,6 +12,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import AbortFlow
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.util.json import json_loads
 
 from .api import (
     Organization,
@@ -72,7 +73,13 @@ class RobinLogin:
     def client(self, hass: HomeAssistant, organization_id: int | None = None) -> RobinClient:
         """Return a client for the token, in the organization once it is known."""
         session = async_get_clientsession(hass)
-        return RobinClient(session, self.token, base_url=self.url, organization_id=organization_id)
+        return RobinClient(
+            session,
+            self.token,
+            base_url=self.url,
+            organization_id=organization_id,
+            json_loads=json_loads,
+        )
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import orjson
 import pytest
 from aiohttp import web
 
@@ -118,10 +119,18 @@ async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
         yield client_session
 
 
-@pytest.fixture
-def canned_client(session: aiohttp.ClientSession, canned: CannedRobin) -> RobinClient:
-    """A client talking to the canned Robin."""
-    return RobinClient(session, TOKEN, base_url=canned.base_url, request_timeout=5)
+@pytest.fixture(params=[json.loads, orjson.loads], ids=["json", "orjson"])
+def canned_client(
+    request: pytest.FixtureRequest, session: aiohttp.ClientSession, canned: CannedRobin
+) -> RobinClient:
+    """A client talking to the canned Robin, with each decoder it is used with.
+
+    The standard library's by default, orjson's in Home Assistant: Robin's quirky and
+    broken answers must read the same with both.
+    """
+    return RobinClient(
+        session, TOKEN, base_url=canned.base_url, request_timeout=5, json_loads=request.param
+    )
 
 
 @pytest.fixture
