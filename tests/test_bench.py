@@ -71,6 +71,25 @@ def test_memory_kept_after_setup_is_split_between_home_assistant_and_the_integra
     assert float(shares["integration"]) > 0
 
 
+def test_setups_alone_each_run_in_its_own_process_and_their_medians():
+    output = run_bench("--setups", "2", "--locations", "1", "--rooms", "3")
+    table = {
+        run: [float(cell.replace(",", "").removesuffix("\u00d7")) for cell in cells]
+        for run, cells in rows(output).items()
+        if run in {"1", "2", "median"}
+    }
+    runs = [table["1"], table["2"]]
+    for ours, theirs, ratio, *memory in runs:
+        assert ours > 0
+        assert theirs > 0
+        assert abs(ratio - ours / theirs) < 0.02  # of the unrounded figures
+        assert all(mib > 0 for mib in memory)
+    # Two runs: each median is the mean of the two, printed with one decimal below 100.
+    for index in (0, 1, 3, 4):
+        median = table["median"][index]
+        assert abs(median - (runs[0][index] + runs[1][index]) / 2) <= (0.11 if median < 100 else 1)
+
+
 def test_a_week_of_requests_with_slow_polling_off_and_on():
     # Two hours from Monday 00:00 UTC: London's office is closed throughout.
     output = run_bench(

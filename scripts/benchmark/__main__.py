@@ -3,18 +3,22 @@
 - `scripts/bench`: 5 offices of 100 and of 200 rooms (a few minutes each);
 - `scripts/bench --rooms 100`: one size (`--locations` for another number of offices);
 - `scripts/bench --quick`: 2 offices of 10 rooms, under a minute;
+- `scripts/bench --setups 5`: only the setups, 5 times per size, each column alone in a
+  process of its own (a setup happens once per process: its figures vary between runs);
 - `scripts/bench --week`: the integration's requests over a simulated week, polling outside
   working hours normally and slowly (`--off-hours 15 30 60` minutes; 5 offices of 20 rooms).
 """
 
 import argparse
+import json
 import logging
 import signal
 import subprocess
 import sys
 
+from .columns import DIY, INTEGRATION
 from .run import run_size
-from .table import machine, table
+from .table import machine, setup_figures, setups_table, table
 from .week import run_week
 
 QUICK = {"locations": 2, "rooms": [10], "repeats": 3}
@@ -63,6 +67,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=7 * 24,
         help="with --week: hours simulated from Monday 00:00 UTC (default a week; less to test)",
     )
+    parser.add_argument(
+        "--setups",
+        type=int,
+        default=0,
+        help="only set each column up alone, this many times per size; print each run and medians",
+    )
+    parser.add_argument("--setup-only", choices=(INTEGRATION, DIY), help=argparse.SUPPRESS)
     parser.add_argument("--no-machine", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true", help="2 offices of 10 rooms, 3 repeats")
     args = parser.parse_args(argv)
@@ -88,6 +99,26 @@ def main(argv: list[str] | None = None) -> int:
             args.robin_max_per_page,
             show_machine=not args.no_machine,
         )
+        return 0
+    if args.setups:
+        print(f"Machine: {machine()}", flush=True)
+        for rooms in args.rooms:
+            runs = [
+                {column: _setup_alone(args, rooms, column) for column in (INTEGRATION, DIY)}
+                for _ in range(args.setups)
+            ]
+            print(f"\n{setups_table(args.locations, rooms, runs)}", flush=True)
+        return 0
+    if args.setup_only:
+        result = run_size(
+            args.locations,
+            args.rooms[0],
+            args.repeats,
+            args.hour_minutes,
+            args.robin_max_per_page,
+            setup_only=args.setup_only,
+        )
+        print(json.dumps(setup_figures(result.columns[args.setup_only])), flush=True)
         return 0
     if len(args.rooms) > 1:
         # Each size in a process of its own: a fresh heap for the memory figures.
@@ -115,6 +146,26 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"\n{table(result)}", flush=True)
     return 0
+
+
+def _setup_alone(args: argparse.Namespace, rooms: int, column: str) -> dict[str, float]:
+    """Set one column up in a process of its own (a fresh heap) and return its figures."""
+    done = subprocess.run(  # noqa: S603 - this interpreter, this module
+        [
+            sys.executable,
+            "-m",
+            "scripts.benchmark",
+            *("--locations", str(args.locations), "--rooms", str(rooms)),
+            *("--robin-max-per-page", str(args.robin_max_per_page)),
+            *("--setup-only", column),
+            "--no-machine",
+        ],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    figures: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
+    return figures
 
 
 if __name__ == "__main__":

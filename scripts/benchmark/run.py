@@ -179,8 +179,10 @@ class Plan:
         sim: SimulatorApi,
         result: Result,
         hour_minutes: int,
+        setup_only: str | None = None,
     ) -> None:
         """Run in this Home Assistant against this simulator, into `result`."""
+        self.setup_only = setup_only
         self.hass = hass
         self.loop = loop
         self.wall = wall
@@ -209,6 +211,9 @@ class Plan:
     async def run(self) -> None:
         """The whole timeline."""
         self.writes.start()
+        if self.setup_only is not None:
+            await self.set_up_alone(self.setup_only)
+            return
         self.progress("setting up the integration")
         await self.set_up_integration()
         self.progress(f"a simulated hour ({self.hour_minutes} polls) of the integration")
@@ -234,6 +239,15 @@ class Plan:
         for _ in range(self.result.repeats):
             await self.pass_minute()
             await self.both_poll("a minute passes")
+        self.progress("done")
+
+    async def set_up_alone(self, column: str) -> None:
+        """Set up one column in this Home Assistant, where the other never is."""
+        self.progress(f"setting up the {column} column alone")
+        if column == INTEGRATION:
+            await self.set_up_integration()
+        else:
+            await self.set_up_diy(await self.sim.rooms(await self.sim.location_ids()))
         self.progress("done")
 
     async def both_poll(self, kind: str) -> None:
@@ -311,9 +325,18 @@ class Plan:
 
 
 async def measure(
-    locations: int, rooms_per_location: int, repeats: int, hour_minutes: int, max_per_page: int
+    locations: int,
+    rooms_per_location: int,
+    repeats: int,
+    hour_minutes: int,
+    max_per_page: int,
+    *,
+    setup_only: str | None = None,
 ) -> Result:
-    """Start the simulator and Home Assistant and run the plan at one size."""
+    """Start the simulator and Home Assistant and run the plan at one size.
+
+    `setup_only`: set up only that column (INTEGRATION or DIY), and stop there.
+    """
     started = time.monotonic()
     result = Result(
         locations,
@@ -344,6 +367,7 @@ async def measure(
                         sim=sim,
                         result=result,
                         hour_minutes=hour_minutes,
+                        setup_only=setup_only,
                     )
                     await plan.run()
     finally:
@@ -355,10 +379,23 @@ async def measure(
 
 
 def run_size(
-    locations: int, rooms_per_location: int, repeats: int, hour_minutes: int, max_per_page: int
+    locations: int,
+    rooms_per_location: int,
+    repeats: int,
+    hour_minutes: int,
+    max_per_page: int,
+    *,
+    setup_only: str | None = None,
 ) -> Result:
     """Measure one size in a fresh event loop."""
     return asyncio.run(
-        measure(locations, rooms_per_location, repeats, hour_minutes, max_per_page),
+        measure(
+            locations,
+            rooms_per_location,
+            repeats,
+            hour_minutes,
+            max_per_page,
+            setup_only=setup_only,
+        ),
         loop_factory=VirtualTimeLoop,
     )

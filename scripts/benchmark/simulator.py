@@ -93,9 +93,12 @@ class SimulatorApi:
             response.raise_for_status()
             return await response.json()
 
-    async def _api(self, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
+    async def _api(
+        self, method: str, path: str, *, tenant: int | None = None, **kwargs: Any
+    ) -> tuple[int, Any]:
+        headers = self.headers if tenant is None else {**self.headers, "Tenant-Id": str(tenant)}
         async with self.session.request(
-            method, f"{self.process.base_url}{path}", headers=self.headers, **kwargs
+            method, f"{self.process.base_url}{path}", headers=headers, **kwargs
         ) as response:
             return response.status, await response.json()
 
@@ -114,6 +117,24 @@ class SimulatorApi:
     async def requests(self) -> list[dict[str, Any]]:
         """The requests served since the last clear."""
         return list(await self._control("GET", "/requests"))
+
+    async def location_ids(self) -> list[int]:
+        """Every location of the (first) organization, as the config flow offers them."""
+        status, body = await self._api("GET", "/me/organizations")
+        if status != 200:  # noqa: PLR2004
+            msg = f"listing the organizations answered {status}"
+            raise RuntimeError(msg)
+        organization_id = body["data"][0]["id"]
+        status, body = await self._api(
+            "GET",
+            f"/organizations/{organization_id}/locations",
+            tenant=organization_id,
+            params={"per_page": "100"},
+        )
+        if status != 200:  # noqa: PLR2004
+            msg = f"listing the locations answered {status}"
+            raise RuntimeError(msg)
+        return [int(location["id"]) for location in body["data"]]
 
     async def rooms(self, location_ids: list[int]) -> list[Room]:
         """Every room of these locations, page by page."""

@@ -2,6 +2,7 @@
 
 import os
 import platform
+import statistics
 from collections.abc import Callable
 from pathlib import Path
 
@@ -108,6 +109,63 @@ def table(result: Result) -> str:
     if kept := integration.kept_memory:
         shares = ", ".join(f"{owner} {mib:,.1f}" for owner, mib in sorted(kept.items()))
         lines += ["", f"Memory the integration's setup still holds (MiB, traced): {shares}"]
+    return "\n".join(lines)
+
+
+# What `scripts/bench --setups` collects of each column's setup.
+SETUP_FIGURES = ("setup_cpu", "rss_growth")
+
+
+def setup_figures(column: Column) -> dict[str, float]:
+    """A column's setup figures (CPU in seconds, memory in MiB)."""
+    return {figure: getattr(column, figure) for figure in SETUP_FIGURES}
+
+
+def setups_table(
+    locations: int, rooms_per_location: int, runs: list[dict[str, dict[str, float]]]
+) -> str:
+    """A Markdown table of setup runs, one row each, and their medians.
+
+    In a run each column is set up alone in a fresh process, one after the other. Setup
+    happens once per process, so its figures vary from run to run more than the polls'
+    medians do; the ratio is taken within each run, then its median over the runs.
+    """
+    rooms = locations * rooms_per_location
+    lines = [
+        (
+            f"{locations}{TIMES}{rooms_per_location} = {rooms} rooms: setup only, "
+            f"{len(runs)} runs, each column alone in a process of its own"
+        ),
+        "",
+        (
+            "| run | setup CPU, integration (ms) | setup CPU, DIY (ms) | integration ÷ DIY "
+            "| RSS growth, integration (MiB) | RSS growth, DIY (MiB) |"
+        ),
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+
+    def row(label: str, cpu: tuple[float, float], ratio: float, rss: tuple[float, float]) -> str:
+        return (
+            f"| {label} | {_number(cpu[0] * MS)} | {_number(cpu[1] * MS)} "
+            f"| {ratio:.2f}{TIMES} | {_number(rss[0])} | {_number(rss[1])} |"
+        )
+
+    def figures(run: dict[str, dict[str, float]], figure: str) -> tuple[float, float]:
+        return run[INTEGRATION][figure], run[DIY][figure]
+
+    ratios = []
+    for number, run in enumerate(runs, start=1):
+        cpu = figures(run, "setup_cpu")
+        ratios.append(cpu[0] / cpu[1])
+        lines.append(row(str(number), cpu, ratios[-1], figures(run, "rss_growth")))
+
+    def median(figure: str) -> tuple[float, float]:
+        ours, theirs = zip(*(figures(run, figure) for run in runs), strict=True)
+        return statistics.median(ours), statistics.median(theirs)
+
+    lines.append(
+        row("median", median("setup_cpu"), statistics.median(ratios), median("rss_growth"))
+    )
     return "\n".join(lines)
 
 
