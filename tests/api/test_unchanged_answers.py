@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.robin.api import RobinClient, RobinServerError
+from custom_components.robin.api import RobinClient, RobinMalformedResponseError, RobinServerError
 
 from .conftest import CannedRobin, Reply, load
 
@@ -100,3 +100,24 @@ async def test_fewer_pages_than_before_is_a_change(
     events, _ = await canned_client.get_location_events_if_changed(2117, AFTER, BEFORE, answer)
     assert events is not None
     assert [event.id for event in events] == [first["id"]]
+
+
+async def test_a_repeated_page_after_an_unchanged_one_is_malformed(
+    canned: CannedRobin,
+    canned_client: RobinClient,
+    two_events: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    first, second = two_events
+    canned.reply(
+        "GET",
+        PATH,
+        events_page([first], page=1, has_next_page=True),
+        events_page([second], page=2, has_next_page=False),
+        events_page([first], page=1, has_next_page=True),
+        # Page 1's events again: the same as the page before, whose body was not decoded.
+        events_page([first], page=2, has_next_page=True),
+    )
+    _, answer = await canned_client.get_location_events_if_changed(2117, AFTER, BEFORE, None)
+    with pytest.raises(RobinMalformedResponseError, match="repeated page 1"):
+        await canned_client.get_location_events_if_changed(2117, AFTER, BEFORE, answer)
+    assert [request.query["page"] for request in canned.requests] == ["1", "2", "1", "2"]

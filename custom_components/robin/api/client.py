@@ -643,9 +643,11 @@ class RobinClient:
         json_body: Any,
     ) -> tuple[list[T] | None, Answer]:
         pages: list[tuple[int, bool]] = []
-        # Each page's items, decoded only when its body is new (or a neighbour's is).
         bodies: list[bytes] = []
-        decoded: list[list[Any] | None] = []
+        # Each page's items, built as soon as its body is new: a new body means a new answer,
+        # and the decoded JSON is dropped page by page instead of held for the whole read.
+        built: list[list[T] | None] = []
+        last_items: list[Any] | None = None  # the previous page's decoded JSON, if it was
         for page in range(1, MAX_PAGES + 1):
             query = {**(params or {}), "page": str(page), "per_page": str(self._page_size)}
             status, retry_after, body = await self._fetch(
@@ -655,15 +657,19 @@ class RobinClient:
             seen = previous.pages[page - 1] if previous and page <= len(previous.pages) else None
             bodies.append(body)
             if seen is not None and seen[0] == digest and status < HTTPStatus.BAD_REQUEST:
-                decoded.append(None)
+                built.append(None)
+                last_items = None
                 has_next = seen[1]
             else:
                 envelope = self._envelope(status, retry_after, body)
                 page_items = as_list(self._data(envelope), "list data")
-                decoded.append(page_items)
-                if page > 1 and page_items == self._page_items(bodies, decoded, page - 1):
+                if page > 1 and page_items == (
+                    self._page_items(bodies[-2]) if last_items is None else last_items
+                ):
                     msg = f"Robin repeated page {page - 1} of {path} as page {page}"
                     raise RobinMalformedResponseError(msg)
+                built.append([build(raw) for raw in page_items])
+                last_items = page_items
                 has_next = bool(page_items) and self._has_next_page(envelope, len(page_items))
             pages.append((digest, has_next))
             if not has_next:
@@ -675,21 +681,14 @@ class RobinClient:
         if answer == previous:
             return None, answer
         return [
-            build(raw)
-            for page in range(1, len(bodies) + 1)
-            for raw in self._page_items(bodies, decoded, page)
+            item
+            for body, items in zip(bodies, built, strict=True)
+            for item in (items if items is not None else map(build, self._page_items(body)))
         ], answer
 
-    def _page_items(
-        self, bodies: list[bytes], decoded: list[list[Any] | None], page: int
-    ) -> list[Any]:
-        """Return a page's items, decoding a body that succeeded once before if not yet done."""
-        items = decoded[page - 1]
-        if items is None:
-            items = decoded[page - 1] = as_list(
-                self._data(self._envelope(HTTPStatus.OK, None, bodies[page - 1])), "list data"
-            )
-        return items
+    def _page_items(self, body: bytes) -> list[Any]:
+        """Return the items of a page that succeeded once before."""
+        return as_list(self._data(self._envelope(HTTPStatus.OK, None, body)), "list data")
 
     def _has_next_page(self, envelope: JsonObject, item_count: int) -> bool:
         paging = envelope.get("paging")
