@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from robin_simulator import RobinSimulator
 
-from .common import api_calls, room_entity_id, ws_command
+from .common import api_calls, meeting, room_entity_id, setup_entry_at, ws_command
+from .conftest import advance
 
 STANDUP_SERIES = "23481829"
+POLL = timedelta(seconds=60)
+# Monday 09:50:30: the Fleet Room's design review (10:00-11:00) is next. Polls fall at :30
+# past the minute, away from the meetings' whole-minute boundaries.
+BEFORE_THE_DESIGN_REVIEW = datetime(2026, 11, 23, 9, 50, 30, tzinfo=UTC)
 CONFLICT_MESSAGE = "The space is already booked during the requested time."
 
 
@@ -336,6 +343,45 @@ async def test_update_moves_and_renames_one_occurrence_of_the_series(
         ("Long stand-up", "2026-11-24T10:00:00+00:00", "2026-11-24T10:30:00+00:00"),
         ("Stand-up", "2026-11-25T09:30:00+00:00", "2026-11-25T09:45:00+00:00"),
     ]
+
+
+async def test_the_calendar_shows_a_booking_renamed_in_robin_and_a_renamed_room(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_entry_at(hass, freezer, config_entry, BEFORE_THE_DESIGN_REVIEW)
+    fleet = room_entity_id(hass, simulator, "Fleet Room", "calendar", "bookings")
+    state = hass.states.get(fleet)
+    assert (state.attributes["message"], state.attributes["location"]) == (
+        "Design review",
+        "Fleet Room",
+    )
+
+    # Renamed in Robin's app, same times: the next poll shows the new title and agenda.
+    review = meeting(simulator, "Fleet Room", "Design review")
+    review.title = "Design review: v2"
+    review.description = "Bring the new mock-ups."
+    await advance(hass, freezer, POLL)
+    state = hass.states.get(fleet)
+    assert (state.attributes["message"], state.attributes["description"]) == (
+        "Design review: v2",
+        "Bring the new mock-ups.",
+    )
+
+    # Facilities rename the room: the hourly rediscovery (10:50) shows the same booking in
+    # the room of the new name.
+    simulator.find_space("Fleet Room").name = "Fleet Suite"
+    for _ in range(60):
+        await advance(hass, freezer, POLL)
+    state = hass.states.get(fleet)
+    assert (state.state, state.attributes["message"], state.attributes["location"]) == (
+        STATE_ON,
+        "Design review: v2",
+        "Fleet Suite",
+    )
 
 
 async def test_delete_cancels_one_occurrence_of_the_series(
