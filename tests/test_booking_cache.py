@@ -129,6 +129,37 @@ def test_all_day_events_start_at_the_locations_midnight() -> None:
     assert cache.current_and_next(1, datetime(2026, 7, 1, 23, 30, tzinfo=UTC)) == ()
 
 
+def test_bookings_in_the_hour_the_clocks_repeat_keep_their_own_instants() -> None:
+    """On 25 October 2026 London reads 01:00-02:00 twice; each reading is another booking."""
+
+    def booked(event_id: str, start_utc: str, end_utc: str) -> Event:
+        raw = {
+            "id": event_id,
+            "title": event_id,
+            "space_id": 1,
+            "start": {"date_time": start_utc, "time_zone": "Europe/London"},
+            "end": {"date_time": end_utc, "time_zone": "Europe/London"},
+        }
+        return Event.from_json(raw, schedule_only=True)
+
+    summer_time = booked("01:30 BST", "2026-10-25T00:30:00+0000", "2026-10-25T00:50:00+0000")
+    winter_time = booked("01:30 GMT", "2026-10-25T01:30:00+0000", "2026-10-25T01:50:00+0000")
+    # Shown in London time, both start at 01:30: only `fold` tells them apart.
+    assert summer_time.start == winter_time.start
+    cache = BookingCache()
+    cache.replace(
+        LOCATION,
+        NOON.replace(month=10, day=24),
+        NOON.replace(month=10, day=26),
+        [summer_time, winter_time],
+        LONDON,
+    )
+    at = datetime(2026, 10, 25, 0, 40, tzinfo=UTC)
+    assert cache.current_and_next(1, at) == (summer_time, winter_time)
+    assert cache.current_and_next(1, at + timedelta(hours=1)) == (winter_time,)
+    assert cache.between(1, at + timedelta(minutes=20), at + timedelta(minutes=40)) == ()
+
+
 def test_robins_documented_event_listing_is_cached_as_the_rooms_schedule() -> None:
     payload = json.loads((FIXTURES / "space_events.json").read_text())
     events = [Event.from_json(raw, schedule_only=True) for raw in payload["data"]]

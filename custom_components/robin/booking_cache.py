@@ -12,6 +12,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 from operator import attrgetter, itemgetter
 
 from .api import Event
@@ -29,6 +30,18 @@ def _moment(value: datetime | date, time_zone: tzinfo) -> datetime:
     """
     if not isinstance(value, datetime):
         value = datetime.combine(value, time.min, tzinfo=time_zone)
+    return _in_utc(value, value.fold)
+
+
+@lru_cache(maxsize=4096)
+def _in_utc(value: datetime, fold: int) -> datetime:
+    """Return `value.astimezone(UTC)`, one shared copy per instant.
+
+    Thousands of events share a few hundred start and end times. `fold` is part of the key
+    because the two readings of an hour the clocks repeat are equal in Python (same zone,
+    same wall time) but are different instants.
+    """
+    del fold  # only a key
     return value.astimezone(UTC)
 
 

@@ -9,6 +9,7 @@ of that. Required values that are absent or of the wrong type raise
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 from html import unescape
 from html.parser import HTMLParser
 from typing import Any
@@ -251,16 +252,26 @@ def parse_date_time_zone(value: Any) -> tuple[datetime | None, str | None]:
     if not isinstance(value, Mapping):
         return None, None
     name = optional_str(value, "time_zone")
-    event_zone = zone(name)
     raw = value.get("date_time")
-    moment = _parse_iso_wall_clock(raw) if isinstance(raw, str) else None
+    return (_moment_in_zone(raw, name) if isinstance(raw, str) else None), name
+
+
+@lru_cache(maxsize=4096)
+def _moment_in_zone(raw: str, name: str | None) -> datetime | None:
+    """Read a DateTimeZone's `date_time` in its zone; None if unreadable.
+
+    Cached: an organization's bookings start and end at a few hundred distinct times, and
+    the events that share one also share its (immutable) datetime.
+    """
+    moment = _parse_iso_wall_clock(raw)
     if moment is None:
-        return None, name
+        return None
+    event_zone = zone(name)
     if moment.tzinfo is None:
         # A wall-clock time in the named zone (UTC if the zone is unknown).
-        return moment.replace(tzinfo=event_zone or UTC), name
+        return moment.replace(tzinfo=event_zone or UTC)
     # Show the event in its own zone, which also gets daylight saving right.
-    return (moment.astimezone(event_zone) if event_zone else moment), name
+    return moment.astimezone(event_zone) if event_zone else moment
 
 
 def parse_time_of_day(value: Any) -> time | None:
