@@ -4,10 +4,19 @@ No figure is asserted beyond "it was measured": performance is judged from the b
 table, never by timed assertions.
 """
 
+import asyncio
+import json
 import os
 import subprocess
 import sys
+import tracemalloc
 from pathlib import Path
+
+import aiohttp
+from homeassistant.util.json import json_loads
+
+from custom_components.robin.api import RobinClient
+from scripts.benchmark.counters import TRACED_FRAMES, kept_memory_by_owner
 
 ROOT = Path(__file__).resolve().parents[1]
 # Where scripts/bench puts the rest integration's requirements when the venv lacks them.
@@ -69,6 +78,27 @@ def test_memory_kept_after_setup_is_split_between_home_assistant_and_the_integra
     shares = dict(share.strip().rsplit(" ", 1) for share in line.partition(": ")[2].split(", "))
     assert float(shares["Home Assistant"]) > 0
     assert float(shares["integration"]) > 0
+
+
+def test_what_the_integration_decodes_with_home_assistants_json_decoder_is_its_own():
+    """The integration's client decodes Robin's answers with Home Assistant's orjson."""
+    body = json.dumps({"data": [f"booking {number:04} " * 100 for number in range(1000)]})
+
+    async def decode() -> object:
+        async with aiohttp.ClientSession() as session:
+            client = RobinClient(session, "not-a-token", json_loads=json_loads)
+            return client._decode(body.encode(), status=200, allow_empty=False)
+
+    tracemalloc.start(TRACED_FRAMES)
+    try:
+        kept = asyncio.run(decode())
+        shares = kept_memory_by_owner(tracemalloc.take_snapshot())
+    finally:
+        tracemalloc.stop()
+    assert kept is not None
+    # 1,000 strings of ~1.3 KB each: the integration's, not Home Assistant's.
+    assert shares["integration"] > 1.0
+    assert shares.get("Home Assistant", 0.0) < 0.1
 
 
 def test_setups_alone_each_run_in_its_own_process_and_their_medians():

@@ -19,6 +19,7 @@ MIB = KIB * KIB
 TRACED_FRAMES = 30
 INTEGRATION_CODE = "/custom_components/robin/"
 HOME_ASSISTANT_CODE = "/homeassistant/"
+HOME_ASSISTANT_JSON = "/homeassistant/util/json.py"
 
 
 @dataclass
@@ -94,6 +95,7 @@ def kept_memory_by_owner(snapshot: tracemalloc.Snapshot) -> dict[str, float]:
 
     The innermost frame of the integration or of Home Assistant decides: JSON strings the
     integration keeps are the integration's, an entity's registry entry Home Assistant's.
+    Home Assistant's JSON decoder is skipped: the integration's client decodes with it.
     """
     kept: dict[str, float] = {}
     for trace in snapshot.traces:
@@ -102,6 +104,8 @@ def kept_memory_by_owner(snapshot: tracemalloc.Snapshot) -> dict[str, float]:
             if INTEGRATION_CODE in frame.filename:
                 owner = "integration"
                 break
+            if frame.filename.endswith(HOME_ASSISTANT_JSON):
+                continue
             if HOME_ASSISTANT_CODE in frame.filename:
                 owner = "Home Assistant"
                 break
