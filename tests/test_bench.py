@@ -4,7 +4,6 @@ No figure is asserted beyond "it was measured": performance is judged from the b
 table, never by timed assertions.
 """
 
-import asyncio
 import json
 import os
 import subprocess
@@ -80,18 +79,14 @@ def test_memory_kept_after_setup_is_split_between_home_assistant_and_the_integra
     assert float(shares["integration"]) > 0
 
 
-def test_what_the_integration_decodes_with_home_assistants_json_decoder_is_its_own():
+async def test_what_the_integration_decodes_with_home_assistants_json_decoder_is_its_own():
     """The integration's client decodes Robin's answers with Home Assistant's orjson."""
     body = json.dumps({"data": [f"booking {number:04} " * 100 for number in range(1000)]})
-
-    async def decode() -> object:
-        async with aiohttp.ClientSession() as session:
-            client = RobinClient(session, "not-a-token", json_loads=json_loads)
-            return client._decode(body.encode(), status=200, allow_empty=False)
-
     tracemalloc.start(TRACED_FRAMES)
     try:
-        kept = asyncio.run(decode())
+        async with aiohttp.ClientSession() as session:
+            client = RobinClient(session, "not-a-token", json_loads=json_loads)
+            kept = client._decode(body.encode(), status=200, allow_empty=False)
         shares = kept_memory_by_owner(tracemalloc.take_snapshot())
     finally:
         tracemalloc.stop()
