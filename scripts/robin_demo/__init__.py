@@ -12,6 +12,7 @@
 * dashboard.py    the rooms' Lovelace dashboard
 * cli.py          the demo's command line: set up what is missing, report, serve
 * smoke.py        the newest Home Assistant release: entities present, actions answered
+* reports.py      Home Assistant's reports of a deprecated use by the integration
 """
 
 from pathlib import Path

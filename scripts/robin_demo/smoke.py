@@ -6,7 +6,8 @@ Starts the Robin simulator and a real `hass` of this venv (offline, --skip-pip) 
 directory, with the demo's configuration; creates the owner through onboarding, adds the Robin
 integration through its config flow, and checks what a user would: every entity of the entry
 has a state and the rooms' occupancy is known; `robin.find_free_space` answers through the
-REST API; `robin.book_space` books the first free room and the booking is in the simulator.
+REST API; `robin.book_space` books the first free room and the booking is in the simulator;
+Home Assistant's log reports no deprecated use by the integration (reports.py).
 Prints what it saw; exits 1 on the first thing that is wrong.
 """
 
@@ -32,6 +33,7 @@ from .ha_client import HomeAssistantApi
 from .integration import DOMAIN, add_entry, entry_loaded
 from .onboarding import START_TIMEOUT, create_owner
 from .processes import Children, free_port, poll, start_hass, start_simulator
+from .reports import reports_about_robin
 from .rooms import Office, offices, rooms_have_states
 
 ENTRY_TIMEOUT = 60
@@ -107,6 +109,15 @@ async def check_actions(
     say(f"the simulator has booking {event.id} ({event.title!r}) in room {room_id}")
 
 
+def check_log(log: Path) -> None:
+    """Home Assistant reported no deprecated use by the integration while it was used."""
+    reports = reports_about_robin(log.read_text(errors="replace").splitlines())
+    if reports:
+        msg = "Home Assistant reported the integration's use of its API:\n" + "\n".join(reports)
+        raise DemoError(msg)
+    say("Home Assistant's log reports no deprecated use by the integration")
+
+
 async def smoke(directory: Path, children: Children) -> None:
     """Start both, set up, check; the caller stops the children."""
     started = time.monotonic()
@@ -138,6 +149,7 @@ async def smoke(directory: Path, children: Children) -> None:
             )
             await check_entities(api, entry_id, office_list)
             await check_actions(api, entry_id, office_list, base_url, token)
+            check_log(log)
         finally:
             await api.close()
     say(f"passed in {time.monotonic() - started:.1f} s")

@@ -20,6 +20,7 @@ from custom_components.robin.const import (
     DOMAIN,
 )
 from robin_simulator import RobinSimulator, run_simulator
+from scripts.robin_demo.reports import reports_about_robin
 
 # Monday 23 November 2026, 10:15 in London (UTC+0): the Fleet Room's "Design review"
 # (10:00-11:00) is under way, the Thames Room's stand-up (09:30-09:45) is over.
@@ -29,6 +30,17 @@ MONDAY_MORNING = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load custom_components/robin."""
+
+
+@pytest.fixture(autouse=True)
+def no_reports_about_robin(caplog: pytest.LogCaptureFixture) -> Generator[None]:
+    """Fail a test during which Home Assistant reported a deprecated use by this integration."""
+    yield
+    records = caplog.get_records("setup") + caplog.get_records("call")
+    reports = reports_about_robin(
+        f"{record.levelname} {record.name}: {record.getMessage()}" for record in records
+    )
+    assert not reports, "\n".join(reports)
 
 
 @pytest.fixture
