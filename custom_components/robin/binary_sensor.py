@@ -115,6 +115,10 @@ class RobinOfficeSensor(RobinRoomEntity, BinarySensorEntity):
         )
 
     @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Nothing to move when the user renames the entity: the actor calls back by room."""
+
+    @callback
     def _handle_actor_update(self) -> None:
         """The actor may have changed this: write only if the state shown did change."""
         if self.is_on != self._shown_is_on or self.available != self._shown_available:

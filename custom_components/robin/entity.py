@@ -54,6 +54,14 @@ class RobinRoomEntity(CoordinatorEntity[RobinCoordinator]):
         )
 
     @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Nothing to move when the user renames the entity: it follows its room by Robin's id.
+
+        Defining this lets Home Assistant (2026.11+) rename the entity in place rather
+        than remove it and add it again.
+        """
+
+    @callback
     def _handle_coordinator_update(self) -> None:
         """Polls failed or recovered, or rooms came or went: write only if that matters here."""
         if self.available != self._shown_available:
@@ -122,6 +130,10 @@ class RobinLocationEntity(CoordinatorEntity[RobinCoordinator]):
                 self.location_id, self._handle_location_update
             )
         )
+
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Nothing to move when the user renames the entity: it follows its location's id."""
 
     @callback
     def _handle_coordinator_update(self) -> None:

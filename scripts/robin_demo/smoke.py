@@ -7,7 +7,8 @@ directory, with the demo's configuration; creates the owner through onboarding, 
 integration through its config flow, and checks what a user would: every entity of the entry
 has a state and the rooms' occupancy is known; `robin.find_free_space` answers through the
 REST API; `robin.book_space` books the first free room and the booking is in the simulator;
-Home Assistant's log reports no deprecated use by the integration (reports.py).
+a room's occupancy sensor renamed by the user shows people coming in under its new id; Home
+Assistant's log reports no deprecated use by the integration (reports.py).
 Prints what it saw; exits 1 on the first thing that is wrong.
 """
 
@@ -109,6 +110,36 @@ async def check_actions(
     say(f"the simulator has booking {event.id} ({event.title!r}) in room {room_id}")
 
 
+async def check_renamed_entity(
+    api: HomeAssistantApi, office_list: list[Office], base_url: str
+) -> None:
+    """A room's occupancy sensor, renamed by the user, shows people coming in under its new id.
+
+    Home Assistant 2026.11+ renames the integration's entities in place (they define
+    `async_entity_id_changed`); this checks they keep following their room when it does.
+    """
+    states = {s["entity_id"]: s["state"] for s in await api.request("GET", "/api/states")}
+    room = next(
+        room
+        for office in office_list
+        for room in office.rooms
+        if states.get(room.entities.get("occupancy", "")) == "off"
+    )
+    old_id, new_id = room.entities["occupancy"], "binary_sensor.smoke_test_renamed_occupancy"
+    await api.ws("config/entity_registry/update", entity_id=old_id, new_entity_id=new_id)
+    control = base_url.removesuffix("/v1.0") + "/_simulator/presence"
+    async with api.session.post(control, json={"space_id": room.id, "present": True}) as answer:
+        answer.raise_for_status()
+    await api.call_action("homeassistant", "update_entity", {"entity_id": new_id})
+
+    async def shown_under_new_id() -> bool | None:
+        shown = {s["entity_id"]: s["state"] for s in await api.request("GET", "/api/states")}
+        return True if shown.get(new_id) == "on" and old_id not in shown else None
+
+    await poll(f"{new_id} to show people in {room.name}", shown_under_new_id, ENTRY_TIMEOUT)
+    say(f"{old_id}, renamed {new_id}, shows people in {room.name}")
+
+
 def check_log(log: Path) -> None:
     """Home Assistant reported no deprecated use by the integration while it was used."""
     reports = reports_about_robin(log.read_text(errors="replace").splitlines())
@@ -149,6 +180,7 @@ async def smoke(directory: Path, children: Children) -> None:
             )
             await check_entities(api, entry_id, office_list)
             await check_actions(api, entry_id, office_list, base_url, token)
+            await check_renamed_entity(api, office_list, base_url)
             check_log(log)
         finally:
             await api.close()
