@@ -6,25 +6,30 @@ Starts the Robin simulator and a real `hass` of this venv (offline, --skip-pip) 
 directory, with the demo's configuration; creates the owner through onboarding, adds the Robin
 integration through its config flow, and checks what a user would: every entity of the entry
 has a state and the rooms' occupancy is known; `robin.find_free_space` answers through the
-REST API; `robin.book_space` books the first free room and the booking is in the simulator;
-a room's occupancy sensor renamed by the user shows people coming in under its new id; Home
-Assistant's log reports no deprecated use by the integration (reports.py).
+REST API; `robin.book_space` books the first free room and the booking is in the simulator,
+`robin.extend_booking` moves its end and `robin.cancel_booking` takes it away; a meeting made
+in the room's calendar (websocket, as the calendar's dialog does) reaches Robin and, deleted
+there, leaves it; the options flow saves and the entry is loaded again; the diagnostics hold
+no token; a room's occupancy sensor renamed by the user shows people coming in under its new
+id; Home Assistant's log reports no deprecated use by the integration (reports.py).
 Prints what it saw; exits 1 on the first thing that is wrong.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
-from custom_components.robin.api import RobinClient
+from custom_components.robin.api import Event, RobinClient, RobinNotFoundError
 
 from . import HOST
 from .configuration import prepare_config
@@ -35,7 +40,7 @@ from .integration import DOMAIN, add_entry, entry_loaded
 from .onboarding import START_TIMEOUT, create_owner
 from .processes import Children, free_port, poll, start_hass, start_simulator
 from .reports import reports_about_robin
-from .rooms import Office, offices, rooms_have_states
+from .rooms import Office, Room, offices, rooms_have_states
 
 ENTRY_TIMEOUT = 60
 TITLE = "Smoke test"
@@ -73,8 +78,8 @@ async def check_entities(api: HomeAssistantApi, entry_id: str, office_list: list
 
 
 async def check_actions(
-    api: HomeAssistantApi, entry_id: str, office_list: list[Office], base_url: str, token: str
-) -> None:
+    api: HomeAssistantApi, entry_id: str, office_list: list[Office], robin: RobinClient
+) -> tuple[Room, Event]:
     """find_free_space answers; book_space books its first room, and Robin has the booking."""
     start, end = window()
     found = await api.call_action(
@@ -88,12 +93,12 @@ async def check_actions(
         msg = "find_free_space found no free room"
         raise DemoError(msg)
     room_id = found["spaces"][0]["id"]
-    device = next(room.device_id for o in office_list for room in o.rooms if room.id == room_id)
+    room = next(room for office in office_list for room in office.rooms if room.id == room_id)
     booked = await api.call_action(
         DOMAIN,
         "book_space",
         {
-            "device_id": device,
+            "device_id": room.device_id,
             "start": start.isoformat(),
             "end": end.isoformat(),
             "title": TITLE,
@@ -101,13 +106,82 @@ async def check_actions(
         response=True,
     )
     say(f"robin.book_space answered: {json.dumps(booked)}")
-    event = await RobinClient(api.session, token, base_url=base_url).get_event(
-        booked["booking"]["id"]
-    )
+    event = await robin.get_event(booked["booking"]["id"])
     if event.title != TITLE or event.space_id != room_id:
         msg = f"the simulator has {event!r}, not the booking made"
         raise DemoError(msg)
     say(f"the simulator has booking {event.id} ({event.title!r}) in room {room_id}")
+    return room, event
+
+
+async def check_booking_changes(
+    api: HomeAssistantApi, room: Room, booking: Event, robin: RobinClient
+) -> None:
+    """extend_booking moves the booking's end in Robin; cancel_booking takes it away."""
+    target = {"device_id": room.device_id, "booking_id": booking.id}
+    await api.call_action(DOMAIN, "extend_booking", {**target, "minutes": 15})
+    extended = await robin.get_event(booking.id)
+    if extended.end != booking.end + timedelta(minutes=15):
+        msg = f"extend_booking left the booking ending at {extended.end}, not 15 minutes later"
+        raise DemoError(msg)
+    say(f"robin.extend_booking: booking {booking.id} now ends at {extended.end:%H:%M}")
+    await api.call_action(DOMAIN, "cancel_booking", target)
+    with contextlib.suppress(RobinNotFoundError):
+        left = await robin.get_event(booking.id)
+        msg = f"cancel_booking left {left!r} in Robin"
+        raise DemoError(msg)
+    say(f"robin.cancel_booking: booking {booking.id} is gone from Robin")
+
+
+async def check_calendar_edit(
+    api: HomeAssistantApi, room: Room, cancelled: Event, robin: RobinClient
+) -> None:
+    """A meeting made in the room's calendar reaches Robin; deleted there, it leaves Robin.
+
+    It takes the cancelled booking's time, which Robin found free.
+    """
+    calendar = room.entities["bookings"]
+    start, end = cancelled.start, cancelled.end
+    summary = f"{TITLE} (calendar)"
+    event = {"summary": summary, "dtstart": start.isoformat(), "dtend": end.isoformat()}
+    await api.ws("calendar/event/create", entity_id=calendar, event=event)
+
+    async def listed() -> dict[str, Any] | None:
+        path = f"/api/calendars/{calendar}?start={start.isoformat()}&end={end.isoformat()}"
+        events = await api.request("GET", path.replace("+", "%2B"))
+        return next((e for e in events if e["summary"] == summary), None)
+
+    shown = await poll(f"{calendar} to show the meeting made in it", listed, ENTRY_TIMEOUT)
+    made = await robin.get_event(shown["uid"])
+    if made.space_id != room.id or made.title != summary:
+        msg = f"the simulator has {made!r}, not the meeting made in {calendar}"
+        raise DemoError(msg)
+    await api.ws("calendar/event/delete", entity_id=calendar, uid=shown["uid"])
+    with contextlib.suppress(RobinNotFoundError):
+        await robin.get_event(shown["uid"])
+        msg = f"the meeting deleted in {calendar} is still in Robin"
+        raise DemoError(msg)
+    say(f"{calendar}: a meeting made there reached Robin ({made.id}), deleted there it left")
+
+
+async def check_options_and_diagnostics(
+    api: HomeAssistantApi, entry_id: str, token: str, log: Path
+) -> None:
+    """The options flow ends with the entry loaded; diagnostics download without the token."""
+    flow = "/api/config/config_entries/options/flow"
+    step = await api.request("POST", flow, json={"handler": entry_id})
+    step = await api.request("POST", f"{flow}/{step['flow_id']}", json={})
+    if step["type"] != "create_entry":
+        msg = f"the options flow ended with {step['type']}: {step.get('errors')}"
+        raise DemoError(msg)
+    await poll(
+        "the Robin entry after its options", lambda: entry_loaded(api, entry_id, log), ENTRY_TIMEOUT
+    )
+    diagnostics = await api.request("GET", f"/api/diagnostics/config_entry/{entry_id}")
+    if token in json.dumps(diagnostics):
+        msg = "the entry's diagnostics hold the access token"
+        raise DemoError(msg)
+    say("options flow: saved, entry loaded; diagnostics downloaded, without the token")
 
 
 async def check_renamed_entity(
@@ -179,7 +253,11 @@ async def smoke(directory: Path, children: Children) -> None:
                 "the rooms' states", lambda: rooms_have_states(api, office_list), ENTRY_TIMEOUT
             )
             await check_entities(api, entry_id, office_list)
-            await check_actions(api, entry_id, office_list, base_url, token)
+            robin = RobinClient(api.session, token, base_url=base_url)
+            room, booking = await check_actions(api, entry_id, office_list, robin)
+            await check_booking_changes(api, room, booking, robin)
+            await check_calendar_edit(api, room, booking, robin)
+            await check_options_and_diagnostics(api, entry_id, token, log)
             await check_renamed_entity(api, office_list, base_url)
             check_log(log)
         finally:
