@@ -18,7 +18,6 @@ Prints what it saw; exits 1 on the first thing that is wrong.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import sys
 import tempfile
@@ -114,6 +113,15 @@ async def check_actions(
     return room, event
 
 
+async def gone_from_robin(robin: RobinClient, event_id: str) -> bool:
+    """True when Robin no longer has the event (cancelled or deleted)."""
+    try:
+        await robin.get_event(event_id)
+    except RobinNotFoundError:
+        return True
+    return False
+
+
 async def check_booking_changes(
     api: HomeAssistantApi, room: Room, booking: Event, robin: RobinClient
 ) -> None:
@@ -126,9 +134,8 @@ async def check_booking_changes(
         raise DemoError(msg)
     say(f"robin.extend_booking: booking {booking.id} now ends at {extended.end:%H:%M}")
     await api.call_action(DOMAIN, "cancel_booking", target)
-    with contextlib.suppress(RobinNotFoundError):
-        left = await robin.get_event(booking.id)
-        msg = f"cancel_booking left {left!r} in Robin"
+    if not await gone_from_robin(robin, booking.id):
+        msg = f"cancel_booking left booking {booking.id} in Robin"
         raise DemoError(msg)
     say(f"robin.cancel_booking: booking {booking.id} is gone from Robin")
 
@@ -157,8 +164,7 @@ async def check_calendar_edit(
         msg = f"the simulator has {made!r}, not the meeting made in {calendar}"
         raise DemoError(msg)
     await api.ws("calendar/event/delete", entity_id=calendar, uid=shown["uid"])
-    with contextlib.suppress(RobinNotFoundError):
-        await robin.get_event(shown["uid"])
+    if not await gone_from_robin(robin, made.id):
         msg = f"the meeting deleted in {calendar} is still in Robin"
         raise DemoError(msg)
     say(f"{calendar}: a meeting made there reached Robin ({made.id}), deleted there it left")
