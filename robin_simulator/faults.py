@@ -71,11 +71,27 @@ class HtmlError:
     status: int
 
 
+@dataclass(frozen=True)
+class Serve:
+    """Serve the request as usual: lets the first matching requests through a fault queued next."""
+
+    path: str | None = None
+    method: str | None = None
+
+
 type Fault = (
-    Failure | RateLimit | Hang | Malformed | Drop | CommitThenFail | CommitThenHang | HtmlError
+    Failure
+    | RateLimit
+    | Hang
+    | Malformed
+    | Drop
+    | CommitThenFail
+    | CommitThenHang
+    | HtmlError
+    | Serve
 )
-# Faults that let the request take effect before they strike.
-AFTER_COMMIT = (Drop, CommitThenFail, CommitThenHang)
+# Faults that let the request take effect before they strike (Serve never strikes).
+AFTER_COMMIT = (Drop, CommitThenFail, CommitThenHang, Serve)
 
 
 @dataclass(frozen=True)
@@ -112,6 +128,15 @@ class Faults:
         """
         fault = CommitThenFail if after_commit else Failure
         self._queue_next(fault(status, path, method), count)
+
+    def serve_next(
+        self, count: int = 1, *, path: str | None = None, method: str | None = None
+    ) -> None:
+        """The next `count` requests (to `path`, by `method`) are served as usual.
+
+        Queued before another fault for the same requests, it makes that fault strike later.
+        """
+        self._queue_next(Serve(path, method), count)
 
     def drop_next(
         self, count: int = 1, *, path: str | None = None, method: str | None = None

@@ -22,6 +22,7 @@ from .faults import (
     HtmlError,
     Malformed,
     RateLimit,
+    Serve,
 )
 from .interfaces import Gatekeeper
 from .model import TokenGrant
@@ -145,7 +146,7 @@ async def _fault_response(sim: Gatekeeper, fault: Fault) -> web.StreamResponse:
         case HtmlError(status):
             page = f"<html><head><title>{status}</title></head><body>Bad Gateway</body></html>"
             return web.Response(status=status, text=page, content_type="text/html")
-        case Drop() | CommitThenFail() | CommitThenHang():  # after the request took effect
+        case Drop() | CommitThenFail() | CommitThenHang() | Serve():  # after it took effect
             raise AssertionError(fault)
 
 

@@ -40,7 +40,7 @@ def log(*counts: tuple[float, int]) -> PresenceLog:
     """Return the presence seen by polls at these minutes after eleven."""
     presence = PresenceLog()
     for minutes, people in counts:
-        presence.observe({ROOM: people}, at(minutes))
+        presence.observe({ROOM: people}, {ROOM: at(minutes)})
     return presence
 
 
@@ -76,7 +76,7 @@ def test_people_who_left_by_the_start_do_not_count_but_later_ones_do() -> None:
 
 def test_robins_last_presence_covers_what_the_polls_did_not_see() -> None:
     restarted = PresenceLog()  # e.g. Home Assistant restarted at 11:08
-    restarted.observe({ROOM: 0}, at(8))
+    restarted.observe({ROOM: 0}, {ROOM: at(8)})
     assert not restarted.present_after(ROOM, ELEVEN)
     assert restarted.present_after(ROOM, ELEVEN, robin_last_presence=at(3))
     assert not restarted.present_after(ROOM, ELEVEN, robin_last_presence=at(-30))
@@ -159,3 +159,30 @@ def test_people_arriving_in_the_window_or_seen_after_the_start_are_there_for_it(
     # Seen only before the start, since before the window: the previous meeting's people.
     assert not present_for(CALL, GRACE, at(-40), at(-1))
     assert not present_for(CALL, GRACE, None, at(1))
+
+
+def test_people_there_at_the_first_read_arrived_at_an_unknown_time() -> None:
+    # Home Assistant restarted at 10:56 with the previous meeting's people in the room:
+    # first seen in the call's check-in window, they did not come for it.
+    restarted = log((-4, 3))
+    assert not restarted.arrival_known(ROOM)
+    assert not present_for(CALL, GRACE, restarted.occupied_since(ROOM), at(-4), arrival_known=False)
+    # Still there after the start: there for it, whenever they came.
+    assert present_for(CALL, GRACE, restarted.occupied_since(ROOM), at(1), arrival_known=False)
+    # Seen coming in later, between two reads: their arrival is known.
+    came_later = log((-6, 0), (-4, 3))
+    assert came_later.arrival_known(ROOM)
+
+
+def test_a_room_not_read_again_keeps_what_its_last_read_said() -> None:
+    # Outside working hours the room's location was read at 10:00; another location's
+    # poll at 11:30 brings no news of it, whatever the count it still carries.
+    presence = PresenceLog()
+    presence.observe({ROOM: 0}, {ROOM: at(-60)})
+    presence.observe({ROOM: 0}, {})
+    assert presence.observed_at(ROOM) == at(-60)
+    presence.observe({ROOM: 2}, {ROOM: at(-60)})  # the same read again: nothing new
+    assert presence.occupied_since(ROOM) is None
+    presence.observe({ROOM: 2}, {ROOM: at(30)})
+    assert presence.occupied_since(ROOM) == at(30)
+    assert presence.observed_at(ROOM) == at(30)

@@ -32,6 +32,7 @@ from .api import (
     RobinResponseError,
     RobinServerError,
     Space,
+    html_to_text,
 )
 from .const import DOMAIN, LOGGER, MIN_BOOKING_DURATION
 from .coordinator import RobinCoordinator
@@ -116,9 +117,15 @@ async def _write_or_look_up[T](
 
     `look_up` returns the change as Robin holds it, or None when Robin did not make it.
     """
+    failure: RobinError
     try:
         return await write()
     except MAY_HAVE_COMMITTED as err:
+        failure = err
+    except RobinResponseError as err:
+        # A refusal of the resent request says nothing of the first, which may have worked.
+        if not err.resent:
+            raise robin_error(coordinator, err, room) from err
         failure = err
     except RobinError as err:
         raise robin_error(coordinator, err, room) from err
@@ -133,6 +140,15 @@ async def _write_or_look_up[T](
         raise robin_failure("change_not_made", room=room, error=str(failure)) from failure
     LOGGER.info("Robin made the change to %s despite the failed answer: %s", room, failure)
     return result
+
+
+def _same_instant(read: datetime, sent: datetime) -> bool:
+    """Tell whether Robin's time is the one sent (to the second), in any time zone.
+
+    Compared in UTC: Python never finds a time in the hour the clocks repeat equal to one
+    in another zone, even at the same instant.
+    """
+    return dt_util.as_utc(read) == dt_util.as_utc(sent.replace(microsecond=0))
 
 
 def check_duration(start: datetime, end: datetime) -> None:
@@ -234,8 +250,8 @@ async def _find_booking(
         event
         for event in await client.get_space_events(space.id, start, end)
         if event.id not in before
-        and event_start(event, time_zone) == start.replace(microsecond=0)
-        and event_end(event, time_zone) == end.replace(microsecond=0)
+        and _same_instant(event_start(event, time_zone), start)
+        and _same_instant(event_end(event, time_zone), end)
         and (title is None or event.title == title)
     ]
     if not candidates:
@@ -273,10 +289,11 @@ async def async_update_booking(
             return None
         time_zone = dt_util.get_default_time_zone()
         made = (
-            (start is None or event_start(event, time_zone) == start.replace(microsecond=0))
-            and (end is None or event_end(event, time_zone) == end.replace(microsecond=0))
+            (start is None or _same_instant(event_start(event, time_zone), start))
+            and (end is None or _same_instant(event_end(event, time_zone), end))
             and (title is None or event.title == title)
-            and (description is None or event.description == description)
+            # Robin's description is read as plain text: compare what was sent, read alike.
+            and (description is None or event.description == html_to_text(description))
         )
         return event if made else None
 

@@ -25,12 +25,13 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from .api import Event, RobinError, Space
+from .api import Event, RobinError, RobinNotFoundError, Space
 from .bookings import (
     async_book,
     async_cancel_booking,
     async_update_booking,
     check_within_reach,
+    robin_error,
     robin_read_error,
     validation_error,
 )
@@ -131,6 +132,15 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         if recurrence_range or event.get(EVENT_RRULE):
             raise validation_error("recurrence_not_supported")
         start, end = self._booking_times(event[EVENT_START], event[EVENT_END])
+        booking = await self._booking(space, uid)
+        if booking.is_all_day:  # shown as times when the room is in another time zone
+            raise validation_error("all_day_not_supported")
+        # The dialog sends back the title and description it showed: the room's name for
+        # an untitled booking, a synced meeting's description as text without its links.
+        # Only what the user changed is sent, so nothing else is overwritten.
+        shown = self._calendar_event(booking)
+        title = event.get(EVENT_SUMMARY)
+        description = event.get(EVENT_DESCRIPTION)
         await self._edit(
             async_update_booking(
                 self.coordinator,
@@ -138,10 +148,24 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
                 uid,
                 start=start,
                 end=end,
-                title=event.get(EVENT_SUMMARY),
-                description=event.get(EVENT_DESCRIPTION),
+                title=None if shown is not None and title == shown.summary else title,
+                description=None
+                if (description or None) == (shown.description if shown else booking.description)
+                else description,
             )
         )
+
+    async def _booking(self, space: Space, uid: str) -> Event:
+        """Return the booking the calendar showed, as polled, else as Robin holds it."""
+        for booking in self.coordinator.data.events.get(space.id, ()):
+            if booking.id == uid:
+                return booking
+        try:
+            return await self.coordinator.client.get_event(uid)
+        except RobinNotFoundError:
+            raise validation_error("booking_not_found", booking=uid, room=space.name) from None
+        except RobinError as err:
+            raise robin_error(self.coordinator, err, space.name) from err
 
     async def async_delete_event(
         self,

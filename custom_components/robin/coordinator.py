@@ -69,6 +69,7 @@ from .discovery import (
     run_all,
     shown,
 )
+from .event_status import is_cancelled
 from .repairs import async_set_entry_issue
 from .room_moments import RoomMoments
 from .working_hours import WorkingHours, end_of_local_day
@@ -254,6 +255,15 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         space = self.discovery.spaces.get(space_id)
         return (shown(space), self.discovery.floor_name(space)) if space is not None else None
 
+    def presence_read_at(self, location_id: int) -> datetime | None:
+        """Return when the location's presence was last read (slowly outside its hours)."""
+        return self._last_polled.get(location_id)
+
+    @property
+    def regular_interval(self) -> timedelta:
+        """Return the interval of polls in working hours."""
+        return self._regular_interval
+
     def last_presence_at(self, space_id: int) -> datetime | None:
         """Return when Robin last saw someone in the room, as of the last discovery."""
         space = self.discovery.spaces.get(space_id)
@@ -274,7 +284,10 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self._full_read_due = True
         if self.client.rate_limited_for:
             return
-        await self.async_request_refresh()
+        # Not `async_request_refresh`: it drops the request while a poll is under way, and
+        # that poll may have read Robin before our change. Wait for it, then read again.
+        async with self._debounced_refresh.async_lock():
+            await self._async_refresh(log_failures=True)
 
     def _calendar_window(self, now: datetime) -> tuple[datetime, datetime]:
         hour = now.replace(minute=0, second=0, microsecond=0)
@@ -438,7 +451,10 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             if read is None:  # the same answer as the last time: nothing changed there
                 continue
             zone = self._zones.get(location.id, UTC)
-            self._pending_rooms |= self.bookings.replace(location.id, start, end, read, zone)
+            # A booking Robin marks cancelled is nobody's: no status, action or calendar
+            # shows it or acts on it.
+            kept = [event for event in read if not is_cancelled(event)]
+            self._pending_rooms |= self.bookings.replace(location.id, start, end, kept, zone)
         for location in locations:
             self._last_polled[location.id] = now
             self._in_hours[location.id] = self._in_hours_now(location, now)

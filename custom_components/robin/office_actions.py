@@ -24,7 +24,14 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
-from .api import RobinError, Space
+from .api import (
+    RobinAuthenticationError,
+    RobinError,
+    RobinRateLimitError,
+    RobinResponseError,
+    RobinServerError,
+    Space,
+)
 from .bookings import async_cancel_booking, async_check_in, async_update_booking
 from .const import (
     CONF_CHECK_IN_ON_ARRIVAL,
@@ -41,7 +48,7 @@ from .const import (
     LOGGER,
 )
 from .coordinator import RobinConfigEntry, RobinCoordinator, room_identifier
-from .data import RobinData
+from .data import RobinData, event_end, event_start
 from .office_rules import (
     Booking,
     PresenceLog,
@@ -125,6 +132,9 @@ class OfficeActor:
         self._to_act: set[int] = set()
         # Rooms whose arrival check-in waits for a poll to see people after the start.
         self._awaiting_poll: set[int] = set()
+        # Rooms whose no-show waits for their presence to be read after the grace period
+        # (their location is read slowly outside its working hours).
+        self._awaiting_presence: set[int] = set()
         self._unsub_retry: CALLBACK_TYPE | None = None
         self._lock = asyncio.Lock()
 
@@ -176,8 +186,14 @@ class OfficeActor:
         checked_in = self._is_checked_in(booking) if booking else None
         # A no-show only once Robin said, at or after the grace period's end, that nobody
         # checked in (someone may have, from Robin's app or a room display).
+        presence_read = booking is not None and self._presence_read_for(space, booking)
+        if booking is not None and not presence_read and now >= booking.start + self.grace:
+            self._awaiting_presence.add(space.id)
+        else:
+            self._awaiting_presence.discard(space.id)
         no_show = (
             booking is not None
+            and presence_read
             and self._not_checked_in_at_decision(booking)
             and is_no_show(
                 booking,
@@ -187,7 +203,7 @@ class OfficeActor:
                 checked_in=False,
             )
         )
-        since = unbooked_since(bookings, self.presence.occupied_since(space.id), now)
+        since = self._unbooked_since(space, bookings, now)
         unbooked = is_unbooked_use(since, now, self.unbooked_after)
         return RoomOffice(booking, checked_in, no_show, unbooked, since if unbooked else None)
 
@@ -203,9 +219,38 @@ class OfficeActor:
         nearby = self.coordinator.bookings.between(space.id, now - RULES_REACH, now + RULES_REACH)
         return timed_bookings(nearby, time_zone)
 
+    def _unbooked_since(
+        self, space: Space, bookings: list[Booking], now: datetime
+    ) -> datetime | None:
+        """Return since when the room is used without a booking; a room booked all day is not.
+
+        All-day bookings are nobody's meeting (no check-in, no no-show) but they do book the
+        room.
+        """
+        time_zone = self.coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone()
+        nearby = self.coordinator.bookings.between(space.id, now, now + timedelta(seconds=1))
+        if any(
+            event.is_all_day and event_start(event, time_zone) <= now < event_end(event, time_zone)
+            for event in nearby
+        ):
+            return None
+        return unbooked_since(bookings, self.presence.occupied_since(space.id), now)
+
     def _present_since_start(self, space: Space, booking: Booking) -> bool:
         last_presence_at = self.coordinator.last_presence_at(space.id)
         return self.presence.present_after(space.id, booking.start, last_presence_at)
+
+    def _presence_read_for(self, space: Space, booking: Booking) -> bool:
+        """Tell whether the room's presence was read late enough to call a no-show.
+
+        In working hours every poll reads it (the last at most one interval before the
+        grace period ends); outside them the read may be an hour old, and people who came
+        since would not be seen: the decision then waits for the next read.
+        """
+        read = self.presence.observed_at(space.id)
+        return read is not None and (
+            read >= booking.start + self.grace - self.coordinator.regular_interval
+        )
 
     def _not_checked_in_at_decision(self, booking: Booking) -> bool:
         known = self._confirmations.get(booking.event_id)
@@ -229,8 +274,16 @@ class OfficeActor:
         """Take in a poll's presence, then work out the rooms it changed and act."""
         coordinator = self.coordinator
         if coordinator.last_update_success:
-            self.presence.observe(coordinator.data.people_present, dt_util.utcnow())
-        self._update(coordinator.rooms_changed_by_poll | self._awaiting_poll)
+            data = coordinator.data
+            read_at = {
+                space_id: at
+                for space_id, space in data.spaces.items()
+                if (at := coordinator.presence_read_at(space.location_id)) is not None
+            }
+            self.presence.observe(data.people_present, read_at)
+        self._update(
+            coordinator.rooms_changed_by_poll | self._awaiting_poll | self._awaiting_presence
+        )
 
     @callback
     def _update(self, rooms: set[int] | None = None) -> None:
@@ -267,7 +320,7 @@ class OfficeActor:
                 continue
             bookings = self._bookings(space, now)
             office = self._room_at(space, now, bookings)
-            since = unbooked_since(bookings, self.presence.occupied_since(space_id), now)
+            since = self._unbooked_since(space, bookings, now)
             self._moments.set_next(
                 space_id, next_change(bookings, now, self.grace, since, self.unbooked_after)
             )
@@ -283,6 +336,7 @@ class OfficeActor:
         self._moments.set_next(space_id, None)
         self._to_act.discard(space_id)
         self._awaiting_poll.discard(space_id)
+        self._awaiting_presence.discard(space_id)
         self._unbooked_announced.pop(space_id, None)
         if self._shown.pop(space_id, None) is not None:
             for update in list(self._listeners.get(space_id, ())):
@@ -339,6 +393,8 @@ class OfficeActor:
                     LOGGER.debug(
                         "Could not read the check-in of a booking in %s: %s", space.name, err
                     )
+                    if _refused_this_booking_only(err):
+                        continue  # one booking Robin will not show: the other rooms go on
                     # Robin is failing or limiting: the next update tries again.
                     self._to_act.update(rooms[done:])
                     return
@@ -352,7 +408,11 @@ class OfficeActor:
         arriving = booking_to_check_in(bookings, now, self.grace)
         occupied_since = self.presence.occupied_since(space.id)
         there_for_it = arriving is not None and present_for(
-            arriving, self.grace, occupied_since, self.presence.observed_at
+            arriving,
+            self.grace,
+            occupied_since,
+            self.presence.observed_at(space.id),
+            arrival_known=self.presence.arrival_known(space.id),
         )
         # People there since before the check-in window count once a poll sees them after
         # the start: until then, every poll looks at this room again.
@@ -398,7 +458,7 @@ class OfficeActor:
         """Check a booking in once, when people are there for it."""
         if self._is_checked_in(booking) is not False:
             return  # checked in already
-        if not self._may_attempt(booking):
+        if not self._may_attempt(booking) or await self._checked_in_since_refusal(space, booking):
             return
         try:
             await async_check_in(self.coordinator, space, booking.event_id)
@@ -415,7 +475,7 @@ class OfficeActor:
         """End or cancel a no-show booking, once."""
         if not self.coordinator.can_write or booking.event_id in self._released:
             return
-        if not self._may_attempt(booking):
+        if not self._may_attempt(booking) or await self._checked_in_since_refusal(space, booking):
             return
         now = dt_util.utcnow().replace(microsecond=0)
         kind = release_kind(booking, now)
@@ -445,6 +505,16 @@ class OfficeActor:
                 "cancelled": kind is Release.CANCEL,
             },
         )
+
+    async def _checked_in_since_refusal(self, space: Space, booking: Booking) -> bool:
+        """On a retry, read the check-in again: someone may have checked in since.
+
+        A checked-in booking is never released, and is not checked in twice.
+        """
+        if self._attempts.get(booking.event_id, 0) <= 1:
+            return False
+        await self._async_read_confirmation(space, booking)
+        return bool(self._is_checked_in(booking))
 
     def _may_attempt(self, booking: Booking) -> bool:
         not_before = self._not_before.get(booking.event_id)
@@ -525,3 +595,10 @@ async def async_remove_office(hass: HomeAssistant, entry_id: str) -> None:
         hass, STORAGE_VERSION, storage_key(entry_id)
     ).async_remove()
     ir.async_delete_issue(hass, DOMAIN, f"{ISSUE_OFFICE_ACTIONS_READ_ONLY}_{entry_id}")
+
+
+def _refused_this_booking_only(err: RobinError) -> bool:
+    """Tell whether Robin refused one request (a 4xx), not every request for now."""
+    return isinstance(err, RobinResponseError) and not isinstance(
+        err, RobinRateLimitError | RobinServerError | RobinAuthenticationError
+    )

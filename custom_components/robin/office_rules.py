@@ -84,16 +84,22 @@ def present_for(
     grace: timedelta,
     occupied_since: datetime | None,
     observed_at: datetime | None,
+    *,
+    arrival_known: bool = True,
 ) -> bool:
     """Tell whether the people in the room are there for this booking.
 
     They are when they arrived in its check-in window, or were still seen by a poll after
-    it started; people seen only before the start may be the previous meeting's.
+    it started; people seen only before the start may be the previous meeting's. People
+    already there at the first read (after a restart) arrived at an unknown time: only
+    the second rule holds for them.
     """
     if occupied_since is None:
         return False
     opens, _ = check_in_window(booking, grace)
-    return occupied_since >= opens or (observed_at is not None and observed_at >= booking.start)
+    return (arrival_known and occupied_since >= opens) or (
+        observed_at is not None and observed_at >= booking.start
+    )
 
 
 class PresenceLog:
@@ -109,17 +115,38 @@ class PresenceLog:
         """Start knowing nothing."""
         self._occupied_since: dict[int, datetime] = {}
         self._occupied_until: dict[int, datetime] = {}
-        self.observed_at: datetime | None = None
+        self._observed_at: dict[int, datetime] = {}
+        # Rooms already occupied at their first read: since when, nobody knows.
+        self._arrival_unknown: set[int] = set()
 
-    def observe(self, people_present: Mapping[int, int], now: datetime) -> None:
-        """Record one poll's people counts, read at `now`."""
-        self.observed_at = now
+    def observe(self, people_present: Mapping[int, int], read_at: Mapping[int, datetime]) -> None:
+        """Record the people counts of the rooms read anew, each at the time it was read.
+
+        Outside working hours a location is read slowly: its rooms' counts are as old as
+        that read, and a poll of another location says nothing new of them.
+        """
         for space_id, people in people_present.items():
+            now = read_at.get(space_id)
+            seen = self._observed_at.get(space_id)
+            if now is None or (seen is not None and now <= seen):
+                continue  # not read since the last time
+            self._observed_at[space_id] = now
             if people > 0:
+                if space_id not in self._occupied_since and seen is None:
+                    self._arrival_unknown.add(space_id)
                 self._occupied_since.setdefault(space_id, now)
             elif space_id in self._occupied_since:
                 del self._occupied_since[space_id]
+                self._arrival_unknown.discard(space_id)
                 self._occupied_until[space_id] = now
+
+    def arrival_known(self, space_id: int) -> bool:
+        """Tell whether the people in the room came while it was being read."""
+        return space_id not in self._arrival_unknown
+
+    def observed_at(self, space_id: int) -> datetime | None:
+        """Return when the room's presence was last read."""
+        return self._observed_at.get(space_id)
 
     def occupied_since(self, space_id: int) -> datetime | None:
         """Return since when the room has been occupied without a break, None if empty."""

@@ -269,6 +269,20 @@ async def _booking(call: ServiceCall) -> tuple[RobinCoordinator, Space, Event]:
     return coordinator, space, event
 
 
+async def _as_robin_holds_it(coordinator: RobinCoordinator, space: Space, event: Event) -> Event:
+    """Return the booking as Robin holds it now, not as last polled.
+
+    A change computed from the poll's copy would undo what was changed since (a meeting
+    moved or extended in Robin's app, or an extension asked for a moment ago).
+    """
+    try:
+        return await coordinator.client.get_event(event.id)
+    except RobinNotFoundError:
+        raise validation_error("booking_not_found", booking=event.id, room=space.name) from None
+    except RobinError as err:
+        raise robin_error(coordinator, err, space.name) from err
+
+
 async def _cancel_booking(call: ServiceCall) -> ServiceResponse:
     coordinator, space, event = await _booking(call)
     await async_cancel_booking(coordinator, space, event.id)
@@ -279,9 +293,11 @@ async def _extend_booking(call: ServiceCall) -> ServiceResponse:
     coordinator, space, event = await _booking(call)
     if event.is_all_day:
         raise validation_error("all_day_not_supported")
+    event = await _as_robin_holds_it(coordinator, space, event)
     zone = coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone()
     start = event_start(event, zone)
-    end = event_end(event, zone) + timedelta(minutes=call.data[ATTR_MINUTES])
+    # In UTC: minutes added across a change of the clocks are the minutes asked for.
+    end = dt_util.as_utc(event_end(event, zone)) + timedelta(minutes=call.data[ATTR_MINUTES])
     updated = await async_update_booking(coordinator, space, event.id, start=start, end=end)
     return {"booking": _booking_response(coordinator, space, updated)}
 
@@ -290,6 +306,7 @@ async def _end_booking(call: ServiceCall) -> ServiceResponse:
     coordinator, space, event = await _booking(call)
     if event.is_all_day:
         raise validation_error("all_day_not_supported")
+    event = await _as_robin_holds_it(coordinator, space, event)
     zone = coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone()
     now = dt_util.utcnow().replace(microsecond=0)
     start = event_start(event, zone)

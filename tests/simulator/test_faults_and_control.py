@@ -164,6 +164,15 @@ async def test_fail_next_can_wait_for_one_path(api: Api, sim: RobinSimulator):
     assert status == 200
 
 
+async def test_serve_next_lets_requests_through_before_the_next_fault(
+    api: Api, sim: RobinSimulator
+):
+    sim.faults.serve_next(path="/me/organizations", method="GET")
+    sim.faults.fail_next(500, path="/me/organizations", method="GET")
+    statuses = [(await api.get("/me/organizations"))[0] for _ in range(3)]
+    assert statuses == [200, 500, 200]
+
+
 async def test_drop_next_makes_the_booking_but_loses_the_answer(api: Api, sim: RobinSimulator):
     sim.faults.drop_next(path="/events")
     body = {

@@ -16,6 +16,7 @@ users of the client, as documented, per-room alternatives to the batched reads):
   `create_event`, `update_event`, `delete_event`, `confirm_event`, `get_free_busy`
 
 Every method raises only `RobinError` subclasses for what Robin or the network does.
+`html_to_text` reads a description as `Event.description` holds it (plain text).
 """
 
 from .client import Answer, RobinClient
@@ -53,6 +54,7 @@ from .models import (
     User,
     WorkingDay,
 )
+from .parsing import html_to_text
 from .rate_limit import RetryAfterGate
 
 __all__ = [
@@ -91,4 +93,5 @@ __all__ = [
     "TokenInfo",
     "User",
     "WorkingDay",
+    "html_to_text",
 ]

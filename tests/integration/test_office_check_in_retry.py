@@ -1,0 +1,42 @@
+"""A check-in retried after a refusal reads the check-in first: one made meanwhile shows."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.robin.const import CONF_CHECK_IN_ON_ARRIVAL
+from robin_simulator import RobinSimulator
+from robin_simulator.model import Confirmation
+
+from .common import setup_with_options
+from .office import CUSTOMER_CALL_START, customer_call, run_until, state, writes
+
+
+async def test_check_in_made_elsewhere_during_retry_is_shown(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_with_options(hass, config_entry, **{CONF_CHECK_IN_ON_ARRIVAL: True})
+    call = customer_call(simulator)
+    fleet = simulator.find_space("Fleet Room")
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
+    simulator.start_presence(fleet.id)
+    # Robin is briefly rate limiting the check-in.
+    simulator.faults.fail_next(429, path=f"/events/{call.id}/confirmation", method="PUT")
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=3))
+    assert writes(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"]
+    # Meanwhile the organiser taps "check in" on the room display.
+    simulator.events.confirmations[call.id] = Confirmation(
+        event_id=call.id,
+        user_id=simulator.organization.users[0].id,
+        confirmed_at=datetime.now(UTC),
+    )
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=20))
+    assert state(hass, simulator, "Fleet Room", "checked_in") == "on"

@@ -1,0 +1,70 @@
+"""A release retried after a refusal reads the check-in first: a booking checked in stays."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.robin.const import CONF_RELEASE_NO_SHOWS, EVENT_BOOKING_RELEASED
+from robin_simulator import RobinSimulator
+from robin_simulator.model import Confirmation
+
+from .common import setup_with_options
+from .conftest import advance
+from .office import (
+    CUSTOMER_CALL_END,
+    CUSTOMER_CALL_START,
+    POLL,
+    capture,
+    customer_call,
+    run_until,
+    writes,
+)
+
+TEN_PAST_ELEVEN = CUSTOMER_CALL_START + timedelta(minutes=10)
+
+
+async def _about_to_release(hass, simulator, config_entry, freezer):
+    await setup_with_options(hass, config_entry, **{CONF_RELEASE_NO_SHOWS: True})
+    call = customer_call(simulator)
+    released = capture(hass, EVENT_BOOKING_RELEASED)
+    await run_until(hass, freezer, TEN_PAST_ELEVEN - timedelta(seconds=1))
+    simulator.reset_requests()
+    return call, released
+
+
+@pytest.mark.parametrize("fault", ["refused_409", "rate_limited_429"])
+async def test_refused_release_not_retried_after_a_check_in(
+    fault: str,
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    *,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    call, released = await _about_to_release(hass, simulator, config_entry, freezer)
+    if fault == "refused_409":
+        simulator.faults.fail_next(409, path=f"/events/{call.id}", method="PATCH")
+    else:
+        simulator.faults.fail_next(429, path=f"/events/{call.id}", method="PATCH")
+    await advance(hass, freezer, timedelta(seconds=1))  # 11:10:00: refused
+    assert writes(simulator) == [f"PATCH /v1.0/events/{call.id}"]
+    assert released == []
+
+    # 11:10:30: the organiser checks in from Robin's app (or the room display).
+    await advance(hass, freezer, timedelta(seconds=30))
+    simulator.events.confirmations[call.id] = Confirmation(
+        event_id=call.id,
+        user_id=simulator.organization.users[0].id,
+        confirmed_at=datetime.now(UTC),
+    )
+    await run_until(hass, freezer, TEN_PAST_ELEVEN + 3 * POLL)
+    ended = simulator.events.get(call.id)
+    assert ended is not None
+    assert released == [], "a checked-in booking was released"
+    assert ended.end == CUSTOMER_CALL_END, f"checked-in booking ended at {ended.end}"
