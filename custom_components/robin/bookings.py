@@ -37,6 +37,7 @@ from .api import (
 from .const import DOMAIN, LOGGER, MIN_BOOKING_DURATION
 from .coordinator import RobinCoordinator
 from .data import event_end, event_start
+from .event_status import is_cancelled
 
 # A start a little in the past is "now" as typed by a person or computed by an automation.
 PAST_START_GRACE = timedelta(minutes=1)
@@ -324,10 +325,11 @@ async def async_cancel_booking(coordinator: RobinCoordinator, space: Space, even
 
     async def cancelled() -> bool | None:
         try:
-            await client.get_event(event_id)
+            event = await client.get_event(event_id)
         except RobinNotFoundError:
             return True
-        return None
+        # Robin may keep a cancelled occurrence readable, marked so.
+        return True if is_cancelled(event) else None
 
     try:
         await _write_or_look_up(

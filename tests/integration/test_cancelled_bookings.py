@@ -12,7 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from robin_simulator import RobinSimulator
 
-from .common import call_action, room_target, writes
+from .common import call_action, meeting, room_target, writes
 from .conftest import advance
 
 
@@ -42,3 +42,19 @@ async def test_extend_without_id_does_not_act_on_a_cancelled_booking(
             hass, "extend_booking", {"minutes": 15}, room_target(hass, simulator, "Thames Room")
         )
     assert writes(simulator) == []
+
+
+async def test_a_failed_cancel_robin_made_and_keeps_marked_cancelled_counts_as_done(
+    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+) -> None:
+    """Robin answers 500 to the cancel, yet holds the booking as cancelled: it is done."""
+    review = meeting(simulator, "Fleet Room", "Design review")
+    simulator.faults.fail_next(500, path=f"/events/{review.id}", method="DELETE")
+    review.status = "cancelled"  # what a Robin that keeps cancelled occurrences reads back
+    response = await call_action(
+        hass,
+        "cancel_booking",
+        {"booking_id": review.id},
+        room_target(hass, simulator, "Fleet Room"),
+    )
+    assert response["cancelled"] is True
