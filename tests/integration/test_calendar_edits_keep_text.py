@@ -10,9 +10,53 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from robin_simulator import RobinSimulator
+from robin_simulator.model import Event
 
 from .common import room_entity_id
 from .conftest import advance
+
+TWO_PM = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
+HALF_HOUR = timedelta(minutes=30)
+MEET_LINK = "https://meet.example.com/abc-defg-hij"
+
+
+async def _drag_half_an_hour_later(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    freezer: FrozenDateTimeFactory,
+    calendar_clients: tuple[Any, Any],
+    event: Event,
+) -> Event:
+    """Move a Thames Room booking as the calendar's dialog does: it sends what it showed."""
+    await advance(hass, freezer, timedelta(seconds=60))  # a poll sees the booking
+    hass_ws_client, hass_client = calendar_clients
+    entity_id = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
+    ws = await hass_ws_client(hass)  # before the HTTP client, which starts the server
+    response = await (await hass_client()).get(
+        f"/api/calendars/{entity_id}",
+        params={"start": TWO_PM.isoformat(), "end": (TWO_PM + 2 * HALF_HOUR).isoformat()},
+    )
+    [shown] = [e for e in await response.json() if e["uid"] == event.id]
+    await ws.send_json_auto_id(
+        {
+            "type": "calendar/event/update",
+            "entity_id": entity_id,
+            "uid": event.id,
+            "event": {
+                "summary": shown["summary"],
+                "dtstart": (TWO_PM + HALF_HOUR).isoformat(),
+                "dtend": (TWO_PM + 2 * HALF_HOUR).isoformat(),
+            }
+            | ({"description": shown["description"]} if shown["description"] else {}),
+        }
+    )
+    answer = await ws.receive_json()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert answer["success"], answer
+    moved = simulator.events.get(event.id)
+    assert moved is not None
+    assert moved.start == TWO_PM + HALF_HOUR
+    return moved
 
 
 async def test_moving_an_untitled_booking_keeps_it_untitled(
@@ -24,42 +68,12 @@ async def test_moving_an_untitled_booking_keeps_it_untitled(
     hass_ws_client: Any,
     hass_client: Any,
 ) -> None:
+    """The calendar shows it under the room's name; that name is not written to Robin."""
     thames = simulator.find_space("Thames Room")
-    untitled = simulator.add_event(
-        thames.id,
-        "",
-        datetime(2026, 11, 23, 14, 0, tzinfo=UTC),
-        datetime(2026, 11, 23, 14, 30, tzinfo=UTC),
-    )
-    await advance(hass, freezer, timedelta(seconds=60))
-    entity_id = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
-    ws = await hass_ws_client(hass)
-    client = await hass_client()
-    response = await client.get(
-        f"/api/calendars/{entity_id}",
-        params={"start": "2026-11-23T14:00:00+00:00", "end": "2026-11-23T15:00:00+00:00"},
-    )
-    [shown] = [e for e in await response.json() if e["uid"] == untitled.id]
-    # The user drags it half an hour later; the frontend sends back what it showed.
-    await ws.send_json_auto_id(
-        {
-            "type": "calendar/event/update",
-            "entity_id": entity_id,
-            "uid": untitled.id,
-            "event": {
-                "summary": shown["summary"],
-                "dtstart": "2026-11-23T14:30:00+00:00",
-                "dtend": "2026-11-23T15:00:00+00:00",
-            },
-        }
-    )
-    answer = await ws.receive_json()
-    await hass.async_block_till_done(wait_background_tasks=True)
-    assert answer["success"], answer
-    moved = simulator.events.get(untitled.id)
-    assert moved is not None
-    assert moved.start == datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
-    assert moved.title == "", moved.title
+    untitled = simulator.add_event(thames.id, "", TWO_PM, TWO_PM + HALF_HOUR)
+    clients = (hass_ws_client, hass_client)
+    moved = await _drag_half_an_hour_later(hass, simulator, freezer, clients, untitled)
+    assert moved.title == ""
 
 
 async def test_moving_a_synced_meeting_keeps_the_link_in_its_description(
@@ -71,42 +85,12 @@ async def test_moving_a_synced_meeting_keeps_the_link_in_its_description(
     hass_ws_client: Any,
     hass_client: Any,
 ) -> None:
+    """The calendar shows the description as text; Robin's HTML, link included, stays."""
     thames = simulator.find_space("Thames Room")
-    html = '<p>Join: <a href="https://meet.example.com/abc-defg-hij">video call</a></p>'
+    html = f'<p>Join: <a href="{MEET_LINK}">video call</a></p>'
     synced = simulator.add_event(
-        thames.id,
-        "Vendor call",
-        datetime(2026, 11, 23, 14, 0, tzinfo=UTC),
-        datetime(2026, 11, 23, 14, 30, tzinfo=UTC),
-        description=html,
+        thames.id, "Vendor call", TWO_PM, TWO_PM + HALF_HOUR, description=html
     )
-    await advance(hass, freezer, timedelta(seconds=60))
-    entity_id = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
-    ws = await hass_ws_client(hass)
-    client = await hass_client()
-    response = await client.get(
-        f"/api/calendars/{entity_id}",
-        params={"start": "2026-11-23T14:00:00+00:00", "end": "2026-11-23T15:00:00+00:00"},
-    )
-    [shown] = [e for e in await response.json() if e["uid"] == synced.id]
-    # The frontend's edit dialog sends back the summary and description it showed.
-    await ws.send_json_auto_id(
-        {
-            "type": "calendar/event/update",
-            "entity_id": entity_id,
-            "uid": synced.id,
-            "event": {
-                "summary": shown["summary"],
-                "description": shown["description"],
-                "dtstart": "2026-11-23T14:30:00+00:00",
-                "dtend": "2026-11-23T15:00:00+00:00",
-            },
-        }
-    )
-    answer = await ws.receive_json()
-    await hass.async_block_till_done(wait_background_tasks=True)
-    assert answer["success"], answer
-    moved = simulator.events.get(synced.id)
-    assert moved is not None
-    assert moved.start == datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
-    assert "https://meet.example.com/abc-defg-hij" in moved.description, moved.description
+    clients = (hass_ws_client, hass_client)
+    moved = await _drag_half_an_hour_later(hass, simulator, freezer, clients, synced)
+    assert MEET_LINK in moved.description
