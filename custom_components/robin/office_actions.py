@@ -49,6 +49,7 @@ from .const import (
 )
 from .coordinator import RobinConfigEntry, RobinCoordinator, room_identifier
 from .data import RobinData, event_end, event_start
+from .event_status import is_cancelled
 from .office_rules import (
     Booking,
     PresenceLog,
@@ -437,11 +438,13 @@ class OfficeActor:
 
         Only where it decides something: once per booking, when its grace period ends with
         nobody seen since its start (a no-show unless someone checked in from elsewhere).
-        One request per such booking, none per poll.
+        One request per such booking, none per poll (again only if the booking was moved
+        later than that read).
         """
+        known = self._confirmations.get(booking.event_id)
         return (
             booking.event_id not in self._checked_in
-            and booking.event_id not in self._confirmations
+            and (known is None or known[1] < booking.start + self.grace)
             and now >= booking.start + self.grace
             and not self._present_since_start(space, booking)
         )
@@ -477,6 +480,10 @@ class OfficeActor:
             return
         if not self._may_attempt(booking) or await self._checked_in_since_refusal(space, booking):
             return
+        if await self._changed_since_polled(space, booking):
+            # Not an attempt: the next poll brings the booking as it is now, and decides.
+            self._attempts[booking.event_id] -= 1
+            return
         now = dt_util.utcnow().replace(microsecond=0)
         kind = release_kind(booking, now)
         # Recorded before asking Robin: after a lost answer it is never asked twice.
@@ -504,6 +511,21 @@ class OfficeActor:
                 "released_at": now.isoformat(),
                 "cancelled": kind is Release.CANCEL,
             },
+        )
+
+    async def _changed_since_polled(self, space: Space, booking: Booking) -> bool:
+        """Tell whether Robin holds other times than the poll's copy, or cancelled it.
+
+        A release sends the booking's start with its new end: from an outdated copy it
+        would move back a meeting its organiser just moved.
+        """
+        event = await self.coordinator.client.get_event(booking.event_id)
+        time_zone = self.coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone()
+        now_held = Booking.of(event, time_zone)
+        return (
+            is_cancelled(event)
+            or dt_util.as_utc(now_held.start) != dt_util.as_utc(booking.start)
+            or dt_util.as_utc(now_held.end) != dt_util.as_utc(booking.end)
         )
 
     async def _checked_in_since_refusal(self, space: Space, booking: Booking) -> bool:

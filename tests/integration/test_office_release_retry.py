@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -68,3 +69,28 @@ async def test_refused_release_not_retried_after_a_check_in(
     assert ended is not None
     assert released == [], "a checked-in booking was released"
     assert ended.end == CUSTOMER_CALL_END, f"checked-in booking ended at {ended.end}"
+
+
+async def test_a_no_show_moved_in_robin_since_the_last_poll_is_not_moved_back(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The organiser moves the call to 11:05 a second before its grace period ends."""
+    call, released = await _about_to_release(hass, simulator, config_entry, freezer)
+    moved_start = CUSTOMER_CALL_START + timedelta(minutes=5)
+    simulator.events.save(
+        dataclasses.replace(call, start=moved_start, end=CUSTOMER_CALL_END + timedelta(minutes=5))
+    )
+    await run_until(hass, freezer, TEN_PAST_ELEVEN + timedelta(minutes=2))
+    assert writes(simulator) == []
+    assert released == []
+    after = customer_call(simulator)
+    assert after.start == moved_start
+    # Its own grace period over, nobody there: released from its new start.
+    await run_until(hass, freezer, moved_start + timedelta(minutes=11))
+    after = customer_call(simulator)
+    assert after.start == moved_start
+    assert after.end == moved_start + timedelta(minutes=10)
