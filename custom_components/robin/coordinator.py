@@ -284,10 +284,13 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self._full_read_due = True
         if self.client.rate_limited_for:
             return
-        # Not `async_request_refresh`: it drops the request while a poll is under way, and
-        # that poll may have read Robin before our change. Wait for it, then read again.
+        # A poll under way may have read Robin before our change, and the debouncer drops
+        # requests while one runs: wait for it to end first. The request stays debounced,
+        # so a burst of changes (the office actor releasing several no-shows) reads once
+        # or twice, not once per change.
         async with self._debounced_refresh.async_lock():
-            await self._async_refresh(log_failures=True)
+            pass
+        await self.async_request_refresh()
 
     def _calendar_window(self, now: datetime) -> tuple[datetime, datetime]:
         hour = now.replace(minute=0, second=0, microsecond=0)
