@@ -143,6 +143,16 @@ async def _write_or_look_up[T](
     return result
 
 
+async def async_read_booking(coordinator: RobinCoordinator, space: Space, event_id: str) -> Event:
+    """Return the booking as Robin holds it now; a translated error when it cannot be read."""
+    try:
+        return await coordinator.client.get_event(event_id)
+    except RobinNotFoundError:
+        raise validation_error("booking_not_found", booking=event_id, room=space.name) from None
+    except RobinError as err:
+        raise robin_error(coordinator, err, space.name) from err
+
+
 def _same_instant(read: datetime, sent: datetime) -> bool:
     """Tell whether Robin's time is the one sent (to the second), in any time zone.
 

@@ -25,13 +25,13 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from .api import Event, RobinError, RobinNotFoundError, Space
+from .api import Event, RobinError, Space
 from .bookings import (
     async_book,
     async_cancel_booking,
+    async_read_booking,
     async_update_booking,
     check_within_reach,
-    robin_error,
     robin_read_error,
     validation_error,
 )
@@ -160,12 +160,7 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         for booking in self.coordinator.data.events.get(space.id, ()):
             if booking.id == uid:
                 return booking
-        try:
-            return await self.coordinator.client.get_event(uid)
-        except RobinNotFoundError:
-            raise validation_error("booking_not_found", booking=uid, room=space.name) from None
-        except RobinError as err:
-            raise robin_error(self.coordinator, err, space.name) from err
+        return await async_read_booking(self.coordinator, space, uid)
 
     async def async_delete_event(
         self,

@@ -28,14 +28,14 @@ from homeassistant.helpers import (
 from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JsonValueType
 
-from .api import Event, RobinError, RobinNotFoundError, Space
+from .api import Event, RobinError, Space
 from .bookings import (
     async_book,
     async_cancel_booking,
     async_check_in,
+    async_read_booking,
     async_update_booking,
     check_within_reach,
-    robin_error,
     robin_read_error,
     validation_error,
 )
@@ -256,31 +256,10 @@ async def _booking(call: ServiceCall) -> tuple[RobinCoordinator, Space, Event]:
     cached = {event.id: event for event in coordinator.data.events.get(space.id, ())}
     event = cached.get(booking_id)
     if event is None:
-        try:
-            event = await coordinator.client.get_event(booking_id)
-        except RobinNotFoundError:
-            raise validation_error(
-                "booking_not_found", booking=booking_id, room=space.name
-            ) from None
-        except RobinError as err:
-            raise robin_error(coordinator, err, space.name) from err
+        event = await async_read_booking(coordinator, space, booking_id)
     if event.space_id not in (None, space.id):
         raise validation_error("booking_not_found", booking=booking_id, room=space.name)
     return coordinator, space, event
-
-
-async def _as_robin_holds_it(coordinator: RobinCoordinator, space: Space, event: Event) -> Event:
-    """Return the booking as Robin holds it now, not as last polled.
-
-    A change computed from the poll's copy would undo what was changed since (a meeting
-    moved or extended in Robin's app, or an extension asked for a moment ago).
-    """
-    try:
-        return await coordinator.client.get_event(event.id)
-    except RobinNotFoundError:
-        raise validation_error("booking_not_found", booking=event.id, room=space.name) from None
-    except RobinError as err:
-        raise robin_error(coordinator, err, space.name) from err
 
 
 async def _cancel_booking(call: ServiceCall) -> ServiceResponse:
@@ -293,7 +272,9 @@ async def _extend_booking(call: ServiceCall) -> ServiceResponse:
     coordinator, space, event = await _booking(call)
     if event.is_all_day:
         raise validation_error("all_day_not_supported")
-    event = await _as_robin_holds_it(coordinator, space, event)
+    # Read from Robin, not the poll's copy: computed from that, the change would undo what
+    # was changed since (a meeting moved or extended in Robin's app, a moment-ago extension).
+    event = await async_read_booking(coordinator, space, event.id)
     zone = coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone()
     start = event_start(event, zone)
     # In UTC: minutes added across a change of the clocks are the minutes asked for.
@@ -306,7 +287,7 @@ async def _end_booking(call: ServiceCall) -> ServiceResponse:
     coordinator, space, event = await _booking(call)
     if event.is_all_day:
         raise validation_error("all_day_not_supported")
-    event = await _as_robin_holds_it(coordinator, space, event)
+    event = await async_read_booking(coordinator, space, event.id)  # not the poll's copy
     zone = coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone()
     now = dt_util.utcnow().replace(microsecond=0)
     start = event_start(event, zone)
