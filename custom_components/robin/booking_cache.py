@@ -113,6 +113,11 @@ class BookingCache:
             )
         rooms = self._rooms_of_location[location_id]
         rooms.update(read)
+        # A room Robin moved to this location (same id) is no longer the old one's: its
+        # reads, which no longer list the room, must not clear it.
+        for other_id, other_rooms in self._rooms_of_location.items():
+            if other_id != location_id and not other_rooms.isdisjoint(read):
+                other_rooms.difference_update(read)
         changed: set[int] = set()
         for space_id in rooms:
             new = list(read[space_id].values()) if space_id in read else []

@@ -166,6 +166,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self._zones: dict[int, tzinfo] = {}
         # How Robin last answered each event read (location, start, end).
         self._answers: dict[tuple[int, datetime, datetime], Answer] = {}
+        # The answers of the poll under way, remembered once its events are applied.
+        self._answers_read: dict[tuple[int, datetime, datetime], Answer] = {}
         # Outside its working hours a location is polled every `off_hours_interval`.
         self._hours: dict[int, WorkingHours] = {}
         self._last_polled: dict[int, datetime] = {}
@@ -428,6 +430,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                 await self._discover(now)
             locations, starting = self._due(now)
             reads, slices, whole_window = self._reads(now, locations, starting)
+            self._answers_read = {}
             # A failed poll is retried at the rhythm a worked one would have had.
             self.update_interval = self._next_poll_in(now, locations)
             async with asyncio.TaskGroup() as group:
@@ -450,6 +453,9 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
 
         for location, sessions in zip(locations, presence.result(), strict=True):
             self._apply_presence(location, sessions)
+        # Only now are this poll's answers remembered: had it failed, an answer remembered
+        # but never applied would make the same answer look "unchanged" forever after.
+        self._answers.update(self._answers_read)
         for (location, start, end), read in events.result():
             if read is None:  # the same answer as the last time: nothing changed there
                 continue
@@ -714,7 +720,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             key = (location.id, start, end)
             try:
                 # Thousands of events are kept: read only what a room's schedule needs.
-                events, self._answers[key] = await self.client.get_location_events_if_changed(
+                events, self._answers_read[key] = await self.client.get_location_events_if_changed(
                     location.id, start, end, self._answers.get(key), schedule_only=True
                 )
             except RobinResponseError as err:
