@@ -226,3 +226,25 @@ def test_indexed_status_matches_the_status_over_all_bookings(
         assert room_status(ROOM, cache.current_and_next(1, now), people, now, LONDON) == (
             room_status(ROOM, everything, people, now, LONDON)
         )
+
+
+def test_a_booking_moved_in_from_another_day_is_cached_once() -> None:
+    thursday = meeting(NOON + timedelta(days=3), 60, "moved")
+    friday = meeting(NOON + timedelta(days=4), 60, "stays")
+    cache = filled(thursday, friday)
+    # Its organiser moves it to this noon; the next read covers the next hour only.
+    today = meeting(NOON, 30, "moved")
+    changed = cache.replace(LOCATION, NOON, NOON + timedelta(hours=1), [today], LONDON)
+    assert changed == {1}
+    assert cache.events(1) == (today, friday)
+    # Read again unchanged: nothing changes.
+    assert cache.replace(LOCATION, NOON, NOON + timedelta(hours=1), [today], LONDON) == set()
+
+
+def test_a_room_robin_moved_to_another_location_is_not_cleared_by_the_old_one() -> None:
+    cache = filled(meeting(NOON, 60, "talk"))
+    moved_to = LOCATION + 1
+    cache.replace(moved_to, NOON, NOON + timedelta(hours=1), [meeting(NOON, 60, "talk")], LONDON)
+    # The old location's read no longer lists the room: it is not its room any more.
+    assert cache.replace(LOCATION, NOON, NOON + timedelta(hours=1), [], LONDON) == set()
+    assert [event.id for event in cache.events(1)] == ["talk"]

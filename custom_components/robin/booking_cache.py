@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
+from itertools import chain, islice
 from operator import attrgetter, itemgetter
 
 from .api import Event
@@ -146,7 +147,16 @@ class BookingCache:
             if (entry[2] > start and entry[0] < end) or entry[1] in read_ids
         ]
         read_sorted = sorted(read, key=_order)
-        if len(replaced) == len(read_sorted) and _shown(replaced) == _shown(read_sorted):
+        # A booking moved here from another day is still cached at its old time, outside
+        # this segment: that copy goes (only bookings new to the segment are looked for).
+        arrived = read_ids.difference(entry[1] for entry in replaced)
+        outside = chain(islice(entries, low), islice(entries, high, None))
+        moved = bool(arrived) and any(entry[1] in arrived for entry in outside)
+        if (
+            not moved
+            and len(replaced) == len(read_sorted)
+            and _shown(replaced) == _shown(read_sorted)
+        ):
             return False
         kept = [
             entry
@@ -154,7 +164,14 @@ class BookingCache:
             if not (entry[2] > start and entry[0] < end) and entry[1] not in read_ids
         ]
         merged = sorted(kept + read_sorted, key=_order)
-        self._rooms[space_id] = [*entries[:low], *merged, *entries[high:]]
+        if moved:
+            self._rooms[space_id] = [
+                *(entry for entry in islice(entries, low) if entry[1] not in arrived),
+                *merged,
+                *(entry for entry in islice(entries, high, None) if entry[1] not in arrived),
+            ]
+        else:
+            self._rooms[space_id] = [*entries[:low], *merged, *entries[high:]]
         return True
 
     def evict(self, before: datetime) -> None:

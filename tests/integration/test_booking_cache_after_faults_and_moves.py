@@ -1,4 +1,4 @@
-"""The bookings cache after a poll that failed half-way, and after a room moved office."""
+"""The bookings cache after a failed poll, a room moved office, a booking moved day."""
 
 from __future__ import annotations
 
@@ -103,3 +103,32 @@ async def test_room_moved_to_an_earlier_location_keeps_its_bookings(
     assert coordinator.discovery.spaces[hudson.id].location_id == london.id
     assert coordinator.last_update_success
     assert "After the move" in _titles(coordinator, hudson.id)
+
+
+async def test_a_booking_moved_into_the_next_hour_is_shown_once(
+    hass: HomeAssistant,
+    *,
+    time_zone: None,
+    simulator: RobinSimulator,
+    simulator_url: str,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Moved from Thursday to this morning in Robin, it is not also left on Thursday."""
+    entry = entry_for(simulator, simulator_url, {CONF_OFF_HOURS_INTERVAL: 0})
+    thames = simulator.find_space("Thames Room")
+    start = MONDAY_MORNING.replace(hour=14, minute=0) + timedelta(days=3)
+    event = simulator.add_event(thames.id, "Moved", start, start + HOUR)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    coordinator: RobinCoordinator = entry.runtime_data
+    assert [e.id for e in coordinator.bookings.events(thames.id)].count(event.id) == 1
+
+    # The organizer moves it to this morning, 10:45-11:00 (in Robin: same event id).
+    event.start = MONDAY_MORNING + timedelta(minutes=30)
+    event.end = MONDAY_MORNING + timedelta(minutes=45)
+    await advance(hass, freezer, POLL)
+    ids = [e.id for e in coordinator.bookings.events(thames.id)]
+    assert ids.count(event.id) == 1, [
+        (e.title, e.start) for e in coordinator.bookings.events(thames.id) if e.id == event.id
+    ]
