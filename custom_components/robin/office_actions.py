@@ -187,14 +187,9 @@ class OfficeActor:
         checked_in = self._is_checked_in(booking) if booking else None
         # A no-show only once Robin said, at or after the grace period's end, that nobody
         # checked in (someone may have, from Robin's app or a room display).
-        presence_read = booking is not None and self._presence_read_for(space, booking)
-        if booking is not None and not presence_read and now >= booking.start + self.grace:
-            self._awaiting_presence.add(space.id)
-        else:
-            self._awaiting_presence.discard(space.id)
         no_show = (
             booking is not None
-            and presence_read
+            and self._presence_read_for(space, booking)
             and self._not_checked_in_at_decision(booking)
             and is_no_show(
                 booking,
@@ -321,6 +316,16 @@ class OfficeActor:
                 continue
             bookings = self._bookings(space, now)
             office = self._room_at(space, now, bookings)
+            # A no-show waiting for the room's presence to be read: every poll looks again.
+            booking = office.booking
+            if (
+                booking is not None
+                and now >= booking.start + self.grace
+                and not self._presence_read_for(space, booking)
+            ):
+                self._awaiting_presence.add(space_id)
+            else:
+                self._awaiting_presence.discard(space_id)
             since = self._unbooked_since(space, bookings, now)
             self._moments.set_next(
                 space_id, next_change(bookings, now, self.grace, since, self.unbooked_after)

@@ -13,10 +13,13 @@ from custom_components.robin.const import CONF_LOCATIONS, CONF_OFF_HOURS_INTERVA
 from custom_components.robin.coordinator import RobinCoordinator, _slices
 from robin_simulator import RobinSimulator
 
+from .common import setup_with_options
 from .conftest import MONDAY_MORNING, advance, entry_for
 
 POLL = timedelta(seconds=60)
 HOUR = timedelta(hours=1)
+# New York is outside its working hours on Monday morning: read it every minute all the same.
+EVERY_MINUTE = {CONF_OFF_HOURS_INTERVAL: 0}
 
 
 def _titles(coordinator: RobinCoordinator, space_id: int) -> list[str]:
@@ -74,14 +77,11 @@ async def test_room_moved_to_an_earlier_location_keeps_its_bookings(
     hass: HomeAssistant,
     time_zone: None,
     simulator: RobinSimulator,
-    simulator_url: str,
+    config_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """A room Robin moves from New York to London still shows its bookings."""
-    entry = entry_for(simulator, simulator_url, {CONF_OFF_HOURS_INTERVAL: 0})
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = await setup_with_options(hass, config_entry, **EVERY_MINUTE)
     coordinator: RobinCoordinator = entry.runtime_data
 
     london = simulator.find_location("London HQ")
@@ -110,17 +110,14 @@ async def test_a_booking_moved_into_the_next_hour_is_shown_once(
     *,
     time_zone: None,
     simulator: RobinSimulator,
-    simulator_url: str,
+    config_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Moved from Thursday to this morning in Robin, it is not also left on Thursday."""
-    entry = entry_for(simulator, simulator_url, {CONF_OFF_HOURS_INTERVAL: 0})
     thames = simulator.find_space("Thames Room")
     start = MONDAY_MORNING.replace(hour=14, minute=0) + timedelta(days=3)
     event = simulator.add_event(thames.id, "Moved", start, start + HOUR)
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = await setup_with_options(hass, config_entry, **EVERY_MINUTE)
     coordinator: RobinCoordinator = entry.runtime_data
     assert [e.id for e in coordinator.bookings.events(thames.id)].count(event.id) == 1
 
