@@ -248,3 +248,37 @@ def test_a_room_robin_moved_to_another_location_is_not_cleared_by_the_old_one() 
     # The old location's read no longer lists the room: it is not its room any more.
     assert cache.replace(LOCATION, NOON, NOON + timedelta(hours=1), [], LONDON) == set()
     assert [event.id for event in cache.events(1)] == ["talk"]
+
+
+def test_bookings_a_read_stops_listing_are_told_once_unless_a_read_puts_them_back() -> None:
+    lunch = meeting(NOON, 60, "lunch")
+    call = meeting(NOON + timedelta(minutes=30), 15, "call", space_id=2)
+    cache = filled(lunch, call)
+    assert cache.take_vanished() == []  # the first read dropped nothing
+
+    # The next hour lists neither; then the day's read lists the call later on.
+    cache.replace(LOCATION, NOON, NOON + timedelta(hours=1), [], LONDON)
+    later_call = meeting(NOON + timedelta(hours=5), 15, "call", space_id=2)
+    cache.replace(LOCATION, NOON, NOON + timedelta(days=1), [later_call], LONDON)
+
+    assert cache.take_vanished() == [(1, lunch)]
+    assert cache.take_vanished() == []
+
+
+def test_a_booking_put_on_its_own_replaces_its_copy_in_the_room() -> None:
+    lunch = meeting(NOON, 60, "lunch")
+    cache = filled(lunch, meeting(NOON + timedelta(hours=3), 30, "review"))
+    moved = meeting(NOON + timedelta(hours=4), 120, "lunch")
+
+    assert cache.put(LOCATION, moved, LONDON)
+    assert [event.id for event in cache.events(1)] == ["review", "lunch"]
+    assert not cache.put(LOCATION, moved, LONDON)  # the same again: nothing changed
+    # Its length counts for what overlaps a time: a two-hour booking started an hour ago.
+    assert cache.between(1, NOON + timedelta(hours=5), NOON + timedelta(hours=6)) == (moved,)
+
+    # A room no read has listed yet belongs to the location from then on: the next read
+    # that does not list the booking takes it away.
+    elsewhere = meeting(NOON, 30, "elsewhere", space_id=3)
+    assert cache.put(LOCATION, elsewhere, LONDON)
+    cache.replace(LOCATION, NOON, NOON + timedelta(hours=1), [], LONDON)
+    assert cache.events(3) == ()

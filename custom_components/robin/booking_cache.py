@@ -87,6 +87,9 @@ class BookingCache:
         # The longest event a room has had bounds how far back an overlapping one can start.
         self._longest: dict[int, timedelta] = {}
         self._rooms_of_location: dict[int, set[int]] = defaultdict(set)
+        # Bookings a read stopped listing, by id: cancelled, deleted, or moved out of the
+        # range read (to a time another read covers later). See `take_vanished`.
+        self._dropped: dict[str, tuple[int, Event]] = {}
 
     def replace(
         self,
@@ -158,6 +161,9 @@ class BookingCache:
             and _shown(replaced) == _shown(read_sorted)
         ):
             return False
+        for entry in replaced:
+            if entry[1] not in read_ids:
+                self._dropped[entry[1]] = (space_id, entry[3])
         kept = [
             entry
             for entry in segment
@@ -172,6 +178,40 @@ class BookingCache:
             ]
         else:
             self._rooms[space_id] = [*entries[:low], *merged, *entries[high:]]
+        return True
+
+    def take_vanished(self) -> list[tuple[int, Event]]:
+        """Return (room, booking) for each booking reads dropped since the last call.
+
+        Only those no read put back: a booking moved within what this poll read is back.
+        """
+        dropped, self._dropped = self._dropped, {}
+        return [
+            (space_id, event)
+            for event_id, (space_id, event) in dropped.items()
+            if all(entry[1] != event_id for entry in self._rooms.get(space_id, ()))
+        ]
+
+    def put(self, location_id: int, event: Event, time_zone: tzinfo) -> bool:
+        """Put one booking, read on its own, in its room in place of any copy of it there.
+
+        Returns whether the room's bookings changed.
+        """
+        if event.space_id is None:
+            return False
+        space_id = event.space_id
+        self._rooms_of_location[location_id].add(space_id)
+        entry = (_moment(event.start, time_zone), event.id, _moment(event.end, time_zone), event)
+        entries = self._rooms.get(space_id, [])
+        placed = sorted(
+            [*(cached for cached in entries if cached[1] != event.id), entry], key=_order
+        )
+        if _shown(placed) == _shown(entries):
+            return False
+        self._longest[space_id] = max(
+            self._longest.get(space_id, timedelta(0)), entry[2] - entry[0]
+        )
+        self._rooms[space_id] = placed
         return True
 
     def evict(self, before: datetime) -> None:

@@ -72,6 +72,7 @@ from .discovery import (
 from .event_status import is_cancelled
 from .repairs import async_set_entry_issue
 from .room_moments import RoomMoments
+from .vanished_bookings import look_up
 from .working_hours import WorkingHours, end_of_local_day
 
 # The device identifiers are used from here by the platforms and actions.
@@ -456,6 +457,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         # Only now are this poll's answers remembered: had it failed, an answer remembered
         # but never applied would make the same answer look "unchanged" forever after.
         self._answers.update(self._answers_read)
+        cancelled: set[str] = set()
         for (location, start, end), read in events.result():
             if read is None:  # the same answer as the last time: nothing changed there
                 continue
@@ -463,13 +465,44 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             # A booking Robin marks cancelled is nobody's: no status, action or calendar
             # shows it or acts on it.
             kept = [event for event in read if not is_cancelled(event)]
+            cancelled.update(event.id for event in read if is_cancelled(event))
             self._pending_rooms |= self.bookings.replace(location.id, start, end, kept, zone)
         for location in locations:
             self._last_polled[location.id] = now
             self._in_hours[location.id] = self._in_hours_now(location, now)
         self._poll_everything = False
         self._window = self._window_after(now, locations, slices, whole_window=whole_window)
+        vanished = [
+            (space_id, event)
+            for space_id, event in self.bookings.take_vanished()
+            if event.id not in cancelled
+        ]
+        # What the whole window no longer lists is gone from it: nothing to look for.
+        if vanished and not whole_window:
+            await self._look_up_vanished(vanished)
         return self._snapshot()
+
+    async def _look_up_vanished(self, vanished: list[tuple[int, Event]]) -> None:
+        """Put a booking moved out of the ranges read at its new time; leave a deleted one out."""
+        found = await look_up(self.client, vanished)
+        window_start, window_end = self._window
+        for event in found.found:
+            space = self.discovery.spaces.get(event.space_id) if event.space_id else None
+            if space is None:
+                continue  # moved to a room not followed here
+            zone = self._zones.get(space.location_id, UTC)
+            kept = event_end(event, zone) > window_start and event_start(event, zone) < window_end
+            if kept and self.bookings.put(space.location_id, event, zone):
+                self._pending_rooms.add(space.id)
+        for space_id, event in found.unknown:
+            space = self.discovery.spaces.get(space_id)
+            if space is not None:
+                self.bookings.put(space.location_id, event, self._zones.get(space.location_id, UTC))
+        if found.unknown:
+            # Read this poll's ranges anew next time, even if Robin answers them the same:
+            # the bookings kept meanwhile are looked for again if still not listed.
+            for key in self._answers_read:
+                self._answers.pop(key, None)
 
     def _window_after(
         self, now: datetime, polled: list[Location], slices: list[Read], *, whole_window: bool

@@ -1,0 +1,64 @@
+"""Bookings a read stopped listing, looked up one by one: moved, deleted, or not known yet.
+
+A poll reads the next hour and one day of the window. A booking the organiser moves out of
+what was read (from 10:45 to 14:00, or to Thursday) is listed at its new time only when
+that time is read again, which can take a whole sweep of the window. Reading the booking
+itself tells a move from a deletion at once, for one request per booking gone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Final
+
+from .api import (
+    Event,
+    RobinClient,
+    RobinConnectionError,
+    RobinError,
+    RobinMalformedResponseError,
+    RobinRateLimitError,
+    RobinServerError,
+)
+from .event_status import is_cancelled
+
+# Bounds the requests a poll adds when a read lists much less than before (an answer that
+# came back empty): the rest are looked up at later polls if the next reads miss them too.
+MAX_LOOKUPS_PER_POLL: Final = 10
+# Failures that say nothing about the booking: it is kept as it was until asked again.
+_NO_ANSWER = (
+    RobinConnectionError,
+    RobinServerError,
+    RobinRateLimitError,
+    RobinMalformedResponseError,
+)
+
+
+@dataclass(slots=True)
+class LookUps:
+    """What Robin said of the bookings a read stopped listing."""
+
+    # Still booked, as Robin has it now (at another time, perhaps in another room).
+    found: list[Event] = field(default_factory=list)
+    # Not asked (beyond the limit) or not answered: (room, booking) as last read.
+    unknown: list[tuple[int, Event]] = field(default_factory=list)
+
+
+async def look_up(client: RobinClient, vanished: list[tuple[int, Event]]) -> LookUps:
+    """Read each booking; one Robin refuses to show (404, 403) is gone, as the read said."""
+    asked = vanished[:MAX_LOOKUPS_PER_POLL]
+    result = LookUps(unknown=vanished[MAX_LOOKUPS_PER_POLL:])
+    answers = await asyncio.gather(
+        *(client.get_event(event.id, schedule_only=True) for _, event in asked),
+        return_exceptions=True,
+    )
+    for (space_id, event), answer in zip(asked, answers, strict=True):
+        if isinstance(answer, _NO_ANSWER):
+            result.unknown.append((space_id, event))
+        elif isinstance(answer, Event):
+            if not is_cancelled(answer):
+                result.found.append(answer)
+        elif not isinstance(answer, RobinError):
+            raise answer
+    return result

@@ -1,0 +1,134 @@
+"""A booking that a read no longer lists is looked up: moved, it stays; deleted, it goes.
+
+Each poll reads the next hour and one day of the window. A booking the organiser moves out
+of the range that was read (to later today, to another day) is no longer listed there, and
+its new time is not read again for up to a whole sweep of the window.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.robin.const import CONF_OFF_HOURS_INTERVAL
+from custom_components.robin.vanished_bookings import MAX_LOOKUPS_PER_POLL
+from robin_simulator import RobinSimulator
+
+from .common import api_calls, room_entity_id, setup_with_options
+from .conftest import MONDAY_MORNING, advance
+
+POLL = timedelta(seconds=60)
+# New York is outside its working hours on Monday morning: read it every minute all the same.
+EVERY_MINUTE = {CONF_OFF_HOURS_INTERVAL: 0}
+SOON = MONDAY_MORNING + timedelta(minutes=30)  # 10:45, within the next hour's read
+THURSDAY = MONDAY_MORNING.replace(hour=14, minute=0) + timedelta(days=3)
+
+
+async def _booked(hass: HomeAssistant, calendar: str, title: str) -> list[str]:
+    """Return the starts of the calendar's bookings with this title this week."""
+    response: Any = await hass.services.async_call(
+        "calendar",
+        "get_events",
+        {"entity_id": calendar, "start_date_time": MONDAY_MORNING, "duration": {"days": 7}},
+        blocking=True,
+        return_response=True,
+    )
+    return [event["start"] for event in response[calendar]["events"] if event["summary"] == title]
+
+
+def _looked_up(simulator: RobinSimulator) -> list[str]:
+    return [call for call in api_calls(simulator) if call.startswith("GET /v1.0/events/")]
+
+
+async def test_a_booking_moved_to_another_day_stays_on_the_calendar(
+    hass: HomeAssistant,
+    *,
+    time_zone: None,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Moved from 10:45 today to Thursday, it shows on Thursday from the next poll on."""
+    thames = simulator.find_space("Thames Room")
+    event = simulator.add_event(thames.id, "Moved later", SOON, SOON + timedelta(minutes=30))
+    await setup_with_options(hass, config_entry, **EVERY_MINUTE)
+    calendar = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
+    assert await _booked(hass, calendar, "Moved later") == ["2026-11-23T10:45:00+00:00"]
+
+    event.start, event.end = THURSDAY, THURSDAY + timedelta(hours=1)
+    simulator.reset_requests()
+    await advance(hass, freezer, POLL)
+
+    assert await _booked(hass, calendar, "Moved later") == ["2026-11-26T14:00:00+00:00"]
+    assert _looked_up(simulator) == [f"GET /v1.0/events/{event.id}"]
+
+
+async def test_a_booking_deleted_in_robin_goes_after_one_look(
+    hass: HomeAssistant,
+    *,
+    time_zone: None,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Robin answers 404 for it: it leaves the calendar, and it is not asked about again."""
+    thames = simulator.find_space("Thames Room")
+    event = simulator.add_event(thames.id, "Deleted", SOON, SOON + timedelta(minutes=30))
+    await setup_with_options(hass, config_entry, **EVERY_MINUTE)
+    calendar = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
+    assert await _booked(hass, calendar, "Deleted") == ["2026-11-23T10:45:00+00:00"]
+
+    assert simulator.events.cancel(event.id)
+    simulator.reset_requests()
+    await advance(hass, freezer, POLL)
+    await advance(hass, freezer, POLL)
+
+    assert await _booked(hass, calendar, "Deleted") == []
+    assert _looked_up(simulator) == [f"GET /v1.0/events/{event.id}"]
+
+
+async def test_an_empty_answer_does_not_empty_the_next_hour(
+    hass: HomeAssistant,
+    *,
+    time_zone: None,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """One empty list for the next hour: its bookings stay, and a few are checked."""
+    london = simulator.find_location("London HQ")
+    rooms = [simulator.find_space(name) for name in ("Thames Room", "Boardroom", "Phone Booth 1")]
+    # Four quarter hours in each room, all within the next hour's read: more than one
+    # poll looks up.
+    slots = [SOON - timedelta(minutes=15) + timedelta(minutes=15 * n) for n in range(4)]
+    assert len(rooms) * len(slots) > MAX_LOOKUPS_PER_POLL
+    for space in rooms:
+        for start in slots:
+            simulator.add_event(space.id, "Kept", start, start + timedelta(minutes=15))
+    await setup_with_options(hass, config_entry, **EVERY_MINUTE)
+    calendars = [
+        room_entity_id(hass, simulator, space.name, "calendar", "bookings") for space in rooms
+    ]
+    kept = [start.isoformat() for start in slots]
+    for calendar in calendars:
+        assert await _booked(hass, calendar, "Kept") == kept
+
+    # This poll reads London's next hour and its today: both come back empty.
+    simulator.faults.empty_list_next(2, path=f"/locations/{london.id}/events")
+    simulator.reset_requests()
+    await advance(hass, freezer, POLL)
+    assert simulator.faults.empty_lists_queued == 0
+
+    for calendar in calendars:
+        assert await _booked(hass, calendar, "Kept") == kept
+    # At most a few look-ups a poll; the rest wait for the next read, which lists them.
+    assert 0 < len(_looked_up(simulator)) <= MAX_LOOKUPS_PER_POLL
+    simulator.reset_requests()
+    await advance(hass, freezer, POLL)
+    assert _looked_up(simulator) == []
+    for calendar in calendars:
+        assert await _booked(hass, calendar, "Kept") == kept
