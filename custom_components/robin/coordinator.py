@@ -242,14 +242,14 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                 if space_id not in spaces:
                     self.bookings.forget_room(space_id)
                     self._people.pop(space_id, None)
+        # A location whose zone Robin gives no valid name for lives in Home Assistant's, as
+        # its entities and actions do: an all-day booking lasts that zone's day.
         self._zones = {
-            location_id: location_time_zone(location) or UTC
+            location_id: location_time_zone(location) or dt_util.get_default_time_zone()
             for location_id, location in discovery.locations.items()
         }
         self._hours = {
-            location_id: WorkingHours.of_location(
-                location, location_time_zone(location) or dt_util.get_default_time_zone()
-            )
+            location_id: WorkingHours.of_location(location, self._zones[location_id])
             for location_id, location in discovery.locations.items()
         }
 
@@ -853,7 +853,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         if self.data.covers(start, end):
             return self.bookings.between(space.id, start, end)
         events = await self.client.get_space_events(space.id, start, end)
-        zone = self.time_zone(space.location_id) or UTC
+        zone = self.time_zone(space.location_id) or dt_util.get_default_time_zone()
         return tuple(sorted(events, key=lambda event: (event_start(event, zone), event.id)))
 
 

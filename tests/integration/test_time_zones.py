@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.robin.data import known_time_zone
@@ -114,3 +116,30 @@ async def test_an_invalid_location_time_zone_with_free_busy_polls_without_errors
 @pytest.mark.parametrize("name", [NOWHERE, "A" * 300, "../etc/passwd"])
 def test_a_location_time_zone_that_is_no_zone_is_none(name: str) -> None:
     assert known_time_zone(name) is None
+
+
+async def test_an_all_day_booking_in_a_location_without_a_valid_zone_lasts_home_assistants_day(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+) -> None:
+    """Booked all Monday, Hudson Room is booked until midnight in Home Assistant's zone."""
+    await hass.config.async_set_time_zone("America/New_York")
+    new_york = ZoneInfo("America/New_York")
+    hudson = simulator.find_space("Hudson Room")
+    monday = datetime(2026, 11, 23, tzinfo=new_york)
+    simulator.add_event(hudson.id, "Offsite", monday, monday + timedelta(days=1), all_day=True)
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    # Monday 20:00 in New York: Tuesday 01:00 in UTC, where a day taken as UTC's has ended.
+    await advance(hass, freezer, datetime(2026, 11, 23, 20, tzinfo=new_york) - dt_util.utcnow())
+
+    calendar = hass.states.get(
+        room_entity_id(hass, simulator, "Hudson Room", "calendar", "bookings")
+    )
+    assert calendar is not None
+    assert (calendar.state, calendar.attributes["message"]) == ("on", "Offsite")
+    assert room_state(hass, simulator, "Hudson Room", "sensor", "availability").state == "booked"
