@@ -36,7 +36,7 @@ from .api import (
 )
 from .const import DOMAIN, LOGGER, MIN_BOOKING_DURATION
 from .coordinator import RobinCoordinator
-from .data import event_end, event_start
+from .data import event_end, event_start, time_zone_named
 from .event_status import is_cancelled
 
 # A start a little in the past is "now" as typed by a person or computed by an automation.
@@ -197,6 +197,17 @@ def _booking_time_zone(coordinator: RobinCoordinator, space: Space) -> str:
     return str(coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone())
 
 
+def _kept_time_zone(coordinator: RobinCoordinator, space: Space, held: str | None) -> str:
+    """Return the zone to send a booking's new times in: its own, when Robin has a valid one.
+
+    A meeting synced from its organiser's calendar is held in the organiser's zone, which
+    their calendar shows it in; a change made here keeps it.
+    """
+    if held and time_zone_named(held) is not None:
+        return held
+    return _booking_time_zone(coordinator, space)
+
+
 async def async_book(
     coordinator: RobinCoordinator,
     space: Space,
@@ -285,8 +296,12 @@ async def async_update_booking(
     end: datetime | None = None,
     title: str | None = None,
     description: str | None = None,
+    time_zone: str | None = None,
 ) -> Event:
-    """Change a booking's times or text; the absolute values, so a retry cannot add twice."""
+    """Change a booking's times or text; the absolute values, so a retry cannot add twice.
+
+    `time_zone`: the zone Robin holds the booking in (`Event.time_zone`), kept for new times.
+    """
     check_can_book(coordinator, space)
     if start is not None and end is not None:
         check_duration(start, end)
@@ -314,7 +329,7 @@ async def async_update_booking(
             space.name,
             lambda: client.update_event(
                 event_id,
-                time_zone=_booking_time_zone(coordinator, space),
+                time_zone=_kept_time_zone(coordinator, space, time_zone),
                 start=start,
                 end=end,
                 title=title,

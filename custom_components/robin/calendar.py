@@ -152,6 +152,7 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
                 description=None
                 if (description or None) == (shown.description if shown else booking.description)
                 else description,
+                time_zone=booking.time_zone,
             )
         )
 

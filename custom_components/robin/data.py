@@ -62,15 +62,22 @@ def known_time_zone(name: str) -> ZoneInfo | None:
     A warning, not a repair issue: the fix is in Robin's settings, often out of the Home
     Assistant user's hands, and nothing breaks meanwhile.
     """
-    try:
-        return ZoneInfo(name)
-    # ZoneInfoNotFoundError is a KeyError; a name too long for a file name, an OSError.
-    except ValueError, KeyError, OSError:
+    zone = time_zone_named(name)
+    if zone is None:
         LOGGER.warning(
             "Robin gives a location the time zone %r, which is not a known IANA time zone; "
             "its times are read and booked in Home Assistant's time zone instead",
             name,
         )
+    return zone
+
+
+def time_zone_named(name: str) -> ZoneInfo | None:
+    """Return the IANA time zone of this name, or None when there is none."""
+    try:
+        return ZoneInfo(name)
+    # ZoneInfoNotFoundError is a KeyError; a name too long for a file name, an OSError.
+    except ValueError, KeyError, OSError:
         return None
 
 

@@ -499,7 +499,12 @@ class OfficeActor:
                 await async_cancel_booking(self.coordinator, space, booking.event_id)
             else:
                 await async_update_booking(
-                    self.coordinator, space, booking.event_id, start=booking.start, end=now
+                    self.coordinator,
+                    space,
+                    booking.event_id,
+                    start=booking.start,
+                    end=now,
+                    time_zone=booking.held_in,
                 )
         except HomeAssistantError as err:
             if err.translation_key != "outcome_unknown":  # Robin did nothing: may try again

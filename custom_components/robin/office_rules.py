@@ -27,12 +27,17 @@ class Booking:
     title: str
     start: datetime
     end: datetime
+    held_in: str | None = None  # the zone Robin holds it in (a synced meeting's organiser's)
 
     @classmethod
     def of(cls, event: Event, time_zone: tzinfo) -> Booking:
         """Resolve an event's times in the room's time zone."""
         return cls(
-            event.id, event.title, event_start(event, time_zone), event_end(event, time_zone)
+            event.id,
+            event.title,
+            event_start(event, time_zone),
+            event_end(event, time_zone),
+            event.time_zone,
         )
 
 

@@ -279,7 +279,9 @@ async def _extend_booking(call: ServiceCall) -> ServiceResponse:
     start = event_start(event, zone)
     # In UTC: minutes added across a change of the clocks are the minutes asked for.
     end = dt_util.as_utc(event_end(event, zone)) + timedelta(minutes=call.data[ATTR_MINUTES])
-    updated = await async_update_booking(coordinator, space, event.id, start=start, end=end)
+    updated = await async_update_booking(
+        coordinator, space, event.id, start=start, end=end, time_zone=event.time_zone
+    )
     return {"booking": _booking_response(coordinator, space, updated)}
 
 
@@ -300,7 +302,9 @@ async def _end_booking(call: ServiceCall) -> ServiceResponse:
         # began is released by cancelling it.
         await async_cancel_booking(coordinator, space, event.id)
         return {"booking": _booking_response(coordinator, space, event), "cancelled": True}
-    updated = await async_update_booking(coordinator, space, event.id, start=start, end=now)
+    updated = await async_update_booking(
+        coordinator, space, event.id, start=start, end=now, time_zone=event.time_zone
+    )
     return {"booking": _booking_response(coordinator, space, updated), "cancelled": False}
 
 

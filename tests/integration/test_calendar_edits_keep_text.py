@@ -1,4 +1,4 @@
-"""Moving a booking in the calendar keeps its title and description unless the user edited them."""
+"""Moving a booking in the calendar keeps its title, description and zone unless edited."""
 
 from __future__ import annotations
 
@@ -94,3 +94,21 @@ async def test_moving_a_synced_meeting_keeps_the_link_in_its_description(
     clients = (hass_ws_client, hass_client)
     moved = await _drag_half_an_hour_later(hass, simulator, freezer, clients, synced)
     assert MEET_LINK in moved.description
+
+
+async def test_moving_a_meeting_organised_in_new_york_keeps_new_yorks_zone(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    *,
+    freezer: FrozenDateTimeFactory,
+    hass_ws_client: Any,
+    hass_client: Any,
+) -> None:
+    """Synced from a New York organiser's calendar, it stays in their zone there."""
+    thames = simulator.find_space("Thames Room")
+    synced = simulator.add_event(thames.id, "Quarterly review", TWO_PM, TWO_PM + HALF_HOUR)
+    synced.time_zone = "America/New_York"
+    clients = (hass_ws_client, hass_client)
+    moved = await _drag_half_an_hour_later(hass, simulator, freezer, clients, synced)
+    assert moved.time_zone == "America/New_York"
