@@ -110,7 +110,11 @@ async def async_validate_token(
     client = login.client(hass)
     with _robin_failures():
         # Robin answers 401 for unknown, revoked and expired tokens alike.
-        await client.get_token_info()
+        try:
+            await client.get_token_info()
+        except RobinNotFoundError as err:
+            # Robin always has /auth: the URL leads elsewhere (`/v1.0` left out, say).
+            raise CannotConnectError from err
         try:
             organizations = await client.get_my_organizations()
         except RobinForbiddenError, RobinNotFoundError:
