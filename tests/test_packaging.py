@@ -416,7 +416,13 @@ def test_every_error_and_abort_reason_of_the_config_flow_is_translated(
     aborts = _config_flow_keys(r'async_abort\(reason="(\w+)"\)')
     aborts |= _config_flow_keys(r'_abort_if_unique_id_mismatch\(reason="(\w+)"\)')
     aborts |= _config_flow_keys(r'AbortFlow\("(\w+)"\)')
-    aborts |= {"already_configured", "reauth_successful", "reconfigure_successful"}
+    # Home Assistant's own: async_set_unique_id aborts a second flow for the same organization.
+    aborts |= {
+        "already_configured",
+        "already_in_progress",
+        "reauth_successful",
+        "reconfigure_successful",
+    }
     assert checks
     assert aborts
     assert errors <= set(strings["config"]["error"]), errors - set(strings["config"]["error"])
