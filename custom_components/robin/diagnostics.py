@@ -19,6 +19,7 @@ TO_REDACT = {
     "organizer_email",
     "creator_email",
     "space_resource_email",
+    "calendar_id",  # the same resource mailbox as space_resource_email
     "display_name",
     "user_name",
     "name_of_user",
