@@ -151,6 +151,7 @@ class RoomDiscovery:
                 else:
                     gone.add(room_identifier(space.id))  # Robin has it, the user doesn't want it
 
+        gone |= await self._rooms_of_deselected_locations(known, selected)
         gone |= await self._confirm_gone(known - listed - gone, selected, trusted=not empty_answer)
 
         removed = set(gone)
@@ -233,6 +234,35 @@ class RoomDiscovery:
         ordered = sorted(missing)
         answers = await run_all(self._is_gone(identifier, selected) for identifier in ordered)
         return {identifier for identifier, is_gone in zip(ordered, answers, strict=True) if is_gone}
+
+    async def _rooms_of_deselected_locations(
+        self, known: set[Identifier], selected: set[int]
+    ) -> set[Identifier]:
+        """Return the known locations the user took out, and the rooms Robin lists in them.
+
+        One read of each such location's rooms, where asking about each of its rooms would
+        cost a request per room. Those Robin does not list here are asked about one by one.
+        """
+        deselected = [
+            int(raw_id)
+            for kind, _, raw_id in (identifier[1].partition("_") for identifier in known)
+            if kind == "location" and raw_id.isdigit() and int(raw_id) not in selected
+        ]
+        answers = await run_all(self._spaces_if_readable(location_id) for location_id in deselected)
+        gone = {location_identifier(location_id) for location_id in deselected}
+        for answer in answers:
+            gone.update(room_identifier(space.id) for space in answer or ())
+        return gone & known
+
+    async def _spaces_if_readable(self, location_id: int) -> list[Space] | None:
+        """Return a location's rooms, or None if Robin does not list them now."""
+        try:
+            return await self.client.get_spaces(location_id)
+        except RobinAuthenticationError, RobinRateLimitError:
+            raise
+        except RobinError as err:
+            LOGGER.debug("Robin did not list the rooms of location %s: %s", location_id, err)
+            return None
 
     async def _spaces_or_none(self, location_id: int) -> list[Space] | None:
         """Return a location's rooms, or None if Robin says the location does not exist."""
