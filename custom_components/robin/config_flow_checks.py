@@ -41,6 +41,12 @@ class CannotConnectError(RobinSetupError):
     error_key = "cannot_connect"
 
 
+class RateLimitedError(RobinSetupError):
+    """Robin asks the token to wait (429) before it asks again."""
+
+    error_key = "rate_limited"
+
+
 class InvalidAuthError(RobinSetupError):
     """Robin does not accept the access token."""
 
@@ -89,10 +95,12 @@ def _robin_failures() -> Iterator[None]:
         yield
     except RobinAuthenticationError as err:
         raise InvalidAuthError from err
+    except RobinRateLimitError as err:
+        # Robin was reached: "check the URL and your connection" would send the user astray.
+        raise RateLimitedError from err
     except (
         RobinConnectionError,
         RobinServerError,
-        RobinRateLimitError,
         RobinMalformedResponseError,
     ) as err:
         raise CannotConnectError from err

@@ -82,6 +82,7 @@ async def test_user_flow_creates_entry_with_chosen_locations(
         (lambda _sim: {CONF_URL: CLOSED_PORT_URL}, "cannot_connect"),
         (lambda sim: sim.faults.fail_next(status=503) or {}, "cannot_connect"),
         (lambda sim: sim.faults.malformed_next() or {}, "cannot_connect"),
+        (lambda sim: sim.faults.rate_limit_next(retry_after=30) or {}, "rate_limited"),
         (lambda sim: sim.faults.fail_next(status=418) or {}, "unknown"),
         (
             lambda sim: sim.faults.fail_next(status=500, path="/me/organizations") or {},
@@ -95,7 +96,16 @@ async def test_user_flow_creates_entry_with_chosen_locations(
             "invalid_auth",
         ),
     ],
-    ids=["bad-token", "closed-port", "robin-503", "not-json", "odd-status", "orgs-500", "expired"],
+    ids=[
+        "bad-token",
+        "closed-port",
+        "robin-503",
+        "not-json",
+        "robin-429",
+        "odd-status",
+        "orgs-500",
+        "expired",
+    ],
 )
 async def test_user_flow_shows_error_then_recovers(
     hass: HomeAssistant, simulator: RobinSimulator, simulator_url: str, break_it, error: str
