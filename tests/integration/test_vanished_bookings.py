@@ -132,3 +132,62 @@ async def test_an_empty_answer_does_not_empty_the_next_hour(
     assert _looked_up(simulator) == []
     for calendar in calendars:
         assert await _booked(hass, calendar, "Kept") == kept
+
+
+async def test_a_look_up_robin_does_not_answer_keeps_the_booking_until_one_does(
+    hass: HomeAssistant,
+    *,
+    time_zone: None,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Deleted, but the look-up meets a 500: shown as it was, then gone at the next poll."""
+    thames = simulator.find_space("Thames Room")
+    event = simulator.add_event(thames.id, "Deleted", SOON, SOON + timedelta(minutes=30))
+    await setup_with_options(hass, config_entry, **EVERY_MINUTE)
+    calendar = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
+
+    assert simulator.events.cancel(event.id)
+    simulator.faults.fail_next(500, path=f"/events/{event.id}")
+    simulator.reset_requests()
+    await advance(hass, freezer, POLL)
+    assert await _booked(hass, calendar, "Deleted") == ["2026-11-23T10:45:00+00:00"]
+    assert _looked_up(simulator) == [f"GET /v1.0/events/{event.id}"]
+
+    await advance(hass, freezer, POLL)  # Robin reads the same, and answers the look-up
+    assert await _booked(hass, calendar, "Deleted") == []
+    assert _looked_up(simulator) == [f"GET /v1.0/events/{event.id}"] * 2
+
+
+async def test_a_booking_moved_past_the_window_is_left_to_robin(
+    hass: HomeAssistant,
+    *,
+    time_zone: None,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Moved to next month: not kept here, and the calendar finds it there by asking Robin."""
+    thames = simulator.find_space("Thames Room")
+    event = simulator.add_event(thames.id, "Moved far", SOON, SOON + timedelta(minutes=30))
+    entry = await setup_with_options(hass, config_entry, **EVERY_MINUTE)
+    calendar = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
+
+    next_month = SOON + timedelta(days=30)
+    event.start, event.end = next_month, next_month + timedelta(minutes=30)
+    simulator.reset_requests()
+    await advance(hass, freezer, POLL)
+
+    assert _looked_up(simulator) == [f"GET /v1.0/events/{event.id}"]
+    # The cache holds the window (14 days) only: what lies past it is Robin's to tell.
+    cached = entry.runtime_data.bookings.events(thames.id)
+    assert "Moved far" not in [booking.title for booking in cached]
+    response: Any = await hass.services.async_call(
+        "calendar",
+        "get_events",
+        {"entity_id": calendar, "start_date_time": next_month, "duration": {"hours": 1}},
+        blocking=True,
+        return_response=True,
+    )
+    assert [e["summary"] for e in response[calendar]["events"]] == ["Moved far"]
