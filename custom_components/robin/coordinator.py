@@ -783,7 +783,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             end=end,
             time_zone=str(location_time_zone(location) or dt_util.get_default_time_zone()),
             location_ids=[location.id],
-            types=sorted({space.type for space in spaces if space.type}),
+            types=_free_busy_types(spaces),
             include_unbookable=True,
         )
         event_ids = [
@@ -855,6 +855,18 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         events = await self.client.get_space_events(space.id, start, end)
         zone = self.time_zone(space.location_id) or dt_util.get_default_time_zone()
         return tuple(sorted(events, key=lambda event: (event_start(event, zone), event.id)))
+
+
+def _free_busy_types(spaces: Iterable[Space]) -> list[str | None]:
+    """Name every type of the rooms, so that free/busy drops none of them.
+
+    Without `types` Robin leaves out specialty rooms (lounges, desks); with them it keeps
+    only those named, so rooms whose type was never set (null) must be named too.
+    """
+    types = {space.type for space in spaces}
+    if types <= {None}:
+        return []  # Robin's default types include rooms without one
+    return sorted(types, key=lambda kind: kind or "")
 
 
 def _slices(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:

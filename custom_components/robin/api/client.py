@@ -500,11 +500,14 @@ class RobinClient:
         time_zone: str,
         location_ids: Sequence[int] = (),
         space_ids: Sequence[int] = (),
-        types: Sequence[str] = (),
+        types: Sequence[str | None] = (),
         min_capacity: int | None = None,
         include_unbookable: bool = False,
     ) -> list[FreeBusySpace]:
         """Return the busy blocks of many rooms at once (``POST /free-busy/spaces``).
+
+        `types` keeps only rooms of these types; ``None`` stands for rooms without a type
+        (Robin's default), which Robin lists among its default types as null.
 
         Raises:
             ValueError: Neither locations nor spaces are given, a datetime is naive or the
