@@ -130,3 +130,18 @@ async def test_token_echoed_by_server_is_redacted(
     assert err.value.reasons == ("bad_token:**REDACTED**",)
     assert not leaks(err.value)
     assert SECRET not in caplog.text
+
+
+async def test_token_kept_out_of_the_chain_when_aiohttp_gives_up_on_the_answer(
+    session: aiohttp.ClientSession, canned: CannedRobin
+) -> None:
+    # aiohttp's error for an answer it cannot use (here a redirect loop; also a broken
+    # HTTP answer from a proxy) carries the request's headers, the token among them.
+    canned.reply(
+        "GET", "/me", Reply(status=302, raw=b"", headers={"Location": f"{canned.base_url}/me"})
+    )
+    client = RobinClient(session, SECRET, base_url=canned.base_url)
+    with pytest.raises(RobinConnectionError) as err:
+        await client.get_me()
+    assert "TooManyRedirects" in str(err.value)
+    assert not leaks(err.value)

@@ -750,6 +750,7 @@ class RobinClient:
         extra: dict[str, Any] = (
             {"middlewares": (counter,), "allow_redirects": False} if counter else {}
         )
+        unchained: RobinConnectionError | None = None
         try:
             async with (
                 asyncio.timeout(self._request_timeout),
@@ -767,7 +768,14 @@ class RobinClient:
         except (aiohttp.ClientError, OSError) as err:
             _LOGGER.debug("%s %s failed: %s", method, path, type(err).__name__)
             msg = f"Cannot reach Robin for {method} {path}: {type(err).__name__}"
-            raise RobinConnectionError(msg) from err
+            if not isinstance(err, aiohttp.ClientResponseError):
+                raise RobinConnectionError(msg) from err
+            # aiohttp's error about an answer (a redirect loop, a broken HTTP answer) holds
+            # the request's headers, the token among them: raised outside this block, it
+            # is neither the cause nor the context of ours.
+            unchained = RobinConnectionError(msg)
+        if unchained is not None:
+            raise unchained
         _LOGGER.debug("%s %s -> %s", method, path, status)
         return status, retry_after, body
 
