@@ -130,9 +130,19 @@ class RobinOfficeSensor(RobinRoomEntity, BinarySensorEntity):
         super()._handle_room_update()
 
     @property
+    def available(self) -> bool:
+        """Tell whether the room can still be booked: the actor follows bookable rooms only.
+
+        A room disabled in Robin, or without its calendar, has no booking to miss or check
+        in to; its sensors would otherwise keep what they showed last.
+        """
+        space = self.space
+        return super().available and space is not None and space.is_bookable
+
+    @property
     def is_on(self) -> bool | None:
         """Return the room's state now."""
         space = self.space
-        if space is None:
+        if space is None or not space.is_bookable:
             return None
         return self.entity_description.is_on_fn(self._actor.room(space))

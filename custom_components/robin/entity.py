@@ -156,8 +156,18 @@ def add_entities_for_new_rooms(
     async_add_entities: AddConfigEntryEntitiesCallback,
     entities_for_room: Callable[[Space], Iterable[Entity]],
 ) -> None:
-    """Add a room's entities now and whenever Robin gains a room, until the entry unloads."""
-    _add_entities_for_new(entry, async_add_entities, lambda data: data.spaces, entities_for_room)
+    """Add a room's entities now and whenever Robin gains a room, until the entry unloads.
+
+    A room that turns bookable (enabled again, given a calendar) gets the entities only
+    bookable rooms have at the rediscovery that sees it, not at the next restart.
+    """
+    _add_entities_for_new(
+        entry,
+        async_add_entities,
+        lambda data: data.spaces,
+        entities_for_room,
+        kind_of=lambda space: space.is_bookable,
+    )
 
 
 def add_entities_for_new_locations(
@@ -176,17 +186,30 @@ def _add_entities_for_new[T](
     async_add_entities: AddConfigEntryEntitiesCallback,
     items_of: Callable[[RobinData], Mapping[int, T]],
     entities_for: Callable[[T], Iterable[Entity]],
+    kind_of: Callable[[T], object] = lambda _item: None,
 ) -> None:
+    """Add the entities of new items, and of items whose kind changed those not added yet."""
     coordinator = entry.runtime_data
-    known: set[int] = set()
+    known: dict[int, object] = {}  # item id -> its kind when its entities were last made
+    added: dict[int, set[str | None]] = {}  # item id -> the unique ids of its entities
 
     @callback
     def add_new() -> None:
         items = items_of(coordinator.data)
-        new_items = [item for item_id, item in items.items() if item_id not in known]
-        known.update(items)
-        known.intersection_update(items)
-        entities = [entity for item in new_items for entity in entities_for(item)]
+        for gone in known.keys() - items.keys():
+            del known[gone]
+            added.pop(gone, None)
+        entities: list[Entity] = []
+        for item_id, item in items.items():
+            kind = kind_of(item)
+            if item_id in known and known[item_id] == kind:
+                continue
+            known[item_id] = kind
+            ids = added.setdefault(item_id, set())
+            for entity in entities_for(item):
+                if entity.unique_id not in ids:
+                    ids.add(entity.unique_id)
+                    entities.append(entity)
         if entities:
             async_add_entities(entities)
 
