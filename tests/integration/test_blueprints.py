@@ -258,3 +258,31 @@ async def test_no_show_released_notifies_for_the_chosen_rooms_only(
     # The Fleet Room's customer call is released either way; only its room is told.
     assert customer_call(simulator).end == CUSTOMER_CALL_START + timedelta(minutes=10)
     assert [(n["title"], n["message"]) for n in notifications.values()] == notified
+
+
+async def test_release_no_show_waits_the_minutes_after_the_last_person_left(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    # A bookable room has four binary sensors: the blueprint must watch its occupancy.
+    availability = room_entity_id(hass, simulator, "Fleet Room", "sensor", "availability")
+    await _automation_from_blueprint(
+        hass, "release_no_show.yaml", {"availability_sensor": availability, "minutes_empty": 10}
+    )
+    fleet_room = simulator.find_space("Fleet Room").id
+    await advance(hass, freezer, QUARTER_TO_ELEVEN - datetime.now(UTC))
+    await run_until(hass, freezer, CUSTOMER_CALL_START)
+    simulator.start_presence(fleet_room)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=20))
+    assert hass.states.get(availability).state == "in_use"
+
+    # They step out at 11:20: the room must stay empty 10 minutes before it is released.
+    simulator.end_presence(fleet_room)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=29))
+    assert hass.states.get(availability).state == "booked"
+    assert customer_call(simulator).end == CUSTOMER_CALL_END
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=32))
+    assert customer_call(simulator).end >= CUSTOMER_CALL_START + timedelta(minutes=30)
+    assert hass.states.get(availability).state == "available"
