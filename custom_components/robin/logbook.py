@@ -22,17 +22,21 @@ def async_describe_events(
     def released(event: Event) -> dict[str, str]:
         data: Mapping[str, Any] = event.data
         action = "cancelled" if data.get("cancelled") else "ended"
+        title = data.get("title")
+        booking = f"the no-show booking {title!r}" if title else "the untitled no-show booking"
         return {
             LOGBOOK_ENTRY_NAME: data["room"],
-            LOGBOOK_ENTRY_MESSAGE: f"{action} the no-show booking {data['title']!r} in Robin",
+            LOGBOOK_ENTRY_MESSAGE: f"{action} {booking} in Robin",
         }
 
     @callback
     def checked_in(event: Event) -> dict[str, str]:
         data: Mapping[str, Any] = event.data
+        title = data.get("title")
+        booking = repr(title) if title else "the untitled booking"
         return {
             LOGBOOK_ENTRY_NAME: data["room"],
-            LOGBOOK_ENTRY_MESSAGE: f"checked in {data['title']!r} in Robin as people arrived",
+            LOGBOOK_ENTRY_MESSAGE: f"checked in {booking} in Robin as people arrived",
         }
 
     async_describe_event(DOMAIN, EVENT_BOOKING_RELEASED, released)

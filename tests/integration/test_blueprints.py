@@ -6,6 +6,7 @@ lets the simulated offices change and checks what the user would notice.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -258,6 +259,30 @@ async def test_no_show_released_notifies_for_the_chosen_rooms_only(
     # The Fleet Room's customer call is released either way; only its room is told.
     assert customer_call(simulator).end == CUSTOMER_CALL_START + timedelta(minutes=10)
     assert [(n["title"], n["message"]) for n in notifications.values()] == notified
+
+
+@pytest.mark.usefixtures("time_zone")
+async def test_no_show_released_names_an_untitled_booking_so(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    # The customer call was booked without a title (the calendar shows the room's name).
+    simulator.events.save(dataclasses.replace(customer_call(simulator), title=""))
+    await setup_with_options(hass, config_entry, **{CONF_RELEASE_NO_SHOWS: True})
+    assert await async_setup_component(hass, "persistent_notification", {})
+    await _automation_from_blueprint(hass, "no_show_released.yaml", {})
+    notifications = persistent_notification._async_get_or_create_notifications(hass)
+
+    await advance(hass, freezer, QUARTER_TO_ELEVEN - datetime.now(UTC))
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=11))
+    assert [n["message"] for n in notifications.values()] == [
+        (
+            "Nobody came to the untitled booking (11:00 to 12:00), so the booking was ended "
+            "and Fleet Room is free for others."
+        )
+    ]
 
 
 async def test_release_no_show_waits_the_minutes_after_the_last_person_left(
