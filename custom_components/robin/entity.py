@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, tzinfo
 
 from homeassistant.core import callback
+from homeassistant.helpers import entity_platform
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -13,7 +15,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from homeassistant.util import dt as dt_util
 
 from .api import Location, Space
-from .const import MANUFACTURER
+from .const import DOMAIN, MANUFACTURER
 from .coordinator import (
     RobinConfigEntry,
     RobinCoordinator,
@@ -190,26 +192,30 @@ def _add_entities_for_new[T](
 ) -> None:
     """Add the entities of new items, and of items whose kind changed those not added yet."""
     coordinator = entry.runtime_data
+    platform = entity_platform.async_get_current_platform()
+    registry = er.async_get(coordinator.hass)
     known: dict[int, object] = {}  # item id -> its kind when its entities were last made
-    added: dict[int, set[str | None]] = {}  # item id -> the unique ids of its entities
+
+    def not_added(entity: Entity) -> bool:
+        """Tell whether the platform has no entity of this unique id yet (in this run)."""
+        unique_id = entity.unique_id or ""
+        entity_id = registry.async_get_entity_id(platform.domain, DOMAIN, unique_id)
+        return entity_id is None or entity_id not in platform.entities
 
     @callback
     def add_new() -> None:
         items = items_of(coordinator.data)
         for gone in known.keys() - items.keys():
             del known[gone]
-            added.pop(gone, None)
         entities: list[Entity] = []
         for item_id, item in items.items():
             kind = kind_of(item)
             if item_id in known and known[item_id] == kind:
                 continue
+            # A kind change asks for the entities that kind has; some exist already.
+            made = entities_for(item)
+            entities.extend(made if item_id not in known else filter(not_added, made))
             known[item_id] = kind
-            ids = added.setdefault(item_id, set())
-            for entity in entities_for(item):
-                if entity.unique_id not in ids:
-                    ids.add(entity.unique_id)
-                    entities.append(entity)
         if entities:
             async_add_entities(entities)
 

@@ -6,8 +6,10 @@ rediscovery that sees the change, without a restart.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
+import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
@@ -37,11 +39,17 @@ def _registered(hass: HomeAssistant, simulator: RobinSimulator, room: str) -> se
     }
 
 
+def _errors(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Return what was logged as an error (Home Assistant's "ID ... already exists" among them)."""
+    return [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
+
+
 async def test_a_room_enabled_again_in_robin_gets_its_calendar_and_office_sensors(
     hass: HomeAssistant,
     simulator: RobinSimulator,
     setup_integration: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     # The Old Library is disabled in Robin: no bookings, so none of the bookable rooms' entities.
     assert room_state(hass, simulator, "Old Library", "sensor", "availability").state == (
@@ -59,6 +67,8 @@ async def test_a_room_enabled_again_in_robin_gets_its_calendar_and_office_sensor
     for platform, key in BOOKABLE_ONLY:
         state = room_state(hass, simulator, "Old Library", platform, key)
         assert state.state == STATE_OFF, (platform, key)
+    # Its occupancy and availability, there all along, are not added a second time.
+    assert _errors(caplog) == []
 
 
 # New York (the Brooklyn Room's) is outside its working hours: read it every minute all the same.
@@ -68,6 +78,7 @@ async def test_a_room_disabled_in_robin_leaves_no_office_sensor_stuck(
     simulator: RobinSimulator,
     setup_integration: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     # The Brooklyn Room has no booking on Mondays; people use it for 10 minutes: unbooked use.
     room = simulator.find_space("Brooklyn Room")
@@ -90,3 +101,11 @@ async def test_a_room_disabled_in_robin_leaves_no_office_sensor_stuck(
     for key in ("unbooked_use", "no_show", "checked_in"):
         state = room_state(hass, simulator, "Brooklyn Room", "binary_sensor", key)
         assert state.state == STATE_UNAVAILABLE, key
+
+    # Enabled again: the same sensors come back, none of the room's entities added twice.
+    room.is_disabled = False
+    await advance(hass, freezer, timedelta(hours=1))
+    for key in ("unbooked_use", "no_show", "checked_in"):
+        state = room_state(hass, simulator, "Brooklyn Room", "binary_sensor", key)
+        assert state.state == STATE_OFF, key
+    assert _errors(caplog) == []
