@@ -663,6 +663,9 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         rooms, self._pending_rooms = self._pending_rooms, set()
         changed_locations: set[int] = set()
         for space_id in rooms:
+            # A room gone or moved leaves the count of the location it was shown in.
+            if (before := self._shown.get(space_id)) is not None:
+                changed_locations.add(before[0].location_id)
             if changes := self._refresh_room(space_id, now):
                 self._notify(self._room_listeners, space_id, changes)
             if (space := self.discovery.spaces.get(space_id)) is not None:

@@ -8,6 +8,7 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -15,6 +16,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from robin_simulator import RobinSimulator
 
 from .common import (
+    DOMAIN,
     location_entity_id,
     room_entity_id,
     room_state,
@@ -258,3 +260,30 @@ async def test_overlapping_meetings_keep_the_room_booked_until_the_last_ends(
         2026, 11, 24, 9, 30, tzinfo=UTC
     )
     assert hass.states.get(calendar).state == STATE_OFF
+
+
+async def test_a_room_removed_in_robin_leaves_its_offices_count(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The Thames Room is deleted while people are in it: London counts one room fewer."""
+    thames = simulator.find_space("Thames Room")
+    london = location_entity_id(hass, simulator, "London HQ", "sensor", "occupied_rooms")
+    for _ in range(58):
+        await advance(hass, freezer, POLL)
+    simulator.start_presence(thames.id)
+    await advance(hass, freezer, POLL)  # 11:14
+    before = int(hass.states.get(london).state)
+
+    simulator.remove_space(thames.id)
+    await advance(hass, freezer, POLL)  # 11:15, the hourly rediscovery: Robin says 404
+
+    assert (
+        er.async_get(hass).async_get_entity_id(
+            "binary_sensor", DOMAIN, f"{simulator.organization.id}_{thames.id}_occupancy"
+        )
+        is None
+    )
+    assert hass.states.get(london).state == str(before - 1)
