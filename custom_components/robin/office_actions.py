@@ -471,7 +471,9 @@ class OfficeActor:
         try:
             await async_check_in(self.coordinator, space, booking.event_id)
         except HomeAssistantError as err:
-            LOGGER.warning("Could not check in %s in %s: %s", booking.title, space.name, err)
+            LOGGER.warning(
+                "Could not check in booking %s in %s: %s", booking.event_id, space.name, err
+            )
             self._retry_later(booking)
             return
         self._checked_in[booking.event_id] = booking.end.isoformat()
@@ -511,9 +513,14 @@ class OfficeActor:
                 del self._released[booking.event_id]
                 await self._async_save()
                 self._retry_later(booking)
-            LOGGER.warning("Could not release %s in %s: %s", booking.title, space.name, err)
+            LOGGER.warning(
+                "Could not release booking %s in %s: %s", booking.event_id, space.name, err
+            )
             return
-        LOGGER.info("Released the no-show %s in %s (%s)", booking.title, space.name, kind)
+        # Never the title: the log names rooms and booking ids only (README, Privacy).
+        LOGGER.info(
+            "Released the no-show booking %s in %s (%s)", booking.event_id, space.name, kind
+        )
         self.hass.bus.async_fire(
             EVENT_BOOKING_RELEASED,
             {
