@@ -160,11 +160,39 @@ async def test_a_booking_anywhere_in_the_window_shows_within_one_reread_cycle(
     response = await client.get(url, params=params)
     assert [event["summary"] for event in await response.json()] == []
 
-    # One day of one location per poll: 2 locations x 14 days, as the README says.
+    # One day of one location per poll; next week's day comes before the window's last.
     for _ in range(2 * 14 - 1):
         await advance(hass, freezer, POLL)
     response = await client.get(url, params=params)
     assert [event["summary"] for event in await response.json()] == ["Board visit"]
+
+
+@POLL_EVERY_LOCATION_EVERY_MINUTE
+async def test_the_windows_last_day_is_reread_within_locations_times_days_plus_one_polls(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_client,
+) -> None:
+    # The window runs from this hour to an hour past 14 days ahead (Monday 7 December,
+    # 11:00), cut at UTC midnights: the rest of today, 13 whole days and that morning.
+    last_morning = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    hudson = simulator.find_space("Hudson Room")
+    simulator.add_event(hudson.id, "Late visit", last_morning, last_morning + timedelta(hours=1))
+    calendar = room_entity_id(hass, simulator, "Hudson Room", "calendar", "bookings")
+    client = await hass_client()
+    url = f"/api/calendars/{calendar}"
+    params = {
+        "start": last_morning.isoformat(),
+        "end": (last_morning + timedelta(hours=1)).isoformat(),
+    }
+
+    # A whole pass: 2 locations x (14 + 1) days, as the README says (2 offices: 30 minutes).
+    for _ in range(2 * (14 + 1)):
+        await advance(hass, freezer, POLL)
+    response = await client.get(url, params=params)
+    assert [event["summary"] for event in await response.json()] == ["Late visit"]
 
 
 @POLL_EVERY_LOCATION_EVERY_MINUTE
