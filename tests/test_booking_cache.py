@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -282,3 +283,70 @@ def test_a_booking_put_on_its_own_replaces_its_copy_in_the_room() -> None:
     assert cache.put(LOCATION, elsewhere, LONDON)
     cache.replace(LOCATION, NOON, NOON + timedelta(hours=1), [], LONDON)
     assert cache.events(3) == ()
+
+
+# What happens to each booking between two reads: kept, moved (to a quarter hour), deleted.
+_fates = st.one_of(
+    st.just("kept"), st.just("deleted"), st.integers(min_value=-24 * 4, max_value=24 * 4)
+)
+
+
+@given(
+    before=_meetings,
+    fates=st.lists(_fates, min_size=25, max_size=25),
+    added=_meetings,
+    read=st.tuples(
+        st.integers(min_value=-24 * 4, max_value=24 * 4),  # the read's start, in quarters
+        st.integers(min_value=1, max_value=24 * 4),  # its length, in quarters
+    ),
+)
+def test_a_read_and_its_look_ups_leave_each_booking_it_touched_as_robin_has_it(
+    before: list[tuple[int, int]],
+    fates: list[int | str],
+    added: list[tuple[int, int]],
+    read: tuple[int, int],
+) -> None:
+    """Whatever moved, went or came: what the read range covered, before or now, is right.
+
+    The cache holds a room's bookings; Robin's change some of them; one range is read and
+    the bookings it no longer lists are looked up (as the coordinator does).
+    """
+
+    def at(quarter: int) -> datetime:
+        return NOON + timedelta(minutes=15 * quarter)
+
+    old = {
+        f"b{index}": meeting(at(quarter), minutes, f"b{index}")
+        for index, (quarter, minutes) in enumerate(before)
+    }
+    cache = filled(*old.values(), start=at(-24 * 4 - 100))
+    robin: dict[str, Event] = {}
+    for (event_id, event), fate in zip(old.items(), fates, strict=False):
+        if fate == "kept":
+            robin[event_id] = event
+        elif fate != "deleted":
+            moved_to = at(int(fate))
+            robin[event_id] = dataclasses.replace(
+                event, start=moved_to, end=moved_to + (event.end - event.start)
+            )
+    robin |= {
+        f"n{index}": meeting(at(quarter), minutes, f"n{index}")
+        for index, (quarter, minutes) in enumerate(added)
+    }
+    start, end = at(read[0]), at(read[0] + read[1])
+
+    def overlaps(event: Event) -> bool:
+        return event.end > start and event.start < end
+
+    cache.replace(LOCATION, start, end, [e for e in robin.values() if overlaps(e)], LONDON)
+    for _space_id, vanished in cache.take_vanished():
+        if (now_held := robin.get(vanished.id)) is not None:  # else Robin answers 404
+            cache.put(LOCATION, now_held, LONDON)
+
+    cached = {event.id: event for event in cache.events(1)}
+    assert len(cached) == len(cache.events(1))  # no booking twice
+    touched = {i for i, e in old.items() if overlaps(e)} | {
+        i for i, e in robin.items() if overlaps(e)
+    }
+    for event_id in touched:
+        assert cached.get(event_id) == robin.get(event_id), event_id
