@@ -327,6 +327,8 @@ async def _find_free_space(call: ServiceCall) -> ServiceResponse:
     if end <= start:
         raise validation_error("end_before_start")
     location_ids = list(data.locations)
+    if not location_ids:  # Robin no longer has any of the entry's locations
+        raise validation_error("no_locations_followed")
     if ATTR_LOCATION in call.data:
         location_ids = [_location_id(call, coordinator)]
     time_zone = next(
