@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -189,7 +189,10 @@ class RoomDiscovery:
         (it is observed, not documented) rooms show no floor name rather than failing the poll.
         """
         location_ids = list(locations)
-        answers = await run_all(self._levels_or_none(location_id) for location_id in location_ids)
+        answers = await run_all(
+            _unless_unreadable(self.client.get_levels, location_id, "levels")
+            for location_id in location_ids
+        )
         levels = {
             level_id: level
             for level_id, level in self.levels.items()
@@ -198,15 +201,6 @@ class RoomDiscovery:
         for answer in answers:
             levels.update((level.id, level) for level in answer or ())
         return levels
-
-    async def _levels_or_none(self, location_id: int) -> list[Level] | None:
-        try:
-            return await self.client.get_levels(location_id)
-        except RobinAuthenticationError, RobinRateLimitError:
-            raise
-        except RobinError as err:
-            LOGGER.debug("Robin did not list the levels of location %s: %s", location_id, err)
-            return None
 
     def floor_name(self, space: Space) -> str | None:
         """Return the name of the room's level, if Robin lists one with a name."""
@@ -248,21 +242,14 @@ class RoomDiscovery:
             for kind, _, raw_id in (identifier[1].partition("_") for identifier in known)
             if kind == "location" and raw_id.isdigit() and int(raw_id) not in selected
         ]
-        answers = await run_all(self._spaces_if_readable(location_id) for location_id in deselected)
+        answers = await run_all(
+            _unless_unreadable(self.client.get_spaces, location_id, "rooms")
+            for location_id in deselected
+        )
         gone = {location_identifier(location_id) for location_id in deselected}
         for answer in answers:
             gone.update(room_identifier(space.id) for space in answer or ())
         return gone & known
-
-    async def _spaces_if_readable(self, location_id: int) -> list[Space] | None:
-        """Return a location's rooms, or None if Robin does not list them now."""
-        try:
-            return await self.client.get_spaces(location_id)
-        except RobinAuthenticationError, RobinRateLimitError:
-            raise
-        except RobinError as err:
-            LOGGER.debug("Robin did not list the rooms of location %s: %s", location_id, err)
-            return None
 
     async def _spaces_or_none(self, location_id: int) -> list[Space] | None:
         """Return a location's rooms, or None if Robin says the location does not exist."""
@@ -345,6 +332,22 @@ class RoomDiscovery:
             elif raw_id.isdigit() and kind == "location":
                 self.locations.pop(int(raw_id), None)
         return True
+
+
+async def _unless_unreadable[T](
+    read: Callable[[int], Awaitable[T]], location_id: int, what: str
+) -> T | None:
+    """Return what a location's read gave, or None if Robin does not list it now.
+
+    An authentication failure or a rate limit still stops the discovery.
+    """
+    try:
+        return await read(location_id)
+    except RobinAuthenticationError, RobinRateLimitError:
+        raise
+    except RobinError as err:
+        LOGGER.debug("Robin did not list the %s of location %s: %s", what, location_id, err)
+        return None
 
 
 async def run_all[T](coros: Iterable[Coroutine[Any, Any, T]]) -> list[T]:

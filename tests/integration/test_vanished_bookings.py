@@ -17,6 +17,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.robin.const import CONF_OFF_HOURS_INTERVAL
 from custom_components.robin.vanished_bookings import MAX_LOOKUPS_PER_POLL
 from robin_simulator import RobinSimulator
+from robin_simulator.model import Event as SimEvent
 
 from .common import api_calls, room_entity_id, setup_with_options
 from .conftest import MONDAY_MORNING, advance
@@ -44,6 +45,18 @@ def _looked_up(simulator: RobinSimulator) -> list[str]:
     return [call for call in api_calls(simulator) if call.startswith("GET /v1.0/events/")]
 
 
+async def _booked_soon(
+    hass: HomeAssistant, simulator: RobinSimulator, config_entry: MockConfigEntry, title: str
+) -> tuple[SimEvent, str]:
+    """Book the Thames Room at 10:45 in Robin, set up, and return the booking and calendar."""
+    thames = simulator.find_space("Thames Room")
+    event = simulator.add_event(thames.id, title, SOON, SOON + timedelta(minutes=30))
+    await setup_with_options(hass, config_entry, **EVERY_MINUTE)
+    calendar = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
+    assert await _booked(hass, calendar, title) == ["2026-11-23T10:45:00+00:00"]
+    return event, calendar
+
+
 async def test_a_booking_moved_to_another_day_stays_on_the_calendar(
     hass: HomeAssistant,
     *,
@@ -53,11 +66,7 @@ async def test_a_booking_moved_to_another_day_stays_on_the_calendar(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Moved from 10:45 today to Thursday, it shows on Thursday from the next poll on."""
-    thames = simulator.find_space("Thames Room")
-    event = simulator.add_event(thames.id, "Moved later", SOON, SOON + timedelta(minutes=30))
-    await setup_with_options(hass, config_entry, **EVERY_MINUTE)
-    calendar = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
-    assert await _booked(hass, calendar, "Moved later") == ["2026-11-23T10:45:00+00:00"]
+    event, calendar = await _booked_soon(hass, simulator, config_entry, "Moved later")
 
     event.start, event.end = THURSDAY, THURSDAY + timedelta(hours=1)
     simulator.reset_requests()
@@ -76,11 +85,7 @@ async def test_a_booking_deleted_in_robin_goes_after_one_look(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Robin answers 404 for it: it leaves the calendar, and it is not asked about again."""
-    thames = simulator.find_space("Thames Room")
-    event = simulator.add_event(thames.id, "Deleted", SOON, SOON + timedelta(minutes=30))
-    await setup_with_options(hass, config_entry, **EVERY_MINUTE)
-    calendar = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
-    assert await _booked(hass, calendar, "Deleted") == ["2026-11-23T10:45:00+00:00"]
+    event, calendar = await _booked_soon(hass, simulator, config_entry, "Deleted")
 
     assert simulator.events.cancel(event.id)
     simulator.reset_requests()
@@ -143,10 +148,7 @@ async def test_a_look_up_robin_does_not_answer_keeps_the_booking_until_one_does(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Deleted, but the look-up meets a 500: shown as it was, then gone at the next poll."""
-    thames = simulator.find_space("Thames Room")
-    event = simulator.add_event(thames.id, "Deleted", SOON, SOON + timedelta(minutes=30))
-    await setup_with_options(hass, config_entry, **EVERY_MINUTE)
-    calendar = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
+    event, calendar = await _booked_soon(hass, simulator, config_entry, "Deleted")
 
     assert simulator.events.cancel(event.id)
     simulator.faults.fail_next(500, path=f"/events/{event.id}")
@@ -169,10 +171,7 @@ async def test_a_booking_moved_past_the_window_is_left_to_robin(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Moved to next month: not kept here, and the calendar finds it there by asking Robin."""
-    thames = simulator.find_space("Thames Room")
-    event = simulator.add_event(thames.id, "Moved far", SOON, SOON + timedelta(minutes=30))
-    entry = await setup_with_options(hass, config_entry, **EVERY_MINUTE)
-    calendar = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
+    event, calendar = await _booked_soon(hass, simulator, config_entry, "Moved far")
 
     next_month = SOON + timedelta(days=30)
     event.start, event.end = next_month, next_month + timedelta(minutes=30)
@@ -181,7 +180,8 @@ async def test_a_booking_moved_past_the_window_is_left_to_robin(
 
     assert _looked_up(simulator) == [f"GET /v1.0/events/{event.id}"]
     # The cache holds the window (14 days) only: what lies past it is Robin's to tell.
-    cached = entry.runtime_data.bookings.events(thames.id)
+    thames = simulator.find_space("Thames Room")
+    cached = config_entry.runtime_data.bookings.events(thames.id)
     assert "Moved far" not in [booking.title for booking in cached]
     response: Any = await hass.services.async_call(
         "calendar",
