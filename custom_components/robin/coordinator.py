@@ -461,7 +461,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         for (location, start, end), read in events.result():
             if read is None:  # the same answer as the last time: nothing changed there
                 continue
-            zone = self._zones.get(location.id, UTC)
+            zone = self._zone(location.id)
             # A booking Robin marks cancelled is nobody's: no status, action or calendar
             # shows it or acts on it.
             kept = [event for event in read if not is_cancelled(event)]
@@ -490,14 +490,15 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             space = self.discovery.spaces.get(event.space_id) if event.space_id else None
             if space is None:
                 continue  # moved to a room not followed here
-            zone = self._zones.get(space.location_id, UTC)
-            kept = event_end(event, zone) > window_start and event_start(event, zone) < window_end
-            if kept and self.bookings.put(space.location_id, event, zone):
+            zone = self._zone(space.location_id)
+            starts, ends = event_start(event, zone), event_end(event, zone)
+            in_window = ends > window_start and starts < window_end
+            if in_window and self.bookings.put(space.location_id, event, zone):
                 self._pending_rooms.add(space.id)
         for space_id, event in found.unknown:
             space = self.discovery.spaces.get(space_id)
             if space is not None:
-                self.bookings.put(space.location_id, event, self._zones.get(space.location_id, UTC))
+                self.bookings.put(space.location_id, event, self._zone(space.location_id))
         if found.unknown:
             # Read this poll's ranges anew next time, even if Robin answers them the same:
             # the bookings kept meanwhile are looked for again if still not listed.
@@ -638,6 +639,10 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
     def occupied_rooms(self, location_id: int) -> int:
         """Return how many of a location's rooms have someone in them."""
         return self._occupied.get(location_id, 0)
+
+    def _zone(self, location_id: int) -> tzinfo:
+        """Return the zone a location's bookings are cached in (Home Assistant's if unknown)."""
+        return self._zones.get(location_id) or dt_util.get_default_time_zone()
 
     def time_zone(self, location_id: int) -> tzinfo | None:
         """Return a location's time zone, if Robin told a valid one."""
