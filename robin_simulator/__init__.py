@@ -19,7 +19,8 @@ Control API (JSON, no auth, outside `/v1.0`, not recorded in `sim.requests`):
 * `GET  /_simulator/clock` -> `{"now": iso, "frozen": bool}`
 * `POST /_simulator/clock` with `{"freeze": iso}`, `{"advance_seconds": n}` or `{"unfreeze": true}`
 * `POST /_simulator/faults` with any of `{"fail_next": {"status": 500, "count": 1}}`,
-  `{"rate_limit_next": {"retry_after": 30, "count": 1, "http_date": false}}`,
+  `{"rate_limit_next": {"retry_after": 30, "count": 1, "http_date": false}}` (`"status": 503`
+  for Service Unavailable with that Retry-After),
   `{"hang_next": {"count": 1}}`, `{"malformed_next": {"count": 1}}`,
   `{"empty_list_next": {"count": 1}}`, `{"drop_next": {"count": 1}}`,
   (most take `path` and `method` to wait for one request; `fail_next` and `hang_next` take

@@ -25,11 +25,12 @@ class Drop:
 
 @dataclass(frozen=True)
 class RateLimit:
-    """Answer 429 with a Retry-After header (seconds or an HTTP-date)."""
+    """Answer 429 (or 503) with a Retry-After header (seconds or an HTTP-date)."""
 
     retry_after: int  # negative with http_date: a date in the past (a skewed clock)
     http_date: bool
     header: str | None = None  # sent as is instead, e.g. "soon" or an absurd number
+    status: int = 429  # 503: unavailable for that long
 
 
 @dataclass(frozen=True)
@@ -151,9 +152,13 @@ class Faults:
         *,
         http_date: bool = False,
         header: str | None = None,
+        status: int = 429,
     ) -> None:
-        """The next `count` API requests answer 429 with Retry-After (or `header` as is)."""
-        self._queue_next(RateLimit(retry_after, http_date, header), count)
+        """The next `count` API requests answer 429 with Retry-After (or `header` as is).
+
+        With status=503 they answer Service Unavailable with the same Retry-After.
+        """
+        self._queue_next(RateLimit(retry_after, http_date, header, status), count)
 
     def hang_next(
         self,

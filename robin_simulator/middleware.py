@@ -5,6 +5,7 @@ import json
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from email.utils import format_datetime
+from http import HTTPStatus
 from typing import cast
 
 from aiohttp import web
@@ -130,11 +131,14 @@ async def _fault_response(sim: Gatekeeper, fault: Fault) -> web.StreamResponse:
     match fault:
         case Failure(status):
             return error_response(status, f"Simulated failure ({status})")
-        case RateLimit(retry_after, http_date, raw_header):
+        case RateLimit(retry_after, http_date, raw_header, status):
             retry_at = sim.clock.now() + timedelta(seconds=retry_after)
             header = format_datetime(retry_at, usegmt=True) if http_date else str(retry_after)
             header = raw_header if raw_header is not None else header
-            response = error_response(429, "Too many requests", "rate_limit_exceeded")
+            if status == HTTPStatus.TOO_MANY_REQUESTS:
+                response = error_response(status, "Too many requests", "rate_limit_exceeded")
+            else:
+                response = error_response(status, "Service unavailable")
             response.headers["Retry-After"] = header
             return response
         case Hang():

@@ -13,4 +13,4 @@ class RequestRecord:
     query: dict[str, str] = field(default_factory=dict)
     status: int = 0
     at: datetime | None = None  # the simulator clock when the request arrived
-    retry_after: str | None = None  # the Retry-After header of a 429 answer
+    retry_after: str | None = None  # the Retry-After header of the answer (429, 503)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from http import HTTPStatus
 from math import ceil
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -70,20 +69,33 @@ def robin_error(coordinator: RobinCoordinator, err: RobinError, room: str) -> Ho
     if isinstance(err, RobinAuthenticationError):
         coordinator.config_entry.async_start_reauth(coordinator.hass)
         return robin_failure("reauth_required")
-    if isinstance(err, RobinRateLimitError):
-        if not err.retry_after:  # none given, or already over
-            return robin_failure("rate_limited_action")
-        return robin_failure("rate_limited_action_for", seconds=str(ceil(err.retry_after)))
-    if isinstance(err, RobinResponseError) and err.status < HTTPStatus.INTERNAL_SERVER_ERROR:
+    if isinstance(err, RobinRateLimitError | RobinServerError):
+        return _robin_busy(err)
+    if isinstance(err, RobinResponseError):
         return _refusal(err, room)
     if isinstance(err, RobinConnectionError):
         return robin_failure("communication_error", error=str(err))
     return robin_failure("robin_failed", error=str(err))
 
 
+def _robin_busy(err: RobinRateLimitError | RobinServerError) -> HomeAssistantError:
+    """Robin limits requests (429) or failed on its side (5xx): say when to try again."""
+    wait = str(ceil(err.retry_after)) if err.retry_after else None  # none, or already over
+    if isinstance(err, RobinRateLimitError):
+        if wait is None:
+            return robin_failure("rate_limited_action")
+        return robin_failure("rate_limited_action_for", seconds=wait)
+    if wait is not None:  # a 503 that says for how long: down for maintenance
+        return robin_failure("robin_unavailable_for", seconds=wait)
+    return robin_failure("robin_failed", error=str(err))
+
+
 def robin_read_error(coordinator: RobinCoordinator, err: RobinError) -> HomeAssistantError:
     """Return what to tell the user about a failed read (a search, a calendar range)."""
-    if isinstance(err, RobinAuthenticationError | RobinRateLimitError | RobinConnectionError):
+    if isinstance(
+        err,
+        RobinAuthenticationError | RobinRateLimitError | RobinConnectionError | RobinServerError,
+    ):
         return robin_error(coordinator, err, "")
     return robin_failure("robin_failed", error=str(err))
 

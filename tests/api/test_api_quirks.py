@@ -411,6 +411,41 @@ async def test_retry_after_http_date_in_future(
     assert 590 < err.value.retry_after <= 600
 
 
+async def test_a_503_with_retry_after_stops_requests_for_that_long(
+    canned: CannedRobin, canned_client: RobinClient
+) -> None:
+    canned.reply(
+        "GET",
+        "/me",
+        Reply(status=503, raw=b"<html>Maintenance</html>", headers={"Retry-After": "120"}),
+        Reply(body={"meta": OK_META, "data": load("me")["data"]}),
+    )
+    with pytest.raises(RobinServerError) as err:
+        await canned_client.get_me()
+    assert err.value.status == 503
+    assert err.value.retry_after == 120.0
+    assert 119 < canned_client.rate_limited_for <= 120
+    with pytest.raises(RobinRateLimitError):
+        await canned_client.get_locations(1)
+    assert len(canned.requests) == 1  # the second was not sent
+
+
+async def test_a_5xx_without_retry_after_closes_nothing(
+    canned: CannedRobin, canned_client: RobinClient
+) -> None:
+    canned.reply(
+        "GET",
+        "/me",
+        Reply(status=503, body={"meta": {"status_code": 503}, "data": {}}),
+        Reply(body={"meta": OK_META, "data": load("me")["data"]}),
+    )
+    with pytest.raises(RobinServerError) as err:
+        await canned_client.get_me()
+    assert err.value.retry_after is None
+    assert canned_client.rate_limited_for == 0
+    assert (await canned_client.get_me()).name == "Ada Lovelace"
+
+
 @pytest.mark.parametrize(
     "reply",
     [

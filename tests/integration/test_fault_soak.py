@@ -1,8 +1,9 @@
 """The fault soak: over a thousand polls of a real Home Assistant against a misbehaving Robin.
 
 A seeded random mix of faults (5xx, a proxy's HTML 502, hangs past the request timeout, 429 with
-seconds or an HTTP date, past and absurd ones included, malformed and truncated JSON, `{}` for
-lists, dropped answers, and one 401 at the end) is fed to the simulator while time is mocked.
+seconds or an HTTP date, past and absurd ones included, 503 with Retry-After, malformed and
+truncated JSON, `{}` for lists, dropped answers, and one 401 at the end) is fed to the
+simulator while time is mocked.
 Run alone: `.venv/bin/python -m pytest tests/integration/test_fault_soak.py -p no:cacheprovider`.
 """
 
@@ -70,6 +71,10 @@ def _retry_after_absurd(faults: Faults, rng: random.Random) -> None:
     faults.rate_limit_next(header=rng.choice(["0", "-5", str(10**8), "1e400", "soon"]))
 
 
+def _unavailable_for_a_while(faults: Faults, rng: random.Random) -> None:
+    faults.rate_limit_next(retry_after=rng.choice([30, 120, 600]), status=503)
+
+
 def _malformed_json(faults: Faults, rng: random.Random) -> None:
     faults.malformed_next(body=rng.choice(NOT_JSON_BODIES))
 
@@ -83,6 +88,7 @@ INJECT: dict[str, Callable[[Faults, random.Random], None]] = {
     "429_http_date": _retry_after_date,
     "429_past_date": _retry_after_past_date,
     "429_absurd": _retry_after_absurd,
+    "503_retry_after": _unavailable_for_a_while,
     "truncated_json": lambda faults, _rng: faults.malformed_next(),
     "malformed_json": _malformed_json,
     # whichever list comes next: presence, events, locations
@@ -138,10 +144,10 @@ def _count_polls(coordinator: RobinCoordinator, soak: Soak) -> None:
 
 
 def _retry_after_windows(simulator: RobinSimulator) -> list[tuple[datetime, datetime]]:
-    """The (answered at, not before) moment of each 429 whose Retry-After is to be obeyed."""
+    """The (answered at, not before) moment of each 429 or 503 whose Retry-After is obeyed."""
     windows = []
     for record in simulator.requests:
-        if record.status != 429 or record.at is None or not record.retry_after:
+        if record.status not in {429, 503} or record.at is None or not record.retry_after:
             continue
         try:
             seconds = float(record.retry_after)
@@ -156,9 +162,9 @@ def _retry_after_windows(simulator: RobinSimulator) -> list[tuple[datetime, date
 
 
 def _requests_inside_retry_after(simulator: RobinSimulator) -> int:
-    """Requests sent after a 429 was answered and before its Retry-After passed.
+    """Requests sent after a 429 or 503 was answered and before its Retry-After passed.
 
-    Time stands still between steps, so requests at the very moment of the 429 were sent
+    Time stands still between steps, so requests at the very moment of that answer were sent
     together with it (the same poll), before its answer came.
     """
     windows = _retry_after_windows(simulator)
@@ -471,7 +477,7 @@ async def test_fault_soak(
     assert soak.availability_errors == []
     assert after.registries == before.registries
     assert inside_retry_after == 0
-    assert _retry_after_windows(simulator), "no 429 to obey: the soak would prove nothing"
+    assert _retry_after_windows(simulator), "no Retry-After to obey: the soak would prove nothing"
     assert after.tasks == before.tasks
     assert after.timers == before.timers
     assert after.listeners == before.listeners

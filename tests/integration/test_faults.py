@@ -238,6 +238,23 @@ async def test_a_rate_limit_beside_another_failure_is_obeyed(
     assert await _requests_during(hass, simulator, freezer, 70) != []
 
 
+async def test_robin_unavailable_for_a_while_is_not_asked_before_then(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A 503 with Retry-After (maintenance) pauses polling as a 429 does."""
+    simulator.faults.rate_limit_next(retry_after=300, status=503)
+    await advance(hass, freezer, POLL)
+    assert simulator.faults.pending == 0
+    occupancy = room_entity_id(hass, simulator, "Fleet Room", "binary_sensor", "occupancy")
+    assert hass.states.get(occupancy).state == "unavailable"
+    assert await _requests_during(hass, simulator, freezer, 290) == []
+    assert await _requests_during(hass, simulator, freezer, 70) != []
+    assert hass.states.get(occupancy).state == "on"
+
+
 async def test_no_request_is_sent_inside_retry_after_by_actions_or_calendar_reads(
     hass: HomeAssistant,
     simulator: RobinSimulator,

@@ -659,6 +659,27 @@ async def test_robin_limiting_requests_says_when_to_try_again(
     assert len(_posted(simulator)) == (1 if retry_after is None else 0)
 
 
+async def test_robin_down_for_maintenance_says_when_to_try_again(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+) -> None:
+    thames = simulator.find_space("Thames Room")
+    simulator.faults.rate_limit_next(120, status=503)  # the booking's first request
+    simulator.reset_requests()
+    target = room_target(hass, simulator, "Thames Room")
+    with pytest.raises(HomeAssistantError) as err:
+        await call_action(hass, "book_space", HALF_HOUR, target)
+    assert not isinstance(err.value, ServiceValidationError)
+    assert str(err.value) == "Robin is unavailable for a while; try again in 120 seconds"
+    # Asked again at once, Robin is not even sent the request.
+    simulator.reset_requests()
+    with pytest.raises(HomeAssistantError, match="try again in 120 seconds"):
+        await call_action(hass, "book_space", HALF_HOUR, target)
+    assert api_calls(simulator) == []
+    assert [e for e in simulator.events_in(thames.id) if e.start == MONDAY_MORNING] == []
+
+
 async def test_only_a_connection_failure_says_robin_could_not_be_reached(
     hass: HomeAssistant,
     simulator: RobinSimulator,

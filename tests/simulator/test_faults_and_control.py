@@ -50,6 +50,15 @@ async def test_rate_limit_with_seconds_and_http_date(api: Api, sim: RobinSimulat
         assert (retry_at - TUESDAY_MORNING).total_seconds() == 120
 
 
+async def test_service_unavailable_with_retry_after(api: Api, sim: RobinSimulator):
+    sim.faults.rate_limit_next(retry_after=300, status=503)
+    async with api.session.get(f"{api.base_url}/auth") as response:
+        assert response.status == 503
+        assert response.headers["Retry-After"] == "300"
+        assert (await response.json())["meta"]["status_code"] == 503
+    assert [(r.status, r.retry_after) for r in sim.requests] == [(503, "300")]
+
+
 async def test_hang_next_never_answers_until_shutdown(session: aiohttp.ClientSession):
     sim = RobinSimulator("demo", now=TUESDAY_MORNING)
     async with run_simulator(sim) as url:

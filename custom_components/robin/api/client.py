@@ -192,7 +192,7 @@ class RobinClient:
         self._base_url = base_url.rstrip("/")
         self._organization_id = organization_id
         self._request_timeout = request_timeout
-        # Closed by a 429: no request of any kind is sent until Retry-After has passed.
+        # Closed by a Retry-After (of a 429, or a 503): nothing is sent until it has passed.
         self._gate = retry_after_gate or RetryAfterGate()
         self._page_size = PAGE_SIZE
         self._json_loads = json_loads
@@ -843,19 +843,20 @@ class RobinClient:
             for error in optional_list(meta.get("errors"))
             if isinstance(error, dict) and isinstance(error.get("reason"), str)
         )
-        error: RobinResponseError
-        if status == HTTPStatus.TOO_MANY_REQUESTS:
+        wait: float | None = None
+        if status == HTTPStatus.TOO_MANY_REQUESTS or status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            # A 503 may say how long Robin will be down, as a 429 says how long to slow down.
             now = datetime.now(UTC)
             wait = _retry_after(retry_after, now)
             if wait is not None:
                 self._gate.close_for(wait, now)
-            error = RobinRateLimitError(status, message, reasons, retry_after=wait)
+        if status == HTTPStatus.TOO_MANY_REQUESTS:
+            kind: type[RobinResponseError] = RobinRateLimitError
         elif status >= HTTPStatus.INTERNAL_SERVER_ERROR:
-            error = RobinServerError(status, message, reasons)
+            kind = RobinServerError
         else:
-            error = _ERRORS_BY_STATUS.get(status, RobinResponseError)(status, message, reasons)
-        error.resent = resent
-        raise error
+            kind = _ERRORS_BY_STATUS.get(status, RobinResponseError)
+        raise kind(status, message, reasons, resent=resent, retry_after=wait)
 
     def _redact(self, value: str) -> str:
         """Remove the token from server-supplied text that ends up in exceptions and logs."""

@@ -30,6 +30,8 @@ class RobinResponseError(RobinError):
         resent: The request went out more than once (aiohttp resends PUT and DELETE once when
             the connection closes before an answer), so an earlier attempt may have taken
             effect and this answer may be about it.
+        retry_after: Seconds to wait before the next request, if Robin said so (the
+            Retry-After of a 429, or of a 5xx such as 503 Service Unavailable).
     """
 
     def __init__(
@@ -39,12 +41,14 @@ class RobinResponseError(RobinError):
         reasons: tuple[str, ...] = (),
         *,
         resent: bool = False,
+        retry_after: float | None = None,
     ) -> None:
         """Store the status, Robin's message and its reason codes."""
         self.status = status
         self.message = message or f"Robin answered with HTTP status {status}"
         self.reasons = reasons
         self.resent = resent
+        self.retry_after = retry_after
         super().__init__(self.message)
 
 
@@ -65,23 +69,7 @@ class RobinValidationError(RobinResponseError):
 
 
 class RobinRateLimitError(RobinResponseError):
-    """Robin asks the client to slow down (HTTP 429).
-
-    Attributes:
-        retry_after: Seconds to wait before the next request, if Robin said so.
-    """
-
-    def __init__(
-        self,
-        status: int,
-        message: str = "",
-        reasons: tuple[str, ...] = (),
-        *,
-        retry_after: float | None = None,
-    ) -> None:
-        """Store the error details and how long Robin asks the client to wait."""
-        super().__init__(status, message, reasons)
-        self.retry_after = retry_after
+    """Robin asks the client to slow down (HTTP 429); `retry_after` says for how long."""
 
 
 class RobinServerError(RobinResponseError):
