@@ -186,3 +186,24 @@ def test_a_room_not_read_again_keeps_what_its_last_read_said() -> None:
     presence.observe({ROOM: 2}, {ROOM: at(30)})
     assert presence.occupied_since(ROOM) == at(30)
     assert presence.observed_at(ROOM) == at(30)
+
+
+def test_people_there_at_the_first_read_are_there_since_robin_says_they_arrived() -> None:
+    arrivals = {ROOM: at(-90)}.get
+    restarted = PresenceLog()  # Home Assistant restarted at 11:00 with people there since 9:30
+    restarted.observe({ROOM: 2}, {ROOM: at(0)}, arrivals)
+    assert restarted.occupied_since(ROOM) == at(-90)
+    assert not restarted.arrival_known(ROOM)  # for check-in, still unknown
+    assert unbooked_since([], restarted.occupied_since(ROOM), at(0)) == at(-90)
+    # A clock ahead of ours is not believed; without Robin's word the first read counts.
+    ahead = PresenceLog()
+    ahead.observe({ROOM: 2}, {ROOM: at(0)}, {ROOM: at(5)}.get)
+    assert ahead.occupied_since(ROOM) == at(0)
+    unknown = PresenceLog()
+    unknown.observe({ROOM: 2}, {ROOM: at(0)}, {}.get)
+    assert unknown.occupied_since(ROOM) == at(0)
+    # People seen coming between two reads came at the later read, as before.
+    came = PresenceLog()
+    came.observe({ROOM: 0}, {ROOM: at(-1)}, arrivals)
+    came.observe({ROOM: 2}, {ROOM: at(0)}, arrivals)
+    assert came.occupied_since(ROOM) == at(0)

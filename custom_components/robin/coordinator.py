@@ -154,6 +154,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self.bookings = BookingCache()
         self._events_view = self.bookings.by_room
         self._people: dict[int, int] = {}
+        # Occupied rooms -> when the first of the people now there arrived, as Robin says.
+        self._arrived: dict[int, datetime] = {}
         # The range the cache holds every event of; the whole of it is read at setup and
         # after our own changes, then day by day (`_rolling`), the next hour every poll.
         self._window: tuple[datetime, datetime] = (datetime.min.replace(tzinfo=UTC),) * 2
@@ -242,6 +244,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                 if space_id not in spaces:
                     self.bookings.forget_room(space_id)
                     self._people.pop(space_id, None)
+                    self._arrived.pop(space_id, None)
         # A location whose zone Robin gives no valid name for lives in Home Assistant's, as
         # its entities and actions do: an all-day booking lasts that zone's day.
         self._zones = {
@@ -266,6 +269,10 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
     def regular_interval(self) -> timedelta:
         """Return the interval of polls in working hours."""
         return self._regular_interval
+
+    def arrived_at(self, space_id: int) -> datetime | None:
+        """Return when the first of the people now in the room arrived (Robin's sessions)."""
+        return self._arrived.get(space_id)
 
     def last_presence_at(self, space_id: int) -> datetime | None:
         """Return when Robin last saw someone in the room, as of the last discovery."""
@@ -545,12 +552,20 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
 
     def _apply_presence(self, location: Location, sessions: list[Presence]) -> None:
         counts: dict[int, int] = defaultdict(int)
+        arrived: dict[int, datetime] = {}
         for session in sessions:
-            if session.session_active and session.space_id is not None:
-                counts[session.space_id] += 1
+            if session.session_active and (space_id := session.space_id) is not None:
+                counts[space_id] += 1
+                if (at := session.arrived_at) is not None:
+                    earliest = arrived.get(space_id)
+                    arrived[space_id] = at if earliest is None else min(at, earliest)
         for space_id, space in self.discovery.spaces.items():
             if space.location_id != location.id:
                 continue
+            if (at := arrived.get(space_id)) is not None:
+                self._arrived[space_id] = at
+            else:
+                self._arrived.pop(space_id, None)
             count = counts.get(space_id, 0)
             if self._people.get(space_id, 0) != count or space_id not in self._people:
                 self._people[space_id] = count

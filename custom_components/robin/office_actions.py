@@ -77,6 +77,8 @@ MAX_ATTEMPTS = 3
 RETRY_DELAY = timedelta(minutes=1)
 # How far from now the rules look for bookings (see OfficeActor._bookings).
 RULES_REACH = timedelta(days=1)
+# Seconds an announced unbooked use waits to be saved, with any others in the meantime.
+SAVE_DELAY = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +124,7 @@ class OfficeActor:
         self._attempts: dict[str, int] = {}
         # Booking id -> when a refused release or check-in may be asked again.
         self._not_before: dict[str, datetime] = {}
+        # Room -> the start of the unbooked use last announced (kept across restarts).
         self._unbooked_announced: dict[int, datetime] = {}
         self._listeners: dict[int, list[CALLBACK_TYPE]] = defaultdict(list)
         # What each bookable room shows, worked out when the room changes (a poll saw new
@@ -150,10 +153,13 @@ class OfficeActor:
         now = dt_util.utcnow()
         self._released = _pruned(stored.get("released", {}), now)
         self._checked_in = _pruned(stored.get("checked_in", {}), now)
+        self._unbooked_announced = _announced(stored.get("unbooked_announced", {}))
         self._update_read_only_issue()
         self.entry.async_on_unload(self.coordinator.async_add_poll_listener(self._on_poll))
         self.entry.async_on_unload(self._moments.cancel)
         self.entry.async_on_unload(self._cancel_retry)
+        # Written at once on unload: a reload must not announce the same unbooked use again.
+        self.entry.async_on_unload(self._async_save)
         self._on_poll()
 
     def _update_read_only_issue(self) -> None:
@@ -276,7 +282,7 @@ class OfficeActor:
                 for space_id, space in data.spaces.items()
                 if (at := coordinator.presence_read_at(space.location_id)) is not None
             }
-            self.presence.observe(data.people_present, read_at)
+            self.presence.observe(data.people_present, read_at, coordinator.arrived_at)
         self._update(
             coordinator.rooms_changed_by_poll | self._awaiting_poll | self._awaiting_presence
         )
@@ -368,12 +374,22 @@ class OfficeActor:
 
     @callback
     def _announce_unbooked_use(self, space: Space, office: RoomOffice) -> None:
-        """Fire the event once per stretch of unbooked use."""
+        """Fire the event once per stretch of unbooked use, restarts included.
+
+        After a restart the stretch begins when Robin says its people arrived, which is no
+        later than the poll that first saw them: a stretch that began no later than the one
+        announced is the same one.
+        """
         since = office.unbooked_use_since
+        announced = self._unbooked_announced.get(space.id)
+        if since == announced:
+            return
         if since is None:
-            self._unbooked_announced.pop(space.id, None)
-        elif self._unbooked_announced.get(space.id) != since:
+            del self._unbooked_announced[space.id]
+        else:
             self._unbooked_announced[space.id] = since
+        self._store.async_delay_save(self._stored, SAVE_DELAY)
+        if since is not None and (announced is None or since > announced):
             self.hass.bus.async_fire(
                 EVENT_UNBOOKED_USE_STARTED,
                 {**self._room_data(space), "since": since.isoformat()},
@@ -564,9 +580,17 @@ class OfficeActor:
         return attempts < MAX_ATTEMPTS
 
     async def _async_save(self) -> None:
-        await self._store.async_save(
-            {"released": dict(self._released), "checked_in": dict(self._checked_in)}
-        )
+        await self._store.async_save(self._stored())
+
+    def _stored(self) -> dict[str, dict[str, str]]:
+        return {
+            "released": dict(self._released),
+            "checked_in": dict(self._checked_in),
+            "unbooked_announced": {
+                str(space_id): since.isoformat()
+                for space_id, since in self._unbooked_announced.items()
+            },
+        }
 
     def _room_data(self, space: Space) -> dict[str, Any]:
         # Looked up among the entry's devices: async_get_device is deprecated since 2026.8,
@@ -606,6 +630,16 @@ def _pruned(done: dict[str, str], now: datetime) -> dict[str, str]:
         if ended is not None and now - ended < FORGET_AFTER:
             kept[event_id] = end
     return kept
+
+
+def _announced(stored: dict[str, str]) -> dict[int, datetime]:
+    """Read back the announced unbooked uses (anything unreadable is dropped)."""
+    announced: dict[int, datetime] = {}
+    for space_id, since in stored.items():
+        at = dt_util.parse_datetime(since) if isinstance(since, str) else None
+        if at is not None and space_id.isdigit():
+            announced[int(space_id)] = at
+    return announced
 
 
 async def async_start_office(hass: HomeAssistant, entry: RobinConfigEntry) -> OfficeActor:

@@ -6,7 +6,7 @@ so that they can be tested without Home Assistant.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
@@ -124,11 +124,18 @@ class PresenceLog:
         # Rooms already occupied at their first read: since when, nobody knows.
         self._arrival_unknown: set[int] = set()
 
-    def observe(self, people_present: Mapping[int, int], read_at: Mapping[int, datetime]) -> None:
+    def observe(
+        self,
+        people_present: Mapping[int, int],
+        read_at: Mapping[int, datetime],
+        arrived_at: Callable[[int], datetime | None] = lambda _space_id: None,
+    ) -> None:
         """Record the people counts of the rooms read anew, each at the time it was read.
 
         Outside working hours a location is read slowly: its rooms' counts are as old as
-        that read, and a poll of another location says nothing new of them.
+        that read, and a poll of another location says nothing new of them. A room already
+        occupied at its first read (e.g. after a restart) is occupied since the first of
+        its people arrived, when Robin tells (`arrived_at`).
         """
         for space_id, people in people_present.items():
             now = read_at.get(space_id)
@@ -137,9 +144,13 @@ class PresenceLog:
                 continue  # not read since the last time
             self._observed_at[space_id] = now
             if people > 0:
-                if space_id not in self._occupied_since and seen is None:
-                    self._arrival_unknown.add(space_id)
-                self._occupied_since.setdefault(space_id, now)
+                if space_id not in self._occupied_since:
+                    since = now
+                    if seen is None:
+                        self._arrival_unknown.add(space_id)
+                        arrival = arrived_at(space_id)
+                        since = min(arrival, now) if arrival is not None else now
+                    self._occupied_since[space_id] = since
             elif space_id in self._occupied_since:
                 del self._occupied_since[space_id]
                 self._arrival_unknown.discard(space_id)

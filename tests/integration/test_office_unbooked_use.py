@@ -71,6 +71,48 @@ async def test_unbooked_use_is_told_once_after_the_set_minutes(
     assert state(hass, simulator, "Fleet Room", "unbooked_use") == STATE_OFF
 
 
+async def test_a_restart_tells_an_unbooked_use_once_and_from_when_people_arrived(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    options = {CONF_UNBOOKED_USE_AFTER: 15, CONF_OFF_HOURS_INTERVAL: 0}
+    await setup_with_options(hass, config_entry, **options)
+    started = capture(hass, EVENT_UNBOOKED_USE_STARTED)
+    room = simulator.find_space(ROOM)
+    await advance(hass, freezer, timedelta(seconds=20))  # between two polls
+    arrived_at = simulator.start_presence(room.id).arrived_at
+    await advance(hass, freezer, POLL)
+    seen_at = datetime.now(UTC)
+    assert arrived_at < seen_at
+    await run_until(hass, freezer, seen_at + timedelta(minutes=15))
+    assert [event.data["since"] for event in started] == [seen_at.isoformat()]
+
+    # Home Assistant restarts (the entry is set up anew) while the people stay.
+    assert await hass.config_entries.async_reload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert state(hass, simulator, ROOM, "unbooked_use") == STATE_ON
+    await run_until(hass, freezer, seen_at + timedelta(minutes=45))
+    assert len(started) == 1
+
+    # They leave and come back while Home Assistant is down: a new stretch, told once.
+    await hass.config_entries.async_unload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    simulator.end_presence(room.id)
+    await advance(hass, freezer, timedelta(minutes=5))
+    back_at = simulator.start_presence(room.id).arrived_at
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert state(hass, simulator, ROOM, "unbooked_use") == STATE_ON
+    assert [event.data["since"] for event in started] == [
+        seen_at.isoformat(),
+        back_at.isoformat(),
+    ]
+
+
 async def test_rooms_that_cannot_be_booked_have_no_office_sensors(
     hass: HomeAssistant, simulator: RobinSimulator, time_zone: None, config_entry: MockConfigEntry
 ) -> None:
