@@ -24,6 +24,7 @@ from .const import (
 from .coordinator import RobinConfigEntry, RobinCoordinator
 from .office_actions import async_remove_office, async_start_office
 from .presence_reporter import PresenceReporter
+from .presence_sources import async_follow_renamed_sources
 from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.CALENDAR, Platform.SENSOR]
@@ -58,6 +59,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: RobinConfigEntry) -> boo
     await async_start_office(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(async_follow_amenities(hass, entry))
+    # Also while the option is off: the chosen sensors are kept for when it is turned on.
+    entry.async_on_unload(async_follow_renamed_sources(hass, entry))
     if entry.options.get(CONF_REPORT_PRESENCE, DEFAULT_REPORT_PRESENCE):
         # Started once the rooms' devices exist: their areas say which sensors count.
         reporter = PresenceReporter(hass, coordinator)

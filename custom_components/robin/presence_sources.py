@@ -3,7 +3,8 @@
 A room's sources are the occupancy, motion and presence binary sensors in the room device's
 area (an entity's own area overrides its device's), plus those chosen for the room in a
 "presence sources" subentry. This integration's own entities never count: reporting Robin's
-occupancy back to Robin would keep a room occupied for ever.
+occupancy back to Robin would keep a room occupied for ever. A chosen sensor whose entity id
+is renamed stays chosen under its new id.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 
@@ -46,6 +47,35 @@ def chosen_sources(entry: ConfigEntry) -> dict[int, set[str]]:
         if isinstance(space_id, int):
             chosen.setdefault(space_id, set()).update(subentry.data.get(CONF_SOURCES, ()))
     return chosen
+
+
+@callback
+def async_follow_renamed_sources(hass: HomeAssistant, entry: ConfigEntry) -> CALLBACK_TYPE:
+    """Keep the entry's chosen sensors chosen when their entity ids are renamed.
+
+    A subentry stores entity ids; without this a renamed sensor silently stops counting.
+    """
+
+    @callback
+    def _renamed(event: Event[er.EventEntityRegistryUpdatedData]) -> None:
+        data = event.data
+        if data["action"] != "update" or "old_entity_id" not in data:
+            return
+        old, new = data["old_entity_id"], data["entity_id"]
+        for subentry in list(entry.subentries.values()):
+            sources = subentry.data.get(CONF_SOURCES, [])
+            if subentry.subentry_type != SUBENTRY_PRESENCE_SOURCES or old not in sources:
+                continue
+            hass.config_entries.async_update_subentry(
+                entry,
+                subentry,
+                data={
+                    **subentry.data,
+                    CONF_SOURCES: [new if source == old else source for source in sources],
+                },
+            )
+
+    return hass.bus.async_listen(er.EVENT_ENTITY_REGISTRY_UPDATED, _renamed)
 
 
 @callback

@@ -346,6 +346,38 @@ async def test_sensors_chosen_for_a_room_in_a_subentry_are_sources(
     assert _presence_calls(simulator) == [f"POST {path} 201", f"DELETE {path} 200"]
 
 
+async def test_a_chosen_sensor_still_counts_after_its_entity_id_is_renamed(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    reporting: MockConfigEntry,
+) -> None:
+    boardroom = simulator.find_space("Boardroom")
+    path = f"/v1.0/spaces/{boardroom.id}/presence"
+    door = _sensor(hass, "boardroom_door", device_class="door")  # in no area: chosen by hand
+    result = await hass.config_entries.subentries.async_init(
+        (reporting.entry_id, SUBENTRY_PRESENCE_SOURCES), context={"source": SOURCE_USER}
+    )
+    await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_SPACE_ID: str(boardroom.id), CONF_SOURCES: [door]}
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    # The user renames the entity id in Home Assistant; its integration then writes its state
+    # under the new id.
+    renamed = "binary_sensor.boardroom_entrance"
+    er.async_get(hass).async_update_entity(door, new_entity_id=renamed)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await _turn(hass, renamed, STATE_ON)
+
+    assert _presence_calls(simulator) == [f"POST {path} 201"]
+    subentry = next(iter(reporting.subentries.values()))
+    assert subentry.data[CONF_SOURCES] == [renamed]  # the form shows the sensor by its new id
+    await advance(hass, freezer, timedelta(seconds=20))
+    await _turn(hass, renamed, STATE_OFF)
+    assert _presence_calls(simulator) == [f"POST {path} 201", f"DELETE {path} 200"]
+
+
 async def test_an_entitys_own_area_overrides_its_devices(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
