@@ -66,6 +66,10 @@ MIN_REQUEST_SPACING = timedelta(seconds=15)
 REFRESH_BATCH = timedelta(seconds=30)
 # After Robin failed (not a rate limit), the room is tried again this much later.
 RETRY_AFTER_FAILURE = timedelta(minutes=1)
+# A failed refresh is tried again this soon while the session it extends still holds: a
+# minute later it would have lapsed, and Robin would count a new arrival. Not sooner: Robin
+# may count posts a tenth of the TTL apart as abuse.
+RETRY_REFRESH_AFTER_FAILURE = timedelta(seconds=30)
 
 
 @dataclass(slots=True)
@@ -295,14 +299,21 @@ class PresenceReporter:
             room.not_before = None
             raise
         except RobinError as err:
+            retry_in = RETRY_AFTER_FAILURE
+            if not present:
+                room.reported_at = None  # the DELETE may have ended it: post anew, not refresh
+            elif (
+                room.reported_at is not None
+                and now + RETRY_REFRESH_AFTER_FAILURE < room.reported_at + SESSION_TTL
+            ):
+                retry_in = RETRY_REFRESH_AFTER_FAILURE  # in time to extend the session
             LOGGER.warning(
                 "Robin did not take the presence of space %s (%s); trying again in %s",
                 space_id,
                 err,
-                RETRY_AFTER_FAILURE,
+                retry_in,
             )
-            room.reported_at = None  # a present room is reported again, not refreshed later
-            room.not_before = now + RETRY_AFTER_FAILURE
+            room.not_before = now + retry_in
 
     async def _look_up_device(self, now: datetime) -> datetime | None:
         """Find the Robin device registered for Home Assistant.

@@ -184,6 +184,30 @@ async def test_refreshes_due_close_together_go_in_one_run(
     assert simulator.presence_reports.abuse == []
 
 
+async def test_a_refresh_robin_fails_once_is_retried_before_the_session_runs_out(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    thames_mmwave: str,
+) -> None:
+    thames = simulator.find_space("Thames Room")
+    path = _presence_path(simulator, "Thames Room")
+    await _turn(hass, thames_mmwave, STATE_ON)
+    session = simulator.presence_reports.sessions[(thames.id, ("device", HOME_ASSISTANT_DEVICE))]
+    arrived_at = session.arrived_at
+    simulator.reset_requests()
+    simulator.faults.fail_next(503, path="/presence", method="POST")
+
+    # The refresh 4 minutes in fails; the session must not lapse a minute later.
+    for _ in range(3 * 4):
+        await advance(hass, freezer, timedelta(seconds=30))
+        assert _our_session_active(simulator, "Thames Room")
+    assert _presence_calls(simulator)[:2] == [f"POST {path} 503", f"POST {path} 200"]
+    session = simulator.presence_reports.sessions[(thames.id, ("device", HOME_ASSISTANT_DEVICE))]
+    assert session.arrived_at == arrived_at  # one visit to Robin, not two
+    assert simulator.presence_reports.abuse == []
+
+
 async def test_nothing_is_reported_while_the_option_is_off(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
