@@ -79,6 +79,7 @@ class _Room:
     sources: frozenset[str] = frozenset()
     reported: bool = False  # Robin (may) hold our session; an unknown outcome counts as held
     reported_at: datetime | None = None  # the last POST Robin confirmed
+    held_until: datetime | None = None  # Robin holds no session of ours after this
     not_before: datetime | None = None  # spacing and retry after a failure
 
 
@@ -238,6 +239,9 @@ class PresenceReporter:
         next_due: list[datetime] = []
         spaces = self.coordinator.data.spaces
         for space_id, room in list(self.rooms.items()):
+            if room.reported and room.held_until is not None and room.held_until <= now:
+                # Its TTL ended the session: there is nothing left to end or to extend.
+                room.reported, room.reported_at, room.held_until = False, None, None
             due = self._due(room, now)
             if due is None or (space_id in spaces and spaces[space_id].is_disabled):
                 continue
@@ -286,15 +290,19 @@ class PresenceReporter:
         try:
             if present:
                 room.reported = True  # also if the answer is lost: Robin may hold it
-                await client.report_presence(
-                    space_id, session_ttl=SESSION_TTL, device_id=self.device_id
-                )
+                try:
+                    await client.report_presence(
+                        space_id, session_ttl=SESSION_TTL, device_id=self.device_id
+                    )
+                finally:
+                    # Whatever the answer, Robin took this post by now, or never will.
+                    room.held_until = dt_util.utcnow() + SESSION_TTL
                 room.reported_at = now
             else:
                 # A 404: Robin holds no session of ours there, which is what was wanted.
                 with suppress(RobinNotFoundError):
                     await client.end_presence(space_id, device_id=self.device_id)
-                room.reported, room.reported_at = False, None
+                room.reported, room.reported_at, room.held_until = False, None, None
         except RobinRateLimitError:
             room.not_before = None
             raise

@@ -208,6 +208,33 @@ async def test_a_refresh_robin_fails_once_is_retried_before_the_session_runs_out
     assert simulator.presence_reports.abuse == []
 
 
+async def test_an_end_robin_keeps_refusing_is_not_retried_once_the_session_has_expired(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    thames_mmwave: str,
+) -> None:
+    path = _presence_path(simulator, "Thames Room")
+    await _turn(hass, thames_mmwave, STATE_ON)
+    simulator.reset_requests()
+    simulator.faults.fail_next(403, count=1000, path="/presence", method="DELETE")
+    await advance(hass, freezer, timedelta(seconds=20))
+
+    await _turn(hass, thames_mmwave, STATE_OFF)
+    # Tried again every minute while Robin may still hold the session (posted at 0:00)...
+    for _ in range(5):
+        await advance(hass, freezer, timedelta(minutes=1))
+    assert _presence_calls(simulator) == [f"DELETE {path} 403"] * 5
+    assert not _our_session_active(simulator, "Thames Room")
+    # ...but not once the TTL has ended it anyway: nothing is left to end.
+    for _ in range(15):
+        await advance(hass, freezer, timedelta(minutes=1))
+    assert _presence_calls(simulator) == [f"DELETE {path} 403"] * 5
+
+    await _turn(hass, thames_mmwave, STATE_ON)
+    assert _presence_calls(simulator)[-1] == f"POST {path} 201"
+
+
 async def test_nothing_is_reported_while_the_option_is_off(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
