@@ -98,6 +98,8 @@ class PresenceReporter:
         self.entry = coordinator.config_entry
         self.rooms: dict[int, _Room] = {}
         self.device_id: int | None = None
+        # Until then the device is not looked for again (hourly while Robin has none).
+        self._look_up_not_before: datetime | None = None
         self._unsubscribe: list[CALLBACK_TYPE] = []
         self._unsubscribe_states: CALLBACK_TYPE | None = None
         self._timer: CALLBACK_TYPE | None = None
@@ -234,8 +236,12 @@ class PresenceReporter:
             return None  # a read-only token cannot report; the options flow says so
         if wait := self.coordinator.client.rate_limited_for:
             return now + timedelta(seconds=wait)
-        if self.device_id is None and (retry_at := await self._look_up_device(now)):
-            return retry_at
+        if self.device_id is None:
+            if self._look_up_not_before is not None and now < self._look_up_not_before:
+                return self._look_up_not_before  # not on every change of a sensor
+            if retry_at := await self._look_up_device(now):
+                self._look_up_not_before = retry_at
+                return retry_at
         next_due: list[datetime] = []
         spaces = self.coordinator.data.spaces
         for space_id, room in list(self.rooms.items()):

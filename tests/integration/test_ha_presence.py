@@ -499,6 +499,39 @@ async def test_without_a_robin_device_for_home_assistant_a_repair_explains_and_n
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
 
 
+async def test_without_a_robin_device_its_devices_are_read_hourly_not_on_every_sensor_change(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+) -> None:
+    organization = simulator.organization
+    ours = next(d for d in organization.devices if d.id == HOME_ASSISTANT_DEVICE)
+    organization.devices = [d for d in organization.devices if d is not ours]
+    await _set_up_reporting(hass, config_entry)
+    mmwave = _room_sensor(hass, simulator, config_entry, "Thames Room", "thames_mmwave")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    simulator.reset_requests()
+
+    def device_reads() -> int:
+        return sum(record.path.endswith("/devices") for record in simulator.requests)
+
+    # A motion sensor turning on and off all morning costs Robin no requests.
+    for state in (STATE_ON, STATE_OFF) * 5:
+        await _turn(hass, mmwave, state)
+        await advance(hass, freezer, timedelta(seconds=20))
+    assert device_reads() == 0
+    assert _presence_calls(simulator) == []
+
+    # Once registered, the device is found by the hourly look-up.
+    organization.devices.append(ours)
+    await _turn(hass, mmwave, STATE_ON)
+    await advance(hass, freezer, timedelta(minutes=57))
+    assert device_reads() == 1
+    assert _presence_calls(simulator) == [f"POST {_presence_path(simulator, 'Thames Room')} 201"]
+
+
 async def test_a_read_only_token_cannot_turn_the_option_on(
     hass: HomeAssistant, simulator: RobinSimulator, time_zone: None, config_entry: MockConfigEntry
 ) -> None:
