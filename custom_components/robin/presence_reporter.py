@@ -102,6 +102,7 @@ class PresenceReporter:
         self._look_up_not_before: datetime | None = None
         self._unsubscribe: list[CALLBACK_TYPE] = []
         self._unsubscribe_states: CALLBACK_TYPE | None = None
+        self._disabled: frozenset[int] = frozenset()  # rooms Robin refuses presence for
         self._timer: CALLBACK_TYPE | None = None
         self._timer_at: datetime | None = None
         self._run_task: asyncio.Task[None] | None = None
@@ -156,7 +157,14 @@ class PresenceReporter:
             if room.sources != room_sources_now:
                 room.sources = room_sources_now
                 changed = True
+        spaces = self.coordinator.data.spaces
+        disabled = frozenset(i for i in self.rooms if i in spaces and spaces[i].is_disabled)
+        # A room Robin enables again may have had a source on all along: report it now.
+        enabled_again = bool(self._disabled - disabled)
+        self._disabled = disabled
         if not changed and self._unsubscribe_states is not None:
+            if enabled_again:
+                self._request_run()
             return
         if self._unsubscribe_states is not None:
             self._unsubscribe_states()

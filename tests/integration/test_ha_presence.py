@@ -581,6 +581,24 @@ async def test_a_room_disabled_in_robin_gets_no_reports(
     assert _presence_calls(simulator) == []  # Robin would refuse them (space_disabled)
 
 
+async def test_a_room_enabled_again_in_robin_is_reported_while_its_sensor_stays_on(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    reporting: MockConfigEntry,
+) -> None:
+    library = simulator.find_space("Old Library")
+    pir = _room_sensor(hass, simulator, reporting, "Old Library", "library_pir")
+    await _turn(hass, pir, STATE_ON)
+    simulator.reset_requests()
+
+    library.is_disabled = False  # back in service; someone is in it all along
+    for _ in range(61):  # the rooms are read again hourly
+        await advance(hass, freezer, POLL)
+    assert state_of(hass, simulator, "Old Library", "binary_sensor", "occupancy").state == STATE_ON
+    assert _presence_calls(simulator)[0] == f"POST {_presence_path(simulator, 'Old Library')} 201"
+
+
 async def test_presence_sources_cannot_be_added_while_robin_is_not_loaded(
     hass: HomeAssistant, simulator: RobinSimulator, reporting: MockConfigEntry
 ) -> None:
