@@ -14,6 +14,7 @@ until it has passed. Nothing is sent on unload or shutdown: sessions expire by t
 from __future__ import annotations
 
 import asyncio
+import logging
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -81,6 +82,7 @@ class _Room:
     reported_at: datetime | None = None  # the last POST Robin confirmed
     held_until: datetime | None = None  # Robin holds no session of ours after this
     not_before: datetime | None = None  # spacing and retry after a failure
+    failing: bool = False  # Robin failed the last request (told once in the log)
 
 
 def presence_device_issue_id(entry: ConfigEntry) -> str:
@@ -317,6 +319,9 @@ class PresenceReporter:
                 with suppress(RobinNotFoundError):
                     await client.end_presence(space_id, device_id=self.device_id)
                 room.reported, room.reported_at, room.held_until = False, None, None
+            if room.failing:
+                room.failing = False
+                LOGGER.info("Robin takes the presence of space %s again", space_id)
         except RobinRateLimitError:
             room.not_before = None
             raise
@@ -329,12 +334,15 @@ class PresenceReporter:
                 and now + RETRY_REFRESH_AFTER_FAILURE < room.reported_at + SESSION_TTL
             ):
                 retry_in = RETRY_REFRESH_AFTER_FAILURE  # in time to extend the session
-            LOGGER.warning(
+            # Warned once, not at every retry while Robin keeps failing.
+            LOGGER.log(
+                logging.DEBUG if room.failing else logging.WARNING,
                 "Robin did not take the presence of space %s (%s); trying again in %s",
                 space_id,
                 err,
                 retry_in,
             )
+            room.failing = True
             room.not_before = now + retry_in
 
     async def _look_up_device(self, now: datetime) -> datetime | None:

@@ -235,6 +235,28 @@ async def test_an_end_robin_keeps_refusing_is_not_retried_once_the_session_has_e
     assert _presence_calls(simulator)[-1] == f"POST {path} 201"
 
 
+async def test_a_robin_outage_is_logged_once_per_room_not_at_every_retry(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    thames_mmwave: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    path = _presence_path(simulator, "Thames Room")
+    simulator.faults.fail_next(500, count=1000, path="/presence", method="POST")
+    await _turn(hass, thames_mmwave, STATE_ON)
+    for _ in range(10):
+        await advance(hass, freezer, timedelta(minutes=1))
+    assert _presence_calls(simulator) == [f"POST {path} 500"] * 11  # tried every minute
+    warnings = [r for r in caplog.records if r.levelname == "WARNING" and "presence" in r.msg]
+    assert len(warnings) == 1
+
+    simulator.faults.clear()
+    await advance(hass, freezer, timedelta(minutes=1))
+    assert _presence_calls(simulator)[-1] == f"POST {path} 201"
+    assert "Robin takes the presence of space" in caplog.text
+
+
 async def test_nothing_is_reported_while_the_option_is_off(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
