@@ -108,12 +108,11 @@ class RoomDiscovery:
         include_unbookable = self.config_entry.options.get(
             CONF_INCLUDE_UNBOOKABLE, DEFAULT_INCLUDE_UNBOOKABLE
         )
+        all_locations = await self.client.get_locations(
+            self.config_entry.data[CONF_ORGANIZATION_ID]
+        )
         listed_locations = {
-            location.id: location
-            for location in await self.client.get_locations(
-                self.config_entry.data[CONF_ORGANIZATION_ID]
-            )
-            if location.id in selected
+            location.id: location for location in all_locations if location.id in selected
         }
         # Locations missing from this answer are still read until they are removed.
         locations = {
@@ -131,8 +130,16 @@ class RoomDiscovery:
         empty_answer = not listed_locations and any(
             identifier[1].startswith("location_") for identifier in known
         )
-        for location_id, space_list in zip(locations, space_lists, strict=True):
-            if space_list is None:  # Robin answered 404: the location is gone
+        for location_id, answer in zip(locations, space_lists, strict=True):
+            # A 404 for the rooms of a location Robin still lists (or while it lists none:
+            # its `{}` for a list) is one bad answer: read as an empty list, it deletes
+            # nothing at once.
+            space_list = (
+                []
+                if answer is None and (location_id in listed_locations or not all_locations)
+                else answer
+            )
+            if space_list is None:  # Robin answered 404 and no longer lists it: gone
                 gone.add(location_identifier(location_id))
                 gone.update(
                     room_identifier(space.id)

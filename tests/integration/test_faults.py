@@ -108,6 +108,32 @@ async def test_an_empty_answer_at_a_restart_keeps_every_device_and_entity(
     assert room_state(hass, simulator, "Thames Room", "sensor", "capacity").state == "10"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_a_404_for_the_rooms_of_a_location_robin_lists_deletes_nothing(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    before = _registry_counts(hass, setup_integration)
+    london = simulator.find_location("London HQ")
+    thames = simulator.find_space("Thames Room")
+    simulator.faults.fail_next(404, path=f"/locations/{london.id}/spaces")
+
+    await advance(hass, freezer, HOUR)  # a discovery: London listed, its rooms "not found"
+
+    assert simulator.faults.pending == 0
+    assert _registry_counts(hass, setup_integration) == before
+    assert room_state(hass, simulator, "Thames Room", "sensor", "capacity").state == "10"
+
+    # A location Robin no longer lists, whose rooms it answers 404 for, goes at once.
+    simulator.organization.locations.remove(london)
+    await advance(hass, freezer, HOUR)
+    entry_id = setup_integration.entry_id
+    assert device_with_identifier(hass, entry_id, f"location_{london.id}") is None
+    assert device_with_identifier(hass, entry_id, f"space_{thames.id}") is None
+
+
 async def test_rooms_missing_from_three_discoveries_are_removed(
     hass: HomeAssistant,
     simulator: RobinSimulator,
