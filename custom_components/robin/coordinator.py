@@ -435,6 +435,9 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             if discovered_at is None or (
                 now - discovered_at >= DISCOVERY_INTERVAL and self._rediscovery_due(now)
             ):
+                # Due only while a location works (or none is known): should it fail, the
+                # poll is retried at the regular interval, not the night's slow one.
+                self.update_interval = self._regular_interval
                 await self._discover(now)
             locations, starting = self._due(now)
             reads, slices, whole_window = self._reads(now, locations, starting)

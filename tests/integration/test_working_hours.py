@@ -204,3 +204,27 @@ async def test_an_update_asked_for_at_night_reads_every_location_at_once(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert len(presence_reads(simulator, "London HQ")) == 1
     assert len(presence_reads(simulator, "New York Studio")) == 1
+
+
+async def test_a_failed_poll_as_the_day_starts_is_retried_at_the_regular_interval(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_entry_at(hass, freezer, config_entry, TUESDAY_NIGHT)
+    await run_until(hass, freezer, LONDON_OPENS - timedelta(seconds=10))
+    # The day's first poll rereads the rooms: Robin fails that read.
+    simulator.faults.fail_next(500, path="/locations")
+    await run_until(hass, freezer, LONDON_OPENS + timedelta(seconds=31))
+    assert simulator.faults.pending == 0
+    occupancy = room_state(hass, simulator, "Fleet Room", "binary_sensor", "occupancy")
+    assert occupancy.state == "unavailable"
+    simulator.reset_requests()
+
+    # Retried a minute later, as any failed poll in working hours: not after the night's hour.
+    await run_until(hass, freezer, LONDON_OPENS + timedelta(minutes=2))
+    assert len(presence_reads(simulator, "London HQ")) >= 1
+    occupancy = room_state(hass, simulator, "Fleet Room", "binary_sensor", "occupancy")
+    assert occupancy.state != "unavailable"
