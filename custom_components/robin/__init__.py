@@ -23,7 +23,7 @@ from .const import (
 )
 from .coordinator import RobinConfigEntry, RobinCoordinator
 from .office_actions import async_remove_office, async_start_office
-from .presence_reporter import PresenceReporter
+from .presence_reporter import REPORTED_BEFORE_RELOAD, PresenceReporter
 from .presence_sources import async_follow_renamed_sources
 from .services import async_setup_services
 
@@ -84,5 +84,6 @@ async def async_remove_config_entry_device(
 async def async_remove_entry(hass: HomeAssistant, entry: RobinConfigEntry) -> None:
     """Remove what outlives the entry's setup: repair issues, Retry-After, stored records."""
     hass.data.get(RETRY_AFTER_GATES, {}).pop(entry.entry_id, None)
+    hass.data.get(REPORTED_BEFORE_RELOAD, {}).pop(entry.entry_id, None)
     ir.async_delete_issue(hass, DOMAIN, f"{ISSUE_READ_ONLY_TOKEN}_{entry.entry_id}")
     await async_remove_office(hass, entry.entry_id)

@@ -9,6 +9,8 @@ request, and one run sends what is due, one request after the other. A room gets
 one request every MIN_REQUEST_SPACING, so a flapping sensor costs no more than that, and
 a flap that ends where it started costs nothing. Robin's Retry-After stops every request
 until it has passed. Nothing is sent on unload or shutdown: sessions expire by their TTL.
+A reload (an options change, say) carries what Robin holds over to the next reporter, so
+that it neither posts again at once nor leaves a session that should end to its TTL.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from homeassistant.helpers.event import (
     async_track_state_change_event,
 )
 from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
 
 from .api import (
     RECOMMENDED_PRESENCE_TTL,
@@ -85,6 +88,17 @@ class _Room:
     failing: bool = False  # Robin failed the last request (told once in the log)
 
 
+@dataclass(slots=True)
+class _Reported:
+    """What one reporter leaves to the next of the same entry (within one run of HA)."""
+
+    device_id: int
+    rooms: dict[int, _Room]
+
+
+REPORTED_BEFORE_RELOAD: HassKey[dict[str, _Reported]] = HassKey(f"{DOMAIN}_presence_reported")
+
+
 def presence_device_issue_id(entry: ConfigEntry) -> str:
     """Return the id of the entry's "no Robin device for Home Assistant" repair issue."""
     return entry_issue_id(ISSUE_NO_PRESENCE_DEVICE, entry.entry_id)
@@ -100,6 +114,8 @@ class PresenceReporter:
         self.entry = coordinator.config_entry
         self.rooms: dict[int, _Room] = {}
         self.device_id: int | None = None
+        if before := hass.data.get(REPORTED_BEFORE_RELOAD, {}).pop(self.entry.entry_id, None):
+            self.device_id, self.rooms = before.device_id, before.rooms
         # Until then the device is not looked for again (hourly while Robin has none).
         self._look_up_not_before: datetime | None = None
         self._unsubscribe: list[CALLBACK_TYPE] = []
@@ -133,6 +149,10 @@ class PresenceReporter:
         self._cancel_timer()
         if self._run_task is not None:
             self._run_task.cancel()
+        if self.device_id is not None:
+            self.hass.data.setdefault(REPORTED_BEFORE_RELOAD, {})[self.entry.entry_id] = _Reported(
+                self.device_id, self.rooms
+            )
         ir.async_delete_issue(self.hass, DOMAIN, presence_device_issue_id(self.entry))
 
     # -- sources ---------------------------------------------------------------------------

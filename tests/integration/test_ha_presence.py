@@ -568,6 +568,40 @@ async def test_a_read_only_token_cannot_turn_the_option_on(
     assert CONF_REPORT_PRESENCE not in config_entry.options
 
 
+async def test_a_reload_neither_posts_again_at_once_nor_leaves_an_ended_session(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    reporting: MockConfigEntry,
+    thames_mmwave: str,
+) -> None:
+    path = _presence_path(simulator, "Thames Room")
+    await _turn(hass, thames_mmwave, STATE_ON)
+    await advance(hass, freezer, timedelta(seconds=5))
+    simulator.reset_requests()
+
+    # An options change reloads the entry 5 s after the post: Robin holds the session.
+    assert await hass.config_entries.async_reload(reporting.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert _presence_calls(simulator) == []
+    # Refreshed when the session needs it, 4 minutes after the post, not before.
+    await advance(hass, freezer, timedelta(minutes=3, seconds=54))
+    assert _presence_calls(simulator) == []
+    await advance(hass, freezer, timedelta(seconds=1))
+    assert _presence_calls(simulator) == [f"POST {path} 200"]
+
+    # The sensor goes off while the entry reloads: the session is ended, not left to run.
+    assert await hass.config_entries.async_unload(reporting.entry_id)
+    await hass.async_block_till_done()
+    hass.states.async_set(thames_mmwave, STATE_OFF)
+    assert await hass.config_entries.async_setup(reporting.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await advance(hass, freezer, timedelta(seconds=15))
+    assert _presence_calls(simulator)[-1] == f"DELETE {path} 200"
+    assert not _our_session_active(simulator, "Thames Room")
+    assert simulator.presence_reports.abuse == []
+
+
 async def test_sessions_expire_by_their_ttl_when_home_assistant_stops_reporting(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
