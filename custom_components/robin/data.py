@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from enum import StrEnum
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -118,18 +118,22 @@ def room_status(
     """Compute a room's status from cached data, live, for the instant `now`."""
     current: Event | None = None
     upcoming: Event | None = None
+    upcoming_start: datetime | None = None
+    current_end: datetime | None = None
     for event in events:
-        start, end = event_start(event, time_zone), event_end(event, time_zone)
+        # In UTC: Robin's times carry the room's zone, in which Python compares and
+        # subtracts wall-clock times, wrong across a clock change.
+        start = event_start(event, time_zone).astimezone(UTC)
+        end = event_end(event, time_zone).astimezone(UTC)
         if end <= now:
             continue
         if start <= now:
             if current is None:
-                current = event
-        elif upcoming is None or start < event_start(upcoming, time_zone):
-            upcoming = event
+                current, current_end = event, end
+        elif upcoming_start is None or start < upcoming_start:
+            upcoming, upcoming_start = event, start
 
-    upcoming_start = event_start(upcoming, time_zone) if upcoming else None
-    boundaries = [event_end(current, time_zone)] if current else []
+    boundaries = [current_end] if current_end else []
     if upcoming_start is not None:
         boundaries.extend((upcoming_start - BOOKED_LEAD_TIME, upcoming_start))
     next_change = min((moment for moment in boundaries if moment > now), default=None)

@@ -287,3 +287,40 @@ async def test_a_room_removed_in_robin_leaves_its_offices_count(
         is None
     )
     assert hass.states.get(london).state == str(before - 1)
+
+
+@pytest.mark.parametrize(
+    ("start", "booked_at"),
+    [
+        # Sunday 29 March 2026, London springs forward at 01:00 UTC (01:00 GMT -> 02:00
+        # BST): a meeting at 02:05 BST (01:05 UTC) is 15 minutes away at 00:50 UTC.
+        (datetime(2026, 3, 29, 1, 5, tzinfo=UTC), datetime(2026, 3, 29, 0, 50, tzinfo=UTC)),
+        # Sunday 25 October 2026, London falls back at 01:00 UTC (02:00 BST -> 01:00 GMT):
+        # a meeting at the second 01:10 (GMT, 01:10 UTC) is 15 minutes away at 00:55 UTC.
+        (datetime(2026, 10, 25, 1, 10, tzinfo=UTC), datetime(2026, 10, 25, 0, 55, tzinfo=UTC)),
+    ],
+    ids=["spring-forward", "fall-back"],
+)
+async def test_room_turns_booked_15_minutes_before_a_meeting_on_a_clock_change_night(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    *,
+    start: datetime,
+    booked_at: datetime,
+) -> None:
+    thames = simulator.find_space("Thames Room")
+    simulator.add_event(thames.id, "Release window", start, start + timedelta(minutes=30))
+    await setup_entry_at(hass, freezer, config_entry, booked_at - timedelta(minutes=20, seconds=30))
+
+    def availability() -> str:
+        return room_state(hass, simulator, "Thames Room", "sensor", "availability").state
+
+    assert availability() == "available"
+    assert _time(hass, simulator, "Thames Room", "free_until") == start
+    await advance(hass, freezer, booked_at - timedelta(seconds=1) - dt_util.utcnow())
+    assert availability() == "available"
+    await advance(hass, freezer, timedelta(seconds=1))  # 15 minutes before, to the second
+    assert availability() == "booked"
