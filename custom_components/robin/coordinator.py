@@ -151,6 +151,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         # answering it, fall back to the documented free/busy call.
         self.location_events_supported = True
         self._event_details: dict[str, Event] = {}
+        # The times free/busy listed each of those events with when its details were read.
+        self._listed_times: dict[str, tuple[datetime | None, datetime | None]] = {}
         self.bookings = BookingCache()
         self._events_view = self.bookings.by_room
         self._people: dict[int, int] = {}
@@ -812,12 +814,13 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             types=_free_busy_types(spaces),
             include_unbookable=True,
         )
-        event_ids = [
-            event_id
+        # Each event listed, with the times it is listed with.
+        listed = {
+            event_id: (listed_start, listed_end)
             for busy_space in busy_spaces
             for busy in busy_space.busy
-            for event_id in busy.event_ids
-        ]
+            for event_id, listed_start, listed_end in busy.event_times
+        }
         # Forget the details of events that are over; the cache keeps what it shows.
         keep_after = self._window[0]
         self._event_details = {
@@ -825,16 +828,25 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             for event_id, event in self._event_details.items()
             if event_end(event, UTC) > keep_after
         }
+        self._listed_times = {
+            event_id: times
+            for event_id, times in self._listed_times.items()
+            if event_id in self._event_details
+        }
+        # Not seen before, or listed at other times than when read: moved, extended or
+        # ended early in Robin, so read again.
         missing = [
-            event_id for event_id in dict.fromkeys(event_ids) if event_id not in self._event_details
+            event_id
+            for event_id, times in listed.items()
+            if event_id not in self._event_details or self._listed_times.get(event_id) != times
         ]
-        for event in await run_all(self._event_or_none(event_id) for event_id in missing):
+        details = await run_all(self._event_or_none(event_id) for event_id in missing)
+        for event_id, event in zip(missing, details, strict=True):
             if event is not None:
                 self._event_details[event.id] = event
+                self._listed_times[event_id] = listed[event_id]
         return [
-            self._event_details[event_id]
-            for event_id in event_ids
-            if event_id in self._event_details
+            self._event_details[event_id] for event_id in listed if event_id in self._event_details
         ]
 
     async def _event_or_none(self, event_id: str) -> Event | None:
@@ -871,6 +883,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
     def forget_event(self, event_id: str) -> None:
         """Drop cached details of an event we changed, so the next poll reads it anew."""
         self._event_details.pop(event_id, None)
+        self._listed_times.pop(event_id, None)
 
     async def async_get_space_events(
         self, space: Space, start: datetime, end: datetime

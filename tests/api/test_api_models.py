@@ -384,6 +384,14 @@ def test_free_busy() -> None:
             start=datetime(2024, 6, 3, 9, tzinfo=UTC),
             end=datetime(2024, 6, 3, 10, tzinfo=UTC),
             event_ids=("23481829_20240603T090000Z",),
+            # The event's own times, in its zone: London's 10:00 is 09:00 UTC.
+            event_times=(
+                (
+                    "23481829_20240603T090000Z",
+                    datetime(2024, 6, 3, 9, tzinfo=UTC),
+                    datetime(2024, 6, 3, 10, tzinfo=UTC),
+                ),
+            ),
         ),
     )
     assert free_room.space.id == 6352

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,7 +20,14 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.robin.const import CONF_OFF_HOURS_INTERVAL
 from robin_simulator import READ_ONLY_TOKEN, RobinSimulator, run_simulator
 
-from .common import DOMAIN, device_with_identifier, room_entity_id, room_state, setup_with_options
+from .common import (
+    DOMAIN,
+    device_with_identifier,
+    meeting,
+    room_entity_id,
+    room_state,
+    setup_with_options,
+)
 from .conftest import POLL_EVERY_LOCATION_EVERY_MINUTE, advance, entry_for
 
 POLL = timedelta(seconds=60)
@@ -446,3 +454,27 @@ async def test_a_thousand_rooms_all_get_their_entities(
         assert {entity.device_id for entity in occupancy} == {room.id for room in rooms}
         assert "maximum of" not in caplog.text
         assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+@POLL_EVERY_LOCATION_EVERY_MINUTE
+async def test_with_free_busy_a_meeting_ended_early_in_robin_frees_the_room(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Free/busy lists each meeting's id and times: new times are read, not the old kept."""
+    simulator.faults.location_events_supported = False
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    review = meeting(simulator, "Fleet Room", "Design review")  # 10:00-11:00, under way
+    simulator.events.save(
+        dataclasses.replace(review, end=datetime(2026, 11, 23, 10, 20, tzinfo=UTC))
+    )
+
+    await advance(hass, freezer, timedelta(minutes=6))  # 10:21, polled every minute
+    calendar = room_state(hass, simulator, "Fleet Room", "calendar", "bookings")
+    assert (calendar.state, calendar.attributes["message"]) == (STATE_OFF, "Customer call")
+    assert room_state(hass, simulator, "Fleet Room", "sensor", "availability").state == "available"

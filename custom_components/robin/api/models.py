@@ -456,6 +456,9 @@ class Busy:
     start: datetime
     end: datetime
     event_ids: tuple[str, ...] = ()
+    # Each event's id with the start and end Robin lists it with (None where it gives none):
+    # when they change, the event was moved or resized.
+    event_times: tuple[tuple[str, datetime | None, datetime | None], ...] = ()
 
     @classmethod
     def from_json(cls, value: Any) -> Self:
@@ -466,12 +469,21 @@ class Busy:
         if start is None or end is None:
             msg = "Busy block without readable from/to"
             raise RobinMalformedResponseError(msg)
-        ids = (
-            optional_id(event, "id")
+        times = tuple(
+            (
+                event_id,
+                parse_date_time_zone(event.get("start"))[0],
+                parse_date_time_zone(event.get("end"))[0],
+            )
             for event in optional_list(data.get("events"))
-            if isinstance(event, dict)
+            if isinstance(event, dict) and (event_id := optional_id(event, "id"))
         )
-        return cls(start=start, end=end, event_ids=tuple(event_id for event_id in ids if event_id))
+        return cls(
+            start=start,
+            end=end,
+            event_ids=tuple(event_id for event_id, _, _ in times),
+            event_times=times,
+        )
 
 
 @dataclass(frozen=True, slots=True)
