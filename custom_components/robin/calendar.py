@@ -232,7 +232,10 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         start: date | datetime = event.start
         end: date | datetime = event.end
         zone = self.time_zone
-        if str(zone) != str(dt_util.get_default_time_zone()):
+        if isinstance(start, datetime) and isinstance(end, datetime):
+            # Robin gives a synced meeting in its organiser's zone: show the room's hours.
+            start, end = start.astimezone(zone), end.astimezone(zone)
+        elif str(zone) != str(dt_util.get_default_time_zone()):
             # Home Assistant reads a bare date as a day of its own time zone, but an
             # all-day booking is a day of the room's: give the instants it spans instead.
             start, end = event_start(event, zone), event_end(event, zone)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -171,6 +172,36 @@ async def test_get_events_action_gives_times_in_the_rooms_time_zone(
     )
     assert [(event["summary"], event["start"]) for event in events] == [
         ("Stand-up", "2027-07-05T09:30:00+01:00")
+    ]
+
+
+async def test_a_meeting_held_in_another_time_zone_is_given_in_the_rooms(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A meeting synced from a New York organiser's calendar, in the London Thames Room."""
+    thames = simulator.find_space("Thames Room")
+    call = simulator.add_event(
+        thames.id,
+        "Call with New York",
+        datetime(2026, 11, 23, 15, 0, tzinfo=UTC),
+        datetime(2026, 11, 23, 15, 30, tzinfo=UTC),
+    )
+    simulator.events.save(dataclasses.replace(call, time_zone="America/New_York"))
+    await setup_entry_at(hass, freezer, config_entry, BEFORE_THE_DESIGN_REVIEW)
+
+    entity_id = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
+    events = await _get_events_action(
+        hass,
+        entity_id,
+        start_date_time="2026-11-23T14:00:00+00:00",
+        end_date_time="2026-11-23T16:00:00+00:00",
+    )
+    # As every other booking of the room: London's 15:00, not New York's 10:00.
+    assert [(event["summary"], event["start"], event["end"]) for event in events] == [
+        ("Call with New York", "2026-11-23T15:00:00+00:00", "2026-11-23T15:30:00+00:00")
     ]
 
 
