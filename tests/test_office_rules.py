@@ -13,6 +13,7 @@ from custom_components.robin.office_rules import (
     PresenceLog,
     Release,
     booking_to_check_in,
+    check_in_window,
     current_booking,
     is_no_show,
     is_unbooked_use,
@@ -207,3 +208,18 @@ def test_people_there_at_the_first_read_are_there_since_robin_says_they_arrived(
     came.observe({ROOM: 0}, {ROOM: at(-1)}, arrivals)
     came.observe({ROOM: 2}, {ROOM: at(0)}, arrivals)
     assert came.occupied_since(ROOM) == at(0)
+
+
+def test_the_night_the_clocks_go_back_is_timed_by_the_clock_not_the_wall() -> None:
+    # London, 25 October 2026: a call at 01:55 BST (00:55 UTC); its grace ends ten minutes
+    # later by the clock, at 01:05 UTC (01:05 GMT on the wall, the hour repeated).
+    start_utc = datetime(2026, 10, 25, 0, 55, tzinfo=UTC)
+    start, end = start_utc.astimezone(LONDON), (start_utc + 2 * GRACE).astimezone(LONDON)
+    assert start.utcoffset() == timedelta(hours=1)
+    night_call = Event(id="night", title="Night call", start=start, end=end)
+    [booking] = timed_bookings([night_call], LONDON)
+    grace_over = datetime(2026, 10, 25, 1, 5, tzinfo=UTC)
+    opens = datetime(2026, 10, 25, 0, 50, tzinfo=UTC)
+    assert check_in_window(booking, GRACE) == (opens, grace_over)
+    assert next_change([booking], grace_over - MINUTE, GRACE, None, GRACE) == grace_over
+    assert booking.end == grace_over + GRACE

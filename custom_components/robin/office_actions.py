@@ -613,12 +613,13 @@ class OfficeActor:
         }
 
     def _booking_data(self, space: Space, booking: Booking) -> dict[str, Any]:
+        zone = self.coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone()
         return {
             **self._room_data(space),
             "booking_id": booking.event_id,
             "title": booking.title,
-            "start": booking.start.isoformat(),
-            "end": booking.end.isoformat(),
+            "start": booking.start.astimezone(zone).isoformat(),  # in the room's hours
+            "end": booking.end.astimezone(zone).isoformat(),
         }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from .api import Event
@@ -31,12 +31,16 @@ class Booking:
 
     @classmethod
     def of(cls, event: Event, time_zone: tzinfo) -> Booking:
-        """Resolve an event's times in the room's time zone."""
+        """Resolve an event's times, in UTC.
+
+        In a zone, Python adds and subtracts wall-clock times: a grace period across the
+        night the clocks change would end an hour off.
+        """
         return cls(
             event.id,
             event.title,
-            event_start(event, time_zone),
-            event_end(event, time_zone),
+            event_start(event, time_zone).astimezone(UTC),
+            event_end(event, time_zone).astimezone(UTC),
             event.time_zone,
         )
 
