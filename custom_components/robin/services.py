@@ -215,8 +215,10 @@ def _booking_response(coordinator: RobinCoordinator, space: Space, event: Event)
     return {
         "id": event.id,
         "title": event.title,
-        "start": event_start(event, zone).isoformat(),
-        "end": event_end(event, zone).isoformat(),
+        # In the room's hours, as on its calendar: Robin gives a synced meeting in its
+        # organiser's zone.
+        "start": event_start(event, zone).astimezone(zone).isoformat(),
+        "end": event_end(event, zone).astimezone(zone).isoformat(),
         "room": space.name,
         "room_id": space.id,
         "location": location.name if location else None,

@@ -25,7 +25,7 @@ async def test_extending_a_meeting_organised_in_london_keeps_londons_zone(
     workshop = meeting(simulator, "Hudson Room", "Client workshop")
     simulator.events.save(dataclasses.replace(workshop, time_zone="Europe/London"))
 
-    await call_action(
+    response = await call_action(
         hass,
         "extend_booking",
         {"booking_id": workshop.id, "minutes": 30},
@@ -36,6 +36,8 @@ async def test_extending_a_meeting_organised_in_london_keeps_londons_zone(
     assert extended.end == workshop.end + timedelta(minutes=30)
     assert extended.end == datetime(2026, 11, 23, 19, 30, tzinfo=UTC)
     assert extended.time_zone == "Europe/London"
+    # The action answers in the room's hours, as its calendar does, whatever Robin's zone.
+    assert response["booking"]["end"] == "2026-11-23T14:30:00-05:00"
 
 
 async def test_releasing_a_no_show_organised_in_new_york_keeps_new_yorks_zone(
