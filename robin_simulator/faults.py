@@ -113,6 +113,33 @@ class Faults:
         self._released = asyncio.Event()
         self._hanging = asyncio.Event()
         self._empty_lists: deque[EmptyList] = deque()
+        # Standing refusals: path segments -> the status every request under them answers.
+        self._refusals: dict[tuple[str, ...], int] = {}
+
+    def refuse(self, status: int, path: str) -> None:
+        """Every request to `path` or below it answers `status` until `allow` or `clear`.
+
+        `path` is whole segments ("locations/12" matches /locations/12/presence, not
+        /locations/123): a lasting refusal, e.g. a location deleted or the token's access
+        to it withdrawn.
+        """
+        self._refusals[_segments(path)] = status
+
+    def allow(self, path: str) -> None:
+        """Stop refusing `path`."""
+        self._refusals.pop(_segments(path), None)
+
+    def refusal(self, path: str) -> int | None:
+        """The status a standing refusal answers for this path, if one covers it."""
+        segments = _segments(path)
+        for wanted, status in self._refusals.items():
+            width = len(wanted)
+            if any(
+                segments[start : start + width] == wanted
+                for start in range(len(segments) - width + 1)
+            ):
+                return status
+        return None
 
     def fail_next(
         self,
@@ -187,6 +214,7 @@ class Faults:
         """Turn every fault off."""
         self._queue.clear()
         self._empty_lists.clear()
+        self._refusals.clear()
         self.latency = 0.0
         self.location_events_supported = True
 
@@ -253,3 +281,7 @@ class Faults:
     def empty_lists_queued(self) -> int:
         """How many empty-list faults are still queued."""
         return len(self._empty_lists)
+
+
+def _segments(path: str) -> tuple[str, ...]:
+    return tuple(segment for segment in path.split("/") if segment)

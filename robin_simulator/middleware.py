@@ -11,7 +11,7 @@ from typing import cast
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
-from .errors import ApiError
+from .errors import ApiError, not_found
 from .faults import (
     AFTER_COMMIT,
     CommitThenFail,
@@ -82,6 +82,8 @@ async def _serve(sim: Gatekeeper, request: web.Request, handler: Handler) -> web
         return await _fault_response(sim, fault)
     try:
         request[GRANT] = _authenticate(sim, request)
+        if (refused := sim.faults.refusal(request.path)) is not None:
+            _refuse(refused)
         response = await handler(request)
     except ApiError as err:
         return error_response(err.status, err.message, err.reason)
@@ -166,3 +168,10 @@ def _authenticate(sim: Gatekeeper, request: web.Request) -> TokenGrant:
     if request.method in WRITE_METHODS and not grant.can_write:
         raise ApiError(403, "This access token lacks the basic_write scope", reason="forbidden")
     return grant
+
+
+def _refuse(status: int) -> None:
+    """Answer a standing refusal: a location deleted (404) or out of the token's reach (403)."""
+    if status == HTTPStatus.NOT_FOUND:
+        raise not_found()
+    raise ApiError(status, "This token has no access to that location", reason="forbidden")

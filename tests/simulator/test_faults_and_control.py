@@ -11,7 +11,7 @@ import pytest
 
 from robin_simulator import RobinSimulator, run_simulator
 
-from .conftest import LONDON, TUESDAY_MORNING, Api, booking
+from .conftest import LONDON, NEW_YORK, TUESDAY_MORNING, Api, booking
 
 FLEET = 6352
 
@@ -214,6 +214,27 @@ async def test_empty_list_next_answers_one_list_with_an_empty_object(api: Api, s
     assert await api.data(f"/locations/{LONDON}/spaces") == {}
     assert sim.faults.pending == 0
     assert len(await api.data(f"/locations/{LONDON}/spaces")) > 0
+
+
+async def test_refuse_answers_one_location_until_allowed(api: Api, sim: RobinSimulator):
+    sim.faults.refuse(403, f"locations/{LONDON}")
+    for path in (f"/locations/{LONDON}/presence", f"/locations/{LONDON}/spaces"):
+        status, body = await api.get(path)
+        assert status == 403
+        assert body["meta"]["errors"][0]["reason"] == "forbidden"
+    assert (await api.get(f"/locations/{NEW_YORK}/presence"))[0] == 200
+    assert (await api.get(f"/locations/{LONDON}1/presence"))[0] == 404  # whole segments only
+    organization = sim.organization.id
+    assert len(await api.data(f"/organizations/{organization}/locations")) == 2
+    bad_token = await api.get(f"/locations/{LONDON}/presence", token="nope")
+    assert bad_token[0] == 401  # authentication comes first
+
+    sim.faults.refuse(404, f"locations/{LONDON}")
+    assert (await api.get(f"/locations/{LONDON}"))[0] == 404
+    assert sim.faults.pending == 0  # a standing refusal, not a queued fault
+
+    sim.faults.allow(f"locations/{LONDON}")
+    assert (await api.get(f"/locations/{LONDON}/presence"))[0] == 200
 
 
 async def test_rate_limit_can_send_past_dates_and_nonsense(api: Api, sim: RobinSimulator):
