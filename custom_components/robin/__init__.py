@@ -19,12 +19,14 @@ from .const import (
     CONF_REPORT_PRESENCE,
     DEFAULT_REPORT_PRESENCE,
     DOMAIN,
+    ISSUE_LOCATION_REFUSED,
     ISSUE_READ_ONLY_TOKEN,
 )
 from .coordinator import RobinConfigEntry, RobinCoordinator
 from .office_actions import async_remove_office, async_start_office
 from .presence_reporter import REPORTED_BEFORE_RELOAD, PresenceReporter
 from .presence_sources import async_follow_renamed_sources
+from .repairs import async_entry_issue_subjects, entry_issue_id
 from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.CALENDAR, Platform.SENSOR]
@@ -86,4 +88,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: RobinConfigEntry) -> No
     hass.data.get(RETRY_AFTER_GATES, {}).pop(entry.entry_id, None)
     hass.data.get(REPORTED_BEFORE_RELOAD, {}).pop(entry.entry_id, None)
     ir.async_delete_issue(hass, DOMAIN, f"{ISSUE_READ_ONLY_TOKEN}_{entry.entry_id}")
+    for location in async_entry_issue_subjects(hass, entry.entry_id, ISSUE_LOCATION_REFUSED):
+        issue_id = entry_issue_id(ISSUE_LOCATION_REFUSED, entry.entry_id, location)
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
     await async_remove_office(hass, entry.entry_id)

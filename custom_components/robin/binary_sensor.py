@@ -91,8 +91,9 @@ class RobinOfficeSensor(RobinRoomEntity, BinarySensorEntity):
     """A room's no-show, check-in or unbooked use, as the office actor sees it."""
 
     entity_description: RobinOfficeSensorDescription
-    # It follows the actor, which runs after every poll and at its own moments, not the room.
-    _shows = RoomChange.NONE
+    # It follows the actor, which runs after every poll and at its own moments, not the room
+    # (but it turns unavailable with the room while Robin refuses the room's location).
+    _shows = RoomChange.REFUSAL
     _shown_is_on: bool | None = None
 
     def __init__(

@@ -52,6 +52,11 @@ BOOKED_LEAD_TIME: Final = timedelta(minutes=15)
 MIN_BOOKING_DURATION: Final = timedelta(minutes=5)
 
 ISSUE_READ_ONLY_TOKEN: Final = "read_only_token"  # noqa: S105 - an issue id, not a secret
+# A location Robin refuses (403: out of the token's reach; 404: deleted) while others answer:
+# its rooms are unavailable at once, and after this many refused polls in a row (a few
+# minutes in working hours) a repair issue per location names it.
+ISSUE_LOCATION_REFUSED: Final = "location_refused"
+REFUSED_POLLS_BEFORE_ISSUE: Final = 3
 
 # Presence from Home Assistant's sensors (off by default: it writes presence into Robin).
 CONF_REPORT_PRESENCE: Final = "report_presence"

@@ -34,6 +34,7 @@ from .api import (
     RobinAuthenticationError,
     RobinClient,
     RobinError,
+    RobinForbiddenError,
     RobinNotFoundError,
     RobinRateLimitError,
     RobinResponseError,
@@ -50,8 +51,10 @@ from .const import (
     DISCOVERY_INTERVAL,
     DOMAIN,
     EVENTS_LOOKBEHIND,
+    ISSUE_LOCATION_REFUSED,
     ISSUE_READ_ONLY_TOKEN,
     LOGGER,
+    REFUSED_POLLS_BEFORE_ISSUE,
 )
 from .data import (
     RobinData,
@@ -70,7 +73,7 @@ from .discovery import (
     shown,
 )
 from .event_status import is_cancelled
-from .repairs import async_set_entry_issue
+from .repairs import async_entry_issue_subjects, async_set_entry_issue
 from .room_moments import RoomMoments
 from .vanished_bookings import look_up
 from .working_hours import WorkingHours, end_of_local_day
@@ -102,6 +105,10 @@ WINDOW_SLICE = timedelta(days=1)
 SCHEDULE_SLACK = timedelta(seconds=5)
 
 type Read = tuple[Location, datetime, datetime]
+# A location's presence and its event reads' answers, or how Robin refused the location.
+type LocationAnswer = (
+    tuple[list[Presence], list[tuple[Read, list[Event] | None]]] | RobinResponseError
+)
 
 
 class RoomChange(Flag):
@@ -113,6 +120,9 @@ class RoomChange(Flag):
     PRESENCE = auto()  # how many people are in it
     STATUS = auto()  # its booking under way and next one, its availability
     ALL = ROOM | FLOOR | PRESENCE | STATUS
+    # Robin refused its location, or answers for it again: every entity of the room is
+    # told (those following only the office actor too), as it turns (un)available.
+    REFUSAL = auto()
 
 
 type Listeners = dict[int, list[tuple[CALLBACK_TYPE, RoomChange]]]
@@ -190,6 +200,11 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self._location_listeners: Listeners = defaultdict(list)
         # One timer for the earliest meeting boundary of all rooms.
         self._boundaries = RoomMoments(hass, self._boundary_passed)
+        # Locations Robin refuses (403, or 404 once deleted) while others answer: how many
+        # polls in a row; those with a repair issue; those whose entities are to be told.
+        self._refused: dict[int, int] = {}
+        self._refusal_issues: set[int] = set()
+        self._refusals_changed: set[int] = set()
 
     @property
     def calendar_days(self) -> int:
@@ -222,6 +237,14 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         try:
             self.token_info = await self.client.get_token_info()
             self._update_write_scope_issue()
+            # Issues of a run before a reload: the first poll keeps or withdraws them.
+            self._refusal_issues = {
+                int(location_id)
+                for location_id in async_entry_issue_subjects(
+                    self.hass, self.config_entry.entry_id, ISSUE_LOCATION_REFUSED
+                )
+                if location_id.isdigit()
+            }
             await self._discover(dt_util.utcnow())
         except RobinError as err:
             raise self._translate_error(err) from err
@@ -264,8 +287,17 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         return (shown(space), self.discovery.floor_name(space)) if space is not None else None
 
     def presence_read_at(self, location_id: int) -> datetime | None:
-        """Return when the location's presence was last read (slowly outside its hours)."""
+        """Return when the location's presence was last read (slowly outside its hours).
+
+        None while Robin refuses the location: its people counts are not current.
+        """
+        if location_id in self._refused:
+            return None
         return self._last_polled.get(location_id)
+
+    def is_refused(self, location_id: int) -> bool:
+        """Tell whether Robin refused the location at its last poll (its data is not current)."""
+        return location_id in self._refused
 
     @property
     def regular_interval(self) -> timedelta:
@@ -446,31 +478,42 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             self._answers_read = {}
             # A failed poll is retried at the rhythm a worked one would have had.
             self.update_interval = self._next_poll_in(now, locations)
-            async with asyncio.TaskGroup() as group:
-                presence = group.create_task(
-                    run_all(
-                        self.client.get_location_presence(location.id) for location in locations
-                    )
-                )
-                events = group.create_task(self._read_events(reads))
-        # Plain `except` rather than `except*`: coverage 7.10 (the floor's) crashes tracing
-        # `except*` on Python 3.14, turning every failed poll into an unexpected error.
+            reads_of: dict[int, list[Read]] = defaultdict(list)
+            for location_read in reads:
+                reads_of[location_read[0].id].append(location_read)
+            answers = await run_all(
+                self._read_location(location, reads_of[location.id]) for location in locations
+            )
+            refused = {
+                location.id: answer
+                for location, answer in zip(locations, answers, strict=True)
+                if isinstance(answer, RobinResponseError)
+            }
+            polled_ids = {location.id for location in locations}
+            if refused and all(
+                location_id in refused
+                or (location_id not in polled_ids and location_id in self._refused)
+                for location_id in self.discovery.locations
+            ):
+                # Every location refused: Robin as a whole, as any other failure.
+                raise next(iter(refused.values()))
+        # `run_all` raises one error of several, a rate limit first.
         except RobinError as err:
             raise self._translate_error(err) from err
-        except ExceptionGroup as group:
-            failures, others = group.split(RobinError)
-            if others is not None or failures is None:
-                raise
-            first = _first_error(failures)
-            raise self._translate_error(first) from first
 
-        for location, sessions in zip(locations, presence.result(), strict=True):
-            self._apply_presence(location, sessions)
+        self._note_refusals(locations, refused)
+        events: list[tuple[Read, list[Event] | None]] = []
+        for location, answer in zip(locations, answers, strict=True):
+            if not isinstance(answer, RobinResponseError):
+                self._apply_presence(location, answer[0])
+                events.extend(answer[1])
         # Only now are this poll's answers remembered: had it failed, an answer remembered
         # but never applied would make the same answer look "unchanged" forever after.
-        self._answers.update(self._answers_read)
+        self._answers.update(
+            (key, answer) for key, answer in self._answers_read.items() if key[0] not in refused
+        )
         cancelled: set[str] = set()
-        for (location, start, end), read in events.result():
+        for (location, start, end), read in events:
             if read is None:  # the same answer as the last time: nothing changed there
                 continue
             zone = self._zone(location.id)
@@ -483,7 +526,12 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             self._last_polled[location.id] = now
             self._in_hours[location.id] = self._in_hours_now(location, now)
         self._poll_everything = False
-        self._window = self._window_after(now, locations, slices, whole_window=whole_window)
+        self._window = self._window_after(
+            now,
+            [location for location in locations if location.id not in refused],
+            [read for read in slices if read[0].id not in refused],
+            whole_window=whole_window,
+        )
         vanished = [
             (space_id, event)
             for space_id, event in self.bookings.take_vanished()
@@ -493,6 +541,50 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         if vanished and not whole_window:
             await self._look_up_vanished(vanished)
         return self._snapshot()
+
+    def _note_refusals(self, polled: list[Location], refused: Mapping[int, RobinError]) -> None:
+        """Count each polled location's refusals in a row; raise or withdraw its repair issue.
+
+        The entities of a location refused or answering again are told after the poll; one
+        that answers again has its whole calendar window read anew at the next poll.
+        """
+        for location in polled:
+            location_id = location.id
+            if (error := refused.get(location_id)) is not None:
+                polls = self._refused[location_id] = self._refused.get(location_id, 0) + 1
+                if polls == 1:
+                    self._refusals_changed.add(location_id)
+                    LOGGER.warning(
+                        "Robin refuses location %s (%s); its rooms are unavailable until it "
+                        "answers again",
+                        location.name,
+                        error,
+                    )
+                if polls >= REFUSED_POLLS_BEFORE_ISSUE and location_id not in self._refusal_issues:
+                    self._refusal_issues.add(location_id)
+                    async_set_entry_issue(
+                        self.hass,
+                        self.config_entry,
+                        ISSUE_LOCATION_REFUSED,
+                        active=True,
+                        subject=str(location_id),
+                        placeholders={"location": location.name},
+                    )
+            elif self._refused.pop(location_id, None) is not None:
+                self._refusals_changed.add(location_id)
+                self._full_read_due = True
+                LOGGER.info("Robin answers for location %s again", location.name)
+        for location_id in self._refused.keys() - self.discovery.locations.keys():
+            del self._refused[location_id]  # no longer followed: taken out or gone from Robin
+        for location_id in self._refusal_issues - self._refused.keys():
+            self._refusal_issues.discard(location_id)
+            async_set_entry_issue(
+                self.hass,
+                self.config_entry,
+                ISSUE_LOCATION_REFUSED,
+                active=False,
+                subject=str(location_id),
+            )
 
     async def _look_up_vanished(self, vanished: list[tuple[int, Event]]) -> None:
         """Put a booking moved out of the ranges read at its new time; leave a deleted one out."""
@@ -687,6 +779,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         """
         rooms, self._pending_rooms = self._pending_rooms, set()
         changed_locations: set[int] = set()
+        if self._refusals_changed:
+            self._tell_refusals_changed()
         for space_id in rooms:
             # A room gone or moved leaves the count of the location it was shown in.
             if (before := self._shown.get(space_id)) is not None:
@@ -710,6 +804,15 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                 self._notify(self._location_listeners, location_id)
         self._boundaries.schedule()
         return rooms
+
+    def _tell_refusals_changed(self) -> None:
+        """Tell the entities of the locations refused or answering again (their availability)."""
+        changed, self._refusals_changed = self._refusals_changed, set()
+        for space in self.discovery.spaces.values():
+            if space.location_id in changed:
+                self._notify(self._room_listeners, space.id, RoomChange.ALL | RoomChange.REFUSAL)
+        for location_id in changed:
+            self._notify(self._location_listeners, location_id)
 
     def _refresh_room(self, space_id: int, now: datetime) -> RoomChange:
         """Recompute a room's shown data; tell what of it changed."""
@@ -758,46 +861,80 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
 
     # --- reading events --------------------------------------------------------------------
 
-    async def _read_events(self, reads: list[Read]) -> list[tuple[Read, list[Event] | None]]:
-        """Read the ranges: locations together, each location's ranges one after another.
+    async def _read_location(self, location: Location, reads: list[Read]) -> LocationAnswer:
+        """Read a location's presence and, meanwhile, its event ranges one after another.
 
-        One after another keeps few answers in memory at once when the whole window is read.
+        Return how Robin refused the location (403; 404 for its presence) rather than fail
+        the poll. Once its presence answered the location exists: a 404 for its events then
+        says Robin does not list events by location, and free/busy reads the rest. One range
+        after another keeps few answers in memory when the whole window is read.
         """
-        by_location: dict[int, list[Read]] = defaultdict(list)
+        try:
+            async with asyncio.TaskGroup() as group:
+                presence = group.create_task(self._presence_unless_refused(location))
+                ranges = group.create_task(self._read_ranges(reads))
+        # Plain `except` rather than `except*`: coverage 7.10 (the floor's) crashes tracing
+        # `except*` on Python 3.14, turning every failed poll into an unexpected error.
+        except ExceptionGroup as group:
+            failures, others = group.split(RobinError)
+            if others is not None or failures is None:
+                raise
+            raise _first_error(failures) from None
+        sessions = presence.result()
+        if isinstance(sessions, RobinResponseError):
+            return sessions
+        done, error = ranges.result()
+        if isinstance(error, RobinForbiddenError):
+            return error
+        if error is not None:
+            if self.location_events_supported:
+                LOGGER.info(
+                    "Robin does not list events by location (HTTP %s); using free/busy instead",
+                    error.status,
+                )
+                self.location_events_supported = False
+            rest, _ = await self._read_ranges(reads[len(done) :])
+            done.extend(rest)
+        return sessions, done
+
+    async def _presence_unless_refused(
+        self, location: Location
+    ) -> list[Presence] | RobinResponseError:
+        try:
+            return await self.client.get_location_presence(location.id)
+        except (RobinForbiddenError, RobinNotFoundError) as err:
+            return err
+
+    async def _read_ranges(
+        self, reads: list[Read]
+    ) -> tuple[list[tuple[Read, list[Event] | None]], RobinResponseError | None]:
+        """Read the ranges in turn; stop at a 403, 404 or 405 for events by location."""
+        done: list[tuple[Read, list[Event] | None]] = []
         for read in reads:
-            by_location[read[0].id].append(read)
-
-        async def in_turn(location_reads: list[Read]) -> list[tuple[Read, list[Event] | None]]:
-            return [(read, await self._location_events(*read)) for read in location_reads]
-
-        results = await run_all(in_turn(location_reads) for location_reads in by_location.values())
-        return [result for location_results in results for result in location_results]
+            by_location = self.location_events_supported
+            try:
+                done.append((read, await self._location_events(*read)))
+            except RobinResponseError as err:
+                if by_location and (
+                    isinstance(err, (RobinForbiddenError, RobinNotFoundError))
+                    or err.status == HTTPStatus.METHOD_NOT_ALLOWED
+                ):
+                    return done, err
+                raise
+        return done, None
 
     async def _location_events(
         self, location: Location, start: datetime, end: datetime
     ) -> list[Event] | None:
         """Return a location's events in the range; None when Robin answered as last time."""
-        if self.location_events_supported:
-            key = (location.id, start, end)
-            try:
-                # Thousands of events are kept: read only what a room's schedule needs.
-                events, self._answers_read[key] = await self.client.get_location_events_if_changed(
-                    location.id, start, end, self._answers.get(key), schedule_only=True
-                )
-            except RobinResponseError as err:
-                if (
-                    not isinstance(err, RobinNotFoundError)
-                    and err.status != HTTPStatus.METHOD_NOT_ALLOWED
-                ):
-                    raise
-                LOGGER.info(
-                    "Robin does not list events by location (HTTP %s); using free/busy instead",
-                    err.status,
-                )
-                self.location_events_supported = False
-            else:
-                return events
-        return await self._events_from_free_busy(location, start, end)
+        if not self.location_events_supported:
+            return await self._events_from_free_busy(location, start, end)
+        key = (location.id, start, end)
+        # Thousands of events are kept: read only what a room's schedule needs.
+        events, self._answers_read[key] = await self.client.get_location_events_if_changed(
+            location.id, start, end, self._answers.get(key), schedule_only=True
+        )
+        return events
 
     async def _events_from_free_busy(
         self, location: Location, start: datetime, end: datetime

@@ -18,6 +18,7 @@ from .api import (
     RobinAuthenticationError,
     RobinClient,
     RobinError,
+    RobinForbiddenError,
     RobinNotFoundError,
     RobinRateLimitError,
     Space,
@@ -103,6 +104,7 @@ class RoomDiscovery:
 
         Rooms and locations missing from Robin's answer are kept until they have been missing
         MISSED_DISCOVERIES_BEFORE_REMOVAL times in a row, or Robin answers 404 for them.
+        A location whose rooms Robin refuses to list (403) keeps them as they were.
         """
         selected = set(self.config_entry.data[CONF_LOCATIONS])
         include_unbookable = self.config_entry.options.get(
@@ -124,13 +126,30 @@ class RoomDiscovery:
         levels = await self._read_levels(locations)
 
         known = self._known_identifiers()
-        listed = {location_identifier(location_id) for location_id in listed_locations}
+        # Locations out of the token's reach (403) keep their rooms as they were, listed as
+        # far as Robin still lists the location (the poll tells of the refusal).
+        refused = {
+            location_id
+            for location_id, answer in zip(locations, space_lists, strict=True)
+            if isinstance(answer, RobinForbiddenError)
+        }
+        spaces = {
+            space_id: space
+            for space_id, space in self.spaces.items()
+            if space.location_id in refused
+        }
+        listed = {location_identifier(location_id) for location_id in listed_locations} | {
+            room_identifier(space_id)
+            for space_id, space in spaces.items()
+            if space.location_id in listed_locations
+        }
         gone: set[Identifier] = set()
-        spaces: dict[int, Space] = {}
         empty_answer = not listed_locations and any(
             identifier[1].startswith("location_") for identifier in known
         )
         for location_id, answer in zip(locations, space_lists, strict=True):
+            if isinstance(answer, RobinForbiddenError):
+                continue  # kept above
             # A 404 for the rooms of a location Robin still lists (or while it lists none:
             # its `{}` for a list) is one bad answer: read as an empty list, it deletes
             # nothing at once.
@@ -159,10 +178,13 @@ class RoomDiscovery:
                     gone.add(room_identifier(space.id))  # Robin has it, the user doesn't want it
 
         gone |= await self._rooms_of_deselected_locations(known, selected)
-        gone |= await self._confirm_gone(known - listed - gone, selected, trusted=not empty_answer)
+        unsure = self._known_only_as_devices(known - listed - gone) if refused else set()
+        gone |= await self._confirm_gone(
+            known - listed - gone - unsure, selected, trusted=not empty_answer
+        )
 
         removed = set(gone)
-        for identifier in known | listed:
+        for identifier in (known | listed) - unsure:
             if identifier in listed:
                 self._misses.pop(identifier, None)
                 continue
@@ -258,12 +280,17 @@ class RoomDiscovery:
             gone.update(room_identifier(space.id) for space in answer or ())
         return gone & known
 
-    async def _spaces_or_none(self, location_id: int) -> list[Space] | None:
-        """Return a location's rooms, or None if Robin says the location does not exist."""
+    async def _spaces_or_none(self, location_id: int) -> list[Space] | RobinForbiddenError | None:
+        """Return a location's rooms, or None if Robin says the location does not exist.
+
+        Robin's refusal to list them (403: the token has no access to it) is returned too.
+        """
         try:
             return await self.client.get_spaces(location_id)
         except RobinNotFoundError:
             return None
+        except RobinForbiddenError as err:
+            return err
 
     async def _is_gone(self, identifier: Identifier, selected: set[int]) -> bool:
         """Tell whether a room or location Robin stopped listing is really gone (or unselected)."""
@@ -279,7 +306,18 @@ class RoomDiscovery:
             space = await self.client.get_space(int(raw_id))
         except RobinNotFoundError:
             return True
+        except RobinForbiddenError:
+            return False  # out of the token's reach is not gone: it counts a miss
         return space.location_id not in selected
+
+    def _known_only_as_devices(self, missing: set[Identifier]) -> set[Identifier]:
+        """Return the missing rooms known only as devices (after a restart).
+
+        While Robin refuses a location's rooms these may be its own: they are neither looked
+        up nor counted missing.
+        """
+        rooms = {identifier for identifier in missing if identifier[1].startswith("space_")}
+        return rooms - {room_identifier(space_id) for space_id in self.spaces}
 
     def _had_rooms(self, location_id: int, known: set[Identifier]) -> bool:
         """Tell whether a location had rooms (any room, before the first discovery)."""

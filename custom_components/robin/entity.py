@@ -82,8 +82,16 @@ class RobinRoomEntity(CoordinatorEntity[RobinCoordinator]):
 
     @property
     def available(self) -> bool:
-        """Tell whether the room's data is current: the poll worked and the room still exists."""
-        return super().available and self.space is not None
+        """Tell whether the room's data is current: the poll worked and the room still exists.
+
+        Not while Robin refuses the room's location (its other locations may still answer).
+        """
+        space = self.space
+        return (
+            super().available
+            and space is not None
+            and not self.coordinator.is_refused(space.location_id)
+        )
 
     @property
     def time_zone(self) -> tzinfo:
@@ -149,8 +157,12 @@ class RobinLocationEntity(CoordinatorEntity[RobinCoordinator]):
 
     @property
     def available(self) -> bool:
-        """Tell whether the poll worked and the location is still selected in Robin."""
-        return super().available and self.location_id in self.coordinator.data.locations
+        """Tell whether the poll worked and the location is still selected and answering."""
+        return (
+            super().available
+            and self.location_id in self.coordinator.data.locations
+            and not self.coordinator.is_refused(self.location_id)
+        )
 
 
 def add_entities_for_new_rooms(

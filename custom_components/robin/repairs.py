@@ -11,9 +11,24 @@ from homeassistant.helpers import issue_registry as ir
 from .const import DOMAIN
 
 
-def entry_issue_id(key: str, entry_id: str) -> str:
-    """Return the id of the entry's issue `key` (one per entry, translated by `key`)."""
-    return f"{key}_{entry_id}"
+def entry_issue_id(key: str, entry_id: str, subject: str | None = None) -> str:
+    """Return the id of the entry's issue `key` (translated by `key`).
+
+    One per entry, or with a `subject` one per subject of the entry (e.g. a location).
+    """
+    issue_id = f"{key}_{entry_id}"
+    return issue_id if subject is None else f"{issue_id}_{subject}"
+
+
+@callback
+def async_entry_issue_subjects(hass: HomeAssistant, entry_id: str, key: str) -> set[str]:
+    """Return the subjects the entry's issues `key` are raised for now (see `entry_issue_id`)."""
+    prefix = entry_issue_id(key, entry_id) + "_"
+    return {
+        issue_id.removeprefix(prefix)
+        for domain, issue_id in ir.async_get(hass).issues
+        if domain == DOMAIN and issue_id.startswith(prefix)
+    }
 
 
 @callback
@@ -25,9 +40,10 @@ def async_set_entry_issue(
     active: bool,
     severity: ir.IssueSeverity = ir.IssueSeverity.WARNING,
     placeholders: Mapping[str, str] | None = None,
+    subject: str | None = None,
 ) -> None:
-    """Show the entry's issue `key` while `active`, else withdraw it."""
-    issue_id = entry_issue_id(key, entry.entry_id)
+    """Show the entry's issue `key` (about `subject`) while `active`, else withdraw it."""
+    issue_id = entry_issue_id(key, entry.entry_id, subject)
     if not active:
         ir.async_delete_issue(hass, DOMAIN, issue_id)
         return
