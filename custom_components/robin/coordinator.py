@@ -205,6 +205,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self._refused: dict[int, int] = {}
         self._refusal_issues: set[int] = set()
         self._refusals_changed: set[int] = set()
+        self._rediscover = False  # at the next poll: a location whose rooms were refused answers
 
     @property
     def calendar_days(self) -> int:
@@ -466,13 +467,16 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         now = dt_util.utcnow()
         try:
             discovered_at = self.discovery.discovered_at
-            if discovered_at is None or (
-                now - discovered_at >= DISCOVERY_INTERVAL and self._rediscovery_due(now)
+            if (
+                discovered_at is None
+                or self._rediscover
+                or (now - discovered_at >= DISCOVERY_INTERVAL and self._rediscovery_due(now))
             ):
                 # Due only while a location works (or none is known): should it fail, the
                 # poll is retried at the regular interval, not the night's slow one.
                 self.update_interval = self._regular_interval
                 await self._discover(now)
+                self._rediscover = False
             locations, starting = self._due(now)
             reads, slices, whole_window = self._reads(now, locations, starting)
             self._answers_read = {}
@@ -573,6 +577,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             elif self._refused.pop(location_id, None) is not None:
                 self._refusals_changed.add(location_id)
                 self._full_read_due = True
+                # Its rooms unread since (e.g. refused since a restart) are read at once.
+                self._rediscover |= location_id in self.discovery.refused
                 LOGGER.info("Robin answers for location %s again", location.name)
         for location_id in self._refused.keys() - self.discovery.locations.keys():
             del self._refused[location_id]  # no longer followed: taken out or gone from Robin

@@ -91,6 +91,8 @@ class RoomDiscovery:
         self.spaces: dict[int, Space] = {}
         self.levels: dict[int, Level] = {}  # level id -> floor, for the rooms' floor names
         self.discovered_at: datetime | None = None
+        # The locations whose rooms Robin refused to list at the last discovery (403).
+        self.refused: set[int] = set()
         # What the last discovery heard Robin list, and how often each other known room or
         # location has been missing in a row.
         self._listed: set[Identifier] = set()
@@ -208,6 +210,7 @@ class RoomDiscovery:
         self.levels = levels
         self._listed = listed
         self.discovered_at = now
+        self.refused = refused
         self._remove_devices(removed)
 
     async def _read_levels(self, locations: Iterable[int]) -> dict[int, Level]:

@@ -175,3 +175,42 @@ async def test_removing_the_entry_removes_a_location_refused_issue(
     await hass.config_entries.async_remove(setup_integration.entry_id)
     await hass.async_block_till_done()
     assert _refusal_issues(hass) == []
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_a_reload_while_a_location_is_refused_sets_up_the_others_and_keeps_its_issue(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    entry = setup_integration
+    before = _registry_counts(hass, entry)
+    london = simulator.find_location("London HQ")
+    simulator.faults.refuse(403, f"locations/{london.id}")
+    for _ in range(POLLS_BEFORE_ISSUE):
+        await advance(hass, freezer, POLL)
+    [issue] = _refusal_issues(hass)
+
+    # A restart or reload while London refuses: New York is set up and polled; London's
+    # rooms, unknown to this run, keep their devices and entities.
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert room_state(hass, simulator, "Hudson Room", "binary_sensor", "occupancy").state == "off"
+    london_rooms = location_entity_id(hass, simulator, "London HQ", "sensor", "occupied_rooms")
+    assert _state(hass, london_rooms) == STATE_UNAVAILABLE
+    assert _registry_counts(hass, entry) == before
+    await advance(hass, freezer, POLL)
+    assert _refusal_issues(hass) == [issue]  # the same issue, not withdrawn and raised again
+    for _ in range(3):  # three hourly rediscoveries: nothing counts as missing
+        await advance(hass, freezer, HOUR)
+    assert _registry_counts(hass, entry) == before
+
+    # London answers again: its rooms come back at the next poll, not at the next hour.
+    simulator.faults.allow(f"locations/{london.id}")
+    await advance(hass, freezer, POLL)
+    assert _refusal_issues(hass) == []
+    await advance(hass, freezer, POLL)
+    assert room_state(hass, simulator, "Thames Room", "sensor", "capacity").state == "10"
+    assert _state(hass, london_rooms) != STATE_UNAVAILABLE
+    assert _registry_counts(hass, entry) == before
