@@ -343,7 +343,11 @@ class RoomDiscovery:
         registry = dr.async_get(self.hass)
         for device in dr.async_entries_for_config_entry(registry, self.config_entry.entry_id):
             if device.identifiers & removed:
-                LOGGER.debug("Removing device %s: gone from Robin", device.name)
+                # Told: the user's automations and dashboards may name it.
+                LOGGER.info(
+                    "Removed the device %s: Robin no longer has it, or it is no longer followed",
+                    device.name,
+                )
                 registry.async_remove_device(device.id)
 
     def room_device(self, space: Space) -> dr.DeviceEntry:

@@ -139,6 +139,7 @@ async def test_rooms_missing_from_three_discoveries_are_removed(
     simulator: RobinSimulator,
     setup_integration: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     london = simulator.find_location("London HQ")
     thames = simulator.find_space("Thames Room")
@@ -146,8 +147,11 @@ async def test_rooms_missing_from_three_discoveries_are_removed(
     for _ in range(2):
         await advance(hass, freezer, HOUR)
         assert device_with_identifier(hass, setup_integration.entry_id, f"space_{thames.id}")
+    caplog.set_level(logging.INFO, logger="custom_components.robin")
     await advance(hass, freezer, HOUR)
     assert device_with_identifier(hass, setup_integration.entry_id, f"space_{thames.id}") is None
+    # The user, whose automations may name the room, can find out why it went.
+    assert "Removed the device Thames Room: Robin no longer has it" in caplog.text
     hudson = simulator.find_space("Hudson Room")  # New York answered every time
     assert device_with_identifier(hass, setup_integration.entry_id, f"space_{hudson.id}")
 
