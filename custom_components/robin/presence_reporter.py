@@ -74,6 +74,9 @@ RETRY_AFTER_FAILURE = timedelta(minutes=1)
 # minute later it would have lapsed, and Robin would count a new arrival. Not sooner: Robin
 # may count posts a tenth of the TTL apart as abuse.
 RETRY_REFRESH_AFTER_FAILURE = timedelta(seconds=30)
+# A post Robin answers 404 may name a device deleted (and registered anew) in Robin: the
+# device is looked up again, at most this often (a room deleted in Robin answers 404 too).
+DEVICE_RECHECK = timedelta(minutes=5)
 
 
 @dataclass(slots=True)
@@ -114,6 +117,7 @@ class PresenceReporter:
         self.entry = coordinator.config_entry
         self.rooms: dict[int, _Room] = {}
         self.device_id: int | None = None
+        self._device_found_at: datetime | None = None  # None: carried over a reload
         if before := hass.data.get(REPORTED_BEFORE_RELOAD, {}).pop(self.entry.entry_id, None):
             self.device_id, self.rooms = before.device_id, before.rooms
         # Until then the device is not looked for again (hourly while Robin has none).
@@ -291,6 +295,8 @@ class PresenceReporter:
                 # Robin's Retry-After now holds every request; the rest wait for it too.
                 wait = self.coordinator.client.rate_limited_for
                 return now + timedelta(seconds=wait) if wait else now + RETRY_AFTER_FAILURE
+            if self.device_id is None:
+                return now  # Robin no longer knows the device: it is looked up first
             if (after := self._due(room, now)) is not None:
                 next_due.append(after)
         return min(next_due, default=None)
@@ -347,6 +353,8 @@ class PresenceReporter:
             raise
         except RobinError as err:
             retry_in = RETRY_AFTER_FAILURE
+            if present and isinstance(err, RobinNotFoundError) and self._may_recheck_device(now):
+                self.device_id = None  # looked up again at the next run
             if not present:
                 room.reported_at = None  # the DELETE may have ended it: post anew, not refresh
             elif (
@@ -394,5 +402,9 @@ class PresenceReporter:
         )
         if found is None:
             return now + DISCOVERY_INTERVAL
-        self.device_id = found.id
+        self.device_id, self._device_found_at = found.id, now
         return None
+
+    def _may_recheck_device(self, now: datetime) -> bool:
+        """Tell whether the device has not been confirmed in Robin for DEVICE_RECHECK."""
+        return self._device_found_at is None or now - self._device_found_at >= DEVICE_RECHECK

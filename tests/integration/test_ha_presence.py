@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 from types import MappingProxyType
 
@@ -552,6 +553,41 @@ async def test_without_a_robin_device_its_devices_are_read_hourly_not_on_every_s
     await advance(hass, freezer, timedelta(minutes=57))
     assert device_reads() == 1
     assert _presence_calls(simulator) == [f"POST {_presence_path(simulator, 'Thames Room')} 201"]
+
+
+async def test_a_robin_device_registered_anew_is_found_again_even_across_a_reload(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    reporting: MockConfigEntry,
+    thames_mmwave: str,
+) -> None:
+    path = _presence_path(simulator, "Thames Room")
+    in_fleet = _room_sensor(hass, simulator, reporting, "Fleet Room", "fleet_mmwave")
+    hass.states.async_set(in_fleet, STATE_ON)
+    await _turn(hass, thames_mmwave, STATE_ON)
+    assert f"POST {path} 201" in _presence_calls(simulator)
+
+    # In Robin, the "Home Assistant" device is deleted and registered again (a new id).
+    organization = simulator.organization
+    ours = next(d for d in organization.devices if d.id == HOME_ASSISTANT_DEVICE)
+    organization.devices.remove(ours)
+    organization.devices.append(dataclasses.replace(ours, id=HOME_ASSISTANT_DEVICE + 1))
+    assert await hass.config_entries.async_reload(reporting.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    simulator.reset_requests()
+
+    # The refresh meets a 404 for the old device; the device is looked up again, and the
+    # room is reported under the new one half a minute later.
+    for _ in range(10):
+        await advance(hass, freezer, timedelta(seconds=30))
+    sessions = simulator.presence_reports.sessions
+    for room in ("Thames Room", "Fleet Room"):  # both refreshes were due in the same run
+        space = simulator.find_space(room)
+        session = sessions.get((space.id, ("device", HOME_ASSISTANT_DEVICE + 1)))
+        assert session is not None
+        assert simulator.presence_reports.is_active(session, simulator.now())
+    assert f"POST {path} 404" in _presence_calls(simulator)
 
 
 async def test_a_read_only_token_cannot_turn_the_option_on(
