@@ -276,6 +276,10 @@ class PresenceReporter:
             if retry_at := await self._look_up_device(now):
                 self._look_up_not_before = retry_at
                 return retry_at
+        return await self._send_rooms(now)
+
+    async def _send_rooms(self, now: datetime) -> datetime | None:
+        """Send each room's request that is due; return when the next one will be."""
         next_due: list[datetime] = []
         spaces = self.coordinator.data.spaces
         for space_id, room in list(self.rooms.items()):
