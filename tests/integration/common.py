@@ -45,6 +45,13 @@ def room_state(
     return state
 
 
+def registry_counts(hass: HomeAssistant, entry: MockConfigEntry) -> tuple[int, int]:
+    """Return how many devices and entities the entry has in the registries."""
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    return len(devices), len(entities)
+
+
 def device_with_identifier(
     hass: HomeAssistant, entry_id: str, identifier: str
 ) -> dr.DeviceEntry | None:

@@ -13,7 +13,6 @@ from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -28,6 +27,7 @@ from .common import (
     call_action,
     device_with_identifier,
     location_entity_id,
+    registry_counts,
     room_entity_id,
     room_state,
     setup_with_options,
@@ -36,12 +36,6 @@ from .conftest import POLL_EVERY_LOCATION_EVERY_MINUTE, advance
 
 POLL = timedelta(seconds=60)
 HOUR = timedelta(hours=1)
-
-
-def _registry_counts(hass: HomeAssistant, entry: MockConfigEntry) -> tuple[int, int]:
-    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
-    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-    return len(devices), len(entities)
 
 
 def _coordinator(entry: MockConfigEntry) -> RobinCoordinator:
@@ -61,7 +55,7 @@ async def test_one_empty_answer_keeps_every_device_and_entity(
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    before = _registry_counts(hass, setup_integration)
+    before = registry_counts(hass, setup_integration)
     london = simulator.find_location("London HQ")
     simulator.faults.empty_list_next(path="/organizations/")
     simulator.faults.empty_list_next(path=f"/locations/{london.id}/spaces")
@@ -69,7 +63,7 @@ async def test_one_empty_answer_keeps_every_device_and_entity(
 
     await advance(hass, freezer, HOUR)  # a discovery that hears {} twice
 
-    assert _registry_counts(hass, setup_integration) == before
+    assert registry_counts(hass, setup_integration) == before
     thames = room_state(hass, simulator, "Thames Room", "sensor", "capacity")
     assert thames.state == "10"  # still available, with its last data
     occupied = location_entity_id(hass, simulator, "London HQ", "sensor", "occupied_rooms")
@@ -78,7 +72,7 @@ async def test_one_empty_answer_keeps_every_device_and_entity(
     # Another empty answer an hour later: still everything, and no second log line.
     simulator.faults.empty_list_next(path="/organizations/")
     await advance(hass, freezer, HOUR)
-    assert _registry_counts(hass, setup_integration) == before
+    assert registry_counts(hass, setup_integration) == before
     empty_lines = [
         record
         for record in caplog.records
@@ -94,17 +88,17 @@ async def test_an_empty_answer_at_a_restart_keeps_every_device_and_entity(
     setup_integration: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    before = _registry_counts(hass, setup_integration)
+    before = registry_counts(hass, setup_integration)
     simulator.faults.empty_list_next(path="/organizations/")
     simulator.reset_requests()
     assert await hass.config_entries.async_reload(setup_integration.entry_id)
     await hass.async_block_till_done()
-    assert _registry_counts(hass, setup_integration) == before
+    assert registry_counts(hass, setup_integration) == before
     # Nothing known but the devices: no request per room to ask whether it still exists.
     assert not [call for call in api_calls(simulator) if call.startswith("GET /v1.0/spaces/")]
 
     await advance(hass, freezer, HOUR)
-    assert _registry_counts(hass, setup_integration) == before
+    assert registry_counts(hass, setup_integration) == before
     assert room_state(hass, simulator, "Thames Room", "sensor", "capacity").state == "10"
 
 
@@ -115,7 +109,7 @@ async def test_a_404_for_the_rooms_of_a_location_robin_lists_deletes_nothing(
     setup_integration: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    before = _registry_counts(hass, setup_integration)
+    before = registry_counts(hass, setup_integration)
     london = simulator.find_location("London HQ")
     thames = simulator.find_space("Thames Room")
     simulator.faults.fail_next(404, path=f"/locations/{london.id}/spaces")
@@ -123,7 +117,7 @@ async def test_a_404_for_the_rooms_of_a_location_robin_lists_deletes_nothing(
     await advance(hass, freezer, HOUR)  # a discovery: London listed, its rooms "not found"
 
     assert simulator.faults.pending == 0
-    assert _registry_counts(hass, setup_integration) == before
+    assert registry_counts(hass, setup_integration) == before
     assert room_state(hass, simulator, "Thames Room", "sensor", "capacity").state == "10"
 
     # A location Robin no longer lists, whose rooms it answers 404 for, goes at once.
@@ -167,7 +161,7 @@ async def test_locations_and_rooms_that_appear_later_get_entities_without_reload
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
-    assert _registry_counts(hass, config_entry) == (0, 0)
+    assert registry_counts(hass, config_entry) == (0, 0)
 
     await advance(hass, freezer, HOUR)
 

@@ -14,8 +14,6 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_URL, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.translation import async_get_translations
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -23,7 +21,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.robin.const import CONF_LOCATIONS
 from robin_simulator import RobinSimulator
 
-from .common import DOMAIN, location_entity_id, room_state
+from .common import DOMAIN, location_entity_id, registry_counts, room_state
 from .conftest import POLL_EVERY_LOCATION_EVERY_MINUTE, advance
 
 POLL = timedelta(seconds=60)
@@ -32,12 +30,6 @@ HOUR = timedelta(hours=1)
 POLLS_BEFORE_ISSUE = 3
 
 pytestmark = [POLL_EVERY_LOCATION_EVERY_MINUTE, pytest.mark.usefixtures("time_zone")]
-
-
-def _registry_counts(hass: HomeAssistant, entry: MockConfigEntry) -> tuple[int, int]:
-    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
-    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-    return len(devices), len(entities)
 
 
 def _refusal_issues(hass: HomeAssistant) -> list[ir.IssueEntry]:
@@ -78,7 +70,7 @@ async def test_a_refused_location_leaves_the_other_locations_working(  # noqa: P
     status: int,
     refused: str,
 ) -> None:
-    before = _registry_counts(hass, setup_integration)
+    before = registry_counts(hass, setup_integration)
     london = simulator.find_location("London HQ")
     london_rooms = location_entity_id(hass, simulator, "London HQ", "sensor", "occupied_rooms")
     new_york_rooms = location_entity_id(
@@ -103,7 +95,7 @@ async def test_a_refused_location_leaves_the_other_locations_working(  # noqa: P
         STATE_UNAVAILABLE
     )
     assert _state(hass, london_rooms) == STATE_UNAVAILABLE
-    assert _registry_counts(hass, setup_integration) == before
+    assert registry_counts(hass, setup_integration) == before
     assert _refusal_issues(hass) == []  # two polls: not yet a lasting refusal
 
     for _ in range(POLLS_BEFORE_ISSUE - 2):
@@ -120,7 +112,7 @@ async def test_a_refused_location_leaves_the_other_locations_working(  # noqa: P
     assert room_state(hass, simulator, "Thames Room", "sensor", "capacity").state == "10"
     assert _state(hass, london_rooms) != STATE_UNAVAILABLE
     assert _refusal_issues(hass) == []
-    assert _registry_counts(hass, setup_integration) == before
+    assert registry_counts(hass, setup_integration) == before
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
@@ -132,7 +124,7 @@ async def test_a_location_refused_past_a_rediscovery_keeps_its_devices_until_tak
     freezer: FrozenDateTimeFactory,
 ) -> None:
     entry = setup_integration
-    before = _registry_counts(hass, entry)
+    before = registry_counts(hass, entry)
     london = simulator.find_location("London HQ")
     simulator.faults.refuse(403, f"locations/{london.id}")
     for _ in range(POLLS_BEFORE_ISSUE):
@@ -140,7 +132,7 @@ async def test_a_location_refused_past_a_rediscovery_keeps_its_devices_until_tak
     assert len(_refusal_issues(hass)) == 1
 
     await advance(hass, freezer, HOUR)  # a rediscovery: London's rooms cannot be listed
-    assert _registry_counts(hass, entry) == before
+    assert registry_counts(hass, entry) == before
     assert room_state(hass, simulator, "Thames Room", "sensor", "capacity").state == (
         STATE_UNAVAILABLE
     )
@@ -185,7 +177,7 @@ async def test_a_reload_while_a_location_is_refused_sets_up_the_others_and_keeps
     freezer: FrozenDateTimeFactory,
 ) -> None:
     entry = setup_integration
-    before = _registry_counts(hass, entry)
+    before = registry_counts(hass, entry)
     london = simulator.find_location("London HQ")
     simulator.faults.refuse(403, f"locations/{london.id}")
     for _ in range(POLLS_BEFORE_ISSUE):
@@ -199,12 +191,12 @@ async def test_a_reload_while_a_location_is_refused_sets_up_the_others_and_keeps
     assert room_state(hass, simulator, "Hudson Room", "binary_sensor", "occupancy").state == "off"
     london_rooms = location_entity_id(hass, simulator, "London HQ", "sensor", "occupied_rooms")
     assert _state(hass, london_rooms) == STATE_UNAVAILABLE
-    assert _registry_counts(hass, entry) == before
+    assert registry_counts(hass, entry) == before
     await advance(hass, freezer, POLL)
     assert _refusal_issues(hass) == [issue]  # the same issue, not withdrawn and raised again
     for _ in range(3):  # three hourly rediscoveries: nothing counts as missing
         await advance(hass, freezer, HOUR)
-    assert _registry_counts(hass, entry) == before
+    assert registry_counts(hass, entry) == before
 
     # London answers again: its rooms come back at the next poll, not at the next hour.
     simulator.faults.allow(f"locations/{london.id}")
@@ -213,4 +205,4 @@ async def test_a_reload_while_a_location_is_refused_sets_up_the_others_and_keeps
     await advance(hass, freezer, POLL)
     assert room_state(hass, simulator, "Thames Room", "sensor", "capacity").state == "10"
     assert _state(hass, london_rooms) != STATE_UNAVAILABLE
-    assert _registry_counts(hass, entry) == before
+    assert registry_counts(hass, entry) == before
