@@ -103,6 +103,8 @@ WINDOW_SLICE = timedelta(days=1)
 # A poll may fire a little before the instant it was planned for (Home Assistant rounds
 # the loop's time down to the second): what falls due within this slack is due.
 SCHEDULE_SLACK = timedelta(seconds=5)
+# Failed slow polls are retried after 1, 2, 4, ... regular intervals (until the slow one).
+MAX_BACKOFF_DOUBLINGS = 10
 
 type Read = tuple[Location, datetime, datetime]
 # A location's presence and its event reads' answers, or how Robin refused the location.
@@ -187,6 +189,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self._hours: dict[int, WorkingHours] = {}
         self._last_polled: dict[int, datetime] = {}
         self._in_hours: dict[int, bool] = {}
+        self._failed_polls = 0  # in a row
         self._poll_everything = True
         # Per-room notification: what each room last showed, who listens to it.
         self._pending_rooms: set[int] = set()
@@ -503,7 +506,9 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                 raise next(iter(refused.values()))
         # `run_all` raises one error of several, a rate limit first.
         except RobinError as err:
+            self._retry_soon()
             raise self._translate_error(err) from err
+        self._failed_polls = 0
 
         self._note_refusals(locations, refused)
         events: list[tuple[Read, list[Event] | None]] = []
@@ -545,6 +550,17 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         if vanished and not whole_window:
             await self._look_up_vanished(vanished)
         return self._snapshot()
+
+    def _retry_soon(self) -> None:
+        """Retry a failed slow poll sooner: at the regular interval, doubling up to the slow one.
+
+        At night a single failure would otherwise leave every entity unavailable until
+        the next slow poll (an hour by default); Robin down for longer is asked less and less.
+        """
+        self._failed_polls += 1
+        backoff = self._regular_interval * 2 ** min(self._failed_polls - 1, MAX_BACKOFF_DOUBLINGS)
+        if self.update_interval is None or backoff < self.update_interval:
+            self.update_interval = backoff
 
     def _note_refusals(self, polled: list[Location], refused: Mapping[int, RobinError]) -> None:
         """Count each polled location's refusals in a row; raise or withdraw its repair issue.

@@ -228,3 +228,51 @@ async def test_a_failed_poll_as_the_day_starts_is_retried_at_the_regular_interva
     assert len(presence_reads(simulator, "London HQ")) >= 1
     occupancy = room_state(hass, simulator, "Fleet Room", "binary_sensor", "occupancy")
     assert occupancy.state != "unavailable"
+
+
+async def test_a_failed_poll_at_night_is_retried_a_minute_later_not_an_hour(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_entry_at(hass, freezer, config_entry, TUESDAY_NIGHT)
+    polls = polls_of(config_entry)
+    simulator.faults.fail_next(500, path="/presence")
+    await run_until(hass, freezer, TUESDAY_NIGHT + SLOW + timedelta(seconds=5))
+    assert simulator.faults.pending == 0
+    assert len(polls) == 1
+    occupancy = room_state(hass, simulator, "Fleet Room", "binary_sensor", "occupancy")
+    assert occupancy.state == "unavailable"
+
+    await run_until(hass, freezer, polls[0] + MINUTE + timedelta(seconds=5), timedelta(seconds=5))
+    assert len(polls) == 2
+    occupancy = room_state(hass, simulator, "Fleet Room", "binary_sensor", "occupancy")
+    assert occupancy.state != "unavailable"
+    # Worked again: back to the night's rhythm.
+    await run_until(hass, freezer, polls[1] + SLOW - timedelta(minutes=1))
+    assert len(polls) == 2
+    await run_until(hass, freezer, polls[1] + SLOW + timedelta(seconds=5))
+    assert len(polls) == 3
+
+
+async def test_robin_down_at_night_is_asked_less_and_less_up_to_the_slow_interval(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_entry_at(hass, freezer, config_entry, TUESDAY_NIGHT)
+    polls = polls_of(config_entry)
+    simulator.faults.refuse(500, "v1.0")
+    await run_until(hass, freezer, TUESDAY_NIGHT + 4 * SLOW)
+    gaps = [round((b - a) / MINUTE) for a, b in itertools.pairwise(polls)]
+    assert gaps[:7] == [1, 2, 4, 8, 16, 32, 60], gaps
+    assert all(gap == 60 for gap in gaps[6:]), gaps
+
+    simulator.faults.allow("v1.0")
+    await run_until(hass, freezer, polls[-1] + SLOW + timedelta(seconds=5))
+    occupancy = room_state(hass, simulator, "Fleet Room", "binary_sensor", "occupancy")
+    assert occupancy.state != "unavailable"
