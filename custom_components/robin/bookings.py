@@ -158,11 +158,16 @@ async def _write_or_look_up[T](
 async def async_read_booking(coordinator: RobinCoordinator, space: Space, event_id: str) -> Event:
     """Return the booking as Robin holds it now; a translated error when it cannot be read."""
     try:
-        return await coordinator.client.get_event(event_id)
+        event = await coordinator.client.get_event(event_id)
     except RobinNotFoundError:
-        raise validation_error("booking_not_found", booking=event_id, room=space.name) from None
+        event = None
     except RobinError as err:
         raise robin_error(coordinator, err, space.name) from err
+    # Robin may keep a cancelled occurrence readable: it is gone all the same, and changing
+    # or checking in to it would act on a booking nobody holds any more.
+    if event is None or is_cancelled(event):
+        raise validation_error("booking_not_found", booking=event_id, room=space.name)
+    return event
 
 
 def _same_instant(read: datetime, sent: datetime) -> bool:

@@ -58,3 +58,42 @@ async def test_a_failed_cancel_robin_made_and_keeps_marked_cancelled_counts_as_d
         room_target(hass, simulator, "Fleet Room"),
     )
     assert response["cancelled"] is True
+
+
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [
+        ("extend_booking", {"minutes": 15}),
+        ("end_booking", {}),
+        ("check_in", {}),
+        ("cancel_booking", {}),
+    ],
+)
+async def test_actions_by_id_do_not_act_on_a_booking_robin_marks_cancelled(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    action: str,
+    data: dict[str, int],
+) -> None:
+    """Given its id, a cancelled booking is not found: nothing is extended, ended or confirmed."""
+    thames = simulator.find_space("Thames Room")
+    called_off = simulator.add_event(
+        thames.id,
+        "Called off",
+        datetime(2026, 11, 23, 10, 0, tzinfo=UTC),
+        datetime(2026, 11, 23, 10, 45, tzinfo=UTC),
+    )
+    called_off.status = "cancelled"  # Robin keeps the occurrence readable, marked so
+    simulator.reset_requests()
+    with pytest.raises(ServiceValidationError) as err:
+        await call_action(
+            hass,
+            action,
+            {**data, "booking_id": called_off.id},
+            room_target(hass, simulator, "Thames Room"),
+        )
+    assert err.value.translation_key == "booking_not_found"
+    assert str(err.value) == f"Booking {called_off.id} was not found in Thames Room"
+    assert writes(simulator) == []
+    assert called_off.id not in simulator.events.confirmations
