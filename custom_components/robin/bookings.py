@@ -291,7 +291,8 @@ async def _find_booking(
         if event.id not in before
         and _same_instant(event_start(event, time_zone), start)
         and _same_instant(event_end(event, time_zone), end)
-        and (title is None or event.title == title)
+        # Robin makes up a title for a missing or empty one.
+        and (not title or event.title == title)
     ]
     if not candidates:
         return None

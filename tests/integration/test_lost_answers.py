@@ -107,6 +107,33 @@ async def test_book_space(
     assert writes(simulator) == [f"POST /v1.0/spaces/{thames.id}/events"]
 
 
+async def test_book_space_with_an_empty_title(
+    hass: HomeAssistant, simulator: RobinSimulator, lose_answer: LoseAnswer
+) -> None:
+    """Robin makes up a title for an empty one: the booking is still found as ours."""
+    thames = simulator.find_space("Thames Room")
+    before = {event.id for event in simulator.events_in(thames.id)}
+
+    def made() -> list[Event]:
+        return [event for event in simulator.events_in(thames.id) if event.id not in before]
+
+    simulator.reset_requests()
+    response = await lose_answer(
+        ("POST", f"/spaces/{thames.id}/events"),
+        write=lambda: call_action(
+            hass,
+            "book_space",
+            {"duration": "00:30:00", "title": ""},
+            room_target(hass, simulator, "Thames Room"),
+        ),
+        committed=lambda: bool(made()),
+    )
+    [booking] = made()
+    assert booking.title  # Robin's own
+    assert response["booking"]["id"] == booking.id
+    assert writes(simulator) == [f"POST /v1.0/spaces/{thames.id}/events"]
+
+
 async def test_calendar_create(
     hass: HomeAssistant, simulator: RobinSimulator, lose_answer: LoseAnswer
 ) -> None:
