@@ -181,6 +181,8 @@ def _same_instant(read: datetime, sent: datetime) -> bool:
 
 def check_duration(start: datetime, end: datetime) -> None:
     """Refuse a booking that ends before it starts or lasts 5 minutes or less, as Robin does."""
+    # In UTC: two times of one time zone subtract as clock times, wrong across a clock change.
+    start, end = dt_util.as_utc(start), dt_util.as_utc(end)
     if end <= start:
         raise validation_error("end_before_start")
     if end - start <= MIN_BOOKING_DURATION:
