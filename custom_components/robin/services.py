@@ -360,6 +360,8 @@ async def _find_free_space(call: ServiceCall) -> ServiceResponse:
             continue
         free_until = min((busy.start for busy in result.busy if busy.start >= end), default=None)
         location = data.locations.get(space.location_id)
+        # In the room's hours, as its calendar and the booking actions give them.
+        room_zone = data.time_zone_of(space) or dt_util.get_default_time_zone()
         free.append(
             {
                 "id": space.id,
@@ -367,10 +369,16 @@ async def _find_free_space(call: ServiceCall) -> ServiceResponse:
                 "location": location.name if location else None,
                 "type": space.type,
                 "capacity": space.capacity,
-                "free_until": free_until.isoformat() if free_until else None,
+                "free_until": free_until.astimezone(room_zone).isoformat() if free_until else None,
             }
         )
-    return {"start": start.isoformat(), "end": end.isoformat(), "spaces": free}
+    # In the location's hours when one was asked for, else in Home Assistant's.
+    shown_zone = time_zone if ATTR_LOCATION in call.data else dt_util.get_default_time_zone()
+    return {
+        "start": start.astimezone(shown_zone).isoformat(),
+        "end": end.astimezone(shown_zone).isoformat(),
+        "spaces": free,
+    }
 
 
 def _amenities_of(space: Space) -> set[str]:

@@ -1048,6 +1048,12 @@ async def test_find_free_space_by_location_device_or_name(
     )
     assert _names(by_device) == ["Focus Room", "Brooklyn Room", "Hudson Room"]
     assert {space["location"] for space in by_device["spaces"]} == {"New York Studio"}
+    # In New York's hours, as the rooms' calendars show them.
+    new_york_times = [by_device["start"], by_device["end"]] + [
+        space["free_until"] for space in by_device["spaces"] if space["free_until"]
+    ]
+    assert new_york_times[2:], by_device
+    assert all(time.endswith("-05:00") for time in new_york_times), new_york_times
     by_name = await call_action(
         hass,
         "find_free_space",
