@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -482,8 +484,11 @@ class OfficeActor:
         """Check a booking in once, when people are there for it."""
         if self._is_checked_in(booking) is not False:
             return  # checked in already
-        if not self._may_attempt(booking) or await self._checked_in_since_refusal(space, booking):
+        if not self._may_attempt(booking):
             return
+        with self._no_attempt_if_robin_fails(booking):
+            if await self._checked_in_since_refusal(space, booking):
+                return
         try:
             await async_check_in(self.coordinator, space, booking.event_id)
         except HomeAssistantError as err:
@@ -501,9 +506,13 @@ class OfficeActor:
         """End or cancel a no-show booking, once."""
         if not self.coordinator.can_write or booking.event_id in self._released:
             return
-        if not self._may_attempt(booking) or await self._checked_in_since_refusal(space, booking):
+        if not self._may_attempt(booking):
             return
-        if await self._changed_since_polled(space, booking):
+        with self._no_attempt_if_robin_fails(booking):
+            if await self._checked_in_since_refusal(space, booking):
+                return
+            changed = await self._changed_since_polled(space, booking)
+        if changed:
             # Not an attempt: the next poll brings the booking as it is now, and decides.
             self._attempts[booking.event_id] -= 1
             return
@@ -570,6 +579,20 @@ class OfficeActor:
             return False
         await self._async_read_confirmation(space, booking)
         return bool(self._is_checked_in(booking))
+
+    @contextmanager
+    def _no_attempt_if_robin_fails(self, booking: Booking) -> Iterator[None]:
+        """Give the attempt back when Robin fails (5xx, 429) to answer a read before the write.
+
+        Nothing was asked of Robin: counted, a few minutes of failures would use up the
+        attempts and the booking would never be released or checked in.
+        """
+        try:
+            yield
+        except RobinError as err:
+            if not _refused_this_booking_only(err):
+                self._attempts[booking.event_id] -= 1
+            raise
 
     def _may_attempt(self, booking: Booking) -> bool:
         not_before = self._not_before.get(booking.event_id)

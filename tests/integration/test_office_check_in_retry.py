@@ -8,12 +8,12 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.robin.const import CONF_CHECK_IN_ON_ARRIVAL
+from custom_components.robin.const import CONF_CHECK_IN_ON_ARRIVAL, EVENT_BOOKING_CHECKED_IN
 from robin_simulator import RobinSimulator
 from robin_simulator.model import Confirmation
 
 from .common import setup_with_options
-from .office import CUSTOMER_CALL_START, customer_call, run_until, state, writes
+from .office import CUSTOMER_CALL_START, capture, customer_call, run_until, state, writes
 
 
 async def test_check_in_made_elsewhere_during_retry_is_shown(
@@ -39,4 +39,29 @@ async def test_check_in_made_elsewhere_during_retry_is_shown(
         confirmed_at=datetime.now(UTC),
     )
     await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=20))
+    assert state(hass, simulator, "Fleet Room", "checked_in") == "on"
+
+
+async def test_a_check_in_is_not_given_up_while_robin_fails_to_show_the_booking(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_with_options(hass, config_entry, **{CONF_CHECK_IN_ON_ARRIVAL: True})
+    call = customer_call(simulator)
+    checked_in = capture(hass, EVENT_BOOKING_CHECKED_IN)
+    fleet = simulator.find_space("Fleet Room")
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
+    simulator.start_presence(fleet.id)
+    # The check-in is read, then rate limited; the retry's reads fail twice.
+    simulator.faults.serve_next(path=f"/events/{call.id}", method="GET")
+    simulator.faults.fail_next(429, path=f"/events/{call.id}/confirmation", method="PUT")
+    simulator.faults.fail_next(500, 2, path=f"/events/{call.id}", method="GET")
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=9))
+    # Checked in once Robin answers, well before the check-in window closes.
+    assert writes(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"] * 2
+    assert call.id in simulator.events.confirmations
+    assert [event.data["booking_id"] for event in checked_in] == [call.id]
     assert state(hass, simulator, "Fleet Room", "checked_in") == "on"

@@ -94,3 +94,23 @@ async def test_a_no_show_moved_in_robin_since_the_last_poll_is_not_moved_back(
     after = customer_call(simulator)
     assert after.start == moved_start
     assert after.end == moved_start + timedelta(minutes=10)
+
+
+async def test_a_release_is_not_given_up_while_robin_fails_to_show_the_booking(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Robin answers the check-in read, then fails to show the booking for three minutes."""
+    call, released = await _about_to_release(hass, simulator, config_entry, freezer)
+    simulator.faults.serve_next(path=f"/events/{call.id}", method="GET")
+    simulator.faults.fail_next(500, 3, path=f"/events/{call.id}", method="GET")
+    await run_until(hass, freezer, TEN_PAST_ELEVEN + 5 * POLL)
+    # Nothing was asked of Robin while it failed: the release is made once it answers.
+    assert writes(simulator) == [f"PATCH /v1.0/events/{call.id}"]
+    ended = simulator.events.get(call.id)
+    assert ended is not None
+    assert ended.end < CUSTOMER_CALL_END
+    assert len(released) == 1
