@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from functools import partial
 from typing import Any
 
@@ -394,7 +394,10 @@ class OfficeActor:
         if since is not None and (announced is None or since > announced):
             self.hass.bus.async_fire(
                 EVENT_UNBOOKED_USE_STARTED,
-                {**self._room_data(space), "since": since.isoformat()},
+                {
+                    **self._room_data(space),
+                    "since": since.astimezone(self._zone(space)).isoformat(),
+                },
             )
 
     async def _async_act(self) -> None:
@@ -550,7 +553,7 @@ class OfficeActor:
             EVENT_BOOKING_RELEASED,
             {
                 **self._booking_data(space, booking),
-                "released_at": now.isoformat(),
+                "released_at": now.astimezone(self._zone(space)).isoformat(),
                 "cancelled": kind is Release.CANCEL,
             },
         )
@@ -635,8 +638,12 @@ class OfficeActor:
             "room": space.name,
         }
 
+    def _zone(self, space: Space) -> tzinfo:
+        """Return the room's time zone: the times in events are in the room's hours."""
+        return self.coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone()
+
     def _booking_data(self, space: Space, booking: Booking) -> dict[str, Any]:
-        zone = self.coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone()
+        zone = self._zone(space)
         return {
             **self._room_data(space),
             "booking_id": booking.event_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_OFF, STATE_ON
@@ -23,6 +24,12 @@ from .office import POLL, capture, run_until, state
 
 # The Brooklyn Room has no booking on Mondays.
 ROOM = "Brooklyn Room"
+# Its location's zone: the times the events tell are in the room's hours.
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def _in_new_york(instant: datetime) -> str:
+    return instant.astimezone(NEW_YORK).isoformat()
 
 
 async def test_unbooked_use_is_told_once_after_the_set_minutes(
@@ -54,7 +61,7 @@ async def test_unbooked_use_is_told_once_after_the_set_minutes(
             "device_id": started[0].data["device_id"],
             "space_id": room.id,
             "room": ROOM,
-            "since": seen_at.isoformat(),
+            "since": _in_new_york(seen_at),
         }
     ]
 
@@ -88,7 +95,7 @@ async def test_a_restart_tells_an_unbooked_use_once_and_from_when_people_arrived
     seen_at = datetime.now(UTC)
     assert arrived_at < seen_at
     await run_until(hass, freezer, seen_at + timedelta(minutes=15))
-    assert [event.data["since"] for event in started] == [seen_at.isoformat()]
+    assert [event.data["since"] for event in started] == [_in_new_york(seen_at)]
 
     # Home Assistant restarts (the entry is set up anew) while the people stay.
     assert await hass.config_entries.async_reload(config_entry.entry_id)
@@ -108,8 +115,8 @@ async def test_a_restart_tells_an_unbooked_use_once_and_from_when_people_arrived
     await hass.async_block_till_done()
     assert state(hass, simulator, ROOM, "unbooked_use") == STATE_ON
     assert [event.data["since"] for event in started] == [
-        seen_at.isoformat(),
-        back_at.isoformat(),
+        _in_new_york(seen_at),
+        _in_new_york(back_at),
     ]
 
 
