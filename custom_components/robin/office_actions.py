@@ -50,7 +50,7 @@ from .const import (
     LOGGER,
 )
 from .coordinator import RobinConfigEntry, RobinCoordinator, room_identifier
-from .data import RobinData, event_end, event_start
+from .data import RobinData
 from .event_status import is_cancelled
 from .office_rules import (
     Booking,
@@ -229,16 +229,12 @@ class OfficeActor:
         """Return since when the room is used without a booking; a room booked all day is not.
 
         All-day bookings are nobody's meeting (no check-in, no no-show) but they do book the
-        room.
+        room: use past the end of one counts from its end, as after any booking.
         """
-        time_zone = self.coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone()
-        nearby = self.coordinator.bookings.between(space.id, now, now + timedelta(seconds=1))
-        if any(
-            event.is_all_day and event_start(event, time_zone) <= now < event_end(event, time_zone)
-            for event in nearby
-        ):
-            return None
-        return unbooked_since(bookings, self.presence.occupied_since(space.id), now)
+        time_zone = self._zone(space)
+        nearby = self.coordinator.bookings.between(space.id, now - RULES_REACH, now + RULES_REACH)
+        all_day = [Booking.of(event, time_zone) for event in nearby if event.is_all_day]
+        return unbooked_since([*bookings, *all_day], self.presence.occupied_since(space.id), now)
 
     def _present_since_start(self, space: Space, booking: Booking) -> bool:
         last_presence_at = self.coordinator.last_presence_at(space.id)
