@@ -121,6 +121,9 @@ class OfficeActor:
         # Booking id -> the booking's end (ISO), for pruning.
         self._released: dict[str, str] = {}
         self._checked_in: dict[str, str] = {}
+        # Check-ins asked for whose answer was lost and could not be read back: ours, and
+        # told as such, once Robin shows the booking checked in.
+        self._check_ins_unsure: set[str] = set()
         # Check-in state read from Robin: booking id -> (checked in, read at).
         self._confirmations: dict[str, tuple[bool, datetime]] = {}
         self._attempts: dict[str, int] = {}
@@ -481,21 +484,32 @@ class OfficeActor:
 
     async def _async_check_in(self, space: Space, booking: Booking) -> None:
         """Check a booking in once, when people are there for it."""
-        if self._is_checked_in(booking) is not False:
-            return  # checked in already
-        if not self._may_attempt(booking):
-            return
-        with self._no_attempt_if_robin_fails(booking):
-            if await self._checked_in_since_refusal(space, booking):
+        checked_in = self._is_checked_in(booking)
+        if checked_in is False:
+            if not self._may_attempt(booking):
                 return
+            with self._no_attempt_if_robin_fails(booking):
+                checked_in = await self._checked_in_since_refusal(space, booking)
+        if checked_in is not False:
+            # Checked in already: by us, when our check-in's answer was lost.
+            if checked_in and booking.event_id in self._check_ins_unsure:
+                await self._async_checked_in(space, booking)
+            return
         try:
             await async_check_in(self.coordinator, space, booking.event_id)
         except HomeAssistantError as err:
             LOGGER.warning(
                 "Could not check in booking %s in %s: %s", booking.event_id, space.name, err
             )
+            if err.translation_key == "outcome_unknown":
+                self._check_ins_unsure.add(booking.event_id)
             self._retry_later(booking)
             return
+        await self._async_checked_in(space, booking)
+
+    async def _async_checked_in(self, space: Space, booking: Booking) -> None:
+        """Keep and tell the booking checked in by us."""
+        self._check_ins_unsure.discard(booking.event_id)
         self._checked_in[booking.event_id] = booking.end.isoformat()
         await self._async_save()
         self._work_out({space.id}, dt_util.utcnow())

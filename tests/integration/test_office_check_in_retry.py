@@ -65,3 +65,29 @@ async def test_a_check_in_is_not_given_up_while_robin_fails_to_show_the_booking(
     assert call.id in simulator.events.confirmations
     assert [event.data["booking_id"] for event in checked_in] == [call.id]
     assert state(hass, simulator, "Fleet Room", "checked_in") == "on"
+
+
+async def test_a_check_in_whose_answer_was_lost_is_told_once_robin_shows_it(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_with_options(hass, config_entry, **{CONF_CHECK_IN_ON_ARRIVAL: True})
+    call = customer_call(simulator)
+    checked_in = capture(hass, EVENT_BOOKING_CHECKED_IN)
+    fleet = simulator.find_space("Fleet Room")
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
+    simulator.start_presence(fleet.id)
+    # The check-in is read; Robin checks the booking in, but its answer is lost (twice:
+    # the client sends the PUT again) and reading it back fails too.
+    simulator.faults.serve_next(path=f"/events/{call.id}", method="GET")
+    simulator.faults.drop_next(2, path=f"/events/{call.id}/confirmation", method="PUT")
+    simulator.faults.fail_next(500, 2, path=f"/events/{call.id}", method="GET")
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=12))
+    assert simulator.faults.pending == 0
+    # Checked in once, and told once, when Robin shows the check-in.
+    assert call.id in simulator.events.confirmations
+    assert [event.data["booking_id"] for event in checked_in] == [call.id]
+    assert state(hass, simulator, "Fleet Room", "checked_in") == "on"
