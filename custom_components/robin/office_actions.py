@@ -417,7 +417,7 @@ class OfficeActor:
                     await self._async_act_on_room(space, now, self._bookings(space, now))
                 except RobinError as err:
                     LOGGER.debug(
-                        "Could not read the check-in of a booking in %s: %s", space.name, err
+                        "Could not read a booking or its check-in in %s: %s", space.name, err
                     )
                     if _refused_this_booking_only(err):
                         continue  # one booking Robin will not show: the other rooms go on
