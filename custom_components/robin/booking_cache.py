@@ -214,6 +214,18 @@ class BookingCache:
         self._rooms[space_id] = placed
         return True
 
+    def drop(self, space_id: int, event_id: str) -> bool:
+        """Forget one booking of a room (cancelled, or moved out of the window).
+
+        Returns whether the room's bookings changed.
+        """
+        entries = self._rooms.get(space_id, [])
+        kept = [entry for entry in entries if entry[1] != event_id]
+        if len(kept) == len(entries):
+            return False
+        self._rooms[space_id] = kept
+        return True
+
     def evict(self, before: datetime) -> None:
         """Forget the events that ended by `before` (past ones nobody asks for)."""
         for space_id, entries in self._rooms.items():

@@ -2,9 +2,10 @@
 
 Each operation checks what can be checked before Robin is asked (translated
 ServiceValidationError), turns Robin's refusals and failures into translated
-HomeAssistantError, and re-reads the whole calendar window afterwards so the change
-shows at once, whichever day it falls on. A change whose answer is lost is never sent
-again: it is read back from Robin and reported as made, not made, or unknown.
+HomeAssistantError, and shows the change at once, whichever day it falls on: in the cache
+straight away, then by re-reading the whole calendar window (such reads are spaced out). A
+change whose answer is lost is never sent again: it is read back from Robin and reported
+as made, not made, or unknown.
 """
 
 from __future__ import annotations
@@ -247,7 +248,7 @@ async def async_book(
         # not there before can be ours (see _find_booking).
         with robin_errors(coordinator, space.name):
             before = {event.id for event in await client.get_space_events(space.id, start, end)}
-        return await _write_or_look_up(
+        booked = await _write_or_look_up(
             coordinator,
             space.name,
             lambda: client.create_event(
@@ -266,6 +267,8 @@ async def async_book(
         )
     finally:
         await coordinator.async_refresh_bookings()
+    coordinator.async_show_own_change(space, booked.id, booked)
+    return booked
 
 
 async def _find_booking(
@@ -344,7 +347,7 @@ async def async_update_booking(
         return event if made else None
 
     try:
-        return await _write_or_look_up(
+        updated = await _write_or_look_up(
             coordinator,
             space.name,
             lambda: client.update_event(
@@ -359,6 +362,8 @@ async def async_update_booking(
         )
     finally:
         await coordinator.async_refresh_bookings()
+    coordinator.async_show_own_change(space, event_id, updated)
+    return updated
 
 
 async def async_cancel_booking(coordinator: RobinCoordinator, space: Space, event_id: str) -> None:
@@ -385,6 +390,7 @@ async def async_cancel_booking(coordinator: RobinCoordinator, space: Space, even
         )
     finally:
         await coordinator.async_refresh_bookings()
+    coordinator.async_show_own_change(space, event_id, None)
 
 
 async def _cancel(client: RobinClient, event_id: str) -> bool:

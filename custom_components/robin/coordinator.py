@@ -9,6 +9,7 @@ covers the next meeting boundary of all rooms.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 import math
 from collections import defaultdict, deque
@@ -339,6 +340,32 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         async with self._debounced_refresh.async_lock():
             pass
         await self.async_request_refresh()
+
+    @callback
+    def async_show_own_change(self, space: Space, event_id: str, event: Event | None) -> None:
+        """Show a booking as our own change left it (None: cancelled), without waiting.
+
+        The window read asked for after a change waits while an earlier one's cooldown or
+        Robin's Retry-After lasts: until then the calendar and the room's state would show
+        the booking as it was. That read confirms it later.
+        """
+        zone = self._zone(space.location_id)
+        window_start, window_end = self._window
+        if event is not None and event.space_id is None:  # an answer that leaves it out
+            event = dataclasses.replace(event, space_id=space.id)
+        if (
+            event is not None
+            and event.space_id == space.id
+            and not is_cancelled(event)
+            and event_end(event, zone) > window_start
+            and event_start(event, zone) < window_end
+        ):
+            changed = self.bookings.put(space.location_id, event, zone)
+        else:
+            changed = self.bookings.drop(space.id, event_id)
+        if changed:
+            self._pending_rooms.add(space.id)
+            self._publish(dt_util.utcnow())
 
     def _calendar_window(self, now: datetime) -> tuple[datetime, datetime]:
         hour = now.replace(minute=0, second=0, microsecond=0)
