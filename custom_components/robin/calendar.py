@@ -141,13 +141,19 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         shown = self._calendar_event(booking)
         title = event.get(EVENT_SUMMARY)
         description = event.get(EVENT_DESCRIPTION)
+        # The same goes for its times: the window's later days are reread once a pass, so
+        # the times shown may be older than a move made elsewhere, which they would undo.
+        zone = self.time_zone
+        moved = dt_util.as_utc(start) != dt_util.as_utc(event_start(booking, zone)) or (
+            dt_util.as_utc(end) != dt_util.as_utc(event_end(booking, zone))
+        )
         await self._edit(
             async_update_booking(
                 self.coordinator,
                 space,
                 uid,
-                start=start,
-                end=end,
+                start=start if moved else None,
+                end=end if moved else None,
                 title=None if shown is not None and title == shown.summary else title,
                 description=None
                 if (description or None) == (shown.description if shown else booking.description)

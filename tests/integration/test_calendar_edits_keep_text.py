@@ -1,4 +1,4 @@
-"""Moving a booking in the calendar keeps its title, description and zone unless edited."""
+"""Editing a booking in the calendar keeps its title, description, zone and times unless edited."""
 
 from __future__ import annotations
 
@@ -112,3 +112,50 @@ async def test_moving_a_meeting_organised_in_new_york_keeps_new_yorks_zone(
     clients = (hass_ws_client, hass_client)
     moved = await _drag_half_an_hour_later(hass, simulator, freezer, clients, synced)
     assert moved.time_zone == "America/New_York"
+
+
+async def test_renaming_a_meeting_keeps_the_time_its_organiser_just_moved_it_to(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    *,
+    hass_ws_client: Any,
+) -> None:
+    """Only the title is edited: the times the dialog sends back are not written to Robin.
+
+    The window's later days are reread once a pass, so the calendar may still show a
+    meeting at the time it had before its organiser moved it.
+    """
+    four_pm_tomorrow = TWO_PM + timedelta(days=1, hours=2)
+    thames = simulator.find_space("Thames Room")
+    synced = simulator.add_event(
+        thames.id, "Vendor call", four_pm_tomorrow, four_pm_tomorrow + HALF_HOUR
+    )
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    # Moved an hour later in the organiser's calendar, after the calendar read it.
+    moved_to = four_pm_tomorrow + 2 * HALF_HOUR
+    synced.start, synced.end = moved_to, moved_to + HALF_HOUR
+    entity_id = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
+    ws = await hass_ws_client(hass)
+    await ws.send_json_auto_id(
+        {
+            "type": "calendar/event/update",
+            "entity_id": entity_id,
+            "uid": synced.id,
+            "event": {  # as the calendar shows it: at the time it had
+                "summary": "Vendor call (Acme)",
+                "dtstart": four_pm_tomorrow.isoformat(),
+                "dtend": (four_pm_tomorrow + HALF_HOUR).isoformat(),
+            },
+        }
+    )
+    answer = await ws.receive_json()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert answer["success"], answer
+
+    renamed = simulator.events.get(synced.id)
+    assert renamed is not None
+    assert (renamed.title, renamed.start) == ("Vendor call (Acme)", moved_to)
