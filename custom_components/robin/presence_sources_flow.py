@@ -47,13 +47,17 @@ class PresenceSourcesFlow(ConfigSubentryFlow):
         }
         if not rooms:
             return self.async_abort(reason="no_rooms_left")
+        errors: dict[str, str] = {}
         if user_input is not None:
             space_key = user_input[CONF_SPACE_ID]
-            return self.async_create_entry(
-                title=rooms[space_key],
-                data={CONF_SPACE_ID: int(space_key), CONF_SOURCES: user_input[CONF_SOURCES]},
-                unique_id=space_key,
-            )
+            if space_key in rooms:
+                return self.async_create_entry(
+                    title=rooms[space_key],
+                    data={CONF_SPACE_ID: int(space_key), CONF_SOURCES: user_input[CONF_SOURCES]},
+                    unique_id=space_key,
+                )
+            # The form was shown before another one took the room, or Robin removed it.
+            errors[CONF_SPACE_ID] = "room_taken" if space_key in taken else "room_gone"
         schema = vol.Schema(
             {
                 vol.Required(CONF_SPACE_ID): SelectSelector(
@@ -67,7 +71,13 @@ class PresenceSourcesFlow(ConfigSubentryFlow):
                 vol.Required(CONF_SOURCES): self._sources_selector(),
             }
         )
-        return self.async_show_form(step_id="user", data_schema=schema)
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(
+                schema, {CONF_SOURCES: user_input[CONF_SOURCES]} if user_input else None
+            ),
+            errors=errors,
+        )
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None

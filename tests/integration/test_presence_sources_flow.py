@@ -1,0 +1,96 @@
+"""The "Add presence sources" form: one subentry per room, never Robin's own sensors."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.const import STATE_OFF
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.robin.const import CONF_SOURCES, CONF_SPACE_ID, SUBENTRY_PRESENCE_SOURCES
+from robin_simulator import RobinSimulator
+
+from .conftest import advance
+
+TRANSLATIONS = (
+    Path(__file__).parents[2] / "custom_components" / "robin" / "translations" / "en.json"
+)
+
+
+def _door(hass: HomeAssistant, name: str) -> str:
+    """Register another integration's door sensor, in no area (so chosen by hand)."""
+    entity = er.async_get(hass).async_get_or_create(
+        "binary_sensor", "zigbee", name, suggested_object_id=name, original_device_class="door"
+    )
+    hass.states.async_set(entity.entity_id, STATE_OFF)
+    return entity.entity_id
+
+
+async def _open_form(hass: HomeAssistant, entry: MockConfigEntry) -> str:
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_PRESENCE_SOURCES), context={"source": SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.FORM
+    return result["flow_id"]
+
+
+def _offered_rooms(result: dict) -> set[str]:
+    options = result["data_schema"].schema[CONF_SPACE_ID].config["options"]
+    return {option["label"] for option in options}
+
+
+async def test_a_room_given_its_sources_in_another_window_meanwhile_is_not_taken_twice(
+    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+) -> None:
+    entry = setup_integration
+    boardroom = str(simulator.find_space("Boardroom").id)
+    door, window = _door(hass, "boardroom_door"), _door(hass, "boardroom_window")
+    # Two browser tabs show the form, both with the Boardroom free.
+    first, second = await _open_form(hass, entry), await _open_form(hass, entry)
+    result = await hass.config_entries.subentries.async_configure(
+        first, {CONF_SPACE_ID: boardroom, CONF_SOURCES: [door]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+    result = await hass.config_entries.subentries.async_configure(
+        second, {CONF_SPACE_ID: boardroom, CONF_SOURCES: [window]}
+    )
+    # The second is told, and offered the rooms still free.
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_SPACE_ID: "room_taken"}
+    assert "Boardroom" not in _offered_rooms(result)
+    strings = json.loads(TRANSLATIONS.read_text(encoding="utf-8"))
+    assert strings["config_subentries"]["presence_sources"]["error"]["room_taken"]
+    [subentry] = entry.subentries.values()
+    assert subentry.data[CONF_SOURCES] == [door]
+
+
+async def test_a_room_robin_removed_while_the_form_was_open_is_refused_in_words(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    entry = setup_integration
+    boardroom = simulator.find_space("Boardroom")
+    door = _door(hass, "boardroom_door")
+    flow_id = await _open_form(hass, entry)
+    simulator.remove_space(boardroom.id)
+    await advance(hass, freezer, timedelta(hours=1))  # the hourly reread of the rooms
+
+    result = await hass.config_entries.subentries.async_configure(
+        flow_id, {CONF_SPACE_ID: str(boardroom.id), CONF_SOURCES: [door]}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_SPACE_ID: "room_gone"}
+    assert "Boardroom" not in _offered_rooms(result)
+    strings = json.loads(TRANSLATIONS.read_text(encoding="utf-8"))
+    assert strings["config_subentries"]["presence_sources"]["error"]["room_gone"]
+    assert entry.subentries == {}
