@@ -22,7 +22,7 @@ from homeassistant.helpers.selector import (
     SelectSelectorMode,
 )
 
-from .const import CONF_SOURCES, CONF_SPACE_ID, SUBENTRY_PRESENCE_SOURCES
+from .const import CONF_SOURCES, CONF_SPACE_ID, DOMAIN, SUBENTRY_PRESENCE_SOURCES
 
 
 class PresenceSourcesFlow(ConfigSubentryFlow):
@@ -102,14 +102,16 @@ class PresenceSourcesFlow(ConfigSubentryFlow):
     def _sources_selector(self) -> EntitySelector:
         """Any binary sensor (a door too) but this integration's own.
 
-        The selector refuses our own entities; any that still get into a subentry (one made
-        later, say) are left out when the sources are read (presence_sources.py).
+        The selector refuses our own entities, those of every Robin entry: another
+        organization's occupancy reported here, and ours there, would keep both occupied.
+        Any that still get into a subentry (one made later, say) are left out when the
+        sources are read (presence_sources.py).
         """
+        registry = er.async_get(self.hass)
         own = [
             entity.entity_id
-            for entity in er.async_entries_for_config_entry(
-                er.async_get(self.hass), self._get_entry().entry_id
-            )
+            for entry in self.hass.config_entries.async_entries(DOMAIN)
+            for entity in er.async_entries_for_config_entry(registry, entry.entry_id)
             if entity.domain == Platform.BINARY_SENSOR
         ]
         return EntitySelector(

@@ -6,18 +6,20 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import STATE_OFF
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.robin.const import CONF_SOURCES, CONF_SPACE_ID, SUBENTRY_PRESENCE_SOURCES
-from robin_simulator import RobinSimulator
+from robin_simulator import RobinSimulator, run_simulator
 
-from .conftest import advance
+from .common import DOMAIN
+from .conftest import advance, entry_for
 
 TRANSLATIONS = (
     Path(__file__).parents[2] / "custom_components" / "robin" / "translations" / "en.json"
@@ -94,3 +96,29 @@ async def test_a_room_robin_removed_while_the_form_was_open_is_refused_in_words(
     strings = json.loads(TRANSLATIONS.read_text(encoding="utf-8"))
     assert strings["config_subentries"]["presence_sources"]["error"]["room_gone"]
     assert entry.subentries == {}
+
+
+async def test_another_robin_organizations_sensors_cannot_be_chosen(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, simulator: RobinSimulator
+) -> None:
+    # Each organization's occupancy reported into the other's room would keep both occupied.
+    other = RobinSimulator("large", locations=1, spaces_per_location=2)
+    async with run_simulator(other, host="127.0.0.1") as other_url:
+        other_entry = entry_for(other, other_url)
+        other_entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(other_entry.entry_id)
+        await hass.async_block_till_done()
+        space = other.organization.locations[0].spaces[0]
+        theirs = er.async_get(hass).async_get_entity_id(
+            "binary_sensor", DOMAIN, f"{other.organization.id}_{space.id}_occupancy"
+        )
+        assert theirs is not None
+
+        flow_id = await _open_form(hass, setup_integration)
+        boardroom = str(simulator.find_space("Boardroom").id)
+        with pytest.raises(InvalidData):
+            await hass.config_entries.subentries.async_configure(
+                flow_id, {CONF_SPACE_ID: boardroom, CONF_SOURCES: [theirs]}
+            )
+        assert setup_integration.subentries == {}
+        assert await hass.config_entries.async_unload(other_entry.entry_id)
