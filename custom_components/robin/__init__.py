@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL, Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -80,6 +82,13 @@ async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: RobinConfigEntry, device: DeviceEntry
 ) -> bool:
     """Let the user delete a room's or location's device once Robin no longer lists it."""
+    if entry.state is not ConfigEntryState.LOADED:
+        # Which rooms Robin lists is known only while loaded (no runtime data otherwise).
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="entry_not_loaded",
+            translation_placeholders={"entry": entry.title},
+        )
     return entry.runtime_data.async_forget_device(set(device.identifiers))
 
 

@@ -374,6 +374,36 @@ async def test_stale_device_can_be_deleted_but_not_a_current_room(
         assert response["success"] is allowed, response
 
 
+async def test_a_device_cannot_be_deleted_while_robin_is_not_loaded_and_says_why(
+    hass: HomeAssistant, hass_ws_client, setup_integration: MockConfigEntry
+) -> None:
+    # Robin was down at the restart, say: which rooms it lists is not known.
+    registry = dr.async_get(hass)
+    stale = registry.async_get_or_create(
+        config_entry_id=setup_integration.entry_id,
+        identifiers={(DOMAIN, "space_999999")},
+        name="Demolished Room",
+    )
+    assert await hass.config_entries.async_unload(setup_integration.entry_id)
+    assert await async_setup_component(hass, "config", {})
+    client = await hass_ws_client(hass)
+    # The device page's delete button, as in the test above (newer HA, then older).
+    await client.send_json_auto_id({"type": "config/device_registry/remove", "device_id": stale.id})
+    response = await client.receive_json()
+    if response.get("error", {}).get("code") == "unknown_command":
+        await client.send_json_auto_id(
+            {
+                "type": "config/device_registry/remove_config_entry",
+                "config_entry_id": setup_integration.entry_id,
+                "device_id": stale.id,
+            }
+        )
+        response = await client.receive_json()
+    assert response["success"] is False
+    assert response["error"]["message"].startswith("Robin (Acme Robotics) is not loaded")
+    assert registry.async_get(stale.id) is not None
+
+
 async def test_read_only_token_raises_a_repair_issue(
     hass: HomeAssistant, simulator: RobinSimulator, time_zone: None, config_entry: MockConfigEntry
 ) -> None:
