@@ -68,6 +68,7 @@ CONF_SOURCES: Final = "sources"
 # The Robin device whose identity Home Assistant's presence reports carry, found by name.
 PRESENCE_DEVICE_NAME: Final = "Home Assistant"
 ISSUE_NO_PRESENCE_DEVICE: Final = "no_presence_device"
+ISSUE_PRESENCE_READ_ONLY: Final = "presence_read_only"
 # The office runs itself (issue 9): no-shows, check-in on arrival, unbooked use.
 CONF_NO_SHOW_GRACE: Final = "no_show_grace"
 CONF_RELEASE_NO_SHOWS: Final = "release_no_shows"

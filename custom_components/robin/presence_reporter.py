@@ -51,6 +51,7 @@ from .const import (
     DISCOVERY_INTERVAL,
     DOMAIN,
     ISSUE_NO_PRESENCE_DEVICE,
+    ISSUE_PRESENCE_READ_ONLY,
     LOGGER,
     PRESENCE_DEVICE_NAME,
 )
@@ -139,6 +140,15 @@ class PresenceReporter:
             async_dispatcher_connect(self.hass, SIGNAL_CONFIG_ENTRY_CHANGED, self._entry_changed),
             self.coordinator.async_add_listener(self._update_sources),
         ]
+        # The options flow refuses the option for such a token, but the token may have been
+        # replaced by a read-only one since: nothing is reported then, and the user is told.
+        async_set_entry_issue(
+            self.hass,
+            self.entry,
+            ISSUE_PRESENCE_READ_ONLY,
+            active=not self.coordinator.can_write,
+            severity=ir.IssueSeverity.ERROR,
+        )
         self._update_sources()
 
     @callback
@@ -158,6 +168,9 @@ class PresenceReporter:
                 self.device_id, self.rooms
             )
         ir.async_delete_issue(self.hass, DOMAIN, presence_device_issue_id(self.entry))
+        ir.async_delete_issue(
+            self.hass, DOMAIN, entry_issue_id(ISSUE_PRESENCE_READ_ONLY, self.entry.entry_id)
+        )
 
     # -- sources ---------------------------------------------------------------------------
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import timedelta
+from pathlib import Path
 from types import MappingProxyType
 
 import pytest
@@ -31,6 +33,9 @@ from .common import room_state as state_of
 from .conftest import advance
 
 HOME_ASSISTANT_DEVICE = 9930
+TRANSLATIONS = (
+    Path(__file__).parents[2] / "custom_components" / "robin" / "translations" / "en.json"
+)
 POLL = timedelta(seconds=60)
 
 
@@ -602,6 +607,36 @@ async def test_a_read_only_token_cannot_turn_the_option_on(
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_REPORT_PRESENCE: "read_only_token"}
     assert CONF_REPORT_PRESENCE not in config_entry.options
+
+
+async def test_a_read_only_token_with_the_option_already_on_is_told_by_a_repair(
+    hass: HomeAssistant, simulator: RobinSimulator, time_zone: None, config_entry: MockConfigEntry
+) -> None:
+    # The token was replaced by a read-only one while reporting was on: nothing is reported.
+    await setup_with_options(hass, config_entry, READ_ONLY_TOKEN, **{CONF_REPORT_PRESENCE: True})
+    issue_id = f"presence_read_only_{config_entry.entry_id}"
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.severity is ir.IssueSeverity.ERROR
+    strings = json.loads(TRANSLATIONS.read_text(encoding="utf-8"))["issues"]
+    assert "{organization}" in strings[issue.translation_key]["description"]
+    assert issue.translation_placeholders == {"organization": "Acme Robotics"}
+
+    # Turning the option off withdraws it.
+    flow = await hass.config_entries.options.async_init(config_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        flow["flow_id"], {CONF_REPORT_PRESENCE: False}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_a_token_that_can_write_raises_no_presence_repair(
+    hass: HomeAssistant, reporting: MockConfigEntry
+) -> None:
+    issue_id = f"presence_read_only_{reporting.entry_id}"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
 
 
 async def test_a_reload_neither_posts_again_at_once_nor_leaves_an_ended_session(
