@@ -60,6 +60,12 @@ class OrganizationNotFoundError(RobinSetupError):
     field = CONF_ORGANIZATION
 
 
+class LocationsRefusedError(RobinSetupError):
+    """Robin refuses the token the organization's locations (403, or 404)."""
+
+    error_key = "locations_refused"
+
+
 class CannotListOrganizationsError(HomeAssistantError):
     """The token cannot list its organizations (an organization-level one): the user names it."""
 
@@ -170,7 +176,10 @@ async def async_get_location_names(
     """Return the names of the organization's locations by id, as the form's values."""
     client = login.client(hass, organization_id)
     with _robin_failures():
-        locations = await client.get_locations(organization_id)
+        try:
+            locations = await client.get_locations(organization_id)
+        except (RobinForbiddenError, RobinNotFoundError) as err:
+            raise LocationsRefusedError from err
     return {str(location.id): location.name for location in locations}
 
 

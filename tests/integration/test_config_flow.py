@@ -240,6 +240,20 @@ async def test_locations_unreadable_aborts(
     assert result["reason"] == "cannot_connect"
 
 
+@pytest.mark.parametrize("status", [403, 404])
+async def test_locations_refused_abort_in_words(
+    hass: HomeAssistant, simulator: RobinSimulator, simulator_url: str, status: int
+) -> None:
+    simulator.faults.fail_next(status=status, path="/organizations/2672/locations")
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_ACCESS_TOKEN: simulator.token, CONF_URL: simulator_url}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "locations_refused"
+    assert "locations" in _abort_text("locations_refused")
+
+
 async def test_reauth_takes_a_new_token(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
