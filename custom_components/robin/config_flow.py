@@ -108,10 +108,15 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
             return await self.async_step_organization_manual()
         if not self._organizations:
             return self.async_abort(reason="no_organizations")
-        if user_input is None and len(self._organizations) > 1:
-            schema = organization_schema(self._organizations)
+        # Those set up already are not offered: picking one could only abort.
+        configured = self._async_current_ids()
+        offered = {key: o for key, o in self._organizations.items() if key not in configured}
+        if not offered:
+            return self.async_abort(reason="already_configured")
+        if user_input is None and len(offered) > 1:
+            schema = organization_schema(offered)
             return self.async_show_form(step_id="organization", data_schema=schema)
-        chosen = user_input[CONF_ORGANIZATION] if user_input else next(iter(self._organizations))
+        chosen = user_input[CONF_ORGANIZATION] if user_input else next(iter(offered))
         return await self._async_use_organization(self._organizations[chosen])
 
     async def async_step_organization_manual(

@@ -204,6 +204,43 @@ async def test_several_organizations_are_offered(
     assert result["step_id"] == "locations"
 
 
+async def test_an_organization_set_up_already_is_not_offered(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    simulator_url: str,
+    config_entry: MockConfigEntry,
+) -> None:
+    config_entry.add_to_hass(hass)  # Acme Robotics
+    simulator.add_other_organization(4242, "Globex", slug="globex")
+    simulator.add_other_organization(4343, "Initech", slug="initech")
+    simulator.add_token("multi", organizations=[4242, 2672, 4343])
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_ACCESS_TOKEN: "multi", CONF_URL: simulator_url}
+    )
+    assert result["step_id"] == "organization"
+    options = result["data_schema"].schema[CONF_ORGANIZATION].config["options"]
+    assert {option["label"] for option in options} == {"Globex", "Initech"}
+
+
+async def test_the_one_organization_not_set_up_yet_is_taken_without_asking(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    simulator_url: str,
+    config_entry: MockConfigEntry,
+) -> None:
+    config_entry.add_to_hass(hass)  # Acme Robotics
+    simulator.add_other_organization(4242, "Globex", slug="globex")
+    simulator.add_token("multi", organizations=[4242, 2672])
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_ACCESS_TOKEN: "multi", CONF_URL: simulator_url}
+    )
+    # Globex was taken (the simulator gives it no locations), not Acme Robotics (already set up).
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "no_locations"
+
+
 async def test_token_without_organizations_aborts(
     hass: HomeAssistant, simulator: RobinSimulator, simulator_url: str
 ) -> None:
