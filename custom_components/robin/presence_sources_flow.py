@@ -22,7 +22,9 @@ from homeassistant.helpers.selector import (
     SelectSelectorMode,
 )
 
+from .api import Space
 from .const import CONF_SOURCES, CONF_SPACE_ID, DOMAIN, SUBENTRY_PRESENCE_SOURCES
+from .data import RobinData
 
 
 class PresenceSourcesFlow(ConfigSubentryFlow):
@@ -38,13 +40,17 @@ class PresenceSourcesFlow(ConfigSubentryFlow):
             for subentry in entry.subentries.values()
             if subentry.subentry_type == SUBENTRY_PRESENCE_SOURCES
         }
-        rooms = {
-            str(space_id): space.name
-            for space_id, space in sorted(
-                entry.runtime_data.data.spaces.items(), key=lambda item: item[1].name
+        data = entry.runtime_data.data
+        rooms = dict(
+            sorted(
+                (
+                    (str(space_id), _room_label(space, data))
+                    for space_id, space in data.spaces.items()
+                    if str(space_id) not in taken
+                ),
+                key=lambda item: item[1].casefold(),
             )
-            if str(space_id) not in taken
-        }
+        )
         if not rooms:
             return self.async_abort(reason="no_rooms_left")
         errors: dict[str, str] = {}
@@ -117,3 +123,14 @@ class PresenceSourcesFlow(ConfigSubentryFlow):
         return EntitySelector(
             EntitySelectorConfig(domain=Platform.BINARY_SENSOR, multiple=True, exclude_entities=own)
         )
+
+
+def _room_label(space: Space, data: RobinData) -> str:
+    """Return the room's name, with its office's when several are followed.
+
+    Offices often have rooms of the same name ("Reception"), which would look alike.
+    """
+    location = data.locations.get(space.location_id)
+    if location is None or len(data.locations) == 1:
+        return space.name
+    return f"{space.name} ({location.name})"

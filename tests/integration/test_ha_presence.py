@@ -405,7 +405,7 @@ async def test_sensors_chosen_for_a_room_in_a_subentry_are_sources(
         result["flow_id"], {CONF_SPACE_ID: str(boardroom.id), CONF_SOURCES: [door]}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Boardroom"
+    assert result["title"] == "Boardroom (London HQ)"
     await hass.async_block_till_done(wait_background_tasks=True)
     assert _presence_calls(simulator) == [f"POST {path} 201"]
 

@@ -67,7 +67,7 @@ async def test_a_room_given_its_sources_in_another_window_meanwhile_is_not_taken
     # The second is told, and offered the rooms still free.
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_SPACE_ID: "room_taken"}
-    assert "Boardroom" not in _offered_rooms(result)
+    assert "Boardroom (London HQ)" not in _offered_rooms(result)
     strings = json.loads(TRANSLATIONS.read_text(encoding="utf-8"))
     assert strings["config_subentries"]["presence_sources"]["error"]["room_taken"]
     [subentry] = entry.subentries.values()
@@ -92,7 +92,7 @@ async def test_a_room_robin_removed_while_the_form_was_open_is_refused_in_words(
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_SPACE_ID: "room_gone"}
-    assert "Boardroom" not in _offered_rooms(result)
+    assert "Boardroom (London HQ)" not in _offered_rooms(result)
     strings = json.loads(TRANSLATIONS.read_text(encoding="utf-8"))
     assert strings["config_subentries"]["presence_sources"]["error"]["room_gone"]
     assert entry.subentries == {}
@@ -122,3 +122,22 @@ async def test_another_robin_organizations_sensors_cannot_be_chosen(
             )
         assert setup_integration.subentries == {}
         assert await hass.config_entries.async_unload(other_entry.entry_id)
+
+
+async def test_rooms_of_the_same_name_in_two_offices_are_told_apart(
+    hass: HomeAssistant, simulator: RobinSimulator, time_zone: None, config_entry: MockConfigEntry
+) -> None:
+    new_york_room = simulator.find_space("Hudson Room")
+    new_york_room.name = "Boardroom"  # New York's, as London has one
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    result = await hass.config_entries.subentries.async_init(
+        (config_entry.entry_id, SUBENTRY_PRESENCE_SOURCES), context={"source": SOURCE_USER}
+    )
+    assert {"Boardroom (London HQ)", "Boardroom (New York Studio)"} <= _offered_rooms(result)
+    door = _door(hass, "ny_door")
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_SPACE_ID: str(new_york_room.id), CONF_SOURCES: [door]}
+    )
+    assert result["title"] == "Boardroom (New York Studio)"
