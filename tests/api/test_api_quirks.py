@@ -16,6 +16,7 @@ from custom_components.robin.api import (
     RobinMalformedResponseError,
     RobinNotFoundError,
     RobinRateLimitError,
+    RobinResponseError,
     RobinServerError,
     RobinValidationError,
 )
@@ -467,6 +468,23 @@ async def test_delete_error_still_raises(canned: CannedRobin, canned_client: Rob
     canned.reply("DELETE", "/events/1", Reply(status=500, raw=b""))
     with pytest.raises(RobinServerError):
         await canned_client.delete_event("1")
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+async def test_a_redirected_delete_is_not_taken_for_done(
+    canned: CannedRobin, canned_client: RobinClient, status: int
+) -> None:
+    # Writes follow no redirect: a proxy sending them to its login page did not cancel
+    # anything, although the page it answers with is no error body.
+    login = {"Location": "https://proxy.example/login", "Content-Type": "text/html"}
+    canned.reply("DELETE", "/events/1", Reply(status=status, raw=b"<html/>", headers=login))
+    canned.reply("DELETE", "/spaces/1/presence", Reply(status=status, raw=b"", headers=login))
+    with pytest.raises(RobinResponseError) as err:
+        await canned_client.delete_event("1")
+    assert err.value.status == status
+    with pytest.raises(RobinResponseError):
+        await canned_client.end_presence(1, user_id=619521)
+    assert [r.path for r in canned.requests] == ["/events/1", "/spaces/1/presence"]
 
 
 async def test_ids_are_quoted_in_paths(canned: CannedRobin, canned_client: RobinClient) -> None:

@@ -89,6 +89,15 @@ _WRITE_METHODS: Final = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 REASON_ALREADY_CONFIRMED: Final = "event_already_confirmed"
 
 
+def _failed(status: int) -> bool:
+    """Tell whether an HTTP status says the request was not done.
+
+    Writes follow no redirect, so a 3xx (a proxy's login page, say) reaches the client: it
+    did nothing, whatever its body.
+    """
+    return status >= HTTPStatus.MULTIPLE_CHOICES
+
+
 def _segment(value: int | str) -> str:
     """Quote an id or slug for use as one path segment."""
     return quote(str(value), safe="")
@@ -659,7 +668,7 @@ class RobinClient:
             digest = hash(body)
             seen = previous.pages[page - 1] if previous and page <= len(previous.pages) else None
             bodies.append(body)
-            if seen is not None and seen[0] == digest and status < HTTPStatus.BAD_REQUEST:
+            if seen is not None and seen[0] == digest and not _failed(status):
                 built.append(None)
                 last_items = None
                 has_next = seen[1]
@@ -796,7 +805,7 @@ class RobinClient:
 
     def _decode(self, body: bytes, *, status: int, allow_empty: bool) -> JsonObject | None:
         """Parse the body as an envelope; ``None`` if an error or empty body carries none."""
-        is_error = status >= HTTPStatus.BAD_REQUEST
+        is_error = _failed(status)
         if not body.strip():
             if is_error or allow_empty:
                 return None
@@ -835,7 +844,7 @@ class RobinClient:
             and meta_status >= HTTPStatus.BAD_REQUEST
         ):
             status = meta_status
-        if status < HTTPStatus.BAD_REQUEST:
+        if not _failed(status):
             return
         message = self._redact(text(meta, "message"))
         reasons = tuple(
