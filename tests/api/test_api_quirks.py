@@ -208,6 +208,23 @@ async def test_paging_follows_has_next_page(
     assert {r.query["per_page"] for r in canned.requests} == {"200"}
 
 
+@pytest.mark.parametrize(("more", "last"), [(1, 0), ("true", "false"), ("1", "0")])
+async def test_paging_reads_has_next_page_given_as_a_number_or_a_string(
+    canned: CannedRobin, canned_client: RobinClient, more: object, last: object
+) -> None:
+    # Booleans from a PHP API may come as 0/1 like Robin's other flags; a short page that
+    # says there is more must not end the list.
+    canned.reply(
+        "GET",
+        "/locations/1/spaces",
+        Reply(body=page(spaces(1, 3), page=1, per_page=200, has_next_page=more)),
+        Reply(body=page(spaces(4, 2), page=2, per_page=200, has_next_page=more)),
+        Reply(body=page(spaces(6, 100), page=3, per_page=200, has_next_page=last)),
+    )
+    assert len(await canned_client.get_spaces(1)) == 105
+    assert len(canned.requests) == 3
+
+
 async def test_paging_without_has_next_page(
     canned: CannedRobin, canned_client: RobinClient
 ) -> None:

@@ -62,6 +62,7 @@ from .parsing import (
     as_object,
     format_timestamp,
     format_utc,
+    optional_flag,
     optional_int,
     optional_list,
     text,
@@ -705,8 +706,8 @@ class RobinClient:
     def _has_next_page(self, envelope: JsonObject, item_count: int) -> bool:
         paging = envelope.get("paging")
         if isinstance(paging, dict):
-            has_next = paging.get("has_next_page")
-            if isinstance(has_next, bool):
+            has_next = optional_flag(paging, "has_next_page")
+            if has_next is not None:
                 return has_next
         # Older responses lack has_next_page: a page as full as Robin may have cut it (the
         # size asked for, or 100 if Robin caps it there) suggests there is more.

@@ -139,6 +139,20 @@ def flag(data: JsonObject, key: str) -> bool:
     return False
 
 
+def optional_flag(data: JsonObject, key: str) -> bool | None:
+    """Return a boolean field read like `flag`, or ``None`` if it is absent or unreadable."""
+    value = data.get(key)
+    if isinstance(value, int):  # bool included; PHP may send 0/1
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in {"1", "true", "yes"}:
+            return True
+        if word in {"0", "false", "no"}:
+            return False
+    return None
+
+
 def strings(value: Any) -> tuple[str, ...]:
     """Return the strings of a JSON list (``{}`` and null read as empty)."""
     if isinstance(value, str):
