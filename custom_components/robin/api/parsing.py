@@ -130,13 +130,9 @@ def text(data: JsonObject, key: str) -> str:
 def flag(data: JsonObject, key: str) -> bool:
     """Return a boolean field; absent, null and unreadable values are ``False``."""
     value = data.get(key)
-    if isinstance(value, bool):
+    if isinstance(value, bool):  # nearly always: read without a second call
         return value
-    if isinstance(value, int):
-        return value != 0
-    if isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "yes"}
-    return False
+    return bool(optional_flag(data, key))
 
 
 def optional_flag(data: JsonObject, key: str) -> bool | None:
