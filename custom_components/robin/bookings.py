@@ -208,6 +208,8 @@ def check_can_book(coordinator: RobinCoordinator, space: Space) -> None:
     """Refuse bookings the token or the room cannot make."""
     if not coordinator.can_write:
         raise validation_error("read_only_token")
+    if space.is_disabled:  # it keeps its calendar: "no calendar" would send the user astray
+        raise validation_error("room_disabled", room=space.name)
     if not space.is_bookable:
         raise validation_error("room_not_bookable", room=space.name)
 

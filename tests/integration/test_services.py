@@ -247,6 +247,23 @@ async def test_book_space_refuses_a_room_without_calendar(
     assert _posted(simulator) == []
 
 
+async def test_book_space_refuses_a_room_disabled_in_robin_saying_so(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    simulator.find_space("Thames Room").is_disabled = True  # it keeps its calendar
+    await advance(hass, freezer, timedelta(hours=1))  # seen at the hourly rediscovery
+    thames = room_entity_id(hass, simulator, "Thames Room", "sensor", "availability")
+    assert hass.states.get(thames).state == "disabled"
+    simulator.reset_requests()
+    with pytest.raises(ServiceValidationError) as err:
+        await call_action(hass, "book_space", HALF_HOUR, {"entity_id": thames})
+    assert str(err.value) == "Thames Room is disabled in Robin and cannot be booked"
+    assert _posted(simulator) == []
+
+
 async def test_book_space_refuses_a_conflict_with_robins_message(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
