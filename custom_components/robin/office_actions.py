@@ -221,10 +221,8 @@ class OfficeActor:
         change) and those of the current stretch of presence: a day either side is plenty,
         and keeps the work per update independent of how far ahead the calendar reaches.
         """
-        data = self.coordinator.data
-        time_zone = data.time_zone_of(space) or dt_util.get_default_time_zone()
         nearby = self.coordinator.bookings.between(space.id, now - RULES_REACH, now + RULES_REACH)
-        return timed_bookings(nearby, time_zone)
+        return timed_bookings(nearby, self._zone(space))
 
     def _unbooked_since(
         self, space: Space, bookings: list[Booking], now: datetime
@@ -575,8 +573,7 @@ class OfficeActor:
         would move back a meeting its organiser just moved.
         """
         event = await self.coordinator.client.get_event(booking.event_id)
-        time_zone = self.coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone()
-        now_held = Booking.of(event, time_zone)
+        now_held = Booking.of(event, self._zone(space))
         return (
             is_cancelled(event)
             or dt_util.as_utc(now_held.start) != dt_util.as_utc(booking.start)
