@@ -5,15 +5,34 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.robin.const import CONF_CHECK_IN_ON_ARRIVAL, EVENT_BOOKING_CHECKED_IN
 from robin_simulator import RobinSimulator
 from robin_simulator.model import Confirmation
+from robin_simulator.model import Event as SimEvent
 
 from .common import setup_with_options
 from .office import CUSTOMER_CALL_START, capture, customer_call, run_until, state, writes
+
+
+async def _people_arrive_for_the_call(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> tuple[SimEvent, list[Event]]:
+    """Check in on arrival; people come into the Fleet Room 2 minutes into its Customer call.
+
+    Returns the call and the check-in events fired from the setup on.
+    """
+    await setup_with_options(hass, config_entry, **{CONF_CHECK_IN_ON_ARRIVAL: True})
+    call = customer_call(simulator)
+    checked_in = capture(hass, EVENT_BOOKING_CHECKED_IN)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
+    simulator.start_presence(simulator.find_space("Fleet Room").id)
+    return call, checked_in
 
 
 async def test_check_in_made_elsewhere_during_retry_is_shown(
@@ -23,11 +42,7 @@ async def test_check_in_made_elsewhere_during_retry_is_shown(
     config_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    await setup_with_options(hass, config_entry, **{CONF_CHECK_IN_ON_ARRIVAL: True})
-    call = customer_call(simulator)
-    fleet = simulator.find_space("Fleet Room")
-    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
-    simulator.start_presence(fleet.id)
+    call, _ = await _people_arrive_for_the_call(hass, simulator, config_entry, freezer)
     # Robin is briefly rate limiting the check-in.
     simulator.faults.fail_next(429, path=f"/events/{call.id}/confirmation", method="PUT")
     await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=3))
@@ -49,12 +64,7 @@ async def test_a_check_in_is_not_given_up_while_robin_fails_to_show_the_booking(
     config_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    await setup_with_options(hass, config_entry, **{CONF_CHECK_IN_ON_ARRIVAL: True})
-    call = customer_call(simulator)
-    checked_in = capture(hass, EVENT_BOOKING_CHECKED_IN)
-    fleet = simulator.find_space("Fleet Room")
-    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
-    simulator.start_presence(fleet.id)
+    call, checked_in = await _people_arrive_for_the_call(hass, simulator, config_entry, freezer)
     # The check-in is read, then rate limited; the retry's reads fail twice.
     simulator.faults.serve_next(path=f"/events/{call.id}", method="GET")
     simulator.faults.fail_next(429, path=f"/events/{call.id}/confirmation", method="PUT")
@@ -74,12 +84,7 @@ async def test_a_check_in_whose_answer_was_lost_is_told_once_robin_shows_it(
     config_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    await setup_with_options(hass, config_entry, **{CONF_CHECK_IN_ON_ARRIVAL: True})
-    call = customer_call(simulator)
-    checked_in = capture(hass, EVENT_BOOKING_CHECKED_IN)
-    fleet = simulator.find_space("Fleet Room")
-    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
-    simulator.start_presence(fleet.id)
+    call, checked_in = await _people_arrive_for_the_call(hass, simulator, config_entry, freezer)
     # The check-in is read; Robin checks the booking in, but its answer is lost (twice:
     # the client sends the PUT again) and reading it back fails too.
     simulator.faults.serve_next(path=f"/events/{call.id}", method="GET")
