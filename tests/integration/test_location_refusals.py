@@ -20,6 +20,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.robin.const import CONF_LOCATIONS
 from robin_simulator import RobinSimulator
+from robin_simulator.model import Location
 
 from .common import DOMAIN, location_entity_id, registry_counts, room_state
 from .conftest import POLL_EVERY_LOCATION_EVERY_MINUTE, advance
@@ -44,6 +45,20 @@ def _state(hass: HomeAssistant, entity_id: str) -> str:
     state = hass.states.get(entity_id)
     assert state is not None
     return state.state
+
+
+async def _refuse_london_for_the_issue(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    freezer: FrozenDateTimeFactory,
+    status: int = 403,
+) -> Location:
+    """Have Robin refuse London HQ for as many polls as it takes to raise the repair issue."""
+    london = simulator.find_location("London HQ")
+    simulator.faults.refuse(status, f"locations/{london.id}")
+    for _ in range(POLLS_BEFORE_ISSUE):
+        await advance(hass, freezer, POLL)
+    return london
 
 
 async def _issue_text(hass: HomeAssistant, issue: ir.IssueEntry) -> str:
@@ -125,10 +140,7 @@ async def test_a_location_refused_past_a_rediscovery_keeps_its_devices_until_tak
 ) -> None:
     entry = setup_integration
     before = registry_counts(hass, entry)
-    london = simulator.find_location("London HQ")
-    simulator.faults.refuse(403, f"locations/{london.id}")
-    for _ in range(POLLS_BEFORE_ISSUE):
-        await advance(hass, freezer, POLL)
+    await _refuse_london_for_the_issue(hass, simulator, freezer)
     assert len(_refusal_issues(hass)) == 1
 
     await advance(hass, freezer, HOUR)  # a rediscovery: London's rooms cannot be listed
@@ -160,9 +172,7 @@ async def test_removing_the_entry_removes_a_location_refused_issue(
     setup_integration: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    simulator.faults.refuse(404, f"locations/{simulator.find_location('London HQ').id}")
-    for _ in range(POLLS_BEFORE_ISSUE):
-        await advance(hass, freezer, POLL)
+    await _refuse_london_for_the_issue(hass, simulator, freezer, status=404)
     assert len(_refusal_issues(hass)) == 1
     await hass.config_entries.async_remove(setup_integration.entry_id)
     await hass.async_block_till_done()
@@ -178,10 +188,7 @@ async def test_a_reload_while_a_location_is_refused_sets_up_the_others_and_keeps
 ) -> None:
     entry = setup_integration
     before = registry_counts(hass, entry)
-    london = simulator.find_location("London HQ")
-    simulator.faults.refuse(403, f"locations/{london.id}")
-    for _ in range(POLLS_BEFORE_ISSUE):
-        await advance(hass, freezer, POLL)
+    london = await _refuse_london_for_the_issue(hass, simulator, freezer)
     [issue] = _refusal_issues(hass)
 
     # A restart or reload while London refuses: New York is set up and polled; London's
