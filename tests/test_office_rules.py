@@ -20,7 +20,7 @@ from custom_components.robin.office_rules import (
     next_change,
     present_for,
     release_kind,
-    timed_bookings,
+    split_bookings,
     unbooked_since,
 )
 
@@ -120,7 +120,9 @@ def test_current_booking_skips_all_day_events_and_picks_the_earliest() -> None:
     )
     overlapping = Event(id="late", title="Overlap", start=at(30), end=at(90))
     call = Event(id="call", title="Customer call", start=ELEVEN, end=at(60))
-    bookings = timed_bookings([all_day, overlapping, call], LONDON)
+    split = split_bookings([all_day, overlapping, call], LONDON)
+    assert [booking.event_id for booking in split.all_day] == ["day"]
+    bookings = split.timed
     assert [booking.event_id for booking in bookings] == ["late", "call"]
     current = current_booking(bookings, at(45))
     assert current is not None
@@ -152,6 +154,14 @@ def test_next_change_is_the_next_rule_boundary() -> None:
     assert next_change([CALL], at(10), GRACE, None, GRACE) == at(60)
     assert next_change([CALL], at(61), GRACE, at(61), GRACE) == at(71)  # unbooked use
     assert next_change([CALL], at(61), GRACE, None, GRACE) is None
+
+
+def test_next_change_includes_the_start_and_end_of_all_day_bookings() -> None:
+    # Unbooked use ends when an all-day booking begins, and may begin again at its end.
+    day = Booking("day", "Offsite", ELEVEN + timedelta(hours=13), ELEVEN + timedelta(hours=37))
+    assert next_change([], at(61), GRACE, None, GRACE, all_day=[day]) == day.start
+    assert next_change([], day.start, GRACE, None, GRACE, all_day=[day]) == day.end
+    assert next_change([], day.end, GRACE, None, GRACE, all_day=[day]) is None
 
 
 def test_people_arriving_in_the_window_or_seen_after_the_start_are_there_for_it() -> None:
@@ -217,7 +227,7 @@ def test_the_night_the_clocks_go_back_is_timed_by_the_clock_not_the_wall() -> No
     start, end = start_utc.astimezone(LONDON), (start_utc + 2 * GRACE).astimezone(LONDON)
     assert start.utcoffset() == timedelta(hours=1)
     night_call = Event(id="night", title="Night call", start=start, end=end)
-    [booking] = timed_bookings([night_call], LONDON)
+    [booking] = split_bookings([night_call], LONDON).timed
     grace_over = datetime(2026, 10, 25, 1, 5, tzinfo=UTC)
     opens = datetime(2026, 10, 25, 0, 50, tzinfo=UTC)
     assert check_in_window(booking, GRACE) == (opens, grace_over)

@@ -56,6 +56,7 @@ from .office_rules import (
     Booking,
     PresenceLog,
     Release,
+    RoomBookings,
     booking_to_check_in,
     current_booking,
     is_no_show,
@@ -63,7 +64,7 @@ from .office_rules import (
     next_change,
     present_for,
     release_kind,
-    timed_bookings,
+    split_bookings,
     unbooked_since,
 )
 from .repairs import async_set_entry_issue
@@ -193,8 +194,8 @@ class OfficeActor:
         now = now or dt_util.utcnow()
         return self._room_at(space, now, self._bookings(space, now))
 
-    def _room_at(self, space: Space, now: datetime, bookings: list[Booking]) -> RoomOffice:
-        booking = current_booking(bookings, now)
+    def _room_at(self, space: Space, now: datetime, bookings: RoomBookings) -> RoomOffice:
+        booking = current_booking(bookings.timed, now)
         checked_in = self._is_checked_in(booking) if booking else None
         # A no-show only once Robin said, at or after the grace period's end, that nobody
         # checked in (someone may have, from Robin's app or a room display).
@@ -214,7 +215,7 @@ class OfficeActor:
         unbooked = is_unbooked_use(since, now, self.unbooked_after)
         return RoomOffice(booking, checked_in, no_show, unbooked, since if unbooked else None)
 
-    def _bookings(self, space: Space, now: datetime) -> list[Booking]:
+    def _bookings(self, space: Space, now: datetime) -> RoomBookings:
         """Return the room's bookings the rules can need at `now`, not its whole window.
 
         The rules look at the booking in progress, the next ones (check-in windows, the next
@@ -222,20 +223,19 @@ class OfficeActor:
         and keeps the work per update independent of how far ahead the calendar reaches.
         """
         nearby = self.coordinator.bookings.between(space.id, now - RULES_REACH, now + RULES_REACH)
-        return timed_bookings(nearby, self._zone(space))
+        return split_bookings(nearby, self._zone(space))
 
     def _unbooked_since(
-        self, space: Space, bookings: list[Booking], now: datetime
+        self, space: Space, bookings: RoomBookings, now: datetime
     ) -> datetime | None:
         """Return since when the room is used without a booking; a room booked all day is not.
 
         All-day bookings are nobody's meeting (no check-in, no no-show) but they do book the
         room: use past the end of one counts from its end, as after any booking.
         """
-        time_zone = self._zone(space)
-        nearby = self.coordinator.bookings.between(space.id, now - RULES_REACH, now + RULES_REACH)
-        all_day = [Booking.of(event, time_zone) for event in nearby if event.is_all_day]
-        return unbooked_since([*bookings, *all_day], self.presence.occupied_since(space.id), now)
+        return unbooked_since(
+            [*bookings.timed, *bookings.all_day], self.presence.occupied_since(space.id), now
+        )
 
     def _present_since_start(self, space: Space, booking: Booking) -> bool:
         last_presence_at = self.coordinator.last_presence_at(space.id)
@@ -333,7 +333,15 @@ class OfficeActor:
                 self._awaiting_presence.discard(space_id)
             since = self._unbooked_since(space, bookings, now)
             self._moments.set_next(
-                space_id, next_change(bookings, now, self.grace, since, self.unbooked_after)
+                space_id,
+                next_change(
+                    bookings.timed,
+                    now,
+                    self.grace,
+                    since,
+                    self.unbooked_after,
+                    all_day=bookings.all_day,
+                ),
             )
             self._to_act.add(space_id)
             if self._shown.get(space_id) != office:
@@ -412,7 +420,7 @@ class OfficeActor:
                 if space is None or not space.is_bookable:
                     continue
                 try:
-                    await self._async_act_on_room(space, now, self._bookings(space, now))
+                    await self._async_act_on_room(space, now, self._bookings(space, now).timed)
                 except RobinError as err:
                     LOGGER.debug(
                         "Could not read a booking or its check-in in %s: %s", space.name, err

@@ -45,9 +45,21 @@ class Booking:
         )
 
 
-def timed_bookings(events: Iterable[Event], time_zone: tzinfo) -> list[Booking]:
-    """Return the room's bookings by the minute; all-day events are nobody's meeting."""
-    return [Booking.of(event, time_zone) for event in events if not event.is_all_day]
+@dataclass(frozen=True, slots=True)
+class RoomBookings:
+    """A room's bookings: meetings by the minute, and all-day ones that only book the room."""
+
+    timed: list[Booking]
+    all_day: list[Booking]
+
+
+def split_bookings(events: Iterable[Event], time_zone: tzinfo) -> RoomBookings:
+    """Resolve a room's events and tell meetings from all-day bookings."""
+    timed: list[Booking] = []
+    all_day: list[Booking] = []
+    for event in events:
+        (all_day if event.is_all_day else timed).append(Booking.of(event, time_zone))
+    return RoomBookings(timed, all_day)
 
 
 def current_booking(bookings: Iterable[Booking], now: datetime) -> Booking | None:
@@ -250,12 +262,20 @@ def next_change(
     grace: timedelta,
     unbooked_use_since: datetime | None,
     unbooked_after: timedelta,
+    *,
+    all_day: Iterable[Booking] = (),
 ) -> datetime | None:
-    """Return the next instant after `now` at which the clock alone may change a rule's answer."""
+    """Return the next instant after `now` at which the clock alone may change a rule's answer.
+
+    All-day bookings have no check-in, but their start ends an unbooked use and their end
+    may begin one.
+    """
     moments: list[datetime] = []
     for booking in bookings:
         window_opens, window_closes = check_in_window(booking, grace)
         moments.extend((window_opens, booking.start, window_closes, booking.end))
+    for booking in all_day:
+        moments.extend((booking.start, booking.end))
     if unbooked_use_since is not None:
         moments.append(unbooked_use_since + unbooked_after)
     return min((moment for moment in moments if moment > now), default=None)
