@@ -30,6 +30,7 @@ from homeassistant.util.json import JsonValueType
 
 from .api import Event, RobinError, Space
 from .bookings import (
+    PAST_START_GRACE,
     async_book,
     async_cancel_booking,
     async_check_in,
@@ -328,6 +329,10 @@ async def _find_free_space(call: ServiceCall) -> ServiceResponse:
     start, end = _requested_slot(call, now)
     if end <= start:
         raise validation_error("end_before_start")
+    # What was free earlier can no longer be booked: a search of the past is a mistake
+    # (e.g. a time of day meant for tomorrow), told as book_space tells it.
+    if start < now - PAST_START_GRACE:
+        raise validation_error("start_in_past")
     location_ids = list(data.locations)
     if not location_ids:  # Robin no longer has any of the entry's locations
         raise validation_error("no_locations_followed")

@@ -1123,6 +1123,22 @@ async def test_find_free_space_errors(
             },
         )
     assert err.value.translation_key == "end_before_start"
+    searches = sum(1 for record in simulator.requests if record.path.endswith("/free-busy/spaces"))
+    with pytest.raises(ServiceValidationError) as err:
+        await call_action(
+            hass,
+            "find_free_space",
+            {
+                "config_entry_id": entry_id,
+                "start": "2026-11-23T09:00:00+00:00",  # 10:15 now: meant for tomorrow
+                "duration": "01:00:00",
+            },
+        )
+    assert err.value.translation_key == "start_in_past"
+    assert str(err.value) == "The start is in the past"
+    assert sum(1 for record in simulator.requests if record.path.endswith("/free-busy/spaces")) == (
+        searches
+    )
     with pytest.raises(vol.Invalid):
         await call_action(hass, "find_free_space", HALF_HOUR)
 
