@@ -3,6 +3,8 @@
 While any source of a room is on (presence_sources.py), Robin holds a presence session of
 the Robin device registered for Home Assistant in that room, with a short TTL that is
 refreshed before it runs out; when all sources are off the session is ended (`DELETE`).
+A source that is unavailable or unknown tells neither: while none is on and one cannot tell,
+nothing is sent, and a session Robin holds runs out by its TTL unless the sources tell again.
 
 One scheduler serves every room: a single timer wakes at the earliest moment a room needs a
 request, and one run sends what is due, one request after the other. A room gets at most
@@ -27,7 +29,7 @@ from homeassistant.config_entries import (
     ConfigEntry,
     ConfigEntryChange,
 )
-from homeassistant.const import STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -228,11 +230,23 @@ class PresenceReporter:
     def _source_changed(self, _event: Event[EventStateChangedData]) -> None:
         self._request_run()
 
+    def _presence(self, room: _Room) -> bool | None:
+        """Tell whether anyone is in the room, as its sources see it.
+
+        True when any source is on, False when all are off; None when none is on and some
+        cannot tell (unavailable, unknown): a sensor that drops out is no one leaving.
+        """
+        cannot_tell = False
+        for source in room.sources:
+            if (state := self.hass.states.get(source)) is None:
+                continue  # no longer in Home Assistant: not a source
+            if state.state == STATE_ON:
+                return True
+            cannot_tell |= state.state != STATE_OFF
+        return None if cannot_tell else False
+
     def _is_present(self, room: _Room) -> bool:
-        return any(
-            (state := self.hass.states.get(source)) is not None and state.state == STATE_ON
-            for source in room.sources
-        )
+        return self._presence(room) is True
 
     # -- the scheduler ---------------------------------------------------------------------
 
@@ -328,8 +342,14 @@ class PresenceReporter:
         )
 
     def _due(self, room: _Room, now: datetime) -> datetime | None:
-        """Return when the room next needs a request (None: nothing to send)."""
-        present = self._is_present(room)
+        """Return when the room next needs a request (None: nothing to send).
+
+        While its sources cannot tell, nothing: a session Robin holds is neither extended
+        nor ended, and runs out by its TTL unless they tell again before.
+        """
+        present = self._presence(room)
+        if present is None:
+            return None
         if present and room.reported and room.reported_at is not None:
             due = room.reported_at + SESSION_TTL - REFRESH_MARGIN
         elif present != room.reported or (present and room.reported_at is None):
@@ -344,7 +364,9 @@ class PresenceReporter:
         """Report or end the room's session; failures are logged and retried later."""
         assert self.device_id is not None  # noqa: S101 - looked up before any room is sent
         client = self.coordinator.client
-        present = self._is_present(room)
+        present = self._presence(room)
+        if present is None:
+            return  # its sources stopped telling since the run began
         room.not_before = now + MIN_REQUEST_SPACING
         try:
             if present:

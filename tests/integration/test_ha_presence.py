@@ -11,7 +11,7 @@ from types import MappingProxyType
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER, ConfigSubentry
-from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers import area_registry as ar
@@ -239,6 +239,44 @@ async def test_an_end_robin_keeps_refusing_is_not_retried_once_the_session_has_e
 
     await _turn(hass, thames_mmwave, STATE_ON)
     assert _presence_calls(simulator)[-1] == f"POST {path} 201"
+
+
+async def test_a_sensor_that_drops_out_is_no_one_leaving(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    thames_mmwave: str,
+) -> None:
+    thames = simulator.find_space("Thames Room")
+    path = _presence_path(simulator, "Thames Room")
+    await _turn(hass, thames_mmwave, STATE_ON)
+    arrived_at = simulator.presence_reports.sessions[
+        (thames.id, ("device", HOME_ASSISTANT_DEVICE))
+    ].arrived_at
+    simulator.reset_requests()
+
+    # Unavailable for two minutes (its integration restarting, say): Robin's session stays...
+    await _turn(hass, thames_mmwave, STATE_UNAVAILABLE)
+    await advance(hass, freezer, timedelta(minutes=2))
+    assert _presence_calls(simulator) == []
+    assert _our_session_active(simulator, "Thames Room")
+    # ...and when the sensor is back on, it is refreshed in time: one visit, not two.
+    await _turn(hass, thames_mmwave, STATE_ON)
+    await advance(hass, freezer, timedelta(minutes=2))
+    assert _presence_calls(simulator) == [f"POST {path} 200"]
+    session = simulator.presence_reports.sessions[(thames.id, ("device", HOME_ASSISTANT_DEVICE))]
+    assert session.arrived_at == arrived_at
+
+    # A sensor that cannot tell for longer: the session runs out by its TTL, nothing sent.
+    simulator.reset_requests()
+    await _turn(hass, thames_mmwave, STATE_UNKNOWN)
+    for _ in range(5):
+        await advance(hass, freezer, timedelta(minutes=1))
+    assert not _our_session_active(simulator, "Thames Room")
+    assert _presence_calls(simulator) == []
+    # Telling again that someone is there is a new arrival.
+    await _turn(hass, thames_mmwave, STATE_ON)
+    assert _presence_calls(simulator) == [f"POST {path} 201"]
 
 
 async def test_a_robin_outage_is_logged_once_per_room_not_at_every_retry(
