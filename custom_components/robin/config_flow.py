@@ -6,11 +6,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.config_entries import (
+    SOURCE_REAUTH,
     SOURCE_RECONFIGURE,
     ConfigEntryState,
     ConfigFlow,
+    ConfigFlowContext,
     ConfigFlowResult,
     ConfigSubentryFlow,
+    FlowType,
     OptionsFlowWithReload,
 )
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
@@ -18,6 +21,7 @@ from homeassistant.core import callback
 
 from .api import Organization
 from .config_flow_checks import (
+    InvalidAuthError,
     RobinLogin,
     async_active_organizations,
     async_ask_robin,
@@ -223,6 +227,9 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
         """Change the API's URL, then the locations."""
         entry = self._get_reconfigure_entry()
         errors = await self._async_check_login(entry, user_input)
+        if errors.get("base") == InvalidAuthError.error_key:
+            # This form has no token field: the reauth flow takes the new token.
+            return await self._async_hand_over_to_reauth(entry)
         if user_input is not None and not errors:
             return await self.async_step_locations()
         suggested = user_input or {CONF_URL: entry.data[CONF_URL]}
@@ -230,6 +237,25 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(RECONFIGURE_SCHEMA, suggested),
             errors=errors,
+        )
+
+    async def _async_hand_over_to_reauth(self, entry: RobinConfigEntry) -> ConfigFlowResult:
+        """Abort, and have the frontend open the entry's reauth flow next."""
+        # entry.async_start_reauth does nothing while this reconfigure flow is open.
+        reauth = next(iter(entry.async_get_active_flows(self.hass, {SOURCE_REAUTH})), None)
+        if reauth is None:
+            reauth = await self.hass.config_entries.flow.async_init(
+                DOMAIN,
+                context=ConfigFlowContext(
+                    source=SOURCE_REAUTH,
+                    entry_id=entry.entry_id,
+                    title_placeholders={"name": entry.title},
+                    unique_id=entry.unique_id,
+                ),
+                data=dict(entry.data),
+            )
+        return self.async_abort(
+            reason="reauth_required", next_flow=(FlowType.CONFIG_FLOW, reauth["flow_id"])
         )
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import SOURCE_REAUTH, SOURCE_USER, ConfigEntryState, FlowType
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_SCAN_INTERVAL, CONF_URL
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -429,6 +429,54 @@ async def test_reauth_while_reconfigure_is_open(
     assert result["reason"] == "reconfigure_successful"
     assert entry.data[CONF_ACCESS_TOKEN] == "fresh-token"
     assert entry.data[CONF_LOCATIONS] == [NEW_YORK]
+
+
+async def test_reconfigure_with_a_refused_token_hands_over_to_reauth(
+    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+) -> None:
+    # The reconfigure form has no token field: it cannot take the new token itself.
+    entry = setup_integration
+    stored = dict(entry.data)
+    simulator.revoke_token(simulator.token)
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_URL: entry.data[CONF_URL]}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_required"
+    assert "re-authenticate" in _abort_text("reauth_required")
+    assert entry.data == stored
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [(flow["context"]["source"], flow["step_id"]) for flow in flows] == [
+        (SOURCE_REAUTH, "reauth_confirm")
+    ]
+    # The frontend opens the reauth flow right away.
+    assert result["next_flow"] == (FlowType.CONFIG_FLOW, flows[0]["flow_id"])
+
+    simulator.add_token("fresh-token")
+    result = await hass.config_entries.flow.async_configure(
+        flows[0]["flow_id"], {CONF_ACCESS_TOKEN: "fresh-token"}
+    )
+    assert result["reason"] == "reauth_successful"
+    assert entry.data == stored | {CONF_ACCESS_TOKEN: "fresh-token"}
+
+
+async def test_reconfigure_with_a_refused_token_keeps_the_open_reauth(
+    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+) -> None:
+    entry = setup_integration
+    simulator.revoke_token(simulator.token)
+    reauth = await entry.start_reauth_flow(hass)
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_URL: entry.data[CONF_URL]}
+    )
+    assert result["reason"] == "reauth_required"
+    assert result["next_flow"] == (FlowType.CONFIG_FLOW, reauth["flow_id"])
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["flow_id"] for flow in flows] == [reauth["flow_id"]]
 
 
 async def test_reconfigure_to_another_organization_aborts(
