@@ -145,3 +145,31 @@ async def test_token_kept_out_of_the_chain_when_aiohttp_gives_up_on_the_answer(
         await client.get_me()
     assert "TooManyRedirects" in str(err.value)
     assert not leaks(err.value)
+
+
+@pytest.mark.parametrize(
+    "inner", ["\n", "\r", "\t", "\x00", "\u200b"], ids=["lf", "cr", "tab", "nul", "zwsp"]
+)
+async def test_token_that_cannot_be_a_header_is_refused_before_sending(
+    session: aiohttp.ClientSession,
+    canned: CannedRobin,
+    caplog: pytest.LogCaptureFixture,
+    inner: str,
+) -> None:
+    # A token pasted with a line break in its middle: aiohttp would refuse the header
+    # with a bare ValueError; the client says the token is unusable, like a 401 would.
+    caplog.set_level(logging.DEBUG)
+    canned.reply_json("GET", "/me", {"data": {}})
+    half = len(SECRET) // 2
+    client = RobinClient(session, SECRET[:half] + inner + SECRET[half:], base_url=canned.base_url)
+    with pytest.raises(RobinAuthenticationError) as err:
+        await client.get_me()
+    assert canned.requests == []
+    chain: BaseException | None = err.value
+    while chain is not None:
+        text = f"{chain!s} {chain!r} {vars(chain)!r}"
+        assert SECRET[:half] not in text
+        assert SECRET[half:] not in text
+        chain = chain.__cause__ or chain.__context__
+    assert SECRET[:half] not in caplog.text
+    assert SECRET[half:] not in caplog.text

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.const import CONF_ACCESS_TOKEN, STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -80,6 +80,23 @@ async def test_revoked_token_at_setup_starts_reauth(
     assert config_entry.state is ConfigEntryState.SETUP_ERROR
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+async def test_stored_token_that_cannot_be_sent_starts_reauth(
+    hass: HomeAssistant, simulator: RobinSimulator, time_zone: None, config_entry: MockConfigEntry
+) -> None:
+    # A token stored with a line break in its middle (edited by hand, say): no header.
+    config_entry.add_to_hass(hass)
+    token = f"{simulator.token[:4]}\n{simulator.token[4:]}"
+    hass.config_entries.async_update_entry(
+        config_entry, data={**config_entry.data, CONF_ACCESS_TOKEN: token}
+    )
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert simulator.requests == []
 
 
 async def test_robin_down_at_setup_retries(

@@ -33,6 +33,7 @@ from .errors import (
     RobinAuthenticationError,
     RobinConnectionError,
     RobinForbiddenError,
+    RobinInvalidTokenError,
     RobinMalformedResponseError,
     RobinNotFoundError,
     RobinRateLimitError,
@@ -97,6 +98,15 @@ def _failed(status: int) -> bool:
     did nothing, whatever its body.
     """
     return status >= HTTPStatus.MULTIPLE_CHOICES
+
+
+def _sendable(token: str) -> bool:
+    """Tell whether the token can go into a header: visible ASCII only, as every token is.
+
+    A paste may bring a line break, a tab or a zero-width space into its middle; aiohttp
+    refuses some of those with a bare ValueError and sends the others to a certain 401.
+    """
+    return all("!" <= character <= "~" for character in token)
 
 
 def _segment(value: int | str) -> str:
@@ -170,6 +180,8 @@ class RobinClient:
 
     All methods raise only `RobinError` subclasses for anything Robin or the network does;
     ``ValueError`` is raised before any request for invalid arguments (naive datetimes).
+    A token that cannot be sent (a line break in it) raises `RobinInvalidTokenError`, a
+    `RobinAuthenticationError`, before any request: it is as unusable as a revoked one.
 
     Retries: the client itself never sends a request twice. aiohttp resends GET, PUT and
     DELETE once when the connection closes before an answer (RFC 9112 §9.3.1.1); it never
@@ -750,6 +762,10 @@ class RobinClient:
         counter: _AttemptCounter | None = None,
     ) -> tuple[int, str | None, bytes]:
         """Send one request; return its status, Retry-After and body, or raise if unsent."""
+        if not _sendable(self._token):
+            _LOGGER.debug("%s %s not sent: the access token cannot be sent", method, path)
+            msg = "The access token holds a character no token has, such as a line break"
+            raise RobinInvalidTokenError(HTTPStatus.UNAUTHORIZED, msg)
         if wait := self.rate_limited_for:
             _LOGGER.debug("%s %s not sent: Robin asked to wait %.0f s more", method, path, wait)
             msg = f"Robin asked to wait {wait:.0f} s more before {method} {path}"

@@ -56,6 +56,13 @@ class RobinAuthenticationError(RobinResponseError):
     """The access token is invalid, revoked or expired (HTTP 401)."""
 
 
+class RobinInvalidTokenError(RobinAuthenticationError):
+    """The access token cannot be sent: it holds a character no token has (a line break).
+
+    Raised before any request, with the status Robin answers a token it does not accept.
+    """
+
+
 class RobinForbiddenError(RobinResponseError):
     """The token may not do this, e.g. a read-only token or an admin-only room (HTTP 403)."""
 
