@@ -227,7 +227,7 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
         """Change the API's URL, then the locations."""
         entry = self._get_reconfigure_entry()
         errors = await self._async_check_login(entry, user_input)
-        if errors.get("base") == InvalidAuthError.error_key:
+        if errors.get("base") == InvalidAuthError.error_key or CONF_ACCESS_TOKEN in errors:
             # This form has no token field: the reauth flow takes the new token.
             return await self._async_hand_over_to_reauth(entry)
         if user_input is not None and not errors:

@@ -20,6 +20,7 @@ from .api import (
     RobinClient,
     RobinConnectionError,
     RobinForbiddenError,
+    RobinInvalidTokenError,
     RobinMalformedResponseError,
     RobinNotFoundError,
     RobinRateLimitError,
@@ -51,6 +52,13 @@ class InvalidAuthError(RobinSetupError):
     """Robin does not accept the access token."""
 
     error_key = "invalid_auth"
+
+
+class InvalidTokenCharactersError(RobinSetupError):
+    """The access token holds a character no token has (a line break): it cannot be sent."""
+
+    error_key = "invalid_token_characters"
+    field = CONF_ACCESS_TOKEN
 
 
 class OrganizationNotFoundError(RobinSetupError):
@@ -99,6 +107,8 @@ def _robin_failures() -> Iterator[None]:
     """Raise the errors the form explains for Robin's failures; others pass unchanged."""
     try:
         yield
+    except RobinInvalidTokenError as err:
+        raise InvalidTokenCharactersError from err
     except RobinAuthenticationError as err:
         raise InvalidAuthError from err
     except RobinRateLimitError as err:

@@ -462,6 +462,23 @@ async def test_reconfigure_with_a_refused_token_hands_over_to_reauth(
     assert entry.data == stored | {CONF_ACCESS_TOKEN: "fresh-token"}
 
 
+async def test_reconfigure_with_a_stored_token_that_cannot_be_sent_hands_over_to_reauth(
+    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+) -> None:
+    entry = setup_integration
+    token = f"{simulator.token[:4]}\n{simulator.token[4:]}"
+    hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_ACCESS_TOKEN: token})
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_URL: entry.data[CONF_URL]}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_required"
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert result["next_flow"] == (FlowType.CONFIG_FLOW, flows[0]["flow_id"])
+
+
 async def test_reconfigure_with_a_refused_token_keeps_the_open_reauth(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
@@ -506,20 +523,71 @@ def _unexpected_error_logged(caplog: pytest.LogCaptureFixture) -> logging.LogRec
     return record
 
 
-async def test_token_with_a_line_break_is_logged_as_unexpected_without_the_token(
-    hass: HomeAssistant, simulator_url: str, caplog: pytest.LogCaptureFixture
+def _error_text(error: str) -> str:
+    """Return what the user reads for a form error."""
+    strings = json.loads(TRANSLATIONS.read_text(encoding="utf-8"))
+    return strings["config"]["error"][error]
+
+
+# Characters a paste may bring into the middle of a token: none can be part of one.
+INNER_CHARACTERS = pytest.mark.parametrize(
+    "inner",
+    ["\n", "\r\n", "\t", "\x00", "\u200b"],
+    ids=["line-feed", "crlf", "tab", "nul", "zero-width-space"],
+)
+
+
+@INNER_CHARACTERS
+async def test_token_with_an_inner_control_character_is_refused_on_its_field(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    simulator_url: str,
+    caplog: pytest.LogCaptureFixture,
+    inner: str,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     flow_id = await _start(hass)
     result = await hass.config_entries.flow.async_configure(
         flow_id,
-        {CONF_ACCESS_TOKEN: "first-half\nsecond-half-of-the-secret", CONF_URL: simulator_url},
+        {CONF_ACCESS_TOKEN: f"first-half{inner}second-half-of-the-secret", CONF_URL: simulator_url},
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "unknown"}
-    record = _unexpected_error_logged(caplog)
-    assert isinstance(record.exc_info[1], ValueError)
+    assert result["errors"] == {CONF_ACCESS_TOKEN: "invalid_token_characters"}
+    assert "line break" in _error_text("invalid_token_characters")
+    robin_warnings = [
+        record
+        for record in caplog.records
+        if record.name.startswith("custom_components.robin") and record.levelno >= logging.WARNING
+    ]
+    assert robin_warnings == []  # no "Unexpected error" with a traceback
     assert "first-half" not in caplog.text
+    assert "second-half-of-the-secret" not in caplog.text
+
+    # Spaces and line breaks around the token are what a paste brings: they are dropped.
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_ACCESS_TOKEN: f" \t{simulator.token}\r\n", CONF_URL: simulator_url}
+    )
+    assert result["step_id"] == "locations"
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_LOCATIONS: [str(LONDON)]}
+    )
+    assert result["data"][CONF_ACCESS_TOKEN] == simulator.token
+
+
+async def test_reauth_token_with_a_line_break_is_refused_on_its_field(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    entry = setup_integration
+    result = await entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_ACCESS_TOKEN: "first-half\nsecond-half-of-the-secret"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_ACCESS_TOKEN: "invalid_token_characters"}
+    assert entry.data[CONF_ACCESS_TOKEN] == simulator.token
     assert "second-half-of-the-secret" not in caplog.text
 
 
