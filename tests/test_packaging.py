@@ -392,13 +392,32 @@ def test_services_yaml_describes_exactly_the_registered_services(
 # -- translations/en.json ---------------------------------------------------------------------
 
 
+def _flow_steps(strings: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Return every step of the config, options and subentry flows, by where it is."""
+    steps = {
+        f"{section}.{step}": spec
+        for section in ("config", "options")
+        for step, spec in strings[section]["step"].items()
+    }
+    for subentry, flow in strings.get("config_subentries", {}).items():
+        for step, spec in flow["step"].items():
+            steps[f"config_subentries.{subentry}.{step}"] = spec
+    return steps
+
+
 def test_every_config_flow_field_has_a_label(strings: dict[str, Any]) -> None:
-    for section in ("config", "options"):
-        for step, spec in strings[section]["step"].items():
-            assert spec.get("title") or section == "options", f"{section}.{step}"
-            described = set(spec.get("data_description", {}))
-            assert described <= set(spec.get("data", {})), f"{section}.{step}"
-            assert all(spec.get("data", {}).values()), f"{section}.{step}"
+    for where, spec in _flow_steps(strings).items():
+        assert spec.get("title") or where.startswith("options."), where
+        assert all(spec.get("data", {}).values()), where
+
+
+def test_every_config_flow_field_has_a_description(strings: dict[str, Any]) -> None:
+    # The quality scale's config-flow rule: a data_description for every field.
+    for where, spec in _flow_steps(strings).items():
+        labels = spec.get("data", {})
+        descriptions = spec.get("data_description", {})
+        assert set(descriptions) == set(labels), where
+        assert all(descriptions.values()), where
 
 
 def test_every_config_flow_step_shown_has_translations(strings: dict[str, Any]) -> None:
