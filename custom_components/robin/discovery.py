@@ -212,6 +212,7 @@ class RoomDiscovery:
         self.discovered_at = now
         self.refused = refused
         self._remove_devices(removed)
+        self._follow_renames()
 
     async def _read_levels(self, locations: Iterable[int]) -> dict[int, Level]:
         """Return the floors of the locations, one request each, keyed by level id.
@@ -349,6 +350,26 @@ class RoomDiscovery:
                     device.name,
                 )
                 registry.async_remove_device(device.id)
+
+    def _follow_renames(self) -> None:
+        """Give the devices of rooms and locations renamed in Robin their new names and types.
+
+        The entities' names are their device's: without this they would keep the old
+        name until Home Assistant restarts. A name the user gave a device still wins.
+        """
+        for space_id, (shown_as, _) in list(self._devices.items()):
+            space = self.spaces.get(space_id)
+            if space is not None and (space.name, space.type) != shown_as:
+                self.room_device(space)
+        names = {
+            location_identifier(location_id): location.name
+            for location_id, location in self.locations.items()
+        }
+        registry = dr.async_get(self.hass)
+        for device in dr.async_entries_for_config_entry(registry, self.config_entry.entry_id):
+            for identifier in device.identifiers & names.keys():
+                if device.name != names[identifier]:
+                    registry.async_update_device(device.id, name=names[identifier])
 
     def room_device(self, space: Space) -> dr.DeviceEntry:
         """Return the room's device, registered once for all the room's entities.

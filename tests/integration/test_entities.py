@@ -324,3 +324,27 @@ async def test_room_turns_booked_15_minutes_before_a_meeting_on_a_clock_change_n
     assert availability() == "available"
     await advance(hass, freezer, timedelta(seconds=1))  # 15 minutes before, to the second
     assert availability() == "booked"
+
+
+async def test_a_room_and_an_office_renamed_in_robin_rename_their_entities(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Facilities rename a room and its office: the hourly rediscovery renames what shows them."""
+    fleet = simulator.find_space("Fleet Room")
+    occupancy = room_entity_id(hass, simulator, "Fleet Room", "binary_sensor", "occupancy")
+    occupied_rooms = location_entity_id(hass, simulator, "London HQ", "sensor", "occupied_rooms")
+    assert hass.states.get(occupancy).name == "Fleet Room Occupancy"
+    assert hass.states.get(occupied_rooms).name == "London HQ Occupied rooms"
+
+    fleet.name = "Fleet Suite"
+    simulator.find_location("London HQ").name = "London Office"
+    for _ in range(60):  # until the hourly rediscovery (11:15)
+        await advance(hass, freezer, POLL)
+
+    assert hass.states.get(occupancy).name == "Fleet Suite Occupancy"
+    assert hass.states.get(occupied_rooms).name == "London Office Occupied rooms"
+    # Still the same entities, following the room and the office by Robin's ids.
+    assert occupancy == room_entity_id(hass, simulator, "Fleet Suite", "binary_sensor", "occupancy")
