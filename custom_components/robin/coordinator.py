@@ -790,7 +790,9 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         """Return the room's status now: computed once per change, valid until its next one."""
         now = now or dt_util.utcnow()
         shown = self._shown.get(space_id)
-        if shown is not None:
+        # A room changed but not told yet is computed anew: its entities may be written
+        # first (turning available again after a failed poll), and would show the old status.
+        if shown is not None and space_id not in self._pending_rooms:
             status = shown[3]
             if status.next_change is None or now < status.next_change:
                 return status
@@ -826,10 +828,11 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
 
         Return the rooms that were looked at: those whose data changed since the last time.
         """
-        rooms, self._pending_rooms = self._pending_rooms, set()
-        changed_locations: set[int] = set()
+        # Told while the rooms' changes are still pending, so that they show them.
         if self._refusals_changed:
             self._tell_refusals_changed()
+        rooms, self._pending_rooms = self._pending_rooms, set()
+        changed_locations: set[int] = set()
         for space_id in rooms:
             # A room gone or moved leaves the count of the location it was shown in.
             if (before := self._shown.get(space_id)) is not None:

@@ -348,3 +348,35 @@ async def test_a_room_and_an_office_renamed_in_robin_rename_their_entities(
     assert hass.states.get(occupied_rooms).name == "London Office Occupied rooms"
     # Still the same entities, following the room and the office by Robin's ids.
     assert occupancy == room_entity_id(hass, simulator, "Fleet Suite", "binary_sensor", "occupancy")
+
+
+@POLL_EVERY_LOCATION_EVERY_MINUTE
+@pytest.mark.parametrize("outage", ["robin_fails", "london_refused"])
+async def test_a_room_booked_during_an_outage_comes_back_booked_without_a_stale_state(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    outage: str,
+) -> None:
+    """A meeting booked in Robin during an outage: no automation sees the room free meanwhile."""
+    thames = simulator.find_space("Thames Room")
+    london = f"locations/{simulator.find_location('London HQ').id}"
+    availability = room_entity_id(hass, simulator, "Thames Room", "sensor", "availability")
+    calendar = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
+    if outage == "robin_fails":
+        simulator.faults.fail_next(status=500, count=4)
+    else:
+        simulator.faults.refuse(403, london)
+    await advance(hass, freezer, POLL)
+    assert hass.states.get(availability).state == STATE_UNAVAILABLE
+
+    now = dt_util.utcnow()
+    simulator.add_event(thames.id, "Walk-in", now - timedelta(minutes=1), now + timedelta(hours=1))
+    simulator.faults.allow(london)
+    seen = _record_states(hass, availability)
+    seen_by_calendar = _record_states(hass, calendar)
+    await advance(hass, freezer, POLL)
+
+    assert [state for state, _ in seen] == ["booked"]
+    assert seen_by_calendar == [(STATE_ON, "Walk-in")]
