@@ -800,8 +800,16 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         return self._status(space, now) if space is not None else None
 
     def occupied_rooms(self, location_id: int) -> int:
-        """Return how many of a location's rooms have someone in them."""
-        return self._occupied.get(location_id, 0)
+        """Return how many of a location's rooms have someone in them, as last polled.
+
+        Counted anew rather than the count last told: the location's entity may be written
+        before it (turning available again after a failed poll).
+        """
+        return sum(
+            1
+            for space in self.discovery.spaces.values()
+            if space.location_id == location_id and self._people.get(space.id)
+        )
 
     def _zone(self, location_id: int) -> tzinfo:
         """Return the zone a location's bookings are cached in (Home Assistant's if unknown)."""
@@ -846,11 +854,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                 del self._occupied[location_id]
                 self._notify(self._location_listeners, location_id)
         for location_id in changed_locations:
-            count = sum(
-                1
-                for space in self.discovery.spaces.values()
-                if space.location_id == location_id and self._people.get(space.id)
-            )
+            count = self.occupied_rooms(location_id)
             if self._occupied.get(location_id) != count:
                 self._occupied[location_id] = count
                 self._notify(self._location_listeners, location_id)

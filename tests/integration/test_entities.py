@@ -359,11 +359,13 @@ async def test_a_room_booked_during_an_outage_comes_back_booked_without_a_stale_
     freezer: FrozenDateTimeFactory,
     outage: str,
 ) -> None:
-    """A meeting booked in Robin during an outage: no automation sees the room free meanwhile."""
+    """Booked and entered during an outage: no automation sees the room free or the count old."""
     thames = simulator.find_space("Thames Room")
     london = f"locations/{simulator.find_location('London HQ').id}"
     availability = room_entity_id(hass, simulator, "Thames Room", "sensor", "availability")
     calendar = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
+    occupied_rooms = location_entity_id(hass, simulator, "London HQ", "sensor", "occupied_rooms")
+    assert hass.states.get(occupied_rooms).state == "2"
     if outage == "robin_fails":
         simulator.faults.fail_next(status=500, count=4)
     else:
@@ -373,10 +375,13 @@ async def test_a_room_booked_during_an_outage_comes_back_booked_without_a_stale_
 
     now = dt_util.utcnow()
     simulator.add_event(thames.id, "Walk-in", now - timedelta(minutes=1), now + timedelta(hours=1))
+    simulator.start_presence(simulator.find_space("Phone Booth 1").id)  # London's third
     simulator.faults.allow(london)
     seen = _record_states(hass, availability)
     seen_by_calendar = _record_states(hass, calendar)
+    seen_by_office = _record_states(hass, occupied_rooms)
     await advance(hass, freezer, POLL)
 
     assert [state for state, _ in seen] == ["booked"]
     assert seen_by_calendar == [(STATE_ON, "Walk-in")]
+    assert [state for state, _ in seen_by_office] == ["3"]
