@@ -127,6 +127,11 @@ class RobinOfficeSensor(RobinRoomEntity, BinarySensorEntity):
 
     @callback
     def _handle_room_update(self) -> None:
+        if self.available and not self._shown_available and self.coordinator.poll_listeners_due:
+            # Turning available before the actor took in the poll, this would show the
+            # room's office as it was before the outage: written once the actor has.
+            self._actor.async_tell_after_poll(self.space_id)
+            return
         self._shown_is_on = self.is_on
         super()._handle_room_update()
 

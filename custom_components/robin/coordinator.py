@@ -197,6 +197,9 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         # The rooms whose presence, bookings or facts the last poll changed (for the office
         # actor, which follows the rooms' bookings further than their shown status).
         self.rooms_changed_by_poll: set[int] = set()
+        # From a poll's start until its poll listeners are called: what they work out of it
+        # (the office actor's rooms) is not known yet, though entities may turn available.
+        self.poll_listeners_due = False
         self._shown: dict[int, tuple[Space, str | None, int, RoomStatus]] = {}
         self._poll_listeners: list[CALLBACK_TYPE] = []
         self._occupied: dict[int, int] = {}
@@ -753,12 +756,16 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
     ) -> None:
         """Refresh, then tell the rooms whose shown data changed, then the poll listeners."""
         self._poll_everything = self._poll_everything or not scheduled
-        await super()._async_refresh(
-            log_failures, raise_on_auth_failed, scheduled, raise_on_entry_error
-        )
-        self.rooms_changed_by_poll = (
-            self._publish(dt_util.utcnow()) if self.last_update_success else set()
-        )
+        self.poll_listeners_due = True
+        try:
+            await super()._async_refresh(
+                log_failures, raise_on_auth_failed, scheduled, raise_on_entry_error
+            )
+            self.rooms_changed_by_poll = (
+                self._publish(dt_util.utcnow()) if self.last_update_success else set()
+            )
+        finally:
+            self.poll_listeners_due = False
         for update in list(self._poll_listeners):
             update()
 

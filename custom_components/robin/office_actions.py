@@ -137,6 +137,8 @@ class OfficeActor:
         # presence or bookings) or the clock reaches its next moment; valid until then.
         self._shown: dict[int, RoomOffice] = {}
         self._data_seen: RobinData | None = None
+        # Rooms whose entities turned available before the poll was taken in: told after it.
+        self._to_tell_after_poll: set[int] = set()
         self._moments = RoomMoments(hass, self._update)
         # Rooms to act on at the next chance: those worked out since, and any not done yet.
         self._to_act: set[int] = set()
@@ -186,6 +188,16 @@ class OfficeActor:
         listeners = self._listeners[space_id]
         listeners.append(update)
         return partial(listeners.remove, update)
+
+    @callback
+    def async_tell_after_poll(self, space_id: int) -> None:
+        """Call the room's listeners once the poll under way is taken in, changed or not.
+
+        For entities turning available again (Robin back after a failed poll, or answering
+        for a refused location): written before the poll is taken in, they would show what
+        the room showed before the outage.
+        """
+        self._to_tell_after_poll.add(space_id)
 
     def room(self, space: Space, now: datetime | None = None) -> RoomOffice:
         """Return what a room's office entities show at `now` (default: as last worked out)."""
@@ -285,6 +297,10 @@ class OfficeActor:
         self._update(
             coordinator.rooms_changed_by_poll | self._awaiting_poll | self._awaiting_presence
         )
+        rooms, self._to_tell_after_poll = self._to_tell_after_poll, set()
+        for space_id in rooms:
+            for update in list(self._listeners.get(space_id, ())):
+                update()
 
     @callback
     def _update(self, rooms: set[int] | None = None) -> None:
