@@ -2,8 +2,10 @@
 
 Choices where Robin is silent: busy blocks merge overlapping and back-to-back meetings and keep
 their real start/end (not clipped to the bounds); results are ordered "best fit" as smallest
-adequate capacity first; paging comes from `paging_info` (or the query), default 10 per page.
-Without bounds the window is the next 24 hours.
+adequate capacity first. Paging comes from `paging_info` in the body only, the one request
+shape known for it (robin-api.md §2.7): `page`/`per_page` in the query of this POST are ignored,
+so a client paging through the query alone would get page 1 again and again. Default 10 per
+page. Without bounds the window is the next 24 hours.
 """
 
 from datetime import datetime, timedelta
@@ -84,8 +86,10 @@ class FreeBusyApi:
         ]
         spaces.sort(key=lambda space: (space.capacity or 0, space.id))
         self.rooms.events.plan_range(self.rooms.organization.locations, after, before)
-        paging_source = body.get("paging_info") or request.query
-        return listing(paging_source, spaces, lambda space: self._entry(space, after, before))
+        paging_info = body.get("paging_info") or {}
+        if not isinstance(paging_info, dict):
+            raise bad_request("paging_info must be an object")
+        return listing(paging_info, spaces, lambda space: self._entry(space, after, before))
 
     def _bounds(self, body: dict[str, Any]) -> tuple[datetime, datetime]:
         view_options = body.get("view_options") or {}

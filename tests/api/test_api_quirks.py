@@ -143,6 +143,8 @@ async def test_free_busy_request_body(canned: CannedRobin, canned_client: RobinC
             },
             "prioritization_type": "specific_time",
         },
+        # Also in the query; the body is where Robin's free/busy is known to read it.
+        "paging_info": {"page": 1, "per_page": 200},
     }
 
 

@@ -142,3 +142,27 @@ async def test_free_busy_filters_and_scopes(api: Api, sim: RobinSimulator):
     status, body = await api.call("POST", "/free-busy/spaces", json={"scope": {}})
     assert status == 400
     assert "location_ids" in body["meta"]["message"]
+
+
+async def test_free_busy_pages_by_paging_info_in_the_body(api: Api, sim: RobinSimulator):
+    # robin-api.md §2.7: the request pages with `paging_info` in the body; a query string on a
+    # POST is not how Robin's free/busy is known to page, so `page`/`per_page` there do nothing.
+    sim.clock.freeze(at(9, 10))
+    request = {"scope": {"location_ids": [LONDON]}, "filters": {"include_unbookable": True}}
+    everything = await api.call("POST", "/free-busy/spaces", json=request)
+    names = [entry["space"]["name"] for entry in everything[1]["data"]]
+    assert len(names) > 2
+
+    status, body = await api.call(
+        "POST", "/free-busy/spaces", json=request, params={"page": "2", "per_page": "2"}
+    )
+    assert status == 200
+    assert [entry["space"]["name"] for entry in body["data"]] == names
+    assert body["paging"]["page"] == 1
+
+    status, body = await api.call(
+        "POST", "/free-busy/spaces", json={**request, "paging_info": {"page": 2, "per_page": 2}}
+    )
+    assert status == 200
+    assert [entry["space"]["name"] for entry in body["data"]] == names[2:4]
+    assert body["paging"] == {"page": 2, "per_page": 2, "has_next_page": len(names) > 4}

@@ -623,7 +623,11 @@ class RobinClient:
         method: str = "GET",
         json_body: Any = None,
     ) -> list[T]:
-        """Read every page of a list endpoint (paging is in the query, also for a POST)."""
+        """Read every page of a list endpoint.
+
+        Paging goes in the query; a POST's JSON object also carries it as `paging_info`, the
+        only paging known for `POST /free-busy/spaces` (Robin may ignore a POST's query).
+        """
         items, _ = await self._get_all_if_changed(
             path, build, params=params, method=method, json_body=json_body, previous=None
         )
@@ -675,8 +679,13 @@ class RobinClient:
         last_items: list[Any] | None = None  # the previous page's decoded JSON, if it was
         for page in range(1, MAX_PAGES + 1):
             query = {**(params or {}), "page": str(page), "per_page": str(self._page_size)}
+            page_body = (
+                {**json_body, "paging_info": {"page": page, "per_page": self._page_size}}
+                if isinstance(json_body, dict)
+                else json_body
+            )
             status, retry_after, body = await self._fetch(
-                method, path, params=query, json_body=json_body
+                method, path, params=query, json_body=page_body
             )
             digest = hash(body)
             seen = previous.pages[page - 1] if previous and page <= len(previous.pages) else None
