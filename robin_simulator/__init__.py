@@ -25,7 +25,8 @@ Control API (JSON, no auth, outside `/v1.0`, not recorded in `sim.requests`):
   `{"empty_list_next": {"count": 1}}`, `{"drop_next": {"count": 1}}`,
   (most take `path` and `method` to wait for one request; `fail_next` and `hang_next` take
   `"after_commit": true` to make the change first), `{"latency": 0.2}`,
-  `{"location_events_supported": false}`, `{"clear": true}`,
+  `{"location_events_supported": false}`, `{"reduced_free_busy_spaces": true}` (free/busy
+  lists each room as `{id, location_id, name}` only), `{"clear": true}`,
   `{"location_time_zone": {"location_id": n, "time_zone": "America/Nowhere"}}` (what the
   API reports as the location's time zone; `null` reports the real one again)
 * `GET  /_simulator/requests` -> `[{"method", "path", "query", "status", "at", "retry_after"}]`;

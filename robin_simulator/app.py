@@ -26,7 +26,7 @@ def build_app(sim: RobinSimulator) -> web.Application:
         LocationsApi(sim, sim.faults),
         SpacesApi(sim),
         EventsApi(sim),
-        FreeBusyApi(sim),
+        FreeBusyApi(sim, sim.faults),
         ControlApi(sim),
         PresenceReportsApi(sim, sim.clock, sim.presence_reports),
         CatalogueApi(sim),

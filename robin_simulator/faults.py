@@ -109,6 +109,8 @@ class Faults:
         """Start with everything off."""
         self.latency: float = 0.0
         self.location_events_supported: bool = True
+        # Free/busy lists each room as `{id, location_id, name}` only, as in robin-api.md §4.10.
+        self.reduced_free_busy_spaces: bool = False
         self._queue: deque[Fault] = deque()
         self._released = asyncio.Event()
         self._hanging = asyncio.Event()
@@ -217,6 +219,7 @@ class Faults:
         self._refusals.clear()
         self.latency = 0.0
         self.location_events_supported = True
+        self.reduced_free_busy_spaces = False
 
     def take(self, path: str, method: str | None = None) -> Fault | None:
         """The fault for the request being served, if one is queued for its path (and method)."""

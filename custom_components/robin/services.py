@@ -356,10 +356,12 @@ async def _find_free_space(call: ServiceCall) -> ServiceResponse:
     wanted_amenities = {name.strip().casefold() for name in call.data[ATTR_AMENITIES]}
     free: list[JsonValueType] = []
     for result in free_busy:
-        space = result.space
-        if space.is_disabled:
+        # Free/busy may list a room as its id, location and name only (robin-api.md §4.10):
+        # its type, capacity and amenities are the ones discovery read with the full room.
+        space = data.spaces.get(result.space.id, result.space)
+        if space.is_disabled or result.space.is_disabled:
             continue
-        if not wanted_amenities <= _amenities_of(data.spaces.get(space.id, space)):
+        if not wanted_amenities <= _amenities_of(space):
             continue
         if any(busy.start < end and busy.end > start for busy in result.busy):
             continue

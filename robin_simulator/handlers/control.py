@@ -103,6 +103,8 @@ class ControlApi:
             faults.latency = float(body["latency"])
         if "location_events_supported" in body:
             faults.location_events_supported = bool(body["location_events_supported"])
+        if "reduced_free_busy_spaces" in body:
+            faults.reduced_free_busy_spaces = bool(body["reduced_free_busy_spaces"])
         if "location_time_zone" in body:
             self._report_time_zone(**body["location_time_zone"])
         return web.json_response(
@@ -110,6 +112,7 @@ class ControlApi:
                 "pending": faults.pending,
                 "latency": faults.latency,
                 "location_events_supported": faults.location_events_supported,
+                "reduced_free_busy_spaces": faults.reduced_free_busy_spaces,
             }
         )
 

@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from robin_simulator.errors import bad_request
+from robin_simulator.faults import Faults
 from robin_simulator.interfaces import Rooms
 from robin_simulator.model import Event, Space
 from robin_simulator.params import parse_timestamp, zone
@@ -58,9 +59,10 @@ def _ids(raw: Any, field: str) -> set[int]:
 class FreeBusyApi:
     """Batched availability."""
 
-    def __init__(self, rooms: Rooms) -> None:
-        """Serve these rooms."""
+    def __init__(self, rooms: Rooms, faults: Faults) -> None:
+        """Serve these rooms, honouring the faults."""
         self.rooms = rooms
+        self.faults = faults
 
     def routes(self) -> list[web.RouteDef]:
         """The endpoints."""
@@ -111,9 +113,14 @@ class FreeBusyApi:
 
     def _entry(self, space: Space, after: datetime, before: datetime) -> dict[str, Any]:
         events = self.rooms.events.occurrences({space.id}, after, before)
+        room = (
+            {"id": space.id, "location_id": space.location_id, "name": space.name}
+            if self.faults.reduced_free_busy_spaces
+            else render_space(self.rooms, space, {"calendar"})
+        )
         return {
             "has_presence": bool(self.rooms.presence_in(space)),
-            "space": render_space(self.rooms, space, {"calendar"}),
+            "space": room,
             "busy": busy_blocks(events),
         }
 

@@ -1170,3 +1170,17 @@ async def test_find_free_space_only_returns_a_response(
             {"config_entry_id": setup_integration.entry_id, "duration": "00:30:00"},
             blocking=True,
         )
+
+
+async def test_find_free_space_with_rooms_reduced_to_id_and_name(
+    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+) -> None:
+    # robin-api.md §4.10: free/busy may list a room as {id, location_id, name} only; its type
+    # and capacity are then the ones discovery read.
+    request = {"config_entry_id": setup_integration.entry_id, "duration": "00:30:00"}
+    full = await call_action(hass, "find_free_space", request)
+    simulator.faults.reduced_free_busy_spaces = True
+    reduced = await call_action(hass, "find_free_space", request)
+    assert reduced["spaces"], reduced
+    assert any(space["capacity"] for space in reduced["spaces"]), reduced
+    assert reduced == full

@@ -166,3 +166,24 @@ async def test_free_busy_pages_by_paging_info_in_the_body(api: Api, sim: RobinSi
     assert status == 200
     assert [entry["space"]["name"] for entry in body["data"]] == names[2:4]
     assert body["paging"] == {"page": 2, "per_page": 2, "has_next_page": len(names) > 4}
+
+
+async def test_free_busy_can_list_rooms_reduced_to_id_location_and_name(
+    api: Api, sim: RobinSimulator
+):
+    # robin-api.md §4.10: a free/busy entry's space may be just {id, location_id, name}.
+    sim.clock.freeze(at(9, 10))
+    request = {"scope": {"location_ids": [LONDON]}}
+    full = (await api.call("POST", "/free-busy/spaces", json=request))[1]["data"]
+    assert all("capacity" in entry["space"] for entry in full)
+
+    sim.faults.reduced_free_busy_spaces = True
+    status, body = await api.call("POST", "/free-busy/spaces", json=request)
+    assert status == 200
+    assert [entry["space"] for entry in body["data"]] == [
+        {key: entry["space"][key] for key in ("id", "location_id", "name")} for entry in full
+    ]
+    assert [entry["busy"] for entry in body["data"]] == [entry["busy"] for entry in full]
+
+    sim.faults.clear()
+    assert sim.faults.reduced_free_busy_spaces is False
