@@ -43,9 +43,10 @@ from .clock import SimClock
 from .faults import Faults
 from .records import RequestRecord
 from .server import run_simulator
-from .simulator import DEFAULT_TOKEN, READ_ONLY_TOKEN, RobinSimulator
+from .simulator import ACCOUNT_TOKEN, DEFAULT_TOKEN, READ_ONLY_TOKEN, RobinSimulator
 
 __all__ = [
+    "ACCOUNT_TOKEN",
     "DEFAULT_TOKEN",
     "READ_ONLY_TOKEN",
     "Faults",

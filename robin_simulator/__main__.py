@@ -11,7 +11,7 @@ import sys
 
 from . import params
 from .server import run_simulator
-from .simulator import DEFAULT_TOKEN, READ_ONLY_TOKEN, RobinSimulator
+from .simulator import ACCOUNT_TOKEN, DEFAULT_TOKEN, READ_ONLY_TOKEN, RobinSimulator
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -50,6 +50,7 @@ async def serve(args: argparse.Namespace) -> None:
     async with run_simulator(sim, args.host, args.port) as base_url:
         sys.stdout.write(
             f"base_url={base_url}\ntoken={sim.token}\nread_only_token={READ_ONLY_TOKEN}\n"
+            f"account_token={ACCOUNT_TOKEN}\n"
         )
         sys.stdout.flush()
         await stop.wait()

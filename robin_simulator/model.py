@@ -286,11 +286,15 @@ class Series:
 
 @dataclass
 class TokenGrant:
-    """An access token the simulator accepts."""
+    """An access token the simulator accepts.
+
+    `user_id` None: an account-level token with no user behind it (`/me` answers 404, and
+    a check-in must name one of the organization's devices).
+    """
 
     token: str
     id: int
-    user_id: int
+    user_id: int | None
     created_at: datetime
     scopes: tuple[str, ...] = ("basic_read", "basic_write")
     organization_ids: tuple[int, ...] = ()

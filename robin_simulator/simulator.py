@@ -19,6 +19,8 @@ from .scenarios.building import SETUP_CREATED, google_calendar
 
 DEFAULT_TOKEN = "robin-sim-read-write-token"  # noqa: S105 - a well-known test token
 READ_ONLY_TOKEN = "robin-sim-read-only-token"  # noqa: S105
+# An organization's token with no user behind it (robin-api.md §4.1: `type: "account"`).
+ACCOUNT_TOKEN = "robin-sim-account-token"  # noqa: S105
 DEFAULT_LOCATIONS = 3
 DEFAULT_SPACES_PER_LOCATION = 20
 
@@ -64,6 +66,7 @@ class RobinSimulator:
         self._tokens: dict[str, TokenGrant] = {}
         self.add_token(token)
         self.add_token(READ_ONLY_TOKEN, scopes=("basic_read",))
+        self.add_token(ACCOUNT_TOKEN, can_list_organizations=False, with_user=False)
 
     # --- time -------------------------------------------------------------------------------
 
@@ -83,12 +86,16 @@ class RobinSimulator:
         *,
         can_list_organizations: bool = True,
         expire_at: datetime | None = None,
+        with_user: bool = True,
     ) -> TokenGrant:
-        """Accept another token (e.g. an org-level one with `can_list_organizations=False`)."""
+        """Accept another token (e.g. an org-level one with `can_list_organizations=False`).
+
+        `with_user=False`: no user is behind the token (an account-level one).
+        """
         grant = TokenGrant(
             token=token,
             id=1_234_567 + len(self._tokens),
-            user_id=self.organization.users[0].id,
+            user_id=self.organization.users[0].id if with_user else None,
             created_at=SETUP_CREATED,
             scopes=tuple(scopes),
             organization_ids=(

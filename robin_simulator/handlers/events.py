@@ -5,7 +5,7 @@ from typing import Any
 
 from aiohttp import web
 
-from robin_simulator.errors import not_found
+from robin_simulator.errors import bad_request, not_found
 from robin_simulator.interfaces import Rooms
 from robin_simulator.middleware import current_grant
 from robin_simulator.model import Confirmation, Event
@@ -102,21 +102,53 @@ class EventsApi:
         return ok({})
 
     async def confirm(self, request: web.Request) -> web.Response:
-        """Check in to a meeting (once, and not after it ended)."""
+        """Check in to a meeting (once, and not after it ended), as a user or a device.
+
+        Without a `device_id` the check-in is the token's user's; a token with no user behind
+        it must name one of the organization's devices (robin-api.md §2.6).
+        """
         event = self._event(request)
         body = await json_body(request)
+        user_id = current_grant(request).user_id
+        device_id = self._confirming_device(body, has_user=user_id is not None)
         confirmations = self.rooms.events.confirmations
         now = self.rooms.clock.now()
         check_can_confirm(event, confirmed=event.id in confirmations, now=now)
-        device_id = body.get("device_id")
         confirmation = Confirmation(
             event_id=event.id,
             confirmed_at=now,
-            user_id=None if device_id is not None else current_grant(request).user_id,
-            device_id=device_id if isinstance(device_id, int) else None,
+            user_id=None if device_id is not None else user_id,
+            device_id=device_id,
         )
         confirmations[event.id] = confirmation
         return ok(confirmation_json(confirmation, php_style=event.creation_type == "synced"))
+
+    def _confirming_device(self, body: dict[str, Any], *, has_user: bool) -> int | None:
+        """The device a check-in names; None: the token's user checks in.
+
+        Raises:
+            ApiError: 400 when a token without a user names no device, or the device named
+                is not one of the organization's. Robin's words and reason codes for these
+                are not known (robin-api.md §6, #9): the ones here are inferred, in the
+                shape of its other validation errors, and checked (like Laravel's request
+                validation) before the event's own rules.
+        """
+        raw = body.get("device_id")
+        if raw is None:
+            if not has_user:
+                raise bad_request(
+                    "The device id field is required when the token has no user.",
+                    "device_id_required",
+                )
+            return None
+        device = (
+            self.rooms.organization.device(raw)
+            if isinstance(raw, int) and not isinstance(raw, bool)
+            else None
+        )
+        if device is None:
+            raise bad_request("The selected device id is invalid.", "invalid_device_id")
+        return device.id
 
     async def confirmation(self, request: web.Request) -> web.Response:
         """The meeting's check-in; 404 while it has none."""

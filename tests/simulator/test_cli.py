@@ -16,12 +16,13 @@ async def test_cli_prints_its_url_and_tokens_serves_and_stops_on_sigint():
     try:
         assert process.stdout is not None
         lines = {}
-        for _ in range(3):
+        for _ in range(4):
             line = await asyncio.wait_for(process.stdout.readline(), timeout=20)
             key, _, value = line.decode().strip().partition("=")
             lines[key] = value
         assert lines["token"] == "cli-token"
         assert lines["read_only_token"]
+        assert lines["account_token"]
         base_url = lines["base_url"]
         assert base_url.startswith("http://127.0.0.1:")
         assert base_url.endswith("/v1.0")
