@@ -6,12 +6,19 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import aiohttp
 import pytest
 
-from custom_components.robin.api import Confirmation, RobinClient, RobinNotFoundError
-from robin_simulator import RobinSimulator
+from custom_components.robin.api import (
+    Confirmation,
+    RobinClient,
+    RobinNotFoundError,
+    RobinValidationError,
+)
+from robin_simulator import ACCOUNT_TOKEN, RobinSimulator
+from robin_simulator.scenarios.demo import HOME_ASSISTANT_DEVICE
 
-from .conftest import CannedRobin, load
+from .conftest import ORG_ID, CannedRobin, load
 
 STANDUP = "23481829_20240603T083000Z"  # Monday's stand-up, 09:30-09:45 in London (synced)
 FLEET = 6352
@@ -88,3 +95,38 @@ async def test_event_without_the_submodel(canned: CannedRobin, canned_client: Ro
     assert "confirmation" not in event
     canned.reply_json("GET", "/events/35655099", {"meta": {"status_code": 200}, "data": event})
     assert await canned_client.get_confirmation("35655099") is None
+
+
+@pytest.fixture
+def account_client(session: aiohttp.ClientSession, sim_url: str) -> RobinClient:
+    """A client of the simulated Acme Robotics with its account-level token (no user)."""
+    return RobinClient(session, ACCOUNT_TOKEN, base_url=sim_url, organization_id=ORG_ID)
+
+
+async def test_an_account_token_checks_in_as_the_device(
+    account_client: RobinClient, sim: RobinSimulator
+) -> None:
+    sim.clock.freeze(datetime(2024, 6, 3, 8, 32, tzinfo=UTC))
+    with pytest.raises(RobinValidationError) as refused:
+        await account_client.confirm_event(STANDUP)
+    assert "device_id_required" in refused.value.reasons
+    assert not refused.value.resent
+    assert await account_client.get_confirmation(STANDUP) is None
+
+    confirmed = await account_client.confirm_event(STANDUP, device_id=HOME_ASSISTANT_DEVICE)
+    assert confirmed == Confirmation(
+        event_id=STANDUP,
+        device_id=HOME_ASSISTANT_DEVICE,
+        confirmed_at=datetime(2024, 6, 3, 8, 32, tzinfo=UTC),
+    )
+    assert confirmed.user_id is None
+    assert await account_client.get_confirmation(STANDUP) == confirmed
+
+
+async def test_a_user_token_still_sends_an_empty_body(
+    client: RobinClient, sim: RobinSimulator
+) -> None:
+    sim.clock.freeze(datetime(2024, 6, 3, 8, 32, tzinfo=UTC))
+    confirmed = await client.confirm_event(STANDUP)
+    # No device named: Robin records the token's user.
+    assert (confirmed.user_id, confirmed.device_id) == (619521, None)

@@ -20,7 +20,13 @@ Every method raises only `RobinError` subclasses for what Robin or the network d
 """
 
 from .client import Answer, RobinClient
-from .const import DEFAULT_BASE_URL, MAX_PRESENCE_TTL, RECOMMENDED_PRESENCE_TTL
+from .const import (
+    DEFAULT_BASE_URL,
+    MAX_PRESENCE_TTL,
+    REASON_ALREADY_CONFIRMED,
+    REASON_TOO_LATE_TO_CONFIRM,
+    RECOMMENDED_PRESENCE_TTL,
+)
 from .errors import (
     RobinAuthenticationError,
     RobinConnectionError,
@@ -61,6 +67,8 @@ from .rate_limit import RetryAfterGate
 __all__ = [
     "DEFAULT_BASE_URL",
     "MAX_PRESENCE_TTL",
+    "REASON_ALREADY_CONFIRMED",
+    "REASON_TOO_LATE_TO_CONFIRM",
     "RECOMMENDED_PRESENCE_TTL",
     "Amenity",
     "Answer",

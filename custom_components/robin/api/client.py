@@ -27,6 +27,7 @@ from .const import (
     MAX_PAGES,
     MAX_PRESENCE_TTL,
     PAGE_SIZE,
+    REASON_ALREADY_CONFIRMED,
     SMALL_PAGE_SIZE,
 )
 from .errors import (
@@ -87,8 +88,6 @@ _SPACE_INCLUDES: Final = {"include": f"{INCLUDE_CALENDAR},{INCLUDE_SPACE_AMENITI
 # A Retry-After beyond this is taken for a mistake rather than obeyed.
 MAX_RETRY_AFTER: Final = timedelta(days=1)
 _WRITE_METHODS: Final = frozenset({"POST", "PATCH", "PUT", "DELETE"})
-# Robin's reason for a second check-in to the same event.
-REASON_ALREADY_CONFIRMED: Final = "event_already_confirmed"
 
 
 def _failed(status: int) -> bool:
@@ -496,15 +495,21 @@ class RobinClient:
             if not err.resent:
                 raise
 
-    async def confirm_event(self, event_id: str) -> Confirmation:
+    async def confirm_event(self, event_id: str, *, device_id: int | None = None) -> Confirmation:
         """Check in to an event so Robin does not release the room.
+
+        Without ``device_id`` the body is empty: the check-in is the token's user's. A token
+        that is not a user's (an organization's, `TokenInfo.type` "account") must name a
+        device of the organization (`get_devices`), as whom Robin records the check-in; Robin
+        refuses the empty body then (`RobinValidationError`, which changed nothing).
 
         "Already confirmed" to a resent PUT means the first attempt checked in: the check-in
         Robin holds is returned.
         """
         path = f"/events/{_segment(event_id)}/confirmation"
+        body: dict[str, Any] = {} if device_id is None else {"device_id": device_id}
         try:
-            envelope = await self._request("PUT", path, json_body={})
+            envelope = await self._request("PUT", path, json_body=body)
         except RobinValidationError as err:
             if not (err.resent and REASON_ALREADY_CONFIRMED in err.reasons):
                 raise

@@ -26,6 +26,10 @@ INCLUDE_CALENDAR: Final = "calendar"
 INCLUDE_SPACE_AMENITIES: Final = "space_amenities"
 INCLUDE_CONFIRMATION: Final = "confirmation"
 
+# Robin's reasons for refusing a check-in: a second one of the same event, one after its end.
+REASON_ALREADY_CONFIRMED: Final = "event_already_confirmed"
+REASON_TOO_LATE_TO_CONFIRM: Final = "too_late_to_confirm_event"
+
 # Robin refuses presence sessions longer than this and recommends under 5 minutes.
 MAX_PRESENCE_TTL: Final = timedelta(minutes=20)
 RECOMMENDED_PRESENCE_TTL: Final = timedelta(minutes=5)
