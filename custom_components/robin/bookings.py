@@ -31,9 +31,11 @@ from .api import (
     RobinRateLimitError,
     RobinResponseError,
     RobinServerError,
+    RobinValidationError,
     Space,
     html_to_text,
 )
+from .check_in import refused_for_the_event
 from .const import DOMAIN, LOGGER, MIN_BOOKING_DURATION
 from .coordinator import RobinCoordinator
 from .data import event_end, event_start, time_zone_named
@@ -401,17 +403,45 @@ async def _cancel(client: RobinClient, event_id: str) -> bool:
 
 
 async def async_check_in(
-    coordinator: RobinCoordinator, space: Space, event_id: str
+    coordinator: RobinCoordinator, space: Space, event_id: str, *, look_again: bool = True
 ) -> Confirmation:
-    """Confirm that the meeting takes place (Robin's check-in)."""
+    """Confirm that the meeting takes place (Robin's check-in).
+
+    As the token's user, or as the Robin device for Home Assistant when the token is not a
+    user's (check_in.py). look_again: look for that device in Robin even if it was missing
+    within the hour (False for the office's own check-ins, which must not keep asking).
+    """
     if not coordinator.can_write:
         raise validation_error("read_only_token")
     client = coordinator.client
+    identity = coordinator.check_in_identity
+    with robin_errors(coordinator, space.name):
+        device_id = await identity.device_to_check_in_as(look_again=look_again)
+
+    async def confirm() -> Confirmation:
+        try:
+            return await client.confirm_event(event_id, device_id=device_id)
+        except RobinValidationError as err:
+            if err.resent or refused_for_the_event(err):
+                raise
+            if device_id is not None:
+                identity.forget_device()  # deleted in Robin, perhaps: looked for again
+                raise
+            refusal = err
+        # Robin refused the empty body, which changed nothing: the token is not a user's
+        # after all. Sent once more, as the device.
+        LOGGER.debug("Robin refused to check in as the token's user: %s", refusal.message)
+        identity.refused_as_user()
+        device = await identity.find_device(look_again=True)
+        if device is None:
+            raise identity.device_missing(space.name, refusal) from refusal
+        return await client.confirm_event(event_id, device_id=device)
+
     try:
         return await _write_or_look_up(
             coordinator,
             space.name,
-            lambda: client.confirm_event(event_id),
+            confirm,
             lambda: client.get_confirmation(event_id),
         )
     finally:

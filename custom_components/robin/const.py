@@ -82,3 +82,5 @@ EVENT_BOOKING_RELEASED: Final = "robin_booking_released"
 EVENT_BOOKING_CHECKED_IN: Final = "robin_booking_checked_in"
 EVENT_UNBOOKED_USE_STARTED: Final = "robin_unbooked_use_started"
 ISSUE_OFFICE_ACTIONS_READ_ONLY: Final = "office_actions_read_only"
+# Check-ins on arrival need the Robin device for Home Assistant (a token that is not a user's).
+ISSUE_NO_CHECK_IN_DEVICE: Final = "no_check_in_device"

@@ -43,6 +43,7 @@ from .api import (
     TokenInfo,
 )
 from .booking_cache import BookingCache
+from .check_in import CheckInIdentity
 from .const import (
     CONF_CALENDAR_DAYS,
     CONF_OFF_HOURS_INTERVAL,
@@ -159,6 +160,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         )
         self.client = client
         self.token_info: TokenInfo | None = None
+        # As whom check-ins are made: learnt at the first one (check_in.py).
+        self.check_in_identity = CheckInIdentity(client, entry)
         self.discovery = RoomDiscovery(hass, entry, client)
         # GET /locations/{id}/events is only observed, not documented: if Robin stops
         # answering it, fall back to the documented free/busy call.

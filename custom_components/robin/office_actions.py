@@ -46,8 +46,10 @@ from .const import (
     EVENT_BOOKING_CHECKED_IN,
     EVENT_BOOKING_RELEASED,
     EVENT_UNBOOKED_USE_STARTED,
+    ISSUE_NO_CHECK_IN_DEVICE,
     ISSUE_OFFICE_ACTIONS_READ_ONLY,
     LOGGER,
+    PRESENCE_DEVICE_NAME,
 )
 from .coordinator import RobinConfigEntry, RobinCoordinator, room_identifier
 from .data import RobinData
@@ -67,7 +69,7 @@ from .office_rules import (
     split_bookings,
     unbooked_since,
 )
-from .repairs import async_set_entry_issue
+from .repairs import async_set_entry_issue, entry_issue_id
 from .room_moments import RoomMoments
 
 OFFICE_ACTORS: HassKey[dict[str, OfficeActor]] = HassKey(f"{DOMAIN}_office_actors")
@@ -82,6 +84,8 @@ RETRY_DELAY = timedelta(minutes=1)
 RULES_REACH = timedelta(days=1)
 # Seconds an announced unbooked use waits to be saved, with any others in the meantime.
 SAVE_DELAY = 10
+# A check-in refused for want of the Robin device for Home Assistant (check_in.py).
+NO_DEVICE_ERRORS = frozenset({"check_in_needs_device", "check_in_refused_needs_device"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +153,8 @@ class OfficeActor:
         self._awaiting_presence: set[int] = set()
         self._unsub_retry: CALLBACK_TYPE | None = None
         self._lock = asyncio.Lock()
+        # Robin has no device to check in as: told once (log and repair issue) until it has.
+        self._no_check_in_device = False
 
     @property
     def acts(self) -> bool:
@@ -166,6 +172,7 @@ class OfficeActor:
         self.entry.async_on_unload(self.coordinator.async_add_poll_listener(self._on_poll))
         self.entry.async_on_unload(self._moments.cancel)
         self.entry.async_on_unload(self._cancel_retry)
+        self.entry.async_on_unload(self._withdraw_no_device_issue)
         # Written at once on unload: a reload must not announce the same unbooked use again.
         self.entry.async_on_unload(self._async_save)
         self._on_poll()
@@ -518,8 +525,12 @@ class OfficeActor:
                 await self._async_checked_in(space, booking)
             return
         try:
-            await async_check_in(self.coordinator, space, booking.event_id)
+            # The device is looked for in Robin at most hourly while it has none.
+            await async_check_in(self.coordinator, space, booking.event_id, look_again=False)
         except HomeAssistantError as err:
+            if err.translation_key in NO_DEVICE_ERRORS:
+                self._check_in_device_missing(booking, err)
+                return
             LOGGER.warning(
                 "Could not check in booking %s in %s: %s", booking.event_id, space.name, err
             )
@@ -529,8 +540,35 @@ class OfficeActor:
             return
         await self._async_checked_in(space, booking)
 
+    def _check_in_device_missing(self, booking: Booking, err: HomeAssistantError) -> None:
+        """Give the booking up: no retry can check it in before the device is registered.
+
+        Said once in the log and by a repair issue, not per booking, until a check-in works.
+        """
+        self._attempts[booking.event_id] = MAX_ATTEMPTS
+        if self._no_check_in_device:
+            return
+        self._no_check_in_device = True
+        LOGGER.warning("Bookings are not checked in on arrival: %s", err)
+        async_set_entry_issue(
+            self.hass,
+            self.entry,
+            ISSUE_NO_CHECK_IN_DEVICE,
+            active=True,
+            placeholders={"device": PRESENCE_DEVICE_NAME},
+        )
+
+    @callback
+    def _withdraw_no_device_issue(self) -> None:
+        self._no_check_in_device = False
+        ir.async_delete_issue(
+            self.hass, DOMAIN, entry_issue_id(ISSUE_NO_CHECK_IN_DEVICE, self.entry.entry_id)
+        )
+
     async def _async_checked_in(self, space: Space, booking: Booking) -> None:
         """Keep and tell the booking checked in by us."""
+        if self._no_check_in_device:
+            self._withdraw_no_device_issue()
         self._check_ins_unsure.discard(booking.event_id)
         self._checked_in[booking.event_id] = booking.end.isoformat()
         await self._async_save()
@@ -730,6 +768,7 @@ async def async_remove_office(hass: HomeAssistant, entry_id: str) -> None:
         hass, STORAGE_VERSION, storage_key(entry_id)
     ).async_remove()
     ir.async_delete_issue(hass, DOMAIN, f"{ISSUE_OFFICE_ACTIONS_READ_ONLY}_{entry_id}")
+    ir.async_delete_issue(hass, DOMAIN, entry_issue_id(ISSUE_NO_CHECK_IN_DEVICE, entry_id))
 
 
 def _refused_this_booking_only(err: RobinError) -> bool:
