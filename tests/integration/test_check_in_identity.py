@@ -1,0 +1,268 @@
+"""Checking in with a token that is not a user's: as the Robin device for Home Assistant.
+
+robin-api.md §2.6: `PUT /events/{id}/confirmation` needs `{device_id}` when the token is not
+a user's. The simulator's ACCOUNT_TOKEN has no user behind it (`/me` answers 404) and refuses
+a check-in without a device; its demo organization has the device named "Home Assistant".
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.robin.const import CONF_CHECK_IN_ON_ARRIVAL, EVENT_BOOKING_CHECKED_IN
+from robin_simulator import ACCOUNT_TOKEN, RobinSimulator
+from robin_simulator.model import Device
+from robin_simulator.scenarios.demo import HOME_ASSISTANT_DEVICE
+
+from .common import DOMAIN, api_calls, call_action, meeting, room_target, setup_with_options
+from .conftest import MONDAY_MORNING, advance
+from .office import CUSTOMER_CALL_START, POLL, capture, customer_call, run_until, writes
+
+ME = "GET /v1.0/me"
+NEEDS_DEVICE = (
+    "Robin checks in with this access token only as a Robin device, and Acme Robotics has no "
+    'device named "Home Assistant".'
+)
+NO_DEVICE_LOG = "Bookings are not checked in on arrival"
+
+
+def devices_read(simulator: RobinSimulator) -> int:
+    """Return how often the organization's devices were listed."""
+    path = f"GET /v1.0/organizations/{simulator.organization.id}/devices"
+    return api_calls(simulator).count(path)
+
+
+def confirmations(simulator: RobinSimulator) -> list[str]:
+    """Return the check-ins Home Assistant asked for, as "PUT /path"."""
+    return [call for call in writes(simulator) if call.endswith("/confirmation")]
+
+
+def without_the_device(simulator: RobinSimulator) -> Device:
+    """Delete the Robin device named "Home Assistant"; return it."""
+    organization = simulator.organization
+    ours = next(d for d in organization.devices if d.id == HOME_ASSISTANT_DEVICE)
+    organization.devices.remove(ours)
+    return ours
+
+
+def no_device_issue(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry | None:
+    return ir.async_get(hass).async_get_issue(DOMAIN, f"no_check_in_device_{entry.entry_id}")
+
+
+# --- the robin.check_in action ---------------------------------------------------------------
+
+
+async def test_an_account_token_checks_in_as_the_home_assistant_device(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_with_options(hass, config_entry, token=ACCOUNT_TOKEN)
+    review = meeting(simulator, "Fleet Room", "Design review")
+    simulator.reset_requests()
+    response = await call_action(hass, "check_in", {}, room_target(hass, simulator, "Fleet Room"))
+    assert response["booking"]["id"] == review.id
+    # Robin shows the booking checked in by the device, not by anybody.
+    confirmation = simulator.events.confirmations[review.id]
+    assert (confirmation.device_id, confirmation.user_id) == (HOME_ASSISTANT_DEVICE, None)
+    assert confirmation.confirmed_at == MONDAY_MORNING
+    # Asked once: whether a user is behind the token, then the device; the check-in once.
+    assert confirmations(simulator) == [f"PUT /v1.0/events/{review.id}/confirmation"]
+    assert api_calls(simulator).count(ME) == 1
+    assert devices_read(simulator) == 1
+
+    # Known from then on: the next check-in is one request.
+    await advance(hass, freezer, timedelta(seconds=3))
+    thames = simulator.find_space("Thames Room")
+    later = simulator.add_event(
+        thames.id,
+        "Retro",
+        MONDAY_MORNING + timedelta(minutes=5),
+        MONDAY_MORNING + timedelta(hours=1),
+    )
+    simulator.reset_requests()
+    await call_action(
+        hass, "check_in", {"booking_id": later.id}, room_target(hass, simulator, "Thames Room")
+    )
+    assert simulator.events.confirmations[later.id].device_id == HOME_ASSISTANT_DEVICE
+    assert ME not in api_calls(simulator)
+    assert devices_read(simulator) == 0
+
+
+async def test_without_the_device_nothing_is_checked_in_and_the_error_says_why(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    ours = without_the_device(simulator)
+    await setup_with_options(hass, config_entry, token=ACCOUNT_TOKEN)
+    review = meeting(simulator, "Fleet Room", "Design review")
+    target = room_target(hass, simulator, "Fleet Room")
+    simulator.reset_requests()
+    for _ in range(2):
+        with pytest.raises(HomeAssistantError) as err:
+            await call_action(hass, "check_in", {}, target)
+        assert not isinstance(err.value, ServiceValidationError)
+        assert err.value.translation_key == "check_in_needs_device"
+        assert str(err.value).startswith(NEEDS_DEVICE)
+        await advance(hass, freezer, timedelta(seconds=3))
+    # Robin was never asked to check in; the device was looked for at each action.
+    assert review.id not in simulator.events.confirmations
+    assert confirmations(simulator) == []
+    assert api_calls(simulator).count(ME) == 1
+    assert devices_read(simulator) == 2
+
+    # Registered in Robin meanwhile: the next action finds it and checks in.
+    simulator.organization.devices.append(ours)
+    await call_action(hass, "check_in", {}, target)
+    assert simulator.events.confirmations[review.id].device_id == HOME_ASSISTANT_DEVICE
+
+
+# --- user tokens -------------------------------------------------------------------------------
+
+
+async def test_a_user_token_checks_in_as_its_user_without_a_device(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+) -> None:
+    review = meeting(simulator, "Fleet Room", "Design review")
+    simulator.reset_requests()
+    await call_action(hass, "check_in", {}, room_target(hass, simulator, "Fleet Room"))
+    confirmation = simulator.events.confirmations[review.id]
+    assert (confirmation.user_id, confirmation.device_id) == (619521, None)
+    assert devices_read(simulator) == 0
+
+
+async def test_robin_refusing_the_empty_body_gets_it_once_more_with_the_device(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """`/me` answers, yet Robin wants a device: the refused check-in is sent as the device."""
+    review = meeting(simulator, "Fleet Room", "Design review")
+    target = room_target(hass, simulator, "Fleet Room")
+    simulator.faults.fail_next(400, path="/confirmation", method="PUT")
+    simulator.reset_requests()
+    await call_action(hass, "check_in", {}, target)
+    confirmation = simulator.events.confirmations[review.id]
+    assert (confirmation.user_id, confirmation.device_id) == (None, HOME_ASSISTANT_DEVICE)
+    assert confirmations(simulator) == [f"PUT /v1.0/events/{review.id}/confirmation"] * 2
+    assert devices_read(simulator) == 1
+
+    # A second check-in of it is refused for the event: not sent once more.
+    await advance(hass, freezer, timedelta(seconds=3))
+    simulator.reset_requests()
+    with pytest.raises(HomeAssistantError) as err:
+        await call_action(hass, "check_in", {"booking_id": review.id}, target)
+    assert err.value.translation_key == "booking_refused"
+    assert len(confirmations(simulator)) == 1
+
+
+async def test_robin_refusing_the_empty_body_without_a_device_says_both(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+) -> None:
+    without_the_device(simulator)
+    review = meeting(simulator, "Fleet Room", "Design review")
+    simulator.faults.fail_next(400, path="/confirmation", method="PUT")
+    simulator.reset_requests()
+    with pytest.raises(HomeAssistantError) as err:
+        await call_action(hass, "check_in", {}, room_target(hass, simulator, "Fleet Room"))
+    assert err.value.translation_key == "check_in_refused_needs_device"
+    assert str(err.value).startswith(
+        "Robin refused to check in Fleet Room as the token's user (Simulated failure (400)), "
+        'and Acme Robotics has no Robin device named "Home Assistant"'
+    )
+    assert review.id not in simulator.events.confirmations
+    assert len(confirmations(simulator)) == 1
+
+
+# --- the office's check-in on arrival ----------------------------------------------------------
+
+
+async def test_people_arriving_check_in_as_the_device(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_with_options(
+        hass, config_entry, token=ACCOUNT_TOKEN, **{CONF_CHECK_IN_ON_ARRIVAL: True}
+    )
+    call = customer_call(simulator)
+    checked_in = capture(hass, EVENT_BOOKING_CHECKED_IN)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
+    simulator.start_presence(simulator.find_space("Fleet Room").id)
+    simulator.reset_requests()
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=3))
+    assert confirmations(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"]
+    confirmation = simulator.events.confirmations[call.id]
+    assert (confirmation.device_id, confirmation.user_id) == (HOME_ASSISTANT_DEVICE, None)
+    assert [event.data["booking_id"] for event in checked_in] == [call.id]
+    assert no_device_issue(hass, config_entry) is None
+
+
+@pytest.mark.usefixtures("time_zone")
+async def test_without_the_device_the_office_tells_once_and_stops_asking(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    without_the_device(simulator)
+    await setup_with_options(
+        hass, config_entry, token=ACCOUNT_TOKEN, **{CONF_CHECK_IN_ON_ARRIVAL: True}
+    )
+    call = customer_call(simulator)
+    # A second booking people arrive for, in another room, a few minutes later.
+    thames = simulator.find_space("Thames Room")
+    retro_start = CUSTOMER_CALL_START + timedelta(minutes=10)
+    retro = simulator.add_event(thames.id, "Retro", retro_start, retro_start + timedelta(hours=1))
+    checked_in = capture(hass, EVENT_BOOKING_CHECKED_IN)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
+    caplog.set_level(logging.WARNING, logger="custom_components.robin")
+    caplog.clear()
+    simulator.start_presence(simulator.find_space("Fleet Room").id)
+    simulator.reset_requests()
+    await run_until(hass, freezer, retro_start + timedelta(minutes=1))
+    simulator.start_presence(thames.id)
+    await run_until(hass, freezer, retro_start + timedelta(minutes=10) + 3 * POLL)
+
+    # Robin was never asked to check in; the device was looked for once, the user once.
+    assert confirmations(simulator) == []
+    assert call.id not in simulator.events.confirmations
+    assert retro.id not in simulator.events.confirmations
+    assert checked_in == []
+    assert devices_read(simulator) == 1
+    assert api_calls(simulator).count(ME) == 1
+    told = [r.getMessage() for r in caplog.records if NO_DEVICE_LOG in r.getMessage()]
+    assert len(told) == 1
+    assert NEEDS_DEVICE in told[0]
+    issue = no_device_issue(hass, config_entry)
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "organization": "Acme Robotics",
+        "device": "Home Assistant",
+    }
+
+    # Unloading withdraws the issue (a reload looks for the device again at once).
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert no_device_issue(hass, config_entry) is None
