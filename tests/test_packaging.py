@@ -252,7 +252,7 @@ def _exceptions_used() -> list[tuple[str, str, set[str]]]:
 
 
 def _issues_used() -> list[str]:
-    # Issues are raised through repairs.async_set_entry_issue(hass, entry, KEY, ...), whose
+    # Issues are raised through issues.async_set_entry_issue(hass, entry, KEY, ...), whose
     # key is also the translation key.
     return [
         key
@@ -335,6 +335,17 @@ def test_the_repository_holds_exactly_one_integration() -> None:
         if path.is_dir() and not path.name.startswith("__")
     ]
     assert folders == [DOMAIN]  # HACS only manages the first folder
+
+
+def test_a_repairs_module_is_a_fix_flow_platform() -> None:
+    # Home Assistant loads repairs.py as the integration's repairs platform; on 2026.3 one
+    # without async_create_fix_flow makes the "Fix" of every integration's issues fail.
+    module = INTEGRATION / "repairs.py"
+    if not module.exists():
+        return
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    defined = {node.name for node in tree.body if isinstance(node, ast.AsyncFunctionDef)}
+    assert "async_create_fix_flow" in defined
 
 
 # -- services.yaml ----------------------------------------------------------------------------

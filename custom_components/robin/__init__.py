@@ -25,10 +25,10 @@ from .const import (
     ISSUE_READ_ONLY_TOKEN,
 )
 from .coordinator import RobinConfigEntry, RobinCoordinator
+from .issues import async_entry_issue_subjects, entry_issue_id
 from .office_actions import async_remove_office, async_start_office
 from .presence_reporter import REPORTED_BEFORE_RELOAD, PresenceReporter
 from .presence_sources import async_follow_renamed_sources
-from .repairs import async_entry_issue_subjects, entry_issue_id
 from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.CALENDAR, Platform.SENSOR]

@@ -75,7 +75,7 @@ from .discovery import (
     shown,
 )
 from .event_status import is_cancelled
-from .repairs import async_entry_issue_subjects, async_set_entry_issue
+from .issues import async_entry_issue_subjects, async_set_entry_issue
 from .room_moments import RoomMoments
 from .vanished_bookings import look_up
 from .working_hours import WorkingHours, end_of_local_day

@@ -54,6 +54,7 @@ from .const import (
 from .coordinator import RobinConfigEntry, RobinCoordinator, room_identifier
 from .data import RobinData
 from .event_status import is_cancelled
+from .issues import async_set_entry_issue, entry_issue_id
 from .office_rules import (
     Booking,
     PresenceLog,
@@ -69,7 +70,6 @@ from .office_rules import (
     split_bookings,
     unbooked_since,
 )
-from .repairs import async_set_entry_issue, entry_issue_id
 from .room_moments import RoomMoments
 
 OFFICE_ACTORS: HassKey[dict[str, OfficeActor]] = HassKey(f"{DOMAIN}_office_actors")

@@ -58,8 +58,8 @@ from .const import (
     PRESENCE_DEVICE_NAME,
 )
 from .coordinator import RobinCoordinator, room_identifier
+from .issues import async_set_entry_issue, entry_issue_id
 from .presence_sources import room_sources
-from .repairs import async_set_entry_issue, entry_issue_id
 
 # Robin allows 20 minutes and recommends under 5: a session outlives Home Assistant by at
 # most this long.

@@ -1,4 +1,9 @@
-"""Repair issues of one config entry: raised while a problem lasts, withdrawn when it ends."""
+"""Repair issues of one config entry: raised while a problem lasts, withdrawn when it ends.
+
+Not named repairs.py: Home Assistant takes a module of that name for the fix flows of an
+integration's issues, and none of these has one (on 2026.3 such a module without
+`async_create_fix_flow` broke the "Fix" of every integration's issues).
+"""
 
 from __future__ import annotations
 
