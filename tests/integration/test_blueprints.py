@@ -11,6 +11,7 @@ import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -37,6 +38,7 @@ BLUEPRINTS = Path(__file__).parents[2] / "blueprints" / "automation" / "robin"
 # Tests about the Fleet Room's meetings skip the quiet half hour from 10:15 in one step
 # (one poll), then let the clock run minute by minute.
 QUARTER_TO_ELEVEN = datetime(2026, 11, 23, 10, 45, tzinfo=UTC)
+LONDON = ZoneInfo("Europe/London")
 
 
 async def _automation_from_blueprint(
@@ -311,3 +313,35 @@ async def test_release_no_show_waits_the_minutes_after_the_last_person_left(
     await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=32))
     assert customer_call(simulator).end >= CUSTOMER_CALL_START + timedelta(minutes=30)
     assert hass.states.get(availability).state == "available"
+
+
+@pytest.mark.usefixtures("time_zone")
+async def test_release_no_show_leaves_an_all_day_booking_alone(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The Thames Room is booked all day for a workshop; nobody is in it this morning.
+    thames = simulator.find_space("Thames Room")
+    workshop = simulator.add_event(
+        thames.id,
+        "Offsite workshop (all day)",
+        datetime(2026, 11, 23, tzinfo=LONDON),
+        datetime(2026, 11, 24, tzinfo=LONDON),
+        all_day=True,
+    )
+    await setup_with_options(hass, config_entry)
+    availability = room_entity_id(hass, simulator, "Thames Room", "sensor", "availability")
+    await _automation_from_blueprint(
+        hass, "release_no_show.yaml", {"availability_sensor": availability, "minutes_empty": 5}
+    )
+    assert hass.states.get(availability).state == "booked"
+
+    await run_until(hass, freezer, datetime.now(UTC) + timedelta(minutes=20))
+    # Robin books by the minute: the blueprint must not try to end it (an error every time).
+    automation = hass.states.async_all("automation")[0]
+    assert automation.attributes["last_triggered"] is None
+    assert [record.getMessage() for record in caplog.records if record.levelname == "ERROR"] == []
+    assert simulator.events.get(workshop.id) == workshop
