@@ -14,10 +14,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import persistent_notification
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
@@ -345,3 +348,65 @@ async def test_release_no_show_leaves_an_all_day_booking_alone(
     assert automation.attributes["last_triggered"] is None
     assert [record.getMessage() for record in caplog.records if record.levelname == "ERROR"] == []
     assert simulator.events.get(workshop.id) == workshop
+
+
+def _devices_offered(hass: HomeAssistant, blueprint: str, name: str) -> set[str]:
+    """Return the devices a blueprint's device input offers, filtered as its picker does.
+
+    A device is offered when it matches one of the selector's device filters and, if the
+    selector has entity filters, has an entity matching one of them.
+    """
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_constructor("!input", lambda loader, node: loader.construct_scalar(node))
+    text = (BLUEPRINTS / blueprint).read_text(encoding="utf-8")
+    config = yaml.load(text, _Loader)["blueprint"]["input"][name]["selector"]["device"]  # noqa: S506
+    assert config.keys() <= {"multiple", "filter", "entity"}
+    device_filters = config.get("filter", [{}])
+    entity_filters = config.get("entity")
+    devices = dr.async_get(hass)
+    entities = er.async_get(hass)
+
+    def device_matches(device: dr.DeviceEntry, domain: str, wanted: dict[str, str]) -> bool:
+        assert wanted.keys() <= {"integration", "manufacturer", "model"}
+        return (
+            wanted.get("integration") in (None, domain)
+            and wanted.get("manufacturer") in (None, device.manufacturer)
+            and wanted.get("model") in (None, device.model)
+        )
+
+    def entity_matches(entity: er.RegistryEntry, wanted: dict[str, str]) -> bool:
+        assert wanted.keys() <= {"integration", "domain"}
+        platform, domain = wanted.get("integration"), wanted.get("domain")
+        return platform in (None, entity.platform) and domain in (None, entity.domain)
+
+    return {
+        device.name or ""
+        for entry in hass.config_entries.async_entries()
+        for device in dr.async_entries_for_config_entry(devices, entry.entry_id)
+        if any(device_matches(device, entry.domain, wanted) for wanted in device_filters)
+        and (
+            entity_filters is None
+            or any(
+                entity_matches(entity, wanted)
+                for entity in er.async_entries_for_device(entities, device.id)
+                for wanted in entity_filters
+            )
+        )
+    }
+
+
+async def test_no_show_released_offers_the_rooms_no_shows_are_released_in(
+    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+) -> None:
+    # A location's device (London HQ) or a lounge would never be told about: only a bookable
+    # room's booking is released.
+    bookable = {
+        space.name
+        for space in setup_integration.runtime_data.data.spaces.values()
+        if space.is_bookable
+    }
+    assert "Fleet Room" in bookable
+    assert _devices_offered(hass, "no_show_released.yaml", "rooms") == bookable
