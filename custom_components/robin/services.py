@@ -37,6 +37,7 @@ from .bookings import (
     async_read_booking,
     async_update_booking,
     check_within_reach,
+    robin_failure,
     robin_read_error,
     validation_error,
 )
@@ -338,6 +339,13 @@ async def _find_free_space(call: ServiceCall) -> ServiceResponse:
         raise validation_error("no_locations_followed")
     if ATTR_LOCATION in call.data:
         location_ids = [_location_id(call, coordinator)]
+    # A location Robin refused at its last poll (403, or 404 once deleted) could fail the
+    # whole search: the others are searched without it, and it alone is a failure.
+    searched = [i for i in location_ids if not coordinator.is_refused(i)]
+    if not searched:
+        names = ", ".join(data.locations[i].name for i in location_ids)
+        raise robin_failure("location_refused", location=names)
+    location_ids = searched
     time_zone = next(
         (zone for i in location_ids if (zone := location_time_zone(data.locations[i]))),
         dt_util.get_default_time_zone(),

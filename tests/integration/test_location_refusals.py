@@ -14,6 +14,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_URL, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.translation import async_get_translations
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -22,7 +23,7 @@ from custom_components.robin.const import CONF_LOCATIONS
 from robin_simulator import RobinSimulator
 from robin_simulator.model import Location
 
-from .common import DOMAIN, location_entity_id, registry_counts, room_state
+from .common import DOMAIN, call_action, location_entity_id, registry_counts, room_state
 from .conftest import POLL_EVERY_LOCATION_EVERY_MINUTE, advance
 
 POLL = timedelta(seconds=60)
@@ -213,3 +214,46 @@ async def test_a_reload_while_a_location_is_refused_sets_up_the_others_and_keeps
     assert room_state(hass, simulator, "Thames Room", "sensor", "capacity").state == "10"
     assert _state(hass, london_rooms) != STATE_UNAVAILABLE
     assert registry_counts(hass, entry) == before
+
+
+async def test_find_free_space_searches_the_locations_robin_answers_for(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Robin refuses London: a search of every office is one of New York's, not a failure."""
+    entry_id = setup_integration.entry_id
+    london = simulator.find_location("London HQ")
+    simulator.faults.refuse(403, f"locations/{london.id}")
+    await advance(hass, freezer, POLL)
+
+    everywhere = await call_action(
+        hass, "find_free_space", {"config_entry_id": entry_id, "duration": "00:30:00"}
+    )
+    assert everywhere["spaces"]
+    assert {space["location"] for space in everywhere["spaces"]} == {"New York Studio"}
+    searches = [r for r in simulator.requests if r.path.endswith("/free-busy/spaces")]
+    with pytest.raises(HomeAssistantError) as err:
+        await call_action(
+            hass,
+            "find_free_space",
+            {"config_entry_id": entry_id, "duration": "00:30:00", "location": "London HQ"},
+        )
+    assert not isinstance(err.value, ServiceValidationError)  # Robin's doing, not the user's
+    assert err.value.translation_key == "location_refused"
+    assert str(err.value) == (
+        "Robin refuses to answer for London HQ: the access token has no access to it any "
+        "more, or it was deleted in Robin"
+    )
+    assert [r for r in simulator.requests if r.path.endswith("/free-busy/spaces")] == searches
+
+    # Robin answers for London again: it is searched again.
+    simulator.faults.allow(f"locations/{london.id}")
+    await advance(hass, freezer, POLL)
+    london_only = await call_action(
+        hass,
+        "find_free_space",
+        {"config_entry_id": entry_id, "duration": "00:30:00", "location": "London HQ"},
+    )
+    assert {space["location"] for space in london_only["spaces"]} == {"London HQ"}
