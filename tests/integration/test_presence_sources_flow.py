@@ -141,3 +141,41 @@ async def test_rooms_of_the_same_name_in_two_offices_are_told_apart(
         result["flow_id"], {CONF_SPACE_ID: str(new_york_room.id), CONF_SOURCES: [door]}
     )
     assert result["title"] == "Boardroom (New York Studio)"
+
+
+async def test_with_one_office_rooms_go_by_their_names_until_every_one_has_sources(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    one_office = RobinSimulator("large", locations=1, spaces_per_location=2)
+    async with run_simulator(one_office, host="127.0.0.1") as url:
+        entry = entry_for(one_office, url)
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        [office] = one_office.organization.locations
+        rooms = {str(space.id): space.name for space in office.spaces}
+        assert len(rooms) == 2
+
+        # Nothing to tell apart: each room is offered by its name alone.
+        for number, (space_id, name) in enumerate(rooms.items()):
+            result = await hass.config_entries.subentries.async_init(
+                (entry.entry_id, SUBENTRY_PRESENCE_SOURCES), context={"source": SOURCE_USER}
+            )
+            assert _offered_rooms(result) == set(list(rooms.values())[number:])
+            result = await hass.config_entries.subentries.async_configure(
+                result["flow_id"],
+                {CONF_SPACE_ID: space_id, CONF_SOURCES: [_door(hass, f"door_{number}")]},
+            )
+            assert result["type"] is FlowResultType.CREATE_ENTRY
+            assert result["title"] == name
+
+        # Every room has its sources: the form says so rather than offering none.
+        result = await hass.config_entries.subentries.async_init(
+            (entry.entry_id, SUBENTRY_PRESENCE_SOURCES), context={"source": SOURCE_USER}
+        )
+        assert result["type"] is FlowResultType.ABORT
+        assert result["reason"] == "no_rooms_left"
+        strings = json.loads(TRANSLATIONS.read_text(encoding="utf-8"))
+        assert strings["config_subentries"]["presence_sources"]["abort"]["no_rooms_left"]
+        assert len(entry.subentries) == 2
+        assert await hass.config_entries.async_unload(entry.entry_id)
