@@ -266,3 +266,110 @@ async def test_without_the_device_the_office_tells_once_and_stops_asking(
     assert await hass.config_entries.async_unload(config_entry.entry_id)
     await hass.async_block_till_done()
     assert no_device_issue(hass, config_entry) is None
+
+
+# --- Robin failing to answer who the token is, or which devices it has --------------------------
+
+
+async def test_robin_failing_to_say_whose_token_it_is_is_asked_again_at_the_next_check_in(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A 5xx from `/me` says nothing of the token: not taken for "no user behind it"."""
+    await setup_with_options(hass, config_entry, token=ACCOUNT_TOKEN)
+    review = meeting(simulator, "Fleet Room", "Design review")
+    target = room_target(hass, simulator, "Fleet Room")
+    simulator.faults.fail_next(500, path="/v1.0/me", method="GET")
+    simulator.reset_requests()
+    with pytest.raises(HomeAssistantError) as err:
+        await call_action(hass, "check_in", {}, target)
+    assert err.value.translation_key == "robin_failed"
+    assert confirmations(simulator) == []
+    assert devices_read(simulator) == 0
+
+    await advance(hass, freezer, timedelta(seconds=3))
+    await call_action(hass, "check_in", {}, target)
+    assert api_calls(simulator).count(ME) == 2
+    assert simulator.events.confirmations[review.id].device_id == HOME_ASSISTANT_DEVICE
+
+
+async def test_robin_failing_to_list_its_devices_is_not_taken_for_a_missing_device(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_with_options(hass, config_entry, token=ACCOUNT_TOKEN)
+    review = meeting(simulator, "Fleet Room", "Design review")
+    target = room_target(hass, simulator, "Fleet Room")
+    simulator.faults.fail_next(500, path="/devices", method="GET")
+    simulator.reset_requests()
+    with pytest.raises(HomeAssistantError) as err:
+        await call_action(hass, "check_in", {}, target)
+    # Robin's failure is told, not the advice to register a device it may well have.
+    assert err.value.translation_key == "robin_failed"
+    assert confirmations(simulator) == []
+
+    await advance(hass, freezer, timedelta(seconds=3))
+    await call_action(hass, "check_in", {}, target)
+    assert devices_read(simulator) == 2
+    assert simulator.events.confirmations[review.id].device_id == HOME_ASSISTANT_DEVICE
+
+
+async def test_a_token_refused_the_list_of_devices_is_told_it_needs_the_device(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+) -> None:
+    """A token may not list the organization's devices: as good as none for Home Assistant."""
+    await setup_with_options(hass, config_entry, token=ACCOUNT_TOKEN)
+    review = meeting(simulator, "Fleet Room", "Design review")
+    simulator.faults.refuse(403, f"organizations/{simulator.organization.id}/devices")
+    simulator.reset_requests()
+    with pytest.raises(HomeAssistantError) as err:
+        await call_action(hass, "check_in", {}, room_target(hass, simulator, "Fleet Room"))
+    assert err.value.translation_key == "check_in_needs_device"
+    assert str(err.value).startswith(NEEDS_DEVICE)
+    assert devices_read(simulator) == 1
+    assert confirmations(simulator) == []
+    assert review.id not in simulator.events.confirmations
+
+
+async def test_a_device_robin_no_longer_has_is_looked_for_again_at_the_next_check_in(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The device, deleted and registered again in Robin, has a new id."""
+    await setup_with_options(hass, config_entry, token=ACCOUNT_TOKEN)
+    target = room_target(hass, simulator, "Fleet Room")
+    await call_action(hass, "check_in", {}, target)  # the device is found, and kept
+    thames = simulator.find_space("Thames Room")
+    target = room_target(hass, simulator, "Thames Room")
+    retro = simulator.add_event(
+        thames.id, "Retro", MONDAY_MORNING, MONDAY_MORNING + timedelta(hours=1)
+    )
+    ours = without_the_device(simulator)
+    again = Device(id=ours.id + 1000, name=ours.name, created_at=MONDAY_MORNING)
+    simulator.organization.devices.append(again)
+    await advance(hass, freezer, timedelta(seconds=3))
+    simulator.reset_requests()
+
+    with pytest.raises(HomeAssistantError) as err:
+        await call_action(hass, "check_in", {"booking_id": retro.id}, target)
+    assert err.value.translation_key == "booking_refused"
+    assert "The selected device id is invalid." in str(err.value)
+    assert devices_read(simulator) == 0
+    assert retro.id not in simulator.events.confirmations
+
+    await advance(hass, freezer, timedelta(seconds=3))
+    await call_action(hass, "check_in", {"booking_id": retro.id}, target)
+    assert devices_read(simulator) == 1
+    assert simulator.events.confirmations[retro.id].device_id == again.id
