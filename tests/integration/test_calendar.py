@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -626,3 +627,65 @@ async def test_calendar_edits_say_precisely_why_robin_failed(
         if flow["handler"] == "robin" and flow["context"]["source"] == "reauth"
     ]
     assert len(reauth) == (1 if fault["status"] == 401 else 0)
+
+
+async def test_renaming_a_booking_beyond_the_cached_window_reads_it_from_robin(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    hass_ws_client,
+) -> None:
+    """Not in the polled bookings: Robin's copy tells what the dialog's fields change."""
+    thames = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
+    uid = f"{STANDUP_SERIES}_20270104T093000Z"  # six weeks ahead, not polled
+    simulator.reset_requests()
+    answer = await _edit(
+        hass,
+        hass_ws_client,
+        "update",
+        thames,
+        uid=uid,
+        event={
+            "summary": "New year stand-up",
+            "dtstart": "2027-01-04T09:30:00+00:00",
+            "dtend": "2027-01-04T09:45:00+00:00",
+        },
+    )
+    assert answer["success"], answer
+    assert f"GET /v1.0/events/{uid}" in api_calls(simulator)
+    renamed = simulator.events.get(uid)
+    assert renamed is not None
+    assert (renamed.title, renamed.start, renamed.end) == (
+        "New year stand-up",
+        datetime(2027, 1, 4, 9, 30, tzinfo=UTC),
+        datetime(2027, 1, 4, 9, 45, tzinfo=UTC),
+    )
+
+
+async def test_a_booking_robin_gives_impossible_times_is_left_out_of_the_calendar(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    hass_client,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """One booking ending before it starts must not cost the calendar its other bookings."""
+    fleet = simulator.find_space("Fleet Room")
+    entity_id = room_entity_id(hass, simulator, "Fleet Room", "calendar", "bookings")
+    broken = simulator.add_event(
+        fleet.id,
+        "Backwards",
+        datetime(2027, 1, 5, 15, tzinfo=UTC),
+        datetime(2027, 1, 5, 14, tzinfo=UTC),
+    )
+    simulator.add_event(
+        fleet.id, "Sane", datetime(2027, 1, 5, 10, tzinfo=UTC), datetime(2027, 1, 5, 11, tzinfo=UTC)
+    )
+    caplog.set_level(logging.DEBUG, logger="custom_components.robin")
+    events = await _events(
+        hass, hass_client, entity_id, "2027-01-05T00:00:00+00:00", "2027-01-06T00:00:00+00:00"
+    )
+    summaries = [event["summary"] for event in events]
+    assert "Sane" in summaries
+    assert "Backwards" not in summaries
+    assert f"Skipping Robin event {broken.id}: its times are not valid" in caplog.text
