@@ -303,8 +303,8 @@ class RoomDiscovery:
             return False
         try:
             if kind == "location":
-                if int(raw_id) not in selected:
-                    return True
+                # A location taken out of the selection is never asked about: it is gone
+                # already (_rooms_of_deselected_locations).
                 await self.client.get_location(int(raw_id))
                 return False
             space = await self.client.get_space(int(raw_id))
