@@ -204,6 +204,37 @@ async def test_a_room_robin_still_lists_cannot_be_deleted_but_a_missing_one_can(
     assert thames.id not in coordinator.data.spaces
 
 
+async def test_an_office_robin_lists_nowhere_can_be_deleted_and_is_no_longer_read(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Robin answers `{}` for the locations and for New York's rooms: New York is listed nowhere."""
+    new_york = simulator.find_location("New York Studio")
+    organization = simulator.organization.id
+    entry_id = setup_integration.entry_id
+    simulator.faults.empty_list_next(path=f"/organizations/{organization}/locations")
+    simulator.faults.empty_list_next(path=f"/locations/{new_york.id}/spaces")
+    await advance(hass, freezer, HOUR)
+    office = device_with_identifier(hass, entry_id, f"location_{new_york.id}")
+    assert office is not None  # one empty answer deletes nothing
+    london = device_with_identifier(
+        hass, entry_id, f"location_{simulator.find_location('London HQ').id}"
+    )
+    assert london is not None
+    assert not await async_remove_config_entry_device(hass, setup_integration, london)
+
+    assert await async_remove_config_entry_device(hass, setup_integration, office)
+    dr.async_get(hass).async_remove_device(office.id)
+    await advance(hass, freezer, POLL)
+    assert device_with_identifier(hass, entry_id, f"location_{new_york.id}") is None
+
+    # Robin lists it again at the next discovery: the office is back.
+    await advance(hass, freezer, HOUR)
+    assert device_with_identifier(hass, entry_id, f"location_{new_york.id}") is not None
+
+
 # --- Retry-After -----------------------------------------------------------------------------
 
 
