@@ -8,6 +8,7 @@ a check-in without a device; its demo organization has the device named "Home As
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -271,52 +272,46 @@ async def test_without_the_device_the_office_tells_once_and_stops_asking(
 # --- Robin failing to answer who the token is, or which devices it has --------------------------
 
 
-async def test_robin_failing_to_say_whose_token_it_is_is_asked_again_at_the_next_check_in(
+def _reads_of_me(simulator: RobinSimulator) -> int:
+    return api_calls(simulator).count(ME)
+
+
+@pytest.mark.parametrize(
+    ("failing", "reads", "devices_read_at_failure"),
+    [("/v1.0/me", _reads_of_me, 0), ("/devices", devices_read, 1)],
+    ids=["whose_token", "which_devices"],
+)
+async def test_robin_failing_to_say_whose_token_or_which_devices_is_asked_again(  # noqa: PLR0917 - fixtures
     hass: HomeAssistant,
     simulator: RobinSimulator,
     time_zone: None,
     config_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
+    failing: str,
+    reads: Callable[[RobinSimulator], int],
+    devices_read_at_failure: int,
 ) -> None:
-    """A 5xx from `/me` says nothing of the token: not taken for "no user behind it"."""
+    """A 5xx from `/me` or the device list says nothing of the token or the device.
+
+    Not taken for "no user behind it" nor for a missing device: Robin's failure is told,
+    not the advice to register a device it may well have, and the next check-in asks again.
+    """
     await setup_with_options(hass, config_entry, token=ACCOUNT_TOKEN)
     review = meeting(simulator, "Fleet Room", "Design review")
     target = room_target(hass, simulator, "Fleet Room")
-    simulator.faults.fail_next(500, path="/v1.0/me", method="GET")
+    simulator.faults.fail_next(500, path=failing, method="GET")
     simulator.reset_requests()
     with pytest.raises(HomeAssistantError) as err:
         await call_action(hass, "check_in", {}, target)
     assert err.value.translation_key == "robin_failed"
     assert confirmations(simulator) == []
-    assert devices_read(simulator) == 0
+    assert reads(simulator) == 1
+    # Whose token it is comes first: no device is looked for until Robin has said.
+    assert devices_read(simulator) == devices_read_at_failure
 
     await advance(hass, freezer, timedelta(seconds=3))
     await call_action(hass, "check_in", {}, target)
-    assert api_calls(simulator).count(ME) == 2
-    assert simulator.events.confirmations[review.id].device_id == HOME_ASSISTANT_DEVICE
-
-
-async def test_robin_failing_to_list_its_devices_is_not_taken_for_a_missing_device(
-    hass: HomeAssistant,
-    simulator: RobinSimulator,
-    time_zone: None,
-    config_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    await setup_with_options(hass, config_entry, token=ACCOUNT_TOKEN)
-    review = meeting(simulator, "Fleet Room", "Design review")
-    target = room_target(hass, simulator, "Fleet Room")
-    simulator.faults.fail_next(500, path="/devices", method="GET")
-    simulator.reset_requests()
-    with pytest.raises(HomeAssistantError) as err:
-        await call_action(hass, "check_in", {}, target)
-    # Robin's failure is told, not the advice to register a device it may well have.
-    assert err.value.translation_key == "robin_failed"
-    assert confirmations(simulator) == []
-
-    await advance(hass, freezer, timedelta(seconds=3))
-    await call_action(hass, "check_in", {}, target)
-    assert devices_read(simulator) == 2
+    assert reads(simulator) == 2
     assert simulator.events.confirmations[review.id].device_id == HOME_ASSISTANT_DEVICE
 
 
