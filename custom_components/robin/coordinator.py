@@ -206,6 +206,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self._shown: dict[int, tuple[Space, str | None, int, RoomStatus]] = {}
         self._poll_listeners: list[CALLBACK_TYPE] = []
         self._occupied: dict[int, int] = {}
+        # Location id -> its rooms, so that a location's count looks at its rooms only.
+        self._rooms_of: dict[int, list[int]] = {}
         self._room_listeners: Listeners = defaultdict(list)
         self._location_listeners: Listeners = defaultdict(list)
         # One timer for the earliest meeting boundary of all rooms.
@@ -291,6 +293,14 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             location_id: WorkingHours.of_location(location, self._zones[location_id])
             for location_id, location in discovery.locations.items()
         }
+        self._index_rooms()
+
+    def _index_rooms(self) -> None:
+        """Group the rooms by location anew: rooms came, went or moved to another location."""
+        rooms_of: dict[int, list[int]] = defaultdict(list)
+        for space_id, space in self.discovery.spaces.items():
+            rooms_of[space.location_id].append(space_id)
+        self._rooms_of = dict(rooms_of)
 
     def _facts(self, space_id: int) -> RoomFacts | None:
         """Return what a room shows of itself; its last presence is left out of comparisons."""
@@ -328,6 +338,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         """Let the user delete a device Robin no longer lists; refuse one it still lists."""
         if not self.discovery.forget_device(identifiers):
             return False
+        self._index_rooms()
         self.async_set_updated_data(self._snapshot())
         return True
 
@@ -815,11 +826,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         Counted anew rather than the count last told: the location's entity may be written
         before it (turning available again after a failed poll).
         """
-        return sum(
-            1
-            for space in self.discovery.spaces.values()
-            if space.location_id == location_id and self._people.get(space.id)
-        )
+        people = self._people
+        return sum(1 for space_id in self._rooms_of.get(location_id, ()) if people.get(space_id))
 
     def _zone(self, location_id: int) -> tzinfo:
         """Return the zone a location's bookings are cached in (Home Assistant's if unknown)."""

@@ -289,6 +289,67 @@ async def test_a_room_removed_in_robin_leaves_its_offices_count(
     assert hass.states.get(london).state == str(before - 1)
 
 
+def _occupied_by_sensors(hass: HomeAssistant, simulator: RobinSimulator, office: str) -> int:
+    """Count the office's rooms (as Robin now lists them) whose occupancy sensor is on."""
+    return sum(
+        room_state(hass, simulator, space.name, "binary_sensor", "occupancy").state == STATE_ON
+        for space in simulator.find_location(office).spaces
+    )
+
+
+@POLL_EVERY_LOCATION_EVERY_MINUTE
+async def test_an_occupied_room_moved_to_another_office_counts_in_its_new_office(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Robin moves the occupied Hudson Room from New York to London: each office counts anew."""
+    hudson = simulator.find_space("Hudson Room")
+    london = simulator.find_location("London HQ")
+    new_york = simulator.find_location("New York Studio")
+    london_rooms = location_entity_id(hass, simulator, "London HQ", "sensor", "occupied_rooms")
+    new_york_rooms = location_entity_id(
+        hass, simulator, "New York Studio", "sensor", "occupied_rooms"
+    )
+    for _ in range(58):
+        await advance(hass, freezer, POLL)
+    simulator.start_presence(hudson.id)
+    await advance(hass, freezer, POLL)  # 11:14
+    assert hass.states.get(new_york_rooms).state == str(
+        _occupied_by_sensors(hass, simulator, "New York Studio")
+    )
+    assert room_state(hass, simulator, "Hudson Room", "binary_sensor", "occupancy").state == (
+        STATE_ON
+    )
+
+    # Robin moves the room to London (same id), people still in it.
+    new_york.spaces.remove(hudson)
+    hudson.location_id = london.id
+    london.spaces.append(hudson)
+    await advance(hass, freezer, POLL)  # 11:15, the hourly rediscovery
+
+    assert room_state(hass, simulator, "Hudson Room", "binary_sensor", "occupancy").state == (
+        STATE_ON
+    )
+    # Each office counts the rooms it has now: Hudson in London's count, not New York's.
+    assert hass.states.get(london_rooms).state == str(
+        _occupied_by_sensors(hass, simulator, "London HQ")
+    )
+    assert hass.states.get(new_york_rooms).state == str(
+        _occupied_by_sensors(hass, simulator, "New York Studio")
+    )
+    # ...and go on counting so as people leave it.
+    simulator.end_presence(hudson.id)
+    await advance(hass, freezer, POLL)
+    assert room_state(hass, simulator, "Hudson Room", "binary_sensor", "occupancy").state == (
+        STATE_OFF
+    )
+    assert hass.states.get(london_rooms).state == str(
+        _occupied_by_sensors(hass, simulator, "London HQ")
+    )
+
+
 @pytest.mark.parametrize(
     ("start", "booked_at"),
     [
