@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from enum import Flag, auto
 from functools import partial
 from http import HTTPStatus
+from typing import NamedTuple
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_SCAN_INTERVAL
@@ -119,7 +120,7 @@ class RoomChange(Flag):
     """What about a room changed, so that only the entities showing it are written."""
 
     NONE = 0
-    ROOM = auto()  # the room itself: name, capacity, floor, disabled, amenities
+    ROOM = auto()  # what its entities show of the room itself (`ShownRoom`)
     FLOOR = auto()  # the name of its floor (a level renamed in Robin)
     PRESENCE = auto()  # how many people are in it
     STATUS = auto()  # its booking under way and next one, its availability
@@ -129,8 +130,35 @@ class RoomChange(Flag):
     REFUSAL = auto()
 
 
+class ShownRoom(NamedTuple):
+    """What the room's entities show of the room itself: a change of it is a ROOM change.
+
+    Nothing else of Robin's room is: its description, access or calendar's kind show
+    nowhere; its type is its device's model, which the rediscovery updates and no state
+    shows; its floor is compared by name (FLOOR); being disabled changes its status.
+    """
+
+    location_id: int  # the time zone the calendar shows all-day bookings in
+    name: str  # the calendar's location and untitled bookings' title
+    capacity: int | None
+    amenities: frozenset[str]  # listed sorted by the availability sensor
+    resource_email: str | None  # finds the room's answer: the calendar's booking status
+
+    @classmethod
+    def of(cls, space: Space) -> ShownRoom:
+        """Return what the entities show of this room."""
+        calendar = space.calendar
+        return cls(
+            space.location_id,
+            space.name,
+            space.capacity,
+            frozenset(space.amenities),
+            calendar.space_resource_email if calendar is not None else None,
+        )
+
+
 type Listeners = dict[int, list[tuple[CALLBACK_TYPE, RoomChange]]]
-# What a room shows of itself (without its last presence) and its floor's name.
+# A room as listed (without its last presence) and its floor's name.
 type RoomFacts = tuple[Space, str | None]
 
 
@@ -203,7 +231,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         # From a poll's start until its poll listeners are called: what they work out of it
         # (the office actor's rooms) is not known yet, though entities may turn available.
         self.poll_listeners_due = False
-        self._shown: dict[int, tuple[Space, str | None, int, RoomStatus]] = {}
+        self._shown: dict[int, tuple[ShownRoom, str | None, int, RoomStatus]] = {}
         self._poll_listeners: list[CALLBACK_TYPE] = []
         self._occupied: dict[int, int] = {}
         # Location id -> its rooms, so that a location's count looks at its rooms only.
@@ -303,7 +331,11 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self._rooms_of = dict(rooms_of)
 
     def _facts(self, space_id: int) -> RoomFacts | None:
-        """Return what a room shows of itself; its last presence is left out of comparisons."""
+        """Return the room as listed, its last presence aside, and its floor's name.
+
+        A change of these is looked at after the poll; the room's entities are told only
+        of what they show (`ShownRoom`).
+        """
         space = self.discovery.spaces.get(space_id)
         return (shown(space), self.discovery.floor_name(space)) if space is not None else None
 
@@ -898,7 +930,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             gone = before is not None or space_id in self._room_listeners
             return RoomChange.ALL if gone else RoomChange.NONE
         shown_now = (
-            shown(space),
+            ShownRoom.of(space),
             self.discovery.floor_name(space),
             self._people.get(space_id, 0),
             self._status(space, now),

@@ -72,9 +72,10 @@ def room_device_info(space: Space) -> dr.DeviceInfo:
 
 
 def shown(space: Space) -> Space:
-    """Return the room without what no entity shows and what changes all day long.
+    """Return the room without what changes all day long: its last presence.
 
-    Its last presence is kept (the office actions read it) but never compared.
+    Its last presence is kept (the office actions read it) but never compared. What the
+    entities show of a room is less than this (the coordinator's `ShownRoom`).
     """
     return dataclasses.replace(space, last_presence_at=None) if space.last_presence_at else space
 

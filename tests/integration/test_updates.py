@@ -17,7 +17,13 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from robin_simulator import RobinSimulator, run_simulator
 
-from .common import DOMAIN, room_entity_id, room_state, setup_entry_at
+from .common import (
+    DOMAIN,
+    device_with_identifier,
+    room_entity_id,
+    room_state,
+    setup_entry_at,
+)
 from .conftest import advance, entry_for
 
 POLL = timedelta(seconds=60)
@@ -170,6 +176,75 @@ async def test_a_renamed_floor_writes_only_the_floor_sensors_of_its_rooms(
     assert floor in on_that_floor
     assert set(written) == on_that_floor
     assert len(written) == len(on_that_floor)
+
+
+async def _to_the_next_rediscovery(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Let the hour pass up to just before the poll that rediscovers the rooms."""
+    for _ in range(59):
+        await advance(hass, freezer, POLL)
+    await _between_boundaries(hass, freezer)
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_a_room_edited_in_robin_writes_only_if_an_entity_shows_the_edit(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Facilities edit the Thames Room: what no entity shows writes none of its states."""
+    await setup_entry_at(hass, freezer, config_entry, MONDAY_MORNING_HALF_MINUTE)
+    thames = simulator.find_space("Thames Room")
+    thames_entities = _entities_of_room(hass, simulator, "Thames Room")
+    capacity = room_entity_id(hass, simulator, "Thames Room", "sensor", "capacity")
+    availability = room_entity_id(hass, simulator, "Thames Room", "sensor", "availability")
+    occupancy = room_entity_id(hass, simulator, "Thames Room", "binary_sensor", "occupancy")
+    device = device_with_identifier(hass, config_entry.entry_id, f"space_{thames.id}")
+    assert device is not None
+    assert device.model == "Conference"
+
+    # Its description, step-free access, the kind of its calendar, its type (the
+    # device's model, which is no entity's state).
+    await _to_the_next_rediscovery(hass, freezer)
+    thames.description = "Front meeting space, now with a plant."
+    thames.is_accessible = not thames.is_accessible
+    assert thames.calendar is not None
+    thames.calendar.remote_type = "microsoft_365"
+    thames.type = "boardroom"
+    written = _record_writes(hass)
+    simulator.reset_requests()
+    await advance(hass, freezer, timedelta(seconds=20))
+
+    london = simulator.find_location("London HQ")
+    assert f"/v1.0/locations/{london.id}/spaces" in {record.path for record in simulator.requests}
+    device = device_with_identifier(hass, config_entry.entry_id, f"space_{thames.id}")
+    assert device is not None
+    assert device.model == "Boardroom"
+    assert set(written) & thames_entities == set()
+
+    # Its capacity and amenities: their sensors show them.
+    await _to_the_next_rediscovery(hass, freezer)
+    thames.capacity = 12
+    projector = next(
+        amenity
+        for amenity in simulator.find_space("Boardroom").amenities
+        if amenity.name == "Projector"
+    )
+    thames.amenities.append(projector)
+    written.clear()
+    await advance(hass, freezer, timedelta(seconds=20))
+
+    assert hass.states.get(capacity).state == "12"
+    assert hass.states.get(availability).attributes["amenities"] == [
+        "Display",
+        "Projector",
+        "Video conferencing",
+        "Whiteboard",
+    ]
+    assert {capacity, availability} <= set(written)
+    assert occupancy not in written  # it shows who is there, not the room's facts
+    assert len(written) == len(set(written))
 
 
 async def test_a_meeting_boundary_writes_only_its_rooms_entities(
