@@ -512,6 +512,25 @@ def test_every_enum_sensor_state_is_translated(strings: dict[str, Any]) -> None:
         assert set(states) == set(description.options), description.key
 
 
+def test_every_state_attribute_of_a_room_sensor_has_a_translated_name(
+    strings: dict[str, Any],
+) -> None:
+    from custom_components.robin import sensor  # noqa: PLC0415 - imports Home Assistant
+    from custom_components.robin.api import Space  # noqa: PLC0415
+
+    room = Space(id=1, location_id=1, name="Thames Room", amenities=("Display",))
+    with_attributes = [
+        description for description in sensor.ROOM_SENSORS if description.attributes_fn
+    ]
+    assert with_attributes
+    for description in with_attributes:
+        assert description.attributes_fn is not None
+        translated = strings["entity"]["sensor"][description.translation_key]["state_attributes"]
+        assert set(translated) == set(description.attributes_fn(room)), description.key
+        for attribute, texts in translated.items():
+            assert texts["name"], f"{description.key}.{attribute}"
+
+
 def test_translations_contain_no_empty_texts(strings: dict[str, Any]) -> None:
     def texts(node: Any, path: str) -> list[tuple[str, Any]]:
         if isinstance(node, dict):

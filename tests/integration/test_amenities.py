@@ -6,6 +6,7 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.service import async_get_all_descriptions
+from homeassistant.helpers.translation import async_get_translations
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from robin_simulator import RobinSimulator
@@ -41,6 +42,10 @@ async def test_each_room_shows_its_amenities_sorted_by_name(
     # A room without amenities says so rather than leaving the attribute out.
     focus = state_of(hass, simulator, "Focus Room", "sensor", "availability")
     assert focus.attributes["amenities"] == []
+    # The attribute's name as Home Assistant's frontend shows it.
+    translations = await async_get_translations(hass, "en", "entity", [DOMAIN])
+    key = f"component.{DOMAIN}.entity.sensor.availability.state_attributes.amenities.name"
+    assert translations[key] == "Amenities"
 
 
 async def test_amenities_are_read_with_space_amenities_never_the_deprecated_include(
