@@ -88,7 +88,6 @@ __all__ = [
     "RoomChange",
     "location_identifier",
     "room_identifier",
-    "spaces_of_location",
 ]
 
 type RobinConfigEntry = ConfigEntry[RobinCoordinator]
@@ -234,7 +233,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self._shown: dict[int, tuple[ShownRoom, str | None, int, RoomStatus]] = {}
         self._poll_listeners: list[CALLBACK_TYPE] = []
         self._occupied: dict[int, int] = {}
-        # Location id -> its rooms, so that a location's count looks at its rooms only.
+        # Location id -> its rooms: a location's presence and count look at its rooms only.
         self._rooms_of: dict[int, list[int]] = {}
         self._room_listeners: Listeners = defaultdict(list)
         self._location_listeners: Listeners = defaultdict(list)
@@ -754,9 +753,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                 if (at := session.arrived_at) is not None:
                     earliest = arrived.get(space_id)
                     arrived[space_id] = at if earliest is None else min(at, earliest)
-        for space_id, space in self.discovery.spaces.items():
-            if space.location_id != location.id:
-                continue
+        for space_id in self._rooms_of.get(location.id, ()):
             if (at := arrived.get(space_id)) is not None:
                 self._arrived[space_id] = at
             else:
@@ -1192,11 +1189,6 @@ def _remove(listeners: Listeners, key: int, listener: tuple[CALLBACK_TYPE, RoomC
     listeners[key].remove(listener)
     if not listeners[key]:
         del listeners[key]
-
-
-def spaces_of_location(data: RobinData, location_id: int) -> Iterable[Space]:
-    """Return the rooms of one location."""
-    return (space for space in data.spaces.values() if space.location_id == location_id)
 
 
 def _same_shown_spaces(before: Mapping[int, Space], after: Mapping[int, Space]) -> bool:
