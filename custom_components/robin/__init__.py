@@ -16,6 +16,7 @@ from homeassistant.util.json import json_loads
 
 from .amenity_selector import async_follow_amenities
 from .api import RetryAfterGate, RobinClient
+from .check_in import forget_entry_identity
 from .const import (
     CONF_ORGANIZATION_ID,
     CONF_REPORT_PRESENCE,
@@ -93,9 +94,10 @@ async def async_remove_config_entry_device(
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: RobinConfigEntry) -> None:
-    """Remove what outlives the entry's setup: repair issues, Retry-After, stored records."""
+    """Remove what outlives the entry's setup: repair issues, Retry-After, records, identity."""
     hass.data.get(RETRY_AFTER_GATES, {}).pop(entry.entry_id, None)
     hass.data.get(REPORTED_BEFORE_RELOAD, {}).pop(entry.entry_id, None)
+    forget_entry_identity(hass, entry.entry_id)
     ir.async_delete_issue(hass, DOMAIN, f"{ISSUE_READ_ONLY_TOKEN}_{entry.entry_id}")
     for location in async_entry_issue_subjects(hass, entry.entry_id, ISSUE_LOCATION_REFUSED):
         issue_id = entry_issue_id(ISSUE_LOCATION_REFUSED, entry.entry_id, location)

@@ -306,9 +306,11 @@ async def _find_booking(
     if not candidates:
         return None
     try:
-        me: int | None = (await client.get_me()).id
+        # None: no user behind the token (an organization's): times must do. Robin is asked
+        # once per token, for check-ins too (check_in.py).
+        me = await coordinator.check_in_identity.token_user()
     except RobinResponseError:
-        me = None  # a token without a user (e.g. an organization's): times must do
+        me = None  # Robin did not say (a 5xx, a rate limit): times must do
     return next(
         (event for event in candidates if me is None or event.creator_id in (None, me)), None
     )

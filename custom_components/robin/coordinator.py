@@ -44,7 +44,7 @@ from .api import (
     TokenInfo,
 )
 from .booking_cache import BookingCache
-from .check_in import CheckInIdentity
+from .check_in import entry_identity
 from .const import (
     CONF_CALENDAR_DAYS,
     CONF_OFF_HOURS_INTERVAL,
@@ -187,8 +187,9 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         )
         self.client = client
         self.token_info: TokenInfo | None = None
-        # As whom check-ins are made: learnt at the first one (check_in.py).
-        self.check_in_identity = CheckInIdentity(client, entry)
+        # Whose the token is and the Robin device for Home Assistant: learnt once, when first
+        # needed, and kept over reloads while the token stays (check_in.py).
+        self.check_in_identity = entry_identity(hass, entry, client)
         self.discovery = RoomDiscovery(hass, entry, client)
         # GET /locations/{id}/events is only observed, not documented: if Robin stops
         # answering it, fall back to the documented free/busy call.

@@ -13,6 +13,7 @@ a flap that ends where it started costs nothing. Robin's Retry-After stops every
 until it has passed. Nothing is sent on unload or shutdown: sessions expire by their TTL.
 A reload (an options change, say) carries what Robin holds over to the next reporter, so
 that it neither posts again at once nor leaves a session that should end to its TTL.
+The Robin device is the entry's one for check-ins too (check_in.py): looked up once for both.
 """
 
 from __future__ import annotations
@@ -49,8 +50,6 @@ from .api import (
     RobinRateLimitError,
 )
 from .const import (
-    CONF_ORGANIZATION_ID,
-    DISCOVERY_INTERVAL,
     DOMAIN,
     ISSUE_NO_PRESENCE_DEVICE,
     ISSUE_PRESENCE_READ_ONLY,
@@ -94,15 +93,10 @@ class _Room:
     failing: bool = False  # Robin failed the last request (told once in the log)
 
 
-@dataclass(slots=True)
-class _Reported:
-    """What one reporter leaves to the next of the same entry (within one run of HA)."""
-
-    device_id: int
-    rooms: dict[int, _Room]
-
-
-REPORTED_BEFORE_RELOAD: HassKey[dict[str, _Reported]] = HassKey(f"{DOMAIN}_presence_reported")
+# What one reporter leaves to the next of the same entry (within one run of HA): its rooms.
+REPORTED_BEFORE_RELOAD: HassKey[dict[str, dict[int, _Room]]] = HassKey(
+    f"{DOMAIN}_presence_reported"
+)
 
 
 def presence_device_issue_id(entry: ConfigEntry) -> str:
@@ -118,11 +112,11 @@ class PresenceReporter:
         self.hass = hass
         self.coordinator = coordinator
         self.entry = coordinator.config_entry
-        self.rooms: dict[int, _Room] = {}
-        self.device_id: int | None = None
-        self._device_found_at: datetime | None = None  # None: carried over a reload
-        if before := hass.data.get(REPORTED_BEFORE_RELOAD, {}).pop(self.entry.entry_id, None):
-            self.device_id, self.rooms = before.device_id, before.rooms
+        # The Robin device is looked up by, and kept in, the entry's identity.
+        self.identity = coordinator.check_in_identity
+        self.rooms: dict[int, _Room] = hass.data.get(REPORTED_BEFORE_RELOAD, {}).pop(
+            self.entry.entry_id, {}
+        )
         # Until then the device is not looked for again (hourly while Robin has none).
         self._look_up_not_before: datetime | None = None
         self._unsubscribe: list[CALLBACK_TYPE] = []
@@ -165,10 +159,8 @@ class PresenceReporter:
         self._cancel_timer()
         if self._run_task is not None:
             self._run_task.cancel()
-        if self.device_id is not None:
-            self.hass.data.setdefault(REPORTED_BEFORE_RELOAD, {})[self.entry.entry_id] = _Reported(
-                self.device_id, self.rooms
-            )
+        if self.identity.device_id is not None:
+            self.hass.data.setdefault(REPORTED_BEFORE_RELOAD, {})[self.entry.entry_id] = self.rooms
         ir.async_delete_issue(self.hass, DOMAIN, presence_device_issue_id(self.entry))
         ir.async_delete_issue(
             self.hass, DOMAIN, entry_issue_id(ISSUE_PRESENCE_READ_ONLY, self.entry.entry_id)
@@ -297,7 +289,7 @@ class PresenceReporter:
             return None  # a read-only token cannot report; the options flow says so
         if wait := self.coordinator.client.rate_limited_for:
             return now + timedelta(seconds=wait)
-        if self.device_id is None:
+        if self.identity.device_id is None:
             if self._look_up_not_before is not None and now < self._look_up_not_before:
                 return self._look_up_not_before  # not on every change of a sensor
             if retry_at := await self._look_up_device(now):
@@ -326,7 +318,7 @@ class PresenceReporter:
                 # Robin's Retry-After now holds every request; the rest wait for it too.
                 wait = self.coordinator.client.rate_limited_for
                 return now + timedelta(seconds=wait) if wait else now + RETRY_AFTER_FAILURE
-            if self.device_id is None:
+            if self.identity.device_id is None:
                 return now  # Robin no longer knows the device: it is looked up first
             if (after := self._due(room, now)) is not None:
                 next_due.append(after)
@@ -362,18 +354,20 @@ class PresenceReporter:
 
     async def _send(self, space_id: int, room: _Room, now: datetime) -> None:
         """Report or end the room's session; failures are logged and retried later."""
-        assert self.device_id is not None  # noqa: S101 - looked up before any room is sent
         client = self.coordinator.client
+        device_id = self.identity.device_id
         present = self._presence(room)
-        if present is None:
-            return  # its sources stopped telling since the run began
+        if present is None or device_id is None:
+            # Its sources stopped telling since the run began, or Robin refused the device
+            # to a check-in meanwhile (it is looked up again first).
+            return
         room.not_before = now + MIN_REQUEST_SPACING
         try:
             if present:
                 room.reported = True  # also if the answer is lost: Robin may hold it
                 try:
                     await client.report_presence(
-                        space_id, session_ttl=SESSION_TTL, device_id=self.device_id
+                        space_id, session_ttl=SESSION_TTL, device_id=device_id
                     )
                 finally:
                     # Whatever the answer, Robin took this post by now, or never will.
@@ -382,7 +376,7 @@ class PresenceReporter:
             else:
                 # A 404: Robin holds no session of ours there, which is what was wanted.
                 with suppress(RobinNotFoundError):
-                    await client.end_presence(space_id, device_id=self.device_id)
+                    await client.end_presence(space_id, device_id=device_id)
                 room.reported, room.reported_at, room.held_until = False, None, None
             if room.failing:
                 room.failing = False
@@ -393,7 +387,8 @@ class PresenceReporter:
         except RobinError as err:
             retry_in = RETRY_AFTER_FAILURE
             if present and isinstance(err, RobinNotFoundError) and self._may_recheck_device(now):
-                self.device_id = None  # looked up again at the next run
+                # Looked up again at the next run, and at the next check-in.
+                self.identity.forget_device()
             if not present:
                 room.reported_at = None  # the DELETE may have ended it: post anew, not refresh
             elif (
@@ -416,12 +411,11 @@ class PresenceReporter:
         """Find the Robin device registered for Home Assistant.
 
         Return None once found, else when to look again. Without such a device a repair
-        issue tells how to register one; it is looked for again hourly.
+        issue tells how to register one; it is looked for again hourly (a check-in that
+        looked for it within the hour has answered for this look too).
         """
         try:
-            devices = await self.coordinator.client.get_devices(
-                self.entry.data[CONF_ORGANIZATION_ID]
-            )
+            device_id = await self.identity.find_device(look_again=False)
         except RobinRateLimitError:
             return now + timedelta(
                 seconds=self.coordinator.client.rate_limited_for
@@ -430,20 +424,18 @@ class PresenceReporter:
         except RobinError as err:
             LOGGER.warning("Robin's devices could not be read (%s); presence is not reported", err)
             return now + RETRY_AFTER_FAILURE
-        wanted = PRESENCE_DEVICE_NAME.casefold()
-        found = next((device for device in devices if device.name.casefold() == wanted), None)
         async_set_entry_issue(
             self.hass,
             self.entry,
             ISSUE_NO_PRESENCE_DEVICE,
-            active=found is None,
+            active=device_id is None,
             placeholders={"device": PRESENCE_DEVICE_NAME},
         )
-        if found is None:
-            return now + DISCOVERY_INTERVAL
-        self.device_id, self._device_found_at = found.id, now
+        if device_id is None:
+            return self.identity.look_for_device_again_at() or now + RETRY_AFTER_FAILURE
         return None
 
     def _may_recheck_device(self, now: datetime) -> bool:
         """Tell whether the device has not been confirmed in Robin for DEVICE_RECHECK."""
-        return self._device_found_at is None or now - self._device_found_at >= DEVICE_RECHECK
+        found_at = self.identity.device_found_at
+        return found_at is None or now - found_at >= DEVICE_RECHECK

@@ -13,17 +13,33 @@ from datetime import timedelta
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import CONF_ACCESS_TOKEN, STATE_ON
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.robin.const import CONF_CHECK_IN_ON_ARRIVAL, EVENT_BOOKING_CHECKED_IN
+from custom_components.robin.const import (
+    CONF_CHECK_IN_ON_ARRIVAL,
+    CONF_REPORT_PRESENCE,
+    EVENT_BOOKING_CHECKED_IN,
+)
 from robin_simulator import ACCOUNT_TOKEN, RobinSimulator
 from robin_simulator.model import Device
 from robin_simulator.scenarios.demo import HOME_ASSISTANT_DEVICE
 
-from .common import DOMAIN, api_calls, call_action, meeting, room_target, setup_with_options
+from .common import (
+    DOMAIN,
+    api_calls,
+    call_action,
+    device_with_identifier,
+    meeting,
+    room_target,
+    setup_with_options,
+    titled,
+)
 from .conftest import MONDAY_MORNING, advance
 from .office import CUSTOMER_CALL_START, POLL, capture, customer_call, run_until, writes
 
@@ -368,3 +384,181 @@ async def test_a_device_robin_no_longer_has_is_looked_for_again_at_the_next_chec
     await call_action(hass, "check_in", {"booking_id": retro.id}, target)
     assert devices_read(simulator) == 1
     assert simulator.events.confirmations[retro.id].device_id == again.id
+
+
+# --- one identity per entry: whose the token is and the device, each asked once ---------------
+
+TOKENS_USER = 619521  # Ada Lovelace, behind the simulator's default token
+
+
+async def test_whose_token_it_is_is_asked_once_for_lost_bookings_and_check_ins(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A booking whose answer is lost is looked up by its creator: the user check-ins use.
+
+    Robin is asked once, and not again after a reload (an options change, say).
+    """
+    thames = simulator.find_space("Thames Room")
+    simulator.reset_requests()
+    simulator.faults.drop_next(path=f"/spaces/{thames.id}/events", method="POST")
+    response = await call_action(
+        hass,
+        "book_space",
+        {"duration": "00:30:00", "title": "Focus session"},
+        room_target(hass, simulator, "Thames Room"),
+    )
+    [focus] = titled(simulator, "Thames Room", "Focus session")
+    assert response["booking"]["id"] == focus.id  # found as ours: its creator is the user
+    assert api_calls(simulator).count(ME) == 1
+
+    await advance(hass, freezer, timedelta(seconds=3))
+    review = meeting(simulator, "Fleet Room", "Design review")
+    await call_action(hass, "check_in", {}, room_target(hass, simulator, "Fleet Room"))
+    assert simulator.events.confirmations[review.id].user_id == TOKENS_USER
+    assert api_calls(simulator).count(ME) == 1
+
+    assert await hass.config_entries.async_reload(setup_integration.entry_id)
+    await hass.async_block_till_done()
+    await advance(hass, freezer, timedelta(seconds=3))
+    await call_action(
+        hass, "check_in", {"booking_id": focus.id}, room_target(hass, simulator, "Thames Room")
+    )
+    assert simulator.events.confirmations[focus.id].user_id == TOKENS_USER
+    assert api_calls(simulator).count(ME) == 1
+
+
+async def test_another_token_is_asked_again_whose_it_is(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Re-authenticated with an organization's token, the user's identity no longer holds."""
+    review = meeting(simulator, "Fleet Room", "Design review")
+    target = room_target(hass, simulator, "Fleet Room")
+    simulator.reset_requests()
+    await call_action(hass, "check_in", {}, target)
+    assert simulator.events.confirmations[review.id].user_id == TOKENS_USER
+    del simulator.events.confirmations[review.id]  # not checked in, as if never
+
+    flow = await setup_integration.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {CONF_ACCESS_TOKEN: ACCOUNT_TOKEN}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done()
+    await advance(hass, freezer, timedelta(seconds=3))
+    await call_action(hass, "check_in", {}, room_target(hass, simulator, "Fleet Room"))
+    confirmation = simulator.events.confirmations[review.id]
+    assert (confirmation.user_id, confirmation.device_id) == (None, HOME_ASSISTANT_DEVICE)
+    assert api_calls(simulator).count(ME) == 2
+
+
+def _room_sensor_on(
+    hass: HomeAssistant, simulator: RobinSimulator, entry_id: str, room: str
+) -> str:
+    """Put another integration's occupancy sensor, on, in the room's area; return its id."""
+    device = device_with_identifier(hass, entry_id, f"space_{simulator.find_space(room).id}")
+    assert device is not None
+    registry = er.async_get(hass)
+    sensor = registry.async_get_or_create(
+        "binary_sensor", "mmwave", room, original_device_class="occupancy"
+    )
+    registry.async_update_entity(sensor.entity_id, area_id=device.area_id)
+    hass.states.async_set(sensor.entity_id, STATE_ON)
+    return sensor.entity_id
+
+
+def _reported_as(simulator: RobinSimulator, room: str) -> set[int | str]:
+    """Return the devices Robin holds an active presence session of in the room."""
+    reports = simulator.presence_reports
+    return {
+        identity[1]
+        for (space_id, identity), session in reports.sessions.items()
+        if space_id == simulator.find_space(room).id
+        and identity[0] == "device"
+        and reports.is_active(session, simulator.now())
+    }
+
+
+async def test_presence_reports_and_check_ins_share_one_look_up_of_the_device(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    simulator.reset_requests()
+    await setup_with_options(
+        hass, config_entry, token=ACCOUNT_TOKEN, **{CONF_REPORT_PRESENCE: True}
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert devices_read(simulator) == 1  # the reporter looks for it as it starts
+    review = meeting(simulator, "Fleet Room", "Design review")
+    await call_action(hass, "check_in", {}, room_target(hass, simulator, "Fleet Room"))
+    assert simulator.events.confirmations[review.id].device_id == HOME_ASSISTANT_DEVICE
+    assert devices_read(simulator) == 1
+
+    # Deleted and registered again in Robin: a check-in refused for it looks it up again,
+    # and the reports that follow are made as the device found then.
+    ours = without_the_device(simulator)
+    again = Device(id=ours.id + 1000, name=ours.name, created_at=MONDAY_MORNING)
+    simulator.organization.devices.append(again)
+    thames = simulator.find_space("Thames Room")
+    retro = simulator.add_event(
+        thames.id, "Retro", MONDAY_MORNING, MONDAY_MORNING + timedelta(hours=1)
+    )
+    target = room_target(hass, simulator, "Thames Room")
+    await advance(hass, freezer, timedelta(seconds=3))
+    with pytest.raises(HomeAssistantError):
+        await call_action(hass, "check_in", {"booking_id": retro.id}, target)
+    await advance(hass, freezer, timedelta(seconds=3))
+    await call_action(hass, "check_in", {"booking_id": retro.id}, target)
+    assert simulator.events.confirmations[retro.id].device_id == again.id
+    assert devices_read(simulator) == 2
+
+    _room_sensor_on(hass, simulator, config_entry.entry_id, "Thames Room")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert _reported_as(simulator, "Thames Room") == {again.id}
+    assert devices_read(simulator) == 2
+    assert api_calls(simulator).count(ME) == 1
+
+
+async def test_a_device_registered_since_the_last_look_is_found_at_once_after_a_reload(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+) -> None:
+    """What Robin lacked is not kept over a reload (the repair issues promise it)."""
+    ours = without_the_device(simulator)
+    await setup_with_options(hass, config_entry, token=ACCOUNT_TOKEN)
+    simulator.reset_requests()
+    with pytest.raises(HomeAssistantError) as err:
+        await call_action(hass, "check_in", {}, room_target(hass, simulator, "Fleet Room"))
+    assert err.value.translation_key == "check_in_needs_device"
+
+    # Registered in Robin; presence reports are turned on (the entry reloads).
+    simulator.organization.devices.append(ours)
+    hass.config_entries.async_update_entry(config_entry, options={CONF_REPORT_PRESENCE: True})
+    assert await hass.config_entries.async_reload(config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    _room_sensor_on(hass, simulator, config_entry.entry_id, "Thames Room")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert _reported_as(simulator, "Thames Room") == {HOME_ASSISTANT_DEVICE}
+    issue = ir.async_get(hass).async_get_issue(
+        DOMAIN, f"no_presence_device_{config_entry.entry_id}"
+    )
+    assert issue is None
+    assert devices_read(simulator) == 2
+
+    # Check-ins use that device, and what Robin said of the token before the reload.
+    review = meeting(simulator, "Fleet Room", "Design review")
+    await call_action(hass, "check_in", {}, room_target(hass, simulator, "Fleet Room"))
+    assert simulator.events.confirmations[review.id].device_id == HOME_ASSISTANT_DEVICE
+    assert devices_read(simulator) == 2
+    assert api_calls(simulator).count(ME) == 1
