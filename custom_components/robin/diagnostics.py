@@ -51,7 +51,7 @@ def _as_json_data(value: Any) -> Any:
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: RobinConfigEntry
 ) -> dict[str, Any]:
-    """Return the entry, the token's scopes and the latest snapshot, redacted."""
+    """Return the entry, the token's scopes and identity and the latest snapshot, redacted."""
     coordinator = entry.runtime_data
     token_info = coordinator.token_info
     return {
@@ -65,6 +65,9 @@ async def async_get_config_entry_diagnostics(
             if token_info and token_info.expire_at
             else None,
         },
+        # Whether a user is behind the token and the Robin device for Home Assistant: who
+        # check-ins and presence reports are made as. Never the user's id, name or email.
+        "check_in_identity": coordinator.check_in_identity.as_diagnostics(),
         "location_events_supported": coordinator.location_events_supported,
         "last_update_success": coordinator.last_update_success,
         "data": async_redact_data(_as_json_data(coordinator.data), TO_REDACT),

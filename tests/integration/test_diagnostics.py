@@ -1,16 +1,24 @@
-"""Diagnostics: the token and personal data are removed (their content: test_snapshots.py)."""
+"""Diagnostics: the token and personal data are removed (their content: test_snapshots.py).
+
+They tell as whom check-ins are made, without saying who the token's user is.
+"""
 
 from __future__ import annotations
 
 import json
 
+import pytest
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 
-from robin_simulator import RobinSimulator
+from robin_simulator import ACCOUNT_TOKEN, RobinSimulator
+from robin_simulator.scenarios.demo import HOME_ASSISTANT_DEVICE
+
+from .common import call_action, room_target, setup_with_options
+from .conftest import MONDAY_MORNING
 
 
 async def test_diagnostics_redact_token_and_people(
@@ -46,3 +54,50 @@ async def test_diagnostics_redact_the_rooms_calendar_addresses(
     text = json.dumps(diagnostics)
 
     assert [address for address in sorted(addresses) if address in text] == []
+
+
+@pytest.mark.parametrize(
+    ("token", "identity"),
+    [
+        (
+            None,  # the default token, a user's
+            {
+                "token_has_user": True,
+                "checks_in_as": "token_user",
+                "device_id": None,
+                "device_looked_for_at": None,
+            },
+        ),
+        (
+            ACCOUNT_TOKEN,
+            {
+                "token_has_user": False,
+                "checks_in_as": "device",
+                "device_id": HOME_ASSISTANT_DEVICE,
+                "device_looked_for_at": MONDAY_MORNING.isoformat(),
+            },
+        ),
+    ],
+    ids=["user_token", "account_token"],
+)
+async def test_diagnostics_say_as_whom_check_ins_are_made_not_who_the_user_is(
+    hass: HomeAssistant,
+    hass_client,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    *,
+    token: str | None,
+    identity: dict[str, object],
+) -> None:
+    await setup_with_options(hass, config_entry, token=token)
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, config_entry)
+    assert set(diagnostics["check_in_identity"].values()) == {None}  # nothing asked yet
+
+    await call_action(hass, "check_in", {}, room_target(hass, simulator, "Fleet Room"))
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, config_entry)
+    assert diagnostics["check_in_identity"] == identity
+    user = simulator.organization.users[0]  # the default token's
+    text = json.dumps(diagnostics)
+    assert user.name not in text
+    assert user.email not in text
