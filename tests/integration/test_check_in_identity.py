@@ -7,6 +7,7 @@ a check-in without a device; its demo organization has the device named "Home As
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import timedelta
@@ -456,6 +457,32 @@ async def test_another_token_is_asked_again_whose_it_is(
     confirmation = simulator.events.confirmations[review.id]
     assert (confirmation.user_id, confirmation.device_id) == (None, HOME_ASSISTANT_DEVICE)
     assert api_calls(simulator).count(ME) == 2
+
+
+async def test_check_ins_at_once_ask_robin_once_whose_the_token_is_and_for_the_device(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+) -> None:
+    """An automation checking in two rooms in parallel: the second waits for the first's answers."""
+    await setup_with_options(hass, config_entry, token=ACCOUNT_TOKEN)
+    review = meeting(simulator, "Fleet Room", "Design review")
+    thames = simulator.find_space("Thames Room")
+    retro = simulator.add_event(
+        thames.id, "Retro", MONDAY_MORNING, MONDAY_MORNING + timedelta(hours=1)
+    )
+    simulator.reset_requests()
+    await asyncio.gather(
+        call_action(hass, "check_in", {}, room_target(hass, simulator, "Fleet Room")),
+        call_action(
+            hass, "check_in", {"booking_id": retro.id}, room_target(hass, simulator, "Thames Room")
+        ),
+    )
+    for booking in (review, retro):
+        assert simulator.events.confirmations[booking.id].device_id == HOME_ASSISTANT_DEVICE
+    assert api_calls(simulator).count(ME) == 1
+    assert devices_read(simulator) == 1
 
 
 def _room_sensor_on(
