@@ -18,7 +18,7 @@ from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 
-from .const import CONF_SOURCES, CONF_SPACE_ID, DOMAIN, SUBENTRY_PRESENCE_SOURCES
+from .const import CONF_SOURCES, CONF_SPACE_ID, DOMAIN
 
 SOURCE_DEVICE_CLASSES = frozenset(
     {
@@ -38,14 +38,16 @@ def is_own_entity(hass: HomeAssistant, entity_id: str) -> bool:
 
 @callback
 def chosen_sources(entry: ConfigEntry) -> dict[int, set[str]]:
-    """Return the binary sensors chosen per room in the entry's subentries, by space id."""
+    """Return the binary sensors chosen per room in the entry's subentries, by space id.
+
+    Presence sources are the only subentries a Robin entry has (config_flow.py), each made
+    by presence_sources_flow.py with the room's space id as an int.
+    """
     chosen: dict[int, set[str]] = {}
     for subentry in entry.subentries.values():
-        if subentry.subentry_type != SUBENTRY_PRESENCE_SOURCES:
-            continue
-        space_id = subentry.data.get(CONF_SPACE_ID)
-        if isinstance(space_id, int):
-            chosen.setdefault(space_id, set()).update(subentry.data.get(CONF_SOURCES, ()))
+        chosen.setdefault(subentry.data[CONF_SPACE_ID], set()).update(
+            subentry.data.get(CONF_SOURCES, ())
+        )
     return chosen
 
 
@@ -64,8 +66,8 @@ def async_follow_renamed_sources(hass: HomeAssistant, entry: ConfigEntry) -> CAL
         old, new = data["old_entity_id"], data["entity_id"]
         for subentry in list(entry.subentries.values()):
             sources = subentry.data.get(CONF_SOURCES, [])
-            if subentry.subentry_type != SUBENTRY_PRESENCE_SOURCES or old not in sources:
-                continue
+            if old not in sources:
+                continue  # another room's choice
             hass.config_entries.async_update_subentry(
                 entry,
                 subentry,

@@ -495,6 +495,77 @@ async def test_a_chosen_sensor_still_counts_after_its_entity_id_is_renamed(
     assert _presence_calls(simulator) == [f"POST {path} 201", f"DELETE {path} 200"]
 
 
+async def _choose(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: RobinSimulator, room: str, sensor: str
+) -> None:
+    """Choose the sensor for the room in the "Add presence sources" form."""
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_PRESENCE_SOURCES), context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {CONF_SPACE_ID: str(simulator.find_space(room).id), CONF_SOURCES: [sensor]},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_renaming_one_rooms_chosen_sensor_leaves_another_rooms_choice_alone(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    reporting: MockConfigEntry,
+) -> None:
+    thames_path = _presence_path(simulator, "Thames Room")
+    boardroom_door = _sensor(hass, "boardroom_door", device_class="door")
+    thames_door = _sensor(hass, "thames_door", device_class="door")
+    await _choose(hass, reporting, simulator, "Boardroom", boardroom_door)
+    await _choose(hass, reporting, simulator, "Thames Room", thames_door)
+
+    er.async_get(hass).async_update_entity(
+        boardroom_door, new_entity_id="binary_sensor.boardroom_entrance"
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    chosen = {
+        subentry.title: subentry.data[CONF_SOURCES] for subentry in reporting.subentries.values()
+    }
+    assert chosen == {
+        "Boardroom (London HQ)": ["binary_sensor.boardroom_entrance"],
+        "Thames Room (London HQ)": [thames_door],
+    }
+    await _turn(hass, thames_door, STATE_ON)
+    assert _presence_calls(simulator) == [f"POST {thames_path} 201"]
+
+
+async def test_a_room_taken_out_of_its_area_counts_only_the_sensors_chosen_for_it(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    reporting: MockConfigEntry,
+    thames_mmwave: str,
+) -> None:
+    path = _presence_path(simulator, "Thames Room")
+    door = _sensor(hass, "thames_door", device_class="door")  # in no area
+    await _choose(hass, reporting, simulator, "Thames Room", door)
+    await _turn(hass, thames_mmwave, STATE_ON)
+    assert _presence_calls(simulator) == [f"POST {path} 201"]
+
+    # The user clears the room device's area: the sensor in that area no longer tells.
+    await advance(hass, freezer, timedelta(seconds=20))
+    thames = simulator.find_space("Thames Room")
+    device = device_with_identifier(hass, reporting.entry_id, f"space_{thames.id}")
+    assert device is not None
+    dr.async_get(hass).async_update_device(device.id, area_id=None)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert _presence_calls(simulator) == [f"POST {path} 201", f"DELETE {path} 200"]
+
+    # The sensor chosen for the room still does.
+    await advance(hass, freezer, timedelta(seconds=20))
+    await _turn(hass, door, STATE_ON)
+    assert _presence_calls(simulator)[-1] == f"POST {path} 201"
+
+
 async def test_an_entitys_own_area_overrides_its_devices(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
