@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -19,7 +20,7 @@ from custom_components.robin.vanished_bookings import MAX_LOOKUPS_PER_POLL
 from robin_simulator import RobinSimulator
 from robin_simulator.model import Event as SimEvent
 
-from .common import api_calls, room_entity_id, setup_with_options
+from .common import api_calls, room_entity_id, room_state, setup_with_options
 from .conftest import MONDAY_MORNING, advance
 
 POLL = timedelta(seconds=60)
@@ -46,13 +47,17 @@ def _looked_up(simulator: RobinSimulator) -> list[str]:
 
 
 async def _booked_soon(
-    hass: HomeAssistant, simulator: RobinSimulator, config_entry: MockConfigEntry, title: str
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    title: str,
+    room: str = "Thames Room",
 ) -> tuple[SimEvent, str]:
-    """Book the Thames Room at 10:45 in Robin, set up, and return the booking and calendar."""
-    thames = simulator.find_space("Thames Room")
-    event = simulator.add_event(thames.id, title, SOON, SOON + timedelta(minutes=30))
+    """Book the room at 10:45 in Robin, set up, and return the booking and calendar."""
+    space = simulator.find_space(room)
+    event = simulator.add_event(space.id, title, SOON, SOON + timedelta(minutes=30))
     await setup_with_options(hass, config_entry, **EVERY_MINUTE)
-    calendar = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
+    calendar = room_entity_id(hass, simulator, room, "calendar", "bookings")
     assert await _booked(hass, calendar, title) == ["2026-11-23T10:45:00+00:00"]
     return event, calendar
 
@@ -94,6 +99,31 @@ async def test_a_booking_deleted_in_robin_goes_after_one_look(
 
     assert await _booked(hass, calendar, "Deleted") == []
     assert _looked_up(simulator) == [f"GET /v1.0/events/{event.id}"]
+
+
+async def test_a_booking_moved_away_and_called_off_is_no_ones_next_booking(
+    hass: HomeAssistant,
+    *,
+    time_zone: None,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Moved to Thursday, then called off: Robin reads it back cancelled, so it goes."""
+    booth = "Phone Booth 1"  # booked by nobody else this week
+    event, calendar = await _booked_soon(hass, simulator, config_entry, "Called off", booth)
+    assert room_state(hass, simulator, booth, "sensor", "next_booking").state == (
+        "2026-11-23T10:45:00+00:00"
+    )
+
+    event.start, event.end = THURSDAY, THURSDAY + timedelta(hours=1)
+    event.status = "cancelled"  # Robin keeps it readable, marked so
+    simulator.reset_requests()
+    await advance(hass, freezer, POLL)
+
+    assert _looked_up(simulator) == [f"GET /v1.0/events/{event.id}"]
+    assert room_state(hass, simulator, booth, "sensor", "next_booking").state == STATE_UNKNOWN
+    assert await _booked(hass, calendar, "Called off") == []
 
 
 async def test_an_empty_answer_does_not_empty_the_next_hour(
