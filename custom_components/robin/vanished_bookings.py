@@ -47,18 +47,18 @@ class LookUps:
 
 async def look_up(client: RobinClient, vanished: list[tuple[int, Event]]) -> LookUps:
     """Read each booking; one Robin refuses to show (404, 403) is gone, as the read said."""
-    asked = vanished[:MAX_LOOKUPS_PER_POLL]
     result = LookUps(unknown=vanished[MAX_LOOKUPS_PER_POLL:])
-    answers = await asyncio.gather(
-        *(client.get_event(event.id, schedule_only=True) for _, event in asked),
-        return_exceptions=True,
-    )
-    for (space_id, event), answer in zip(asked, answers, strict=True):
-        if isinstance(answer, _NO_ANSWER):
+
+    async def ask(space_id: int, event: Event) -> None:
+        try:
+            answer = await client.get_event(event.id, schedule_only=True)
+        except _NO_ANSWER:
             result.unknown.append((space_id, event))
-        elif isinstance(answer, Event):
+        except RobinError:
+            pass  # Robin refuses to show it: gone. Any other error is a bug: it fails the poll.
+        else:
             if not is_cancelled(answer):
                 result.found.append(answer)
-        elif not isinstance(answer, RobinError):
-            raise answer
+
+    await asyncio.gather(*(ask(*booking) for booking in vanished[:MAX_LOOKUPS_PER_POLL]))
     return result
