@@ -45,9 +45,8 @@ async def async_offer_amenity_names(hass: HomeAssistant, setting_up: RobinConfig
     if not names or hass.data.get(_OFFERED) == names:
         return
     hass.data[_OFFERED] = names
-    current = (await async_get_all_descriptions(hass)).get(DOMAIN, {}).get(SERVICE_FIND_FREE_SPACE)
-    if current is None:
-        return
+    # Registered by async_setup, before any entry, and never removed: always described.
+    current = (await async_get_all_descriptions(hass))[DOMAIN][SERVICE_FIND_FREE_SPACE]
     fields: dict[str, Any] = copy.deepcopy(current["fields"])
     fields[ATTR_AMENITIES]["selector"] = {
         "select": {"options": names, "multiple": True, "custom_value": True}
