@@ -46,7 +46,9 @@ def booking_status(event: Event, space: Space | None) -> str | None:
 def status_fields(event: Event, space: Space | None) -> dict[str, Any]:
     """Return the `status` keyword for `CalendarEvent`, or nothing where it is unsupported."""
     if _STATUS_ENUM is None:
-        return {}
+        # Only Home Assistant before 2026.10 runs this: the floor run of scripts/test covers
+        # it; coverage is measured per run, and the newest one can never reach it.
+        return {}  # pragma: no cover
     status = booking_status(event, space)
     return {"status": _STATUS_ENUM(status)} if status else {}
 
