@@ -226,8 +226,14 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Change the API's URL, then the locations."""
         entry = self._get_reconfigure_entry()
+        url_in_use = RobinLogin.from_input(entry.data).url
         errors = await self._async_check_login(entry, user_input)
-        if errors.get("base") == InvalidAuthError.error_key or CONF_ACCESS_TOKEN in errors:
+        token_refused = errors.get("base") == InvalidAuthError.error_key
+        if token_refused and self._login.url != url_in_use:
+            # Another address refusing the token (a typo, another Robin) says nothing of the
+            # token, and the reauth flow would check it at the address in use.
+            errors = {CONF_URL: "token_refused_at_url"}
+        elif token_refused or CONF_ACCESS_TOKEN in errors:
             # This form has no token field: the reauth flow takes the new token.
             return await self._async_hand_over_to_reauth(entry)
         if user_input is not None and not errors:
@@ -237,6 +243,7 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(RECONFIGURE_SCHEMA, suggested),
             errors=errors,
+            description_placeholders={"url": url_in_use},
         )
 
     async def _async_hand_over_to_reauth(self, entry: RobinConfigEntry) -> ConfigFlowResult:

@@ -8,7 +8,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from homeassistant.config_entries import SOURCE_REAUTH, SOURCE_USER, ConfigEntryState, FlowType
+from homeassistant.config_entries import (
+    SOURCE_REAUTH,
+    SOURCE_RECONFIGURE,
+    SOURCE_USER,
+    ConfigEntryState,
+    ConfigFlowResult,
+    FlowType,
+)
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_SCAN_INTERVAL, CONF_URL
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -431,8 +438,15 @@ async def test_reauth_while_reconfigure_is_open(
     assert entry.data[CONF_LOCATIONS] == [NEW_YORK]
 
 
+# The address in use, as stored or as a paste brings it back: the same Robin either way.
+SAME_ADDRESS = pytest.mark.parametrize(
+    "typed", ["{}", " {}/ "], ids=["as_stored", "with_spaces_and_slash"]
+)
+
+
+@SAME_ADDRESS
 async def test_reconfigure_with_a_refused_token_hands_over_to_reauth(
-    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry, typed: str
 ) -> None:
     # The reconfigure form has no token field: it cannot take the new token itself.
     entry = setup_integration
@@ -440,7 +454,7 @@ async def test_reconfigure_with_a_refused_token_hands_over_to_reauth(
     simulator.revoke_token(simulator.token)
     result = await entry.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_URL: entry.data[CONF_URL]}
+        result["flow_id"], {CONF_URL: typed.format(entry.data[CONF_URL])}
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_required"
@@ -494,6 +508,85 @@ async def test_reconfigure_with_a_refused_token_keeps_the_open_reauth(
     await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["flow_id"] for flow in flows] == [reauth["flow_id"]]
+
+
+def _suggested_url(result: ConfigFlowResult) -> str:
+    """Return the address the reconfigure form shows in its field."""
+    [key] = result["data_schema"].schema
+    return key.description["suggested_value"]
+
+
+async def test_reconfigure_to_an_address_that_refuses_the_token_asks_to_check_it(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    simulator_url: str,
+    setup_integration: MockConfigEntry,
+) -> None:
+    # A typo's or another Robin's address says nothing about the token: the Robin in use
+    # still accepts it, so re-authenticating there could not help.
+    entry = setup_integration
+    stored = dict(entry.data)
+    elsewhere = RobinSimulator("demo", token="another-robins-token")
+    async with run_simulator(elsewhere, host="127.0.0.1") as elsewhere_url:
+        result = await entry.start_reconfigure_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_URL: elsewhere_url}
+        )
+    assert [(r.path, r.status) for r in elsewhere.requests] == [("/v1.0/auth", 401)]
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure"
+    assert result["errors"] == {CONF_URL: "token_refused_at_url"}
+    assert _suggested_url(result) == elsewhere_url  # the address to correct stays in the field
+    # The text names the address in use, where a revoked token gets the user to reauth.
+    assert "{url}" in _error_text("token_refused_at_url")
+    assert result["description_placeholders"] == {"url": simulator_url}
+    await hass.async_block_till_done()
+    assert entry.data == stored
+    assert entry.state is ConfigEntryState.LOADED
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_RECONFIGURE]
+
+    # Corrected, the address is taken and the reconfigure goes on.
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_URL: simulator_url}
+    )
+    assert result["step_id"] == "locations"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_LOCATIONS: [str(NEW_YORK)]}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data == stored | {CONF_LOCATIONS: [NEW_YORK]}
+
+
+async def test_reconfigure_to_another_address_with_a_revoked_token_leads_to_reauth(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    simulator_url: str,
+    setup_integration: MockConfigEntry,
+) -> None:
+    # The token was revoked while the user moves to another address: as the error says,
+    # the address in use refuses it too, and the reauth flow takes the new token.
+    entry = setup_integration
+    stored = dict(entry.data)
+    simulator.revoke_token(simulator.token)
+    elsewhere = RobinSimulator("demo", token="another-robins-token")
+    async with run_simulator(elsewhere, host="127.0.0.1") as elsewhere_url:
+        result = await entry.start_reconfigure_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_URL: elsewhere_url}
+        )
+    assert result["errors"] == {CONF_URL: "token_refused_at_url"}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_URL: result["description_placeholders"]["url"]}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_required"
+    assert entry.data == stored
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert result["next_flow"] == (FlowType.CONFIG_FLOW, flows[0]["flow_id"])
 
 
 async def test_reconfigure_to_another_organization_aborts(
