@@ -12,6 +12,7 @@ from homeassistant.const import CONF_ACCESS_TOKEN
 from homeassistant.core import HomeAssistant
 
 from .coordinator import RobinConfigEntry
+from .presence_sources import chosen_sources
 
 TO_REDACT = {
     CONF_ACCESS_TOKEN,
@@ -68,6 +69,19 @@ async def async_get_config_entry_diagnostics(
         # Whether a user is behind the token and the Robin device for Home Assistant: who
         # check-ins and presence reports are made as. Never the user's id, name or email.
         "check_in_identity": coordinator.check_in_identity.as_diagnostics(),
+        # The binary sensors chosen per room (space id) in "presence sources" subentries;
+        # those in the room's area count too (README), and are not listed.
+        "presence_sources": {
+            str(space_id): sorted(sources)
+            for space_id, sources in sorted(chosen_sources(entry).items())
+        },
+        # Locations Robin refused (403, or 404 once deleted) at their last poll: their
+        # rooms are unavailable.
+        "refused_locations": sorted(
+            location_id
+            for location_id in coordinator.discovery.locations
+            if coordinator.is_refused(location_id)
+        ),
         "location_events_supported": coordinator.location_events_supported,
         "last_update_success": coordinator.last_update_success,
         "data": async_redact_data(_as_json_data(coordinator.data), TO_REDACT),

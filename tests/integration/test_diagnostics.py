@@ -1,24 +1,33 @@
 """Diagnostics: the token and personal data are removed (their content: test_snapshots.py).
 
-They tell as whom check-ins are made, without saying who the token's user is.
+They tell as whom check-ins are made, without saying who the token's user is, which sensors
+were chosen to report each room's presence, and which locations Robin refuses.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 
+from custom_components.robin.const import CONF_SOURCES, CONF_SPACE_ID, SUBENTRY_PRESENCE_SOURCES
 from robin_simulator import ACCOUNT_TOKEN, RobinSimulator
 from robin_simulator.scenarios.demo import HOME_ASSISTANT_DEVICE
 
 from .common import call_action, room_target, setup_with_options
-from .conftest import MONDAY_MORNING
+from .conftest import MONDAY_MORNING, advance
+
+POLL = timedelta(seconds=60)
 
 
 async def test_diagnostics_redact_token_and_people(
@@ -101,3 +110,40 @@ async def test_diagnostics_say_as_whom_check_ins_are_made_not_who_the_user_is(
     text = json.dumps(diagnostics)
     assert user.name not in text
     assert user.email not in text
+
+
+async def test_diagnostics_list_the_chosen_presence_sources_and_the_refused_locations(
+    hass: HomeAssistant,
+    hass_client,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    # A door sensor chosen for the Boardroom, as the user does on the integration's page.
+    door = (
+        er.async_get(hass)
+        .async_get_or_create("binary_sensor", "zigbee", "boardroom_door")
+        .entity_id
+    )
+    boardroom = simulator.find_space("Boardroom")
+    flow = await hass.config_entries.subentries.async_init(
+        (setup_integration.entry_id, SUBENTRY_PRESENCE_SOURCES), context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        flow["flow_id"], {CONF_SPACE_ID: str(boardroom.id), CONF_SOURCES: [door]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    # Robin stops letting the token read London HQ.
+    london = simulator.find_location("London HQ")
+    simulator.faults.refuse(403, f"locations/{london.id}")
+    await advance(hass, freezer, POLL)
+
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, setup_integration)
+    assert diagnostics["presence_sources"] == {str(boardroom.id): [door]}
+    assert diagnostics["refused_locations"] == [london.id]
+
+    # London answers again: it is no longer listed.
+    simulator.faults.allow(f"locations/{london.id}")
+    await advance(hass, freezer, POLL)
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, setup_integration)
+    assert diagnostics["refused_locations"] == []
