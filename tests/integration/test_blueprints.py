@@ -24,7 +24,7 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
-from custom_components.robin.const import CONF_RELEASE_NO_SHOWS
+from custom_components.robin.const import CONF_OFF_HOURS_INTERVAL, CONF_RELEASE_NO_SHOWS
 from robin_simulator import RobinSimulator
 
 from .common import device_with_identifier, room_entity_id, room_state, setup_with_options
@@ -42,6 +42,7 @@ BLUEPRINTS = Path(__file__).parents[2] / "blueprints" / "automation" / "robin"
 # (one poll), then let the clock run minute by minute.
 QUARTER_TO_ELEVEN = datetime(2026, 11, 23, 10, 45, tzinfo=UTC)
 LONDON = ZoneInfo("Europe/London")
+NEW_YORK = ZoneInfo("America/New_York")
 
 
 async def _automation_from_blueprint(
@@ -286,6 +287,34 @@ async def test_no_show_released_names_an_untitled_booking_so(
         (
             "Nobody came to the untitled booking (11:00 to 12:00), so the booking was ended "
             "and Fleet Room is free for others."
+        )
+    ]
+
+
+@pytest.mark.usefixtures("time_zone")
+async def test_no_show_released_tells_the_times_in_the_rooms_hours(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    # Home Assistant runs in London; nobody comes to a 05:30 call in New York's Brooklyn Room.
+    early_call = datetime(2026, 11, 23, 5, 30, tzinfo=NEW_YORK)
+    brooklyn = simulator.find_space("Brooklyn Room")
+    simulator.add_event(brooklyn.id, "Early call", early_call, early_call + timedelta(hours=1))
+    # Outside New York's working hours: read it every minute all the same.
+    options = {CONF_RELEASE_NO_SHOWS: True, CONF_OFF_HOURS_INTERVAL: 0}
+    await setup_with_options(hass, config_entry, **options)
+    assert await async_setup_component(hass, "persistent_notification", {})
+    await _automation_from_blueprint(hass, "no_show_released.yaml", {})
+    notifications = persistent_notification._async_get_or_create_notifications(hass)
+
+    await run_until(hass, freezer, early_call + timedelta(minutes=11))
+    # As booked in New York (and as its calendar shows it), not London's 10:30 to 11:30.
+    assert [n["message"] for n in notifications.values()] == [
+        (
+            'Nobody came to "Early call" (05:30 to 06:30), so the booking was ended and '
+            "Brooklyn Room is free for others."
         )
     ]
 
