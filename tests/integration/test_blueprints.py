@@ -292,6 +292,36 @@ async def test_no_show_released_names_an_untitled_booking_so(
 
 
 @pytest.mark.usefixtures("time_zone")
+async def test_no_show_released_names_the_room_as_the_user_named_its_device(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_with_options(hass, config_entry, **{CONF_RELEASE_NO_SHOWS: True})
+    assert await async_setup_component(hass, "persistent_notification", {})
+    fleet = device_with_identifier(
+        hass, config_entry.entry_id, f"space_{simulator.find_space('Fleet Room').id}"
+    )
+    assert fleet is not None
+    dr.async_get(hass).async_update_device(fleet.id, name_by_user="Room 2.14")
+    await _automation_from_blueprint(hass, "no_show_released.yaml", {})
+    notifications = persistent_notification._async_get_or_create_notifications(hass)
+
+    await advance(hass, freezer, QUARTER_TO_ELEVEN - datetime.now(UTC))
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=11))
+    assert [(n["title"], n["message"]) for n in notifications.values()] == [
+        (
+            "Room 2.14: no-show released",
+            (
+                'Nobody came to "Customer call" (11:00 to 12:00), so the booking was ended '
+                "and Room 2.14 is free for others."
+            ),
+        )
+    ]
+
+
+@pytest.mark.usefixtures("time_zone")
 async def test_no_show_released_tells_the_times_in_the_rooms_hours(
     hass: HomeAssistant,
     simulator: RobinSimulator,
