@@ -31,6 +31,8 @@ class RateLimit:
     http_date: bool
     header: str | None = None  # sent as is instead, e.g. "soon" or an absurd number
     status: int = 429  # 503: unavailable for that long
+    path: str | None = None  # only requests whose path contains this
+    method: str | None = None  # only requests with this method
 
 
 @dataclass(frozen=True)
@@ -182,12 +184,15 @@ class Faults:
         http_date: bool = False,
         header: str | None = None,
         status: int = 429,
+        path: str | None = None,
+        method: str | None = None,
     ) -> None:
-        """The next `count` API requests answer 429 with Retry-After (or `header` as is).
+        """The next `count` API requests (to `path`, by `method`) answer 429 with Retry-After.
 
-        With status=503 they answer Service Unavailable with the same Retry-After.
+        `header` is sent as is instead of the Retry-After. With status=503 they answer
+        Service Unavailable with the same Retry-After.
         """
-        self._queue_next(RateLimit(retry_after, http_date, header, status), count)
+        self._queue_next(RateLimit(retry_after, http_date, header, status, path, method), count)
 
     def hang_next(
         self,

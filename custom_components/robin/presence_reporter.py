@@ -119,6 +119,7 @@ class PresenceReporter:
         )
         # Until then the device is not looked for again (hourly while Robin has none).
         self._look_up_not_before: datetime | None = None
+        self._look_up_failing = False  # Robin failed the last look-up (told once in the log)
         self._unsubscribe: list[CALLBACK_TYPE] = []
         self._unsubscribe_states: CALLBACK_TYPE | None = None
         self._disabled: frozenset[int] = frozenset()  # rooms Robin refuses presence for
@@ -422,8 +423,20 @@ class PresenceReporter:
                 or RETRY_AFTER_FAILURE.total_seconds()
             )
         except RobinError as err:
-            LOGGER.warning("Robin's devices could not be read (%s); presence is not reported", err)
+            # Told once, not at every retry while Robin keeps failing; a pause Robin asked
+            # for (above) is no failure.
+            LOGGER.log(
+                logging.DEBUG if self._look_up_failing else logging.WARNING,
+                "Robin's devices could not be read (%s); presence is not reported until they "
+                "can be, trying again in %s",
+                err,
+                RETRY_AFTER_FAILURE,
+            )
+            self._look_up_failing = True
             return now + RETRY_AFTER_FAILURE
+        if self._look_up_failing:
+            self._look_up_failing = False
+            LOGGER.info("Robin's devices can be read again")
         async_set_entry_issue(
             self.hass,
             self.entry,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 from datetime import timedelta
 from pathlib import Path
 from types import MappingProxyType
@@ -667,6 +668,63 @@ async def test_without_a_robin_device_its_devices_are_read_hourly_not_on_every_s
     await advance(hass, freezer, timedelta(minutes=57))
     assert device_reads() == 1
     assert _presence_calls(simulator) == [f"POST {_presence_path(simulator, 'Thames Room')} 201"]
+
+
+@pytest.mark.parametrize(
+    ("fault", "back_after", "devices_reads", "warnings"),
+    [("robin_fails", timedelta(minutes=3), 4, 1), ("rate_limited", timedelta(seconds=30), 2, 0)],
+)
+async def test_while_robin_cannot_list_its_devices_nothing_is_reported_and_no_repair_is_raised(  # noqa: PLR0917 - fixtures
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+    fault: str,
+    back_after: timedelta,
+    devices_reads: int,
+    warnings: int,
+) -> None:
+    """Robin fails (5xx) or limits (429) the read of its devices as the entry starts.
+
+    The device may well exist: no repair says it is missing. Nothing is reported until it is
+    found; Robin is asked again a minute later while it fails, and after its Retry-After
+    when it asks for a pause. A failure is told once in the log, not at every retry; a pause
+    Robin asked for is no failure.
+    """
+    caplog.set_level(logging.INFO, logger="custom_components.robin")
+    if fault == "robin_fails":
+        simulator.faults.fail_next(500, 3, path="/devices", method="GET")
+    else:
+        simulator.faults.rate_limit_next(retry_after=30, path="/devices", method="GET")
+    await _set_up_reporting(hass, config_entry)
+    mmwave = _room_sensor(hass, simulator, config_entry, "Thames Room", "thames_mmwave")
+    issue_id = f"no_presence_device_{config_entry.entry_id}"
+    await _turn(hass, mmwave, STATE_ON)
+
+    waited = timedelta()
+    while waited < back_after - timedelta(seconds=10):
+        await advance(hass, freezer, timedelta(seconds=10))
+        waited += timedelta(seconds=10)
+        assert _presence_calls(simulator) == []
+        assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+    await advance(hass, freezer, timedelta(seconds=10))
+
+    path = _presence_path(simulator, "Thames Room")
+    assert _presence_calls(simulator) == [f"POST {path} 201"]
+    assert _our_session_active(simulator, "Thames Room")
+    assert sum(record.path.endswith("/devices") for record in simulator.requests) == devices_reads
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+    told = [
+        record.getMessage()
+        for record in caplog.records
+        if record.name == "custom_components.robin" and record.levelno >= logging.WARNING
+    ]
+    assert len(told) == warnings, told
+    if warnings:
+        assert "Robin's devices could not be read" in told[0]
+        assert "Robin's devices can be read again" in caplog.text
 
 
 async def test_a_robin_device_registered_anew_is_found_again_even_across_a_reload(
