@@ -3,7 +3,9 @@
 One `OfficeActor` per config entry watches every poll's people counts and the clock, keeps
 what each room's office entities show, and acts on Robin when the user's options allow it.
 What it did (released or checked-in bookings) is stored, so that it is never done twice,
-whether across polls, reloads or restarts.
+whether across polls, reloads or restarts. What it was still doing (attempts at a release
+or check-in Robin refused, changes whose answer was lost and are being looked up) is handed
+to the next actor of the entry when it reloads, within one run of Home Assistant.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from functools import partial
 from typing import Any
@@ -21,14 +23,16 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.event import async_call_later
+from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from .api import (
+    Event,
     RobinAuthenticationError,
     RobinError,
+    RobinNotFoundError,
     RobinRateLimitError,
     RobinResponseError,
     RobinServerError,
@@ -99,6 +103,47 @@ class RoomOffice:
     unbooked_use_since: datetime | None
 
 
+@dataclass(slots=True)
+class _Tries:
+    """The releases or check-ins of one booking asked of Robin so far."""
+
+    booking_end: datetime  # forgotten FORGET_AFTER after it
+    count: int = 0
+    not_before: datetime | None = None  # a refused one is asked again from then on
+
+
+@dataclass(slots=True)
+class _UnsureRelease:
+    """A release whose answer was lost and that Robin could not be asked about at once.
+
+    Looked up later: told (event and log) only once Robin shows it made; never sent again
+    unless Robin shows the booking as it was.
+    """
+
+    space_id: int
+    booking: Booking  # as it was before the release
+    kind: Release
+    released_at: datetime  # when it was asked: the end sent, when it ends the booking
+    look_up_at: datetime
+
+
+@dataclass(slots=True)
+class _InFlight:
+    """What an actor was still doing when its entry unloaded, for the entry's next one."""
+
+    tries: dict[str, _Tries] = field(default_factory=dict)
+    # Check-ins asked for whose answer was lost and could not be read back: ours, and
+    # told as such, once Robin shows the booking checked in.
+    check_ins_unsure: set[str] = field(default_factory=set)
+    releases_unsure: dict[str, _UnsureRelease] = field(default_factory=dict)
+
+
+# Handed over on a reload (an options change, say), within one run of Home Assistant: a
+# reload neither gives a booking its attempts back nor forgets a change whose outcome is
+# being looked up. What was done is in the store (and survives restarts) instead.
+IN_FLIGHT_BEFORE_RELOAD: HassKey[dict[str, _InFlight]] = HassKey(f"{DOMAIN}_office_in_flight")
+
+
 def storage_key(entry_id: str) -> str:
     """Return the storage key of an entry's record of released and checked-in bookings."""
     return f"{DOMAIN}.{entry_id}.office"
@@ -126,14 +171,16 @@ class OfficeActor:
         # Booking id -> the booking's end (ISO), for pruning.
         self._released: dict[str, str] = {}
         self._checked_in: dict[str, str] = {}
-        # Check-ins asked for whose answer was lost and could not be read back: ours, and
-        # told as such, once Robin shows the booking checked in.
-        self._check_ins_unsure: set[str] = set()
+        in_flight = hass.data.get(IN_FLIGHT_BEFORE_RELOAD, {}).pop(entry.entry_id, _InFlight())
+        self._in_flight = in_flight
+        self._check_ins_unsure = in_flight.check_ins_unsure
+        self._releases_unsure = in_flight.releases_unsure
+        # Booking id -> its releases or check-ins asked so far.
+        self._tries = in_flight.tries
+        # Check-ins given up until a reload looks for the missing Robin device again.
+        self._awaiting_device: set[str] = set()
         # Check-in state read from Robin: booking id -> (checked in, read at).
         self._confirmations: dict[str, tuple[bool, datetime]] = {}
-        self._attempts: dict[str, int] = {}
-        # Booking id -> when a refused release or check-in may be asked again.
-        self._not_before: dict[str, datetime] = {}
         # Room -> the start of the unbooked use last announced (kept across restarts).
         self._unbooked_announced: dict[int, datetime] = {}
         self._listeners: dict[int, list[CALLBACK_TYPE]] = defaultdict(list)
@@ -152,6 +199,7 @@ class OfficeActor:
         # (their location is read slowly outside its working hours).
         self._awaiting_presence: set[int] = set()
         self._unsub_retry: CALLBACK_TYPE | None = None
+        self._retry_at: datetime | None = None
         self._lock = asyncio.Lock()
         # Robin has no device to check in as: told once (log and repair issue) until it has.
         self._no_check_in_device = False
@@ -172,6 +220,8 @@ class OfficeActor:
         self.entry.async_on_unload(self.coordinator.async_add_poll_listener(self._on_poll))
         self.entry.async_on_unload(self._moments.cancel)
         self.entry.async_on_unload(self._cancel_retry)
+        self.entry.async_on_unload(self._hand_over)
+        self._take_over(now)
         self.entry.async_on_unload(self._withdraw_no_device_issue)
         # Written at once on unload: a reload must not announce the same unbooked use again.
         self.entry.async_on_unload(self._async_save)
@@ -312,10 +362,11 @@ class OfficeActor:
     @callback
     def _update(self, rooms: set[int] | None = None) -> None:
         """Work out these rooms (None: all), and those whose moment has come; then act."""
-        self._work_out(rooms, dt_util.utcnow())
+        now = dt_util.utcnow()
+        self._work_out(rooms, now)
         # Inside Robin's Retry-After nothing is asked; the next update tries again.
         if (
-            self._to_act
+            (self._to_act or self._release_look_up_due(now))
             and self.coordinator.last_update_success
             and not self.coordinator.client.rate_limited_for
         ):
@@ -387,20 +438,48 @@ class OfficeActor:
     @callback
     def _retry_later(self, booking: Booking) -> None:
         """Try a refused release or check-in again after a while, not at every update."""
-        self._not_before[booking.event_id] = dt_util.utcnow() + RETRY_DELAY
+        self._tries_of(booking).not_before = retry_at = dt_util.utcnow() + RETRY_DELAY
+        self._wake_at(retry_at)
+
+    @callback
+    def _wake_at(self, when: datetime) -> None:
+        """Act on every room at `when`, or later with a retry due later (one timer serves all)."""
+        if self._retry_at is not None and self._retry_at >= when:
+            return
         self._cancel_retry()
-        self._unsub_retry = async_call_later(self.hass, RETRY_DELAY, self._on_retry)
+        self._retry_at = when
+        self._unsub_retry = async_track_point_in_utc_time(self.hass, self._on_retry, when)
 
     @callback
     def _on_retry(self, _now: datetime) -> None:
-        self._unsub_retry = None
+        self._unsub_retry = self._retry_at = None
         self._update()
 
     @callback
     def _cancel_retry(self) -> None:
         if self._unsub_retry is not None:
             self._unsub_retry()
-            self._unsub_retry = None
+        self._unsub_retry = self._retry_at = None
+
+    @callback
+    def _hand_over(self) -> None:
+        """Leave what is under way to the entry's next setup (a reload)."""
+        self.hass.data.setdefault(IN_FLIGHT_BEFORE_RELOAD, {})[self.entry.entry_id] = (
+            self._in_flight
+        )
+
+    @callback
+    def _take_over(self, now: datetime) -> None:
+        """Go on with what the entry's actor before a reload left under way."""
+        for event_id, tries in list(self._tries.items()):
+            if now - tries.booking_end >= FORGET_AFTER:
+                del self._tries[event_id]
+        due = [
+            *(tries.not_before for tries in self._tries.values() if tries.not_before),
+            *(unsure.look_up_at for unsure in self._releases_unsure.values()),
+        ]
+        if later := [when for when in due if when > now]:
+            self._wake_at(max(later))
 
     @callback
     def _announce_unbooked_use(self, space: Space, office: RoomOffice) -> None:
@@ -435,6 +514,7 @@ class OfficeActor:
         """
         async with self._lock:
             now = dt_util.utcnow()
+            await self._async_look_up_releases(now)
             rooms = sorted(self._to_act)
             self._to_act.difference_update(rooms)
             spaces = self.coordinator.data.spaces
@@ -513,6 +593,8 @@ class OfficeActor:
 
     async def _async_check_in(self, space: Space, booking: Booking) -> None:
         """Check a booking in once, when people are there for it."""
+        if booking.event_id in self._awaiting_device:
+            return
         checked_in = self._is_checked_in(booking)
         if checked_in is False:
             if not self._may_attempt(booking):
@@ -544,8 +626,11 @@ class OfficeActor:
         """Give the booking up: no retry can check it in before the device is registered.
 
         Said once in the log and by a repair issue, not per booking, until a check-in works.
+        Not an attempt (Robin was not asked): a reload looks for the device again, and
+        checks the booking in if it is registered by then.
         """
-        self._attempts[booking.event_id] = MAX_ATTEMPTS
+        self._tries_of(booking).count -= 1
+        self._awaiting_device.add(booking.event_id)
         if self._no_check_in_device:
             return
         self._no_check_in_device = True
@@ -587,7 +672,7 @@ class OfficeActor:
             changed = await self._changed_since_polled(space, booking)
         if changed:
             # Not an attempt: the next poll brings the booking as it is now, and decides.
-            self._attempts[booking.event_id] -= 1
+            self._tries_of(booking).count -= 1
             return
         now = dt_util.utcnow().replace(microsecond=0)
         kind = release_kind(booking, now)
@@ -607,14 +692,21 @@ class OfficeActor:
                     time_zone=booking.held_in,
                 )
         except HomeAssistantError as err:
-            if err.translation_key != "outcome_unknown":  # Robin did nothing: may try again
-                del self._released[booking.event_id]
-                await self._async_save()
-                self._retry_later(booking)
+            if err.translation_key == "outcome_unknown":
+                self._release_outcome_unknown(space, booking, kind, now)
+                return
+            # Robin did nothing: may try again.
+            del self._released[booking.event_id]
+            await self._async_save()
+            self._retry_later(booking)
             LOGGER.warning(
                 "Could not release booking %s in %s: %s", booking.event_id, space.name, err
             )
             return
+        self._tell_released(space, booking, kind, now)
+
+    def _tell_released(self, space: Space, booking: Booking, kind: Release, at: datetime) -> None:
+        """Log the release and fire its event (for automations and the logbook)."""
         # Never the title: the log names rooms and booking ids only (README, Privacy).
         LOGGER.info(
             "Released the no-show booking %s in %s (%s)", booking.event_id, space.name, kind
@@ -623,9 +715,106 @@ class OfficeActor:
             EVENT_BOOKING_RELEASED,
             {
                 **self._booking_data(space, booking),
-                "released_at": now.astimezone(self._zone(space)).isoformat(),
+                "released_at": at.astimezone(self._zone(space)).isoformat(),
                 "cancelled": kind is Release.CANCEL,
             },
+        )
+
+    def _release_outcome_unknown(
+        self, space: Space, booking: Booking, kind: Release, at: datetime
+    ) -> None:
+        """Robin's answer was lost and reading the booking back failed: look again later.
+
+        Not told as released (it may not be), nor sent again (it may be): the booking stays
+        recorded as released until Robin shows what became of it.
+        """
+        look_up_at = dt_util.utcnow() + RETRY_DELAY
+        self._releases_unsure[booking.event_id] = _UnsureRelease(
+            space.id, booking, kind, at, look_up_at
+        )
+        self._wake_at(look_up_at)
+        LOGGER.warning(
+            "Robin's answer to the release of the no-show booking %s in %s was lost, and "
+            "Robin could not be read to find out whether it was made; it is not sent again, "
+            "and is told once Robin shows it made (looked up until the booking's end)",
+            booking.event_id,
+            space.name,
+        )
+
+    def _release_look_up_due(self, now: datetime) -> bool:
+        return any(unsure.look_up_at <= now for unsure in self._releases_unsure.values())
+
+    async def _async_look_up_releases(self, now: datetime) -> None:
+        """Find out what became of the releases whose outcome is not known yet."""
+        for event_id, unsure in list(self._releases_unsure.items()):
+            if unsure.look_up_at > now:
+                continue
+            space = self.coordinator.data.spaces.get(unsure.space_id)
+            if space is None:  # Robin no longer lists the room: nothing left to tell
+                del self._releases_unsure[event_id]
+                continue
+            if now >= unsure.booking.end:  # a release no longer matters
+                del self._releases_unsure[event_id]
+                LOGGER.warning(
+                    "Robin never showed whether the no-show booking %s in %s was released; "
+                    "no release is told for it",
+                    event_id,
+                    space.name,
+                )
+                continue
+            try:
+                event: Event | None = await self.coordinator.client.get_event(event_id)
+            except RobinNotFoundError:
+                event = None
+            except RobinError as err:
+                LOGGER.debug("Could not look up the release of booking %s: %s", event_id, err)
+                unsure.look_up_at = now + RETRY_DELAY
+                self._wake_at(unsure.look_up_at)
+                continue
+            del self._releases_unsure[event_id]
+            await self._async_release_looked_up(space, unsure, event)
+
+    async def _async_release_looked_up(
+        self, space: Space, unsure: _UnsureRelease, event: Event | None
+    ) -> None:
+        """Tell a release Robin shows made; let the rules decide again if it shows none."""
+        booking = unsure.booking
+        if event is None or is_cancelled(event):
+            # Gone: our cancellation, or (when ours only moved its end) somebody else's.
+            if unsure.kind is Release.CANCEL:
+                self._tell_released(space, booking, unsure.kind, unsure.released_at)
+            else:
+                LOGGER.info(
+                    "The no-show booking %s in %s was deleted in Robin; whether it was "
+                    "released first is not known",
+                    booking.event_id,
+                    space.name,
+                )
+            return
+        held = Booking.of(event, self._zone(space))
+        if unsure.kind is Release.END and (held.start, held.end) == (
+            booking.start,
+            unsure.released_at,
+        ):
+            self._tell_released(space, booking, unsure.kind, unsure.released_at)
+            return
+        if (held.start, held.end) == (booking.start, booking.end):
+            # As it was: nothing was released. Asked again (as after a refusal), if the
+            # rules still find a no-show.
+            LOGGER.info(
+                "Robin did not release the no-show booking %s in %s; it is tried again",
+                booking.event_id,
+                space.name,
+            )
+            del self._released[booking.event_id]
+            await self._async_save()
+            self._to_act.add(space.id)
+            return
+        LOGGER.info(
+            "The no-show booking %s in %s was moved in Robin; whether it was released "
+            "first is not known",
+            booking.event_id,
+            space.name,
         )
 
     async def _changed_since_polled(self, space: Space, booking: Booking) -> bool:
@@ -647,7 +836,8 @@ class OfficeActor:
 
         A checked-in booking is never released, and is not checked in twice.
         """
-        if self._attempts.get(booking.event_id, 0) <= 1:
+        tries = self._tries.get(booking.event_id)
+        if tries is None or tries.count <= 1:
             return False
         await self._async_read_confirmation(space, booking)
         return bool(self._is_checked_in(booking))
@@ -663,16 +853,23 @@ class OfficeActor:
             yield
         except RobinError as err:
             if not _refused_this_booking_only(err):
-                self._attempts[booking.event_id] -= 1
+                self._tries_of(booking).count -= 1
             raise
 
     def _may_attempt(self, booking: Booking) -> bool:
-        not_before = self._not_before.get(booking.event_id)
-        if not_before is not None and dt_util.utcnow() < not_before:
+        tries = self._tries_of(booking)
+        if tries.not_before is not None and dt_util.utcnow() < tries.not_before:
             return False  # refused: waits for its retry, whatever polls come meanwhile
-        attempts = self._attempts.get(booking.event_id, 0)
-        self._attempts[booking.event_id] = attempts + 1
-        return attempts < MAX_ATTEMPTS
+        if tries.count >= MAX_ATTEMPTS:
+            return False
+        tries.count += 1
+        return True
+
+    def _tries_of(self, booking: Booking) -> _Tries:
+        tries = self._tries.get(booking.event_id)
+        if tries is None:
+            tries = self._tries[booking.event_id] = _Tries(booking.end)
+        return tries
 
     async def _async_save(self) -> None:
         await self._store.async_save(self._stored())
@@ -767,6 +964,7 @@ async def async_remove_office(hass: HomeAssistant, entry_id: str) -> None:
     await Store[dict[str, dict[str, str]]](
         hass, STORAGE_VERSION, storage_key(entry_id)
     ).async_remove()
+    hass.data.get(IN_FLIGHT_BEFORE_RELOAD, {}).pop(entry_id, None)
     ir.async_delete_issue(hass, DOMAIN, f"{ISSUE_OFFICE_ACTIONS_READ_ONLY}_{entry_id}")
     ir.async_delete_issue(hass, DOMAIN, entry_issue_id(ISSUE_NO_CHECK_IN_DEVICE, entry_id))
 
