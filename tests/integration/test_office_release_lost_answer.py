@@ -1,0 +1,168 @@
+"""A release whose answer is lost, and that Robin cannot be read about at once, is told truly.
+
+Told (the event, for automations) once Robin shows it made, never before; sent again only
+when Robin shows the booking as it was; neither while Robin cannot say.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from itertools import pairwise
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import Event, HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.robin.const import (
+    CONF_NO_SHOW_GRACE,
+    CONF_RELEASE_NO_SHOWS,
+    EVENT_BOOKING_RELEASED,
+)
+from robin_simulator import RobinSimulator
+from robin_simulator.model import Event as SimEvent
+
+from .common import setup_with_options
+from .conftest import advance
+from .office import CUSTOMER_CALL_END, CUSTOMER_CALL_START, POLL, capture, customer_call, run_until
+from .office import writes as changes_asked
+
+LOST = "was lost"
+
+
+async def _about_to_release(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    grace_minutes: int = 10,
+) -> tuple[SimEvent, list[Event]]:
+    """Release no-shows; stop a second before the Customer call's grace period ends."""
+    options = {CONF_RELEASE_NO_SHOWS: True, CONF_NO_SHOW_GRACE: grace_minutes}
+    await setup_with_options(hass, config_entry, **options)
+    call = customer_call(simulator)
+    released = capture(hass, EVENT_BOOKING_RELEASED)
+    grace_ends = CUSTOMER_CALL_START + timedelta(minutes=grace_minutes)
+    await run_until(hass, freezer, grace_ends - timedelta(seconds=1))
+    simulator.reset_requests()
+    # The check-in and the booking are read before the release: Robin answers those.
+    simulator.faults.serve_next(2, path=f"/events/{call.id}", method="GET")
+    return call, released
+
+
+def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.name == "custom_components.robin" and record.levelno >= logging.WARNING
+    ]
+
+
+@pytest.mark.parametrize(
+    ("grace_minutes", "request_sent", "cancelled"),
+    [(10, "PATCH", False), (3, "DELETE", True)],
+    ids=["ended", "cancelled"],
+)
+async def test_a_release_whose_answer_is_lost_is_told_once_robin_shows_it(  # noqa: PLR0917 - fixtures
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    grace_minutes: int,
+    request_sent: str,
+    cancelled: bool,
+) -> None:
+    """Robin releases the booking, answers 502, and fails the read that would tell.
+
+    A booking that began 5 minutes ago or less is cancelled, a later one ended.
+    """
+    call, released = await _about_to_release(hass, simulator, config_entry, freezer, grace_minutes)
+    path = f"/events/{call.id}"
+    simulator.faults.fail_next(502, path=path, method=request_sent, after_commit=True)
+    simulator.faults.fail_next(500, path=path, method="GET")
+    released_at = CUSTOMER_CALL_START + timedelta(minutes=grace_minutes)
+
+    await advance(hass, freezer, timedelta(seconds=1))  # the grace period ends: released
+    assert changes_asked(simulator) == [f"{request_sent} /v1.0{path}"]
+    assert released == []  # not claimed while it is not known
+    warned = _warnings(caplog)
+    assert [message for message in warned if LOST in message] != []
+
+    await advance(hass, freezer, POLL)  # Robin answers the look-up a minute later
+    assert len(released) == 1
+    assert released[0].data["booking_id"] == call.id
+    assert released[0].data["released_at"] == released_at.isoformat()
+    assert released[0].data["cancelled"] is cancelled
+    await run_until(hass, freezer, released_at + 5 * POLL)
+    assert len(released) == 1
+    assert changes_asked(simulator) == [f"{request_sent} /v1.0{path}"]  # never sent again
+    assert _warnings(caplog) == warned  # nothing more to warn of
+    assert f"Released the no-show booking {call.id} in Fleet Room" in caplog.text
+
+
+async def test_a_release_robin_shows_not_made_is_made_again(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Robin fails (500) before ending the booking, and fails the read that would tell."""
+    call, released = await _about_to_release(hass, simulator, config_entry, freezer)
+    path = f"/events/{call.id}"
+    simulator.faults.fail_next(500, path=path, method="PATCH")
+    simulator.faults.fail_next(500, path=path, method="GET")
+    ten_past_eleven = CUSTOMER_CALL_START + timedelta(minutes=10)
+
+    await advance(hass, freezer, timedelta(seconds=1))  # 11:10:00
+    assert changes_asked(simulator) == [f"PATCH /v1.0{path}"]
+    assert released == []
+
+    # A minute later Robin shows the booking as it was: nothing was released, so the
+    # release is made now, and told.
+    await run_until(hass, freezer, ten_past_eleven + 5 * POLL)
+    assert changes_asked(simulator) == [f"PATCH /v1.0{path}"] * 2
+    ended = simulator.events.get(call.id)
+    assert ended is not None
+    assert ended.end == ten_past_eleven + POLL
+    assert [event.data["released_at"] for event in released] == [
+        (ten_past_eleven + POLL).isoformat()
+    ]
+
+
+@pytest.mark.usefixtures("time_zone")
+async def test_a_release_robin_never_shows_is_never_told_nor_sent_again(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Robin ends the booking, answers 502, then fails every read of it for the hour."""
+    call, released = await _about_to_release(hass, simulator, config_entry, freezer)
+    path = f"/events/{call.id}"
+    simulator.faults.fail_next(502, path=path, method="PATCH", after_commit=True)
+    simulator.faults.fail_next(500, 100, path=path, method="GET")
+
+    await advance(hass, freezer, timedelta(seconds=1))  # 11:10:00
+    warned = _warnings(caplog)
+    assert [message for message in warned if LOST in message] != []
+    await run_until(hass, freezer, CUSTOMER_CALL_END + 2 * POLL)
+    simulator.faults.clear()
+    assert changes_asked(simulator) == [f"PATCH /v1.0{path}"]
+    assert released == []
+    # Said once more, when it is given up: nothing at every failed look-up.
+    [given_up] = _warnings(caplog)[len(warned) :]
+    assert f"never showed whether the no-show booking {call.id}" in given_up
+    # Looked up at once, then a minute apart until the booking's end; not at every update.
+    look_ups = [
+        record.at
+        for record in simulator.requests
+        if record.path == f"/v1.0{path}" and record.status == 500
+    ]
+    assert look_ups[0] == CUSTOMER_CALL_START + timedelta(minutes=10)
+    assert look_ups[-1] == CUSTOMER_CALL_END - POLL
+    assert [later - earlier for earlier, later in pairwise(look_ups)] == [POLL] * 49
