@@ -107,7 +107,7 @@ class RoomOffice:
 class _Tries:
     """The releases or check-ins of one booking asked of Robin so far."""
 
-    booking_end: datetime  # forgotten FORGET_AFTER after it
+    booking_end: datetime  # forgotten FORGET_AFTER after it (at a reload)
     count: int = 0
     not_before: datetime | None = None  # a refused one is asked again from then on
 
@@ -221,10 +221,10 @@ class OfficeActor:
         self.entry.async_on_unload(self._moments.cancel)
         self.entry.async_on_unload(self._cancel_retry)
         self.entry.async_on_unload(self._hand_over)
-        self._take_over(now)
         self.entry.async_on_unload(self._withdraw_no_device_issue)
         # Written at once on unload: a reload must not announce the same unbooked use again.
         self.entry.async_on_unload(self._async_save)
+        self._take_over(now)
         self._on_poll()
 
     def _update_read_only_issue(self) -> None:
