@@ -7,6 +7,7 @@ when Robin shows the booking as it was; neither while Robin cannot say.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 from itertools import pairwise
 
@@ -166,3 +167,40 @@ async def test_a_release_robin_never_shows_is_never_told_nor_sent_again(
     assert look_ups[0] == CUSTOMER_CALL_START + timedelta(minutes=10)
     assert look_ups[-1] == CUSTOMER_CALL_END - POLL
     assert [later - earlier for earlier, later in pairwise(look_ups)] == [POLL] * 49
+
+
+@pytest.mark.parametrize("meanwhile", ["moved", "deleted"])
+async def test_a_release_robin_shows_changed_by_someone_else_is_neither_told_nor_made_again(  # noqa: PLR0917 - fixtures
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    meanwhile: str,
+) -> None:
+    """Robin ends the booking and answers 502; before Robin can be read, its organiser
+    extends it to 12:30 (or deletes it): whether it was released first, nobody can tell.
+    """
+    call, released = await _about_to_release(hass, simulator, config_entry, freezer)
+    path = f"/events/{call.id}"
+    simulator.faults.fail_next(502, path=path, method="PATCH", after_commit=True)
+    simulator.faults.fail_next(500, path=path, method="GET")
+    await advance(hass, freezer, timedelta(seconds=1))  # 11:10:00
+    assert changes_asked(simulator) == [f"PATCH /v1.0{path}"]
+
+    caplog.set_level(logging.INFO, logger="custom_components.robin")
+    if meanwhile == "moved":
+        ended = simulator.events.get(call.id)
+        assert ended is not None
+        simulator.events.save(replace(ended, end=CUSTOMER_CALL_END + timedelta(minutes=30)))
+    else:
+        assert simulator.events.cancel(call.id)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=20))
+    assert released == []
+    assert changes_asked(simulator) == [f"PATCH /v1.0{path}"]
+    assert "whether it was released first is not known" in caplog.text
+    if meanwhile == "moved":
+        kept = simulator.events.get(call.id)
+        assert kept is not None
+        assert kept.end == CUSTOMER_CALL_END + timedelta(minutes=30)
