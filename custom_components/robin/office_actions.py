@@ -11,6 +11,7 @@ to the next actor of the entry when it reloads, within one run of Home Assistant
 from __future__ import annotations
 
 import asyncio
+import math
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -364,15 +365,21 @@ class OfficeActor:
         """Work out these rooms (None: all), and those whose moment has come; then act."""
         now = dt_util.utcnow()
         self._work_out(rooms, now)
-        # Inside Robin's Retry-After nothing is asked; the next update tries again.
-        if (
+        # While polls fail nothing is asked: the rooms stay to act on, and the first poll
+        # that works acts (the coordinator retries failed polls soon).
+        if not (
             (self._to_act or self._release_look_up_due(now))
             and self.coordinator.last_update_success
-            and not self.coordinator.client.rate_limited_for
         ):
-            self.entry.async_create_background_task(
-                self.hass, self._async_act(), f"{DOMAIN} office actions"
-            )
+            return
+        # Inside Robin's Retry-After nothing is asked either. The polls go on working, and
+        # may be an hour apart outside working hours: wake when the wait is over instead.
+        if wait := self.coordinator.client.rate_limited_for:
+            self._wake_at(now + timedelta(seconds=math.ceil(wait)))
+            return
+        self.entry.async_create_background_task(
+            self.hass, self._async_act(), f"{DOMAIN} office actions"
+        )
 
     @callback
     def _work_out(self, rooms: set[int] | None, now: datetime) -> None:
