@@ -81,6 +81,9 @@ OFFICE_ACTORS: HassKey[dict[str, OfficeActor]] = HassKey(f"{DOMAIN}_office_actor
 STORAGE_VERSION = 1
 # What was done to a booking is remembered until this long after the booking ended.
 FORGET_AFTER = timedelta(days=2)
+# How often (at a poll) the records of bookings that ended FORGET_AFTER ago are dropped:
+# Home Assistant may run for months without a reload.
+FORGET_EVERY = timedelta(hours=1)
 # A release or check-in Robin refused is tried again this often at most, then given up,
 # this long after the last attempt.
 MAX_ATTEMPTS = 3
@@ -108,9 +111,18 @@ class RoomOffice:
 class _Tries:
     """The releases or check-ins of one booking asked of Robin so far."""
 
-    booking_end: datetime  # forgotten FORGET_AFTER after it (at a reload)
+    booking_end: datetime  # forgotten FORGET_AFTER after it
     count: int = 0
     not_before: datetime | None = None  # a refused one is asked again from then on
+
+
+@dataclass(frozen=True, slots=True)
+class _Confirmation:
+    """A booking's check-in state as read from Robin."""
+
+    checked_in: bool
+    read_at: datetime
+    booking_end: datetime  # forgotten FORGET_AFTER after it
 
 
 @dataclass(slots=True)
@@ -180,8 +192,8 @@ class OfficeActor:
         self._tries = in_flight.tries
         # Check-ins given up until a reload looks for the missing Robin device again.
         self._awaiting_device: set[str] = set()
-        # Check-in state read from Robin: booking id -> (checked in, read at).
-        self._confirmations: dict[str, tuple[bool, datetime]] = {}
+        # Check-in state read from Robin, by booking id.
+        self._confirmations: dict[str, _Confirmation] = {}
         # Room -> the start of the unbooked use last announced (kept across restarts).
         self._unbooked_announced: dict[int, datetime] = {}
         self._listeners: dict[int, list[CALLBACK_TYPE]] = defaultdict(list)
@@ -202,6 +214,8 @@ class OfficeActor:
         self._unsub_retry: CALLBACK_TYPE | None = None
         self._retry_at: datetime | None = None
         self._lock = asyncio.Lock()
+        # When to look next for records of long-ended bookings (first: at the start).
+        self._forget_at = dt_util.utcnow()
         # Robin has no device to check in as: told once (log and repair issue) until it has.
         self._no_check_in_device = False
 
@@ -225,6 +239,7 @@ class OfficeActor:
         self.entry.async_on_unload(self._withdraw_no_device_issue)
         # Written at once on unload: a reload must not announce the same unbooked use again.
         self.entry.async_on_unload(self._async_save)
+        self._forget_long_ended(now)
         self._take_over(now)
         self._on_poll()
 
@@ -328,15 +343,15 @@ class OfficeActor:
         return (
             booking.event_id not in self._checked_in
             and known is not None
-            and not known[0]
-            and known[1] >= booking.start + self.grace
+            and not known.checked_in
+            and known.read_at >= booking.start + self.grace
         )
 
     def _is_checked_in(self, booking: Booking) -> bool | None:
         if booking.event_id in self._checked_in:
             return True
         known = self._confirmations.get(booking.event_id)
-        return known[0] if known else None
+        return known.checked_in if known else None
 
     # --- reacting to polls and the clock -------------------------------------------------
 
@@ -344,6 +359,8 @@ class OfficeActor:
     def _on_poll(self) -> None:
         """Take in a poll's presence, then work out the rooms it changed and act."""
         coordinator = self.coordinator
+        if (now := dt_util.utcnow()) >= self._forget_at:
+            self._forget_long_ended(now)
         if coordinator.last_update_success:
             data = coordinator.data
             read_at = {
@@ -478,15 +495,33 @@ class OfficeActor:
     @callback
     def _take_over(self, now: datetime) -> None:
         """Go on with what the entry's actor before a reload left under way."""
-        for event_id, tries in list(self._tries.items()):
-            if now - tries.booking_end >= FORGET_AFTER:
-                del self._tries[event_id]
         due = [
             *(tries.not_before for tries in self._tries.values() if tries.not_before),
             *(unsure.look_up_at for unsure in self._releases_unsure.values()),
         ]
         if later := [when for when in due if when > now]:
             self._wake_at(max(later))
+
+    @callback
+    def _forget_long_ended(self, now: datetime) -> None:
+        """Drop what is kept of bookings that ended FORGET_AFTER ago or more.
+
+        At the start, then at the first poll every FORGET_EVERY: one pass over the records
+        an hour keeps them to the last days' bookings however long Home Assistant runs.
+        """
+        self._forget_at = now + FORGET_EVERY
+        for event_id, tries in list(self._tries.items()):
+            if now - tries.booking_end >= FORGET_AFTER:
+                del self._tries[event_id]
+        # Only a booking with attempts can be unsure or wait for the device.
+        self._check_ins_unsure.intersection_update(self._tries)
+        self._awaiting_device.intersection_update(self._tries)
+        for event_id, known in list(self._confirmations.items()):
+            if now - known.booking_end >= FORGET_AFTER:
+                del self._confirmations[event_id]
+        released_dropped = _drop_ended(self._released, now)
+        if _drop_ended(self._checked_in, now) or released_dropped:
+            self._store.async_delay_save(self._stored, SAVE_DELAY)
 
     @callback
     def _announce_unbooked_use(self, space: Space, office: RoomOffice) -> None:
@@ -585,7 +620,7 @@ class OfficeActor:
         known = self._confirmations.get(booking.event_id)
         return (
             booking.event_id not in self._checked_in
-            and (known is None or known[1] < booking.start + self.grace)
+            and (known is None or known.read_at < booking.start + self.grace)
             and now >= booking.start + self.grace
             and not self._present_since_start(space, booking)
         )
@@ -594,8 +629,10 @@ class OfficeActor:
         confirmation = await self.coordinator.client.get_confirmation(booking.event_id)
         checked_in = confirmation is not None
         before = self._confirmations.get(booking.event_id)
-        self._confirmations[booking.event_id] = (checked_in, dt_util.utcnow())
-        if before is None or before[0] != checked_in:
+        self._confirmations[booking.event_id] = _Confirmation(
+            checked_in, dt_util.utcnow(), booking.end
+        )
+        if before is None or before.checked_in != checked_in:
             self._work_out({space.id}, dt_util.utcnow())
 
     async def _async_check_in(self, space: Space, booking: Booking) -> None:
@@ -934,6 +971,16 @@ def _pruned(done: dict[str, str], now: datetime) -> dict[str, str]:
         if ended is not None and now - ended < FORGET_AFTER:
             kept[event_id] = end
     return kept
+
+
+def _drop_ended(done: dict[str, str], now: datetime) -> bool:
+    """Drop, in place, the bookings `_pruned` forgets; tell whether there were any."""
+    kept = _pruned(done, now)
+    if len(kept) == len(done):
+        return False
+    for event_id in done.keys() - kept.keys():
+        del done[event_id]
+    return True
 
 
 def _announced(stored: dict[str, str]) -> dict[int, datetime]:
