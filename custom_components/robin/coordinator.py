@@ -107,6 +107,12 @@ WINDOW_SLICE = timedelta(days=1)
 SCHEDULE_SLACK = timedelta(seconds=5)
 # Failed slow polls are retried after 1, 2, 4, ... regular intervals (until the slow one).
 MAX_BACKOFF_DOUBLINGS = 10
+# A poll that comes due inside a Retry-After another request met (an action, the office's
+# release, a presence report) waits for its end, the last poll's data shown meanwhile, if
+# that makes it at most this late: a per-minute limit's pause (a minute or two, even
+# extended by a second 429) is bridged without every entity turning unavailable and back;
+# after a longer one (an hourly limit, maintenance) data that old is not shown as current.
+POLL_LATE_AT_MOST = timedelta(minutes=5)
 
 type Read = tuple[Location, datetime, datetime]
 # A location's presence and its event reads' answers, or how Robin refused the location.
@@ -222,6 +228,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self._last_polled: dict[int, datetime] = {}
         self._in_hours: dict[int, bool] = {}
         self._failed_polls = 0  # in a row
+        # When the poll waiting for a Retry-After to end first came due.
+        self._poll_due_since: datetime | None = None
         self._poll_everything = True
         # Per-room notification: what each room last showed, who listens to it.
         self._pending_rooms: set[int] = set()
@@ -798,7 +806,14 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         scheduled: bool = False,  # noqa: FBT001, FBT002
         raise_on_entry_error: bool = False,  # noqa: FBT001, FBT002
     ) -> None:
-        """Refresh, then tell the rooms whose shown data changed, then the poll listeners."""
+        """Refresh, then tell the rooms whose shown data changed, then the poll listeners.
+
+        A scheduled poll may wait for a Retry-After to end instead: nothing was read, so
+        nothing is told, and the poll listeners (the office actor) see no new read.
+        """
+        if scheduled and self._postponed_for_retry_after():
+            return
+        self._poll_due_since = None
         self._poll_everything = self._poll_everything or not scheduled
         self.poll_listeners_due = True
         try:
@@ -812,6 +827,35 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             self.poll_listeners_due = False
         for update in list(self._poll_listeners):
             update()
+
+    def _postponed_for_retry_after(self) -> bool:
+        """Move a poll due inside Robin's Retry-After to its end; tell whether it was moved.
+
+        Only after a poll that worked: a poll refused itself (429) or failed leaves nothing
+        current to show, and fails as before (the next one comes after the wait). Moved,
+        it keeps the one refresh timer: nothing else is scheduled.
+        """
+        wait = self.client.rate_limited_for
+        if (
+            not wait
+            or not self.last_update_success
+            or self._shutdown_requested
+            or self.hass.is_stopping
+            or not self._listeners
+        ):
+            return False
+        now = dt_util.utcnow()
+        due = self._poll_due_since or now
+        # +1: Home Assistant rounds the loop time down to the second.
+        postponed_by = timedelta(seconds=math.ceil(wait) + 1)
+        if now + postponed_by - due > POLL_LATE_AT_MOST:
+            return False
+        self._poll_due_since = due
+        interval = self.update_interval
+        self.update_interval = postponed_by
+        self._schedule_refresh()
+        self.update_interval = interval
+        return True
 
     @callback
     def async_add_poll_listener(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
