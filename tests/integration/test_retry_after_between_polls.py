@@ -36,7 +36,7 @@ TEN_PAST_ELEVEN = CUSTOMER_CALL_START + timedelta(minutes=10)
 
 @dataclass
 class Watch:
-    """The entry's entities turning unavailable, and the requests Robin got and when."""
+    """The entry's entities, and each time one of them turned unavailable."""
 
     entity_ids: set[str]
     went_unavailable: list[str] = field(default_factory=list)
@@ -60,7 +60,8 @@ def _watch(hass: HomeAssistant, entry: MockConfigEntry) -> Watch:
 def _wait_of(simulator: RobinSimulator) -> tuple[datetime, datetime]:
     """Return when Robin answered the one 429 or 503 so far, and the end of its Retry-After."""
     (answer,) = [r for r in simulator.requests if r.status in {429, 503}]
-    assert answer.at is not None and answer.retry_after is not None
+    assert answer.at is not None
+    assert answer.retry_after is not None
     return answer.at, answer.at + timedelta(seconds=int(answer.retry_after))
 
 
@@ -169,8 +170,9 @@ async def test_a_release_rate_limited_between_polls_keeps_the_rooms_available(
 
     # The release is made as the wait ends, and the poll that waited reads Robin again.
     await _run_until(hass, freezer, wait_over + timedelta(seconds=3), ONE_SECOND)
-    release = [r.at for r in simulator.requests if r.method == "PATCH"][1:]
-    assert len(release) == 1 and wait_over <= release[0] <= wait_over + timedelta(seconds=2)
+    (_, release) = [r.at for r in simulator.requests if r.method == "PATCH"]
+    assert release is not None
+    assert wait_over <= release <= wait_over + timedelta(seconds=2)
     assert [event.data["booking_id"] for event in released] == [call.id]
     assert [at for at in _polls(simulator) if at > answered] != []
     assert watch.went_unavailable == []
