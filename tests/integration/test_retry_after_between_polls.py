@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
@@ -256,3 +257,22 @@ async def test_an_action_rate_limited_for_long_turns_the_rooms_unavailable(
     assert _fleet_occupancy(hass, simulator) == STATE_UNAVAILABLE
     await _run_until(hass, freezer, wait_over + timedelta(minutes=1))
     assert _fleet_occupancy(hass, simulator) == "on"
+
+
+async def test_unloading_while_a_poll_waits_leaves_no_poll_behind(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The waiting poll is the entry's one refresh timer: unloading cancels it."""
+    await advance(hass, freezer, ACTION_AT - MONDAY_MORNING)
+    await _booking_rate_limited(hass, simulator, retry_after=90)
+    _, wait_over = _wait_of(simulator)
+    await advance(hass, freezer, timedelta(minutes=1))  # 10:16:20: the poll waits
+    assert await hass.config_entries.async_unload(setup_integration.entry_id)
+    await hass.async_block_till_done()
+    assert setup_integration.state is ConfigEntryState.NOT_LOADED
+    simulator.reset_requests()
+    await _run_until(hass, freezer, wait_over + timedelta(minutes=2))
+    assert simulator.requests == []
