@@ -1,5 +1,7 @@
 """Reading request input the way Robin does: timestamps, paging, includes, ids."""
 
+from __future__ import annotations
+
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass

@@ -4,6 +4,8 @@ Enough for the meetings people book from a room panel or Home Assistant; anythin
 rejected so a client never believes an unsupported rule was honoured.
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta

@@ -337,6 +337,14 @@ def test_the_repository_holds_exactly_one_integration() -> None:
     assert folders == [DOMAIN]  # HACS only manages the first folder
 
 
+@pytest.mark.parametrize(
+    "module", sorted(INTEGRATION.rglob("*.py")), ids=lambda path: str(path.relative_to(INTEGRATION))
+)
+def test_the_integration_is_valid_python_3_13(module: Path) -> None:
+    """ha-guide.md: no 3.14-only syntax, such as `except A, B:` without parentheses."""
+    ast.parse(module.read_text(encoding="utf-8"), str(module), feature_version=(3, 13))
+
+
 def test_a_repairs_module_is_a_fix_flow_platform() -> None:
     # Home Assistant loads repairs.py as the integration's repairs platform; on 2026.3 one
     # without async_create_fix_flow makes the "Fix" of every integration's issues fail.

@@ -152,7 +152,7 @@ class CheckInIdentity:
     async def _ask_whose_token(self) -> None:
         try:
             user = await self._client.get_me()
-        except RobinRateLimitError, RobinServerError:
+        except (RobinRateLimitError, RobinServerError):
             raise
         except RobinResponseError:
             # No user behind the token (the simulator answers 404; Robin's answer is not
@@ -191,7 +191,7 @@ class CheckInIdentity:
             now = dt_util.utcnow()
             try:
                 devices = await self._client.get_devices(self._entry.data[CONF_ORGANIZATION_ID])
-            except RobinAuthenticationError, RobinRateLimitError, RobinServerError:
+            except (RobinAuthenticationError, RobinRateLimitError, RobinServerError):
                 raise
             except RobinResponseError:
                 devices = []  # the token may not list devices: as good as none for Home Assistant

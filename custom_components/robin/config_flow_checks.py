@@ -141,7 +141,7 @@ async def async_validate_token(
             raise CannotConnectError from err
         try:
             organizations = await client.get_my_organizations()
-        except RobinForbiddenError, RobinNotFoundError:
+        except (RobinForbiddenError, RobinNotFoundError):
             organizations = None
     if organizations is None:
         # An organization-level token can read its own organization only.

@@ -77,7 +77,7 @@ def time_zone_named(name: str) -> ZoneInfo | None:
     try:
         return ZoneInfo(name)
     # ZoneInfoNotFoundError is a KeyError; a name too long for a file name, an OSError.
-    except ValueError, KeyError, OSError:
+    except (ValueError, KeyError, OSError):
         return None
 
 

@@ -417,7 +417,7 @@ async def _unless_unreadable[T](
     """
     try:
         return await read(location_id)
-    except RobinAuthenticationError, RobinRateLimitError:
+    except (RobinAuthenticationError, RobinRateLimitError):
         raise
     except RobinError as err:
         LOGGER.debug("Robin did not list the %s of location %s: %s", what, location_id, err)

@@ -11,7 +11,7 @@ def read_json(path: Path) -> Any:
     """A JSON file's content, or None when it is missing or unreadable."""
     try:
         return json.loads(path.read_text())
-    except OSError, ValueError:
+    except (OSError, ValueError):
         return None
 
 

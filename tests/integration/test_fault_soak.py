@@ -154,7 +154,7 @@ def _retry_after_windows(simulator: RobinSimulator) -> list[tuple[datetime, date
         except ValueError:
             try:
                 seconds = (parsedate_to_datetime(record.retry_after) - record.at).total_seconds()
-            except TypeError, ValueError:
+            except (TypeError, ValueError):
                 continue
         if 0 < seconds <= MAX_RETRY_AFTER.total_seconds():
             windows.append((record.at, record.at + timedelta(seconds=seconds)))

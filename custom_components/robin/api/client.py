@@ -1,5 +1,7 @@
 """Asynchronous client of the Robin REST API."""
 
+from __future__ import annotations
+
 import asyncio
 import json
 import logging
@@ -127,7 +129,7 @@ def _retry_after(value: str | None, now: datetime) -> float | None:
     except ValueError:
         try:
             when = parsedate_to_datetime(value)
-        except TypeError, ValueError:
+        except (TypeError, ValueError):
             return None
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)

@@ -190,7 +190,7 @@ def zone(name: str | None) -> ZoneInfo | None:
         return None
     try:
         return ZoneInfo(name)
-    except ZoneInfoNotFoundError, ValueError, OSError:  # OSError: too long for a file name
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: too long for a file name
         return None
 
 
