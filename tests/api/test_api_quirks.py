@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 from custom_components.robin.api import (
     DEFAULT_BASE_URL,
     RobinClient,
+    RobinInvalidIdError,
     RobinMalformedResponseError,
     RobinNotFoundError,
     RobinRateLimitError,
@@ -514,6 +516,34 @@ async def test_ids_are_quoted_in_paths(canned: CannedRobin, canned_client: Robin
     with pytest.raises(RobinNotFoundError):
         await canned_client.get_event("../auth")
     assert canned.requests[-1].path == "/events/../auth"
+
+
+@pytest.mark.parametrize("bad_id", ["..", ".", ""])
+async def test_ids_a_url_would_resolve_away_are_refused_before_any_request(
+    canned: CannedRobin, canned_client: RobinClient, bad_id: str
+) -> None:
+    # Sent, `/events/..` would be `/`, `/events/../confirmation` `/confirmation`, and
+    # `/events/.` the list of events: each answered as if for the id asked about.
+    canned.reply_json("DELETE", "/", {"meta": OK_META, "data": {}})
+    canned.reply_json("GET", "/events/", page([]))
+    calls: list[Callable[[], Awaitable[object]]] = [
+        lambda: canned_client.get_event(bad_id),
+        lambda: canned_client.get_confirmation(bad_id),
+        lambda: canned_client.update_event(bad_id, time_zone="UTC", title="Moved"),
+        lambda: canned_client.delete_event(bad_id),
+        lambda: canned_client.confirm_event(bad_id),
+        lambda: canned_client.get_organization(bad_id),
+        lambda: canned_client.get_locations(bad_id),
+        lambda: canned_client.get_amenities(bad_id),
+        lambda: canned_client.get_devices(bad_id),
+    ]
+    for call in calls:
+        with pytest.raises(RobinInvalidIdError) as err:
+            await call()
+        # Told as Robin tells of an object that does not exist.
+        assert isinstance(err.value, RobinNotFoundError)
+        assert err.value.status == 404
+    assert canned.requests == []
 
 
 async def test_a_silent_cap_at_100_without_has_next_page_still_reads_every_page(

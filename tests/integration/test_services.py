@@ -562,6 +562,29 @@ async def test_unknown_booking_and_booking_of_another_room(
     assert simulator.events.confirmations.get(review.id) is None
 
 
+@pytest.mark.parametrize("booking_id", ["..", ".", ""])
+async def test_a_booking_id_that_cannot_be_a_path_segment_is_not_found_without_asking_robin(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    booking_id: str,
+) -> None:
+    # In a URL, `/events/..` is `/` and `/events/../confirmation` is `/confirmation`: sent,
+    # the request would reach another path than the booking's.
+    simulator.reset_requests()
+    for action, data in CHANGES_TO_A_BOOKING:
+        with pytest.raises(ServiceValidationError) as err:
+            await call_action(
+                hass,
+                action,
+                {**data, "booking_id": booking_id},
+                room_target(hass, simulator, "Thames Room"),
+            )
+        assert err.value.translation_key == "booking_not_found", action
+        assert str(err.value) == f"Booking {booking_id} was not found in Thames Room"
+    assert api_calls(simulator) == []
+
+
 @pytest.mark.parametrize(
     ("fault", "key", "message"),
     [

@@ -36,6 +36,7 @@ from .errors import (
     RobinAuthenticationError,
     RobinConnectionError,
     RobinForbiddenError,
+    RobinInvalidIdError,
     RobinInvalidTokenError,
     RobinMalformedResponseError,
     RobinNotFoundError,
@@ -90,6 +91,9 @@ _SPACE_INCLUDES: Final = {"include": f"{INCLUDE_CALENDAR},{INCLUDE_SPACE_AMENITI
 # A Retry-After beyond this is taken for a mistake rather than obeyed.
 MAX_RETRY_AFTER: Final = timedelta(days=1)
 _WRITE_METHODS: Final = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+# Quoting leaves these unchanged, and none stays a segment of its own in a URL: "." and ".."
+# are resolved away (RFC 3986 §5.2.4), an empty one names the collection.
+_PATH_DOT_SEGMENTS: Final = frozenset({"", ".", ".."})
 
 
 def _failed(status: int) -> bool:
@@ -111,8 +115,17 @@ def _sendable(token: str) -> bool:
 
 
 def _segment(value: int | str) -> str:
-    """Quote an id or slug for use as one path segment."""
-    return quote(str(value), safe="")
+    """Quote an id or slug for use as one path segment.
+
+    Raises:
+        RobinInvalidIdError: The value is empty, "." or "..": the URL would drop the segment
+            or climb a level, and the request reach another path (``/events/..`` is ``/``).
+    """
+    segment = str(value)
+    if segment in _PATH_DOT_SEGMENTS:
+        msg = f"No Robin object has the id {segment!r}"
+        raise RobinInvalidIdError(HTTPStatus.NOT_FOUND, msg)
+    return quote(segment, safe="")
 
 
 def _retry_after(value: str | None, now: datetime) -> float | None:

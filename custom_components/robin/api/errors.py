@@ -71,6 +71,14 @@ class RobinNotFoundError(RobinResponseError):
     """The object does not exist, or the endpoint is unknown to this Robin (HTTP 404)."""
 
 
+class RobinInvalidIdError(RobinNotFoundError):
+    """An id or slug no object has: empty, "." or "..", which a URL cannot carry as a segment.
+
+    A URL drops a "." segment and climbs a level for "..", so the request would reach another
+    path. Raised before any request, with the status Robin answers for an unknown object.
+    """
+
+
 class RobinValidationError(RobinResponseError):
     """Robin rejected the request: a booking conflict, a policy or a bad value (HTTP 400)."""
 
