@@ -180,6 +180,8 @@ class Organization:
     locations: list[Location] = field(default_factory=list)
     users: list[User] = field(default_factory=list)
     devices: list[Device] = field(default_factory=list)
+    # When Robin disabled the organization (e.g. its subscription ended); None: active.
+    disabled_at: datetime | None = None
 
     def spaces(self) -> list[Space]:
         """All spaces of all locations."""

@@ -114,10 +114,11 @@ def organization_json(org: Organization, *, with_access: bool = False) -> dict[s
         "avatar": f"{IMAGE_HOST}/{org.slug}.png",
         "created_at": robin_time(org.created_at),
         "updated_at": robin_time(org.created_at),
+        # Observed, not documented (robin-api.md §3.2): set for a disabled organization.
+        "disabled_at": robin_time(org.disabled_at),
     }
     if with_access:
         body["user_access"] = {"management_level": 0, "is_owner": False}
-        body["disabled_at"] = None
     return body
 
 

@@ -107,9 +107,20 @@ class RobinSimulator:
         self._tokens[token] = grant
         return grant
 
-    def add_other_organization(self, organization_id: int, name: str, *, slug: str) -> Organization:
-        """Add an organization without locations that tokens may belong to."""
-        other = Organization(id=organization_id, name=name, slug=slug, created_at=SETUP_CREATED)
+    def add_other_organization(
+        self, organization_id: int, name: str, *, slug: str, disabled_at: datetime | None = None
+    ) -> Organization:
+        """Add an organization without locations that tokens may belong to.
+
+        `disabled_at`: Robin disabled it then; it is still listed and readable, so marked.
+        """
+        other = Organization(
+            id=organization_id,
+            name=name,
+            slug=slug,
+            created_at=SETUP_CREATED,
+            disabled_at=disabled_at,
+        )
         self.other_organizations.append(other)
         return other
 

@@ -133,7 +133,10 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
             organization = await async_ask_robin(
                 async_get_organization(self.hass, self._login, wanted), errors
             )
-            if organization is not None:
+            # As the organization step offers active organizations only.
+            if organization is not None and organization.disabled_at is not None:
+                errors[CONF_ORGANIZATION] = "organization_disabled"
+            elif organization is not None:
                 return await self._async_use_organization(organization)
         return self.async_show_form(
             step_id="organization_manual",

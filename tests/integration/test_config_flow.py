@@ -33,7 +33,8 @@ from custom_components.robin.const import (
 )
 from robin_simulator import READ_ONLY_TOKEN, RobinSimulator, run_simulator
 
-from .common import room_entity_id
+from .common import api_calls, room_entity_id
+from .conftest import MONDAY_MORNING
 
 LONDON = 2117
 NEW_YORK = 2118
@@ -192,6 +193,79 @@ async def test_org_level_token_asks_for_the_organization(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"][CONF_ORGANIZATION_ID] == 2672
+
+
+async def test_org_level_token_naming_a_disabled_organization_is_refused(
+    hass: HomeAssistant, simulator: RobinSimulator, simulator_url: str
+) -> None:
+    simulator.add_other_organization(
+        4242, "Globex", slug="globex", disabled_at=MONDAY_MORNING - timedelta(days=30)
+    )
+    simulator.add_token(ORG_TOKEN, organizations=[2672, 4242], can_list_organizations=False)
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_ACCESS_TOKEN: ORG_TOKEN, CONF_URL: simulator_url}
+    )
+    assert result["step_id"] == "organization_manual"
+
+    for disabled in ("globex", "4242"):
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, {CONF_ORGANIZATION: disabled}
+        )
+        assert result["type"] is FlowResultType.FORM
+        assert result["step_id"] == "organization_manual"
+        assert result["errors"] == {CONF_ORGANIZATION: "organization_disabled"}
+
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_ORGANIZATION: "acme-robotics"}
+    )
+    assert result["step_id"] == "locations"
+    assert result["description_placeholders"] == {"organization": "Acme Robotics"}
+
+
+@pytest.mark.parametrize("typed", ["..", "."])
+async def test_an_organization_a_url_would_resolve_away_is_not_found_without_asking_robin(
+    hass: HomeAssistant, simulator: RobinSimulator, simulator_url: str, typed: str
+) -> None:
+    simulator.add_token(ORG_TOKEN, can_list_organizations=False)
+    flow_id = await _start(hass)
+    await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_ACCESS_TOKEN: ORG_TOKEN, CONF_URL: simulator_url}
+    )
+    simulator.reset_requests()
+    # Sent, `/organizations/..` would be `/`: whatever answered there is no organization.
+    result = await hass.config_entries.flow.async_configure(flow_id, {CONF_ORGANIZATION: typed})
+    assert result["errors"] == {CONF_ORGANIZATION: "organization_not_found"}
+    assert api_calls(simulator) == []
+
+
+async def test_a_disabled_organization_is_not_offered(
+    hass: HomeAssistant, simulator: RobinSimulator, simulator_url: str
+) -> None:
+    simulator.add_other_organization(4242, "Globex", slug="globex")
+    simulator.add_other_organization(
+        4343, "Initech", slug="initech", disabled_at=MONDAY_MORNING - timedelta(days=30)
+    )
+    simulator.add_token("multi", organizations=[4242, 2672, 4343])
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_ACCESS_TOKEN: "multi", CONF_URL: simulator_url}
+    )
+    assert result["step_id"] == "organization"
+    options = result["data_schema"].schema[CONF_ORGANIZATION].config["options"]
+    assert {option["label"] for option in options} == {"Acme Robotics", "Globex"}
+
+
+async def test_a_token_whose_organizations_are_all_disabled_aborts(
+    hass: HomeAssistant, simulator: RobinSimulator, simulator_url: str
+) -> None:
+    simulator.organization.disabled_at = MONDAY_MORNING - timedelta(days=1)
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_ACCESS_TOKEN: simulator.token, CONF_URL: simulator_url}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "no_organizations"
 
 
 async def test_several_organizations_are_offered(

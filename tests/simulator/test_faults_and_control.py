@@ -206,6 +206,20 @@ async def test_other_organizations_are_listed_for_their_tokens(api: Api, sim: Ro
     assert await api.data("/me/organizations", token="none") == {}  # Robin's empty list
 
 
+async def test_a_disabled_organization_is_listed_and_read_with_its_disabled_at(
+    api: Api, sim: RobinSimulator
+):
+    sim.add_other_organization(4242, "Globex", slug="globex", disabled_at=TUESDAY_MORNING)
+    sim.add_token("both", organizations=[2672, 4242])
+    orgs = await api.data("/me/organizations", token="both")
+    assert {org["slug"]: org["disabled_at"] for org in orgs} == {
+        "acme-robotics": None,
+        "globex": "2024-06-04T07:00:00+0000",
+    }
+    globex = await api.data("/organizations/globex", token="both")
+    assert globex["disabled_at"] == "2024-06-04T07:00:00+0000"
+
+
 async def test_empty_list_next_answers_one_list_with_an_empty_object(api: Api, sim: RobinSimulator):
     sim.faults.empty_list_next(path=f"/locations/{LONDON}/spaces")
     assert (await api.data(f"/spaces/{FLEET}"))["id"] == FLEET  # not a list: left alone
