@@ -12,7 +12,7 @@ from .availability import SpaceState
 from .calendar import EventStore
 from .clock import SimClock
 from .faults import Faults
-from .model import Organization, PresenceSession, Space, TokenGrant
+from .model import Location, Organization, PresenceSession, Space, TokenGrant
 from .records import RequestRecord
 
 
@@ -43,6 +43,14 @@ class Presence(Directory, Protocol):
 
     def presence_in(self, space: Space) -> list[PresenceSession]:
         """The active presence sessions in a space."""
+        ...
+
+    def presence_listed_in(self, space: Space) -> list[PresenceSession]:
+        """The sessions Robin lists for a space: the active ones and ended ones it keeps."""
+        ...
+
+    def location_presence(self, location: Location) -> list[PresenceSession]:
+        """The sessions in a location but in none of its spaces."""
         ...
 
 
@@ -112,11 +120,21 @@ class Controls(Presence, Protocol):
         ...
 
     def start_presence(
-        self, space_id: int, *, user_id: int | None, device_id: int | None, ttl: int
+        self, space_id: int, *, user_id: int | None, device_id: int | None, ttl: int, active: bool
     ) -> PresenceSession:
-        """Someone arrives in a room now."""
+        """Someone arrives in a room now (or, not active, has just left)."""
         ...
 
     def end_presence(self, space_id: int) -> None:
         """Everyone leaves a room now."""
+        ...
+
+    def start_location_presence(
+        self, location_id: int, *, user_id: int | None, device_id: int | None, ttl: int
+    ) -> PresenceSession:
+        """Someone is in a location, in none of its rooms, from now on."""
+        ...
+
+    def end_location_presence(self, location_id: int) -> None:
+        """Everyone in a location but in none of its rooms leaves now."""
         ...

@@ -68,16 +68,19 @@ class Calendar:
 
 @dataclass
 class PresenceSession:
-    """Someone (a user) or something (a sensor device) present in a space."""
+    """Someone (a user) or something (a sensor device) present in a space, or in a location."""
 
     location_id: int
-    space_id: int
+    # None: present in the location but in none of its spaces (location-level presence).
+    space_id: int | None
     arrived_at: datetime
     user_id: int | None = None
     device_id: int | None = None
     ttl: int = 30
     # Set for sessions reported through the API: when they were last posted.
     last_seen_at: datetime | None = None
+    # False: the session has ended, yet Robin still lists it (`session_active: false`).
+    active: bool = True
 
 
 @dataclass
@@ -151,6 +154,8 @@ class Location:
     description: str = ""
     # The name the API reports instead of `time_zone` (e.g. an invalid one); None: the same.
     reported_time_zone: str | None = None
+    # Presence set by tests in the location but in none of its spaces (`space_id: null`).
+    sim_location_presence: list[PresenceSession] = field(default_factory=list)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -307,7 +307,7 @@ def confirmation_json(confirmation: Confirmation, *, php_style: bool) -> dict[st
 
 
 def presence_json(session: PresenceSession, org: Organization, now: datetime) -> dict[str, Any]:
-    """A live presence session; unless reported through the API, it was last seen just now."""
+    """A presence session; unless reported through the API or ended, it was last seen just now."""
     last_seen_at = session.last_seen_at or now
     body: dict[str, Any] = {
         "location_id": session.location_id,
@@ -318,7 +318,7 @@ def presence_json(session: PresenceSession, org: Organization, now: datetime) ->
         "arrived_at": robin_time(session.arrived_at),
         "expired_at": robin_time(last_seen_at + timedelta(seconds=session.ttl)),
         "session_ttl": session.ttl,
-        "session_active": True,
+        "session_active": session.active,
     }
     user = org.user(session.user_id)
     if user is not None:

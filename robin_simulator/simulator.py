@@ -214,21 +214,79 @@ class RobinSimulator:
         user_id: int | None = None,
         device_id: int | None = None,
         ttl: int = 600,
+        active: bool = True,
     ) -> PresenceSession:
-        """Someone arrives now; this replaces the space's scheduled presence until end_presence."""
+        """Someone arrives now; this replaces the space's scheduled presence until end_presence.
+
+        `active=False`: a session that ended just now (last seen a TTL ago) and that Robin
+        still lists, as `session_active: false`; it counts for no one present.
+        """
         space = self._space(space_id)
-        if user_id is None and device_id is None:
-            user_id = self.organization.users[0].id
-        session = PresenceSession(
-            location_id=space.location_id,
-            space_id=space.id,
-            arrived_at=self.clock.now(),
+        session = self._new_session(
+            space.location_id,
+            space.id,
             user_id=user_id,
             device_id=device_id,
             ttl=ttl,
+            active=active,
         )
         space.sim_manual_presence.append(session)
         return session
+
+    def start_location_presence(
+        self,
+        location_id: int,
+        *,
+        user_id: int | None = None,
+        device_id: int | None = None,
+        ttl: int = 600,
+    ) -> PresenceSession:
+        """Someone is in the location, in none of its spaces (`space_id: null`), from now on.
+
+        Listed by `GET /locations/{id}/presence` until end_location_presence.
+        """
+        location = self.organization.location(location_id)
+        if location is None:
+            raise KeyError(location_id)
+        session = self._new_session(
+            location_id, None, user_id=user_id, device_id=device_id, ttl=ttl, active=True
+        )
+        location.sim_location_presence.append(session)
+        return session
+
+    def end_location_presence(self, location_id: int) -> None:
+        """Everyone present in the location but in no space leaves now."""
+        location = self.organization.location(location_id)
+        if location is None:
+            raise KeyError(location_id)
+        location.sim_location_presence.clear()
+
+    def _new_session(
+        self,
+        location_id: int,
+        space_id: int | None,
+        *,
+        user_id: int | None,
+        device_id: int | None,
+        ttl: int,
+        active: bool,
+    ) -> PresenceSession:
+        """Return a session of that user or device (the first member if neither is given)."""
+        if user_id is None and device_id is None:
+            user_id = self.organization.users[0].id
+        now = self.clock.now()
+        # An ended session was last seen a TTL ago: it expired now.
+        arrived_at = now if active else now - timedelta(seconds=ttl)
+        return PresenceSession(
+            location_id=location_id,
+            space_id=space_id,
+            arrived_at=arrived_at,
+            user_id=user_id,
+            device_id=device_id,
+            ttl=ttl,
+            last_seen_at=None if active else arrived_at,
+            active=active,
+        )
 
     def end_presence(self, space_id: int) -> None:
         """Everyone leaves now; scheduled presence resumes with the next arrival.
@@ -239,13 +297,25 @@ class RobinSimulator:
         space.sim_manual_presence.clear()
         space.sim_presence_cleared_at = self.clock.now()
 
-    def presence_in(self, space: Space) -> list[PresenceSession]:
-        """The active presence sessions in a space now, reported ones included."""
+    def presence_listed_in(self, space: Space) -> list[PresenceSession]:
+        """The presence sessions Robin lists for a space now, ended ones it keeps included.
+
+        Those are the active sessions (reported ones too) and the ended ones a test added
+        (`start_presence` with `active=False`).
+        """
         now = self.now()
         return [
             *sessions_in(space, self.organization, self.events, now, self.seed),
             *self.presence_reports.active_in(space.id, now),
         ]
+
+    def presence_in(self, space: Space) -> list[PresenceSession]:
+        """The active presence sessions in a space now, reported ones included."""
+        return [session for session in self.presence_listed_in(space) if session.active]
+
+    def location_presence(self, location: Location) -> list[PresenceSession]:
+        """The sessions in the location but in none of its spaces (`space_id: null`)."""
+        return list(location.sim_location_presence)
 
     def state_of(self, space: Space) -> SpaceState:
         """The space's availability now."""

@@ -138,8 +138,14 @@ class ControlApi:
         return web.json_response({"cleared": True})
 
     async def set_presence(self, request: web.Request) -> web.Response:
-        """`{"space_id": n, "present": true|false}` (optional user_id, device_id, ttl)."""
+        """`{"space_id": n, "present": true|false}` (optional user_id, device_id, ttl).
+
+        `"active": false` adds a session Robin lists as ended (`session_active: false`).
+        `{"location_id": n, ...}` instead of a space: someone in the location, in no space.
+        """
         body = await _body(request)
+        if "space_id" not in body:
+            return self._set_location_presence(body)
         space_id = int(body["space_id"])
         if body["present"]:
             self.sim.start_presence(
@@ -147,12 +153,28 @@ class ControlApi:
                 user_id=body.get("user_id"),
                 device_id=body.get("device_id"),
                 ttl=int(body.get("ttl", 600)),
+                active=bool(body.get("active", True)),
             )
         else:
             self.sim.end_presence(space_id)
         space = self.sim.organization.space(space_id)
         present = len(self.sim.presence_in(space)) if space else 0
         return web.json_response({"space_id": space_id, "present": present})
+
+    def _set_location_presence(self, body: dict[str, Any]) -> web.Response:
+        location_id = int(body["location_id"])
+        if body["present"]:
+            self.sim.start_location_presence(
+                location_id,
+                user_id=body.get("user_id"),
+                device_id=body.get("device_id"),
+                ttl=int(body.get("ttl", 600)),
+            )
+        else:
+            self.sim.end_location_presence(location_id)
+        location = self.sim.organization.location(location_id)
+        present = len(self.sim.location_presence(location)) if location else 0
+        return web.json_response({"location_id": location_id, "present": present})
 
     async def revoke(self, request: web.Request) -> web.Response:
         """`{"token": t}`: later requests with it answer 401."""

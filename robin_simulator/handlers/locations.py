@@ -46,7 +46,10 @@ class LocationsApi:
         return space_listing(self.rooms, request, found)
 
     async def presence(self, request: web.Request) -> web.Response:
-        """Current presence sessions, optionally only in `space_ids` (comma-separated)."""
+        """Current presence sessions, optionally only in `space_ids` (comma-separated).
+
+        Unfiltered, those in the location but in none of its spaces (`space_id: null`) too.
+        """
         location = location_of(self.rooms, request)
         raw_ids = request.query.get("space_ids", "")
         wanted = {int(part) for part in raw_ids.split(",") if part.strip().isdigit()}
@@ -55,8 +58,10 @@ class LocationsApi:
             session
             for space in location.spaces
             if not wanted or space.id in wanted
-            for session in self.rooms.presence_in(space)
+            for session in self.rooms.presence_listed_in(space)
         ]
+        if not wanted:
+            sessions.extend(self.rooms.location_presence(location))
         org = self.rooms.organization
         return listing(request.query, sessions, lambda s: presence_json(s, org, now))
 

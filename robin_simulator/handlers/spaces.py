@@ -54,7 +54,7 @@ class SpacesApi:
         space = space_of(self.rooms, request)
         now = self.rooms.now()
         org = self.rooms.organization
-        sessions = self.rooms.presence_in(space)
+        sessions = self.rooms.presence_listed_in(space)
         return listing(request.query, sessions, lambda s: presence_json(s, org, now))
 
     async def events(self, request: web.Request) -> web.Response:

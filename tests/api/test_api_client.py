@@ -156,6 +156,21 @@ async def test_space_state_and_presence(client: RobinClient, sim: RobinSimulator
     assert any(p.space_id == QUIET_LOUNGE and p.device_id == 9921 for p in in_location)
 
 
+async def test_location_presence_in_no_space_and_ended_sessions(
+    client: RobinClient, sim: RobinSimulator
+) -> None:
+    sim.end_presence(FLEET)
+    sim.start_presence(FLEET, user_id=619522, active=False)
+    sim.start_location_presence(LONDON_ID, user_id=619521)
+    in_location = await client.get_location_presence(LONDON_ID)
+    [ended] = [p for p in in_location if p.space_id == FLEET]
+    assert (ended.user_id, ended.session_active) == (619522, False)
+    [in_no_space] = [p for p in in_location if p.space_id is None]
+    assert (in_no_space.location_id, in_no_space.user_id) == (LONDON_ID, 619521)
+    assert in_no_space.session_active
+    assert (await client.get_space_state(FLEET)).present == 0
+
+
 async def test_disabled_room_state(client: RobinClient) -> None:
     assert (await client.get_space_state(OLD_LIBRARY)).availability == "disabled"
 

@@ -213,6 +213,17 @@ def test_presence() -> None:
     assert sensor.session_active
 
 
+def test_presence_in_no_space_and_ended_presence() -> None:
+    # Location-level presence has no space; an ended session may still be listed.
+    person, _ = load("space_presence")["data"]
+    in_no_space = Presence.from_json({**person, "space_id": None})
+    assert (in_no_space.location_id, in_no_space.space_id) == (2117, None)
+    assert in_no_space.session_active
+    ended = Presence.from_json({**person, "session_active": False})
+    assert not ended.session_active
+    assert (ended.space_id, ended.user_id) == (6351, 619521)
+
+
 def test_recurring_occurrence() -> None:
     event = Event.from_json(load("space_events")["data"][0])
     assert event.id == "23481829_20240603T090000Z"

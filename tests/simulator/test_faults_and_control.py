@@ -124,6 +124,16 @@ async def test_control_api_drives_clock_faults_presence_and_revocation(
 
     assert (await post("presence", {"space_id": FLEET, "present": False}))["present"] == 0
     assert (await post("presence", {"space_id": 6363, "present": True}))["present"] == 1
+    ended = {"space_id": 6363, "present": True, "active": False}
+    assert (await post("presence", ended))["present"] == 1  # the ended session counts for no one
+    focus = sim.find_space("Focus Room")
+    assert [s.active for s in sim.presence_listed_in(focus)] == [True, False]
+    in_no_room = {"location_id": 2118, "present": True, "device_id": 9921}
+    assert await post("presence", in_no_room) == {"location_id": 2118, "present": 1}
+    new_york = sim.find_location("New York Studio")
+    [in_location] = sim.location_presence(new_york)
+    assert (in_location.space_id, in_location.device_id) == (None, 9921)
+    assert (await post("presence", {"location_id": 2118, "present": False}))["present"] == 0
 
     await post("faults", {"fail_next": {"status": 502}})
     assert (await api.get("/auth"))[0] == 502

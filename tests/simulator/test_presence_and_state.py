@@ -96,6 +96,41 @@ async def test_start_and_end_presence_override_the_schedule(api: Api, sim: Robin
     assert (await api.data(f"/spaces/{FLEET}/state"))["availability"] == "booked"
 
 
+async def test_an_ended_session_is_listed_inactive_and_counts_for_no_one(
+    api: Api, sim: RobinSimulator
+):
+    sim.clock.freeze(at(12))  # nothing in the Focus Room on a Tuesday
+    sim.start_presence(FOCUS, user_id=619525, active=False)
+    [ended] = await api.data(f"/spaces/{FOCUS}/presence")
+    assert ended["session_active"] is False
+    assert ended["user"]["name"] == "Grace Hopper"
+    assert ended["expired_at"] == "2024-06-04T12:00:00+0000"  # last seen a TTL ago
+    state = await api.data(f"/spaces/{FOCUS}/state")
+    assert (state["availability"], state["present"]) == ("available", 0)
+    in_location = await api.data(f"/locations/{2118}/presence", params={"per_page": "100"})
+    assert [(s["space_id"], s["session_active"]) for s in in_location] == [(FOCUS, False)]
+    assert (await api.data(f"/spaces/{FOCUS}"))["last_presence_at"] is None
+
+    sim.start_presence(FOCUS, user_id=619521)
+    sessions = await api.data(f"/spaces/{FOCUS}/presence")
+    assert [s["session_active"] for s in sessions] == [False, True]
+    assert (await api.data(f"/spaces/{FOCUS}/state"))["present"] == 1
+
+
+async def test_location_level_presence_is_in_no_space(api: Api, sim: RobinSimulator):
+    sim.clock.freeze(at(12))  # nobody in New York's rooms: 08:00 there
+    sim.start_location_presence(2118, user_id=619525)
+    [session] = await api.data(f"/locations/{2118}/presence")
+    assert (session["location_id"], session["space_id"]) == (2118, None)
+    assert session["session_active"] is True
+    assert session["user"]["name"] == "Grace Hopper"
+    # It is in none of the spaces asked for.
+    assert await api.data(f"/locations/{2118}/presence", params={"space_ids": str(FOCUS)}) == {}
+    assert await api.data(f"/spaces/{FOCUS}/presence") == {}
+    sim.end_location_presence(2118)
+    assert await api.data(f"/locations/{2118}/presence") == {}
+
+
 async def test_location_presence_filters_by_space_ids(api: Api, sim: RobinSimulator):
     sim.clock.freeze(at(9, 10))
     everyone = await api.data(f"/locations/{LONDON}/presence", params={"per_page": "100"})
