@@ -32,7 +32,9 @@ Control API (JSON, no auth, outside `/v1.0`, not recorded in `sim.requests`):
 * `GET  /_simulator/requests` -> `[{"method", "path", "query", "status", "at", "retry_after"}]`;
   `DELETE` forgets them
 * `POST /_simulator/presence` with `{"space_id": n, "present": true|false}`
-  (optional `user_id`, `device_id`, `ttl`)
+  (optional `user_id`, `device_id`, `ttl`; `"active": false` adds a session that has ended
+  but is still listed, `session_active: false`), or `{"location_id": n, "present": ...}`:
+  presence in the location but in none of its spaces (`space_id: null`)
 * `POST /_simulator/revoke` with `{"token": t}`
 
 Mistakes in control requests answer `400 {"error": "..."}`. Under `/v1.0` an unexpected

@@ -3,7 +3,8 @@
 Three sources make rooms feel alive: people attending meetings (arriving a minute or two apart,
 leaving when the meeting ends; some meetings are no-shows), presence sensors that see someone
 in most 20-minute slots of the working day, and short unplanned visits picked by a seeded RNG.
-Tests can override all of it per space (`RobinSimulator.start_presence`/`end_presence`).
+Tests can override all of it per space (`RobinSimulator.start_presence`/`end_presence`), and
+add presence in a location but in none of its spaces (`start_location_presence`).
 """
 
 import random
@@ -23,7 +24,7 @@ SENSOR_TTL = 30
 def sessions_in(
     space: Space, org: Organization, events: EventStore, now: datetime, seed: int
 ) -> list[PresenceSession]:
-    """The presence sessions active in the space at `now`."""
+    """The presence sessions in the space at `now` (and ended ones a test added)."""
     if space.sim_manual_presence:
         return list(space.sim_manual_presence)
     location = org.location(space.location_id)
