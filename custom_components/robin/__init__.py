@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from homeassistant.config_entries import ConfigEntryState
+from homeassistant.config_entries import (
+    SIGNAL_CONFIG_ENTRY_CHANGED,
+    ConfigEntry,
+    ConfigEntryChange,
+    ConfigEntryState,
+)
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceEntry
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util.hass_dict import HassKey
 from homeassistant.util.json import json_loads
@@ -22,11 +27,9 @@ from .const import (
     CONF_REPORT_PRESENCE,
     DEFAULT_REPORT_PRESENCE,
     DOMAIN,
-    ISSUE_LOCATION_REFUSED,
-    ISSUE_READ_ONLY_TOKEN,
 )
 from .coordinator import RobinConfigEntry, RobinCoordinator
-from .issues import async_entry_issue_subjects, entry_issue_id
+from .issues import async_delete_entry_issues
 from .office_actions import async_remove_office, async_start_office
 from .presence_reporter import REPORTED_BEFORE_RELOAD, PresenceReporter
 from .presence_sources import async_follow_renamed_sources
@@ -43,6 +46,22 @@ RETRY_AFTER_GATES: HassKey[dict[str, RetryAfterGate]] = HassKey(f"{DOMAIN}_retry
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions, which exist whether or not an entry is loaded."""
     async_setup_services(hass)
+
+    @callback
+    def withdraw_issues_of_disabled_entry(change: ConfigEntryChange, entry: ConfigEntry) -> None:
+        # Here rather than in async_unload_entry: an entry disabled while its setup waits for
+        # a retry is unloaded without it. A reload keeps the issues: withdrawn, they would
+        # vanish and come back (a refused location's only 3 polls later), forgetting that
+        # the user ignored them.
+        if (
+            change is ConfigEntryChange.UPDATED
+            and entry.domain == DOMAIN
+            and entry.disabled_by is not None
+            and entry.state is ConfigEntryState.NOT_LOADED
+        ):
+            async_delete_entry_issues(hass, entry.entry_id)
+
+    async_dispatcher_connect(hass, SIGNAL_CONFIG_ENTRY_CHANGED, withdraw_issues_of_disabled_entry)
     return True
 
 
@@ -98,8 +117,5 @@ async def async_remove_entry(hass: HomeAssistant, entry: RobinConfigEntry) -> No
     hass.data.get(RETRY_AFTER_GATES, {}).pop(entry.entry_id, None)
     hass.data.get(REPORTED_BEFORE_RELOAD, {}).pop(entry.entry_id, None)
     forget_entry_identity(hass, entry.entry_id)
-    ir.async_delete_issue(hass, DOMAIN, f"{ISSUE_READ_ONLY_TOKEN}_{entry.entry_id}")
-    for location in async_entry_issue_subjects(hass, entry.entry_id, ISSUE_LOCATION_REFUSED):
-        issue_id = entry_issue_id(ISSUE_LOCATION_REFUSED, entry.entry_id, location)
-        ir.async_delete_issue(hass, DOMAIN, issue_id)
+    async_delete_entry_issues(hass, entry.entry_id)
     await async_remove_office(hass, entry.entry_id)

@@ -16,6 +16,12 @@ from homeassistant.helpers import issue_registry as ir
 from .const import DOMAIN
 
 
+def _is_entry_issue(issue_id: str, entry_id: str) -> bool:
+    """Tell whether the issue id is one `entry_issue_id` made for the entry."""
+    _key, marker, subject = issue_id.partition(f"_{entry_id}")
+    return bool(marker) and (not subject or subject.startswith("_"))
+
+
 def entry_issue_id(key: str, entry_id: str, subject: str | None = None) -> str:
     """Return the id of the entry's issue `key` (translated by `key`).
 
@@ -34,6 +40,15 @@ def async_entry_issue_subjects(hass: HomeAssistant, entry_id: str, key: str) -> 
         for domain, issue_id in ir.async_get(hass).issues
         if domain == DOMAIN and issue_id.startswith(prefix)
     }
+
+
+@callback
+def async_delete_entry_issues(hass: HomeAssistant, entry_id: str) -> None:
+    """Withdraw every issue of the entry, whatever its key and subject."""
+    registry = ir.async_get(hass)
+    for domain, issue_id in list(registry.issues):
+        if domain == DOMAIN and _is_entry_issue(issue_id, entry_id):
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
 @callback

@@ -1014,13 +1014,11 @@ def office_actor(hass: HomeAssistant, entry: RobinConfigEntry) -> OfficeActor:
 
 
 async def async_remove_office(hass: HomeAssistant, entry_id: str) -> None:
-    """Forget an entry's record of released and checked-in bookings, and its repair issue."""
+    """Forget an entry's record of released and checked-in bookings."""
     await Store[dict[str, dict[str, str]]](
         hass, STORAGE_VERSION, storage_key(entry_id)
     ).async_remove()
     hass.data.get(IN_FLIGHT_BEFORE_RELOAD, {}).pop(entry_id, None)
-    ir.async_delete_issue(hass, DOMAIN, f"{ISSUE_OFFICE_ACTIONS_READ_ONLY}_{entry_id}")
-    ir.async_delete_issue(hass, DOMAIN, entry_issue_id(ISSUE_NO_CHECK_IN_DEVICE, entry_id))
 
 
 def _refused_this_booking_only(err: RobinError) -> bool:
