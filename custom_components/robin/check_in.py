@@ -38,6 +38,7 @@ from .api import (
     RobinResponseError,
     RobinServerError,
     RobinValidationError,
+    normalize_base_url,
 )
 from .const import CONF_ORGANIZATION_ID, DISCOVERY_INTERVAL, DOMAIN, PRESENCE_DEVICE_NAME
 
@@ -76,7 +77,10 @@ def forget_entry_identity(hass: HomeAssistant, entry_id: str) -> None:
 def _connection_of(entry: ConfigEntry) -> tuple[str, str, object]:
     """Return what the identity depends on; the token only as its digest."""
     token = hashlib.sha256(entry.data[CONF_ACCESS_TOKEN].encode()).hexdigest()
-    return token, entry.data[CONF_URL], entry.data[CONF_ORGANIZATION_ID]
+    # Normalised: an address stored by an older version in upper case, normalised by a
+    # reconfigure, is still the same Robin.
+    url = normalize_base_url(entry.data[CONF_URL])
+    return token, url, entry.data[CONF_ORGANIZATION_ID]
 
 
 class CheckInIdentity:

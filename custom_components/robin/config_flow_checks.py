@@ -25,6 +25,7 @@ from .api import (
     RobinNotFoundError,
     RobinRateLimitError,
     RobinServerError,
+    normalize_base_url,
 )
 from .const import CONF_ORGANIZATION, LOGGER
 
@@ -87,8 +88,12 @@ class RobinLogin:
 
     @classmethod
     def from_input(cls, data: Mapping[str, Any]) -> RobinLogin:
-        """Return the login a form gave, without the spaces and trailing slash a paste brings."""
-        return cls(data[CONF_URL].strip().rstrip("/"), data[CONF_ACCESS_TOKEN].strip())
+        """Return the login a form gave, without the spaces a paste brings.
+
+        The URL is normalised (see `normalize_base_url`): what is stored and what is
+        compared with the stored one is the same form of it.
+        """
+        return cls(normalize_base_url(data[CONF_URL]), data[CONF_ACCESS_TOKEN].strip())
 
     def client(self, hass: HomeAssistant, organization_id: int | None = None) -> RobinClient:
         """Return a client for the token, in the organization once it is known."""

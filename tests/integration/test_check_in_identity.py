@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import CONF_ACCESS_TOKEN, STATE_ON
+from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -24,6 +24,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.robin.const import (
     CONF_CHECK_IN_ON_ARRIVAL,
+    CONF_LOCATIONS,
     CONF_REPORT_PRESENCE,
     EVENT_BOOKING_CHECKED_IN,
 )
@@ -41,7 +42,7 @@ from .common import (
     setup_with_options,
     titled,
 )
-from .conftest import MONDAY_MORNING, advance
+from .conftest import MONDAY_MORNING, advance, entry_for
 from .office import CUSTOMER_CALL_START, POLL, capture, customer_call, run_until, writes
 
 ME = "GET /v1.0/me"
@@ -457,6 +458,40 @@ async def test_another_token_is_asked_again_whose_it_is(
     confirmation = simulator.events.confirmations[review.id]
     assert (confirmation.user_id, confirmation.device_id) == (None, HOME_ASSISTANT_DEVICE)
     assert api_calls(simulator).count(ME) == 2
+
+
+async def test_the_same_robin_stored_in_lower_case_is_not_asked_again_whose_token_it_is(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    simulator_url: str,
+    time_zone: None,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An address an older version stored in upper case is normalised by a reconfigure."""
+    scheme, rest = simulator_url.split("://", 1)
+    entry = entry_for(simulator, f"{scheme.upper()}://{rest}")
+    await setup_with_options(hass, entry)
+    review = meeting(simulator, "Fleet Room", "Design review")
+    simulator.reset_requests()
+    await call_action(hass, "check_in", {}, room_target(hass, simulator, "Fleet Room"))
+    assert api_calls(simulator).count(ME) == 1
+    del simulator.events.confirmations[review.id]  # not checked in, as if never
+
+    flow = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {CONF_URL: simulator_url}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_LOCATIONS: [str(loc.id) for loc in simulator.organization.locations]},
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data[CONF_URL] == simulator_url
+    await hass.async_block_till_done()
+    await advance(hass, freezer, timedelta(seconds=3))
+    await call_action(hass, "check_in", {}, room_target(hass, simulator, "Fleet Room"))
+    assert simulator.events.confirmations[review.id].user_id == TOKENS_USER
+    assert api_calls(simulator).count(ME) == 1
 
 
 async def test_check_ins_at_once_ask_robin_once_whose_the_token_is_and_for_the_device(

@@ -19,6 +19,7 @@ Every method raises only `RobinError` subclasses for what Robin or the network d
 `html_to_text` reads a description as `Event.description` holds it (plain text).
 """
 
+from .base_url import normalize_base_url
 from .client import Answer, RobinClient
 from .const import (
     DEFAULT_BASE_URL,
@@ -106,4 +107,5 @@ __all__ = [
     "User",
     "WorkingDay",
     "html_to_text",
+    "normalize_base_url",
 ]
