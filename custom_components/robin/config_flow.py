@@ -72,6 +72,7 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
     _organizations: dict[str, Organization] | None  # None: the token cannot list them
     _organization: Organization  # the one being set up, once Robin confirmed it
     _location_names: dict[str, str] | None = None  # the form's choices, once Robin gave them
+    _new_token: str | None = None  # a token reconfigure was given, once Robin accepted it
 
     @staticmethod
     @callback
@@ -178,6 +179,8 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
         if self.source == SOURCE_RECONFIGURE:
             # Only what this flow changed: a reauth may have stored a new token meanwhile.
             changes = {CONF_URL: self._login.url, CONF_LOCATIONS: locations}
+            if self._new_token is not None:
+                changes[CONF_ACCESS_TOKEN] = self._new_token
             return self.async_update_reload_and_abort(
                 self._get_reconfigure_entry(), data_updates=changes
             )
@@ -227,19 +230,24 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change the API's URL, then the locations."""
+        """Change the API's URL, and the token if that Robin needs another; then the locations."""
         entry = self._get_reconfigure_entry()
         url_in_use = RobinLogin.from_input(entry.data).url
-        errors = await self._async_check_login(entry, user_input)
-        token_refused = errors.get("base") == InvalidAuthError.error_key
-        if token_refused and self._login.url != url_in_use:
-            # Another address refusing the token (a typo, another Robin) says nothing of the
-            # token, and the reauth flow would check it at the address in use.
-            errors = {CONF_URL: "token_refused_at_url"}
-        elif token_refused or CONF_ACCESS_TOKEN in errors:
-            # This form has no token field: the reauth flow takes the new token.
-            return await self._async_hand_over_to_reauth(entry)
+        changes: dict[str, Any] | None = None
+        new_token = ""
+        if user_input is not None:
+            changes = {CONF_URL: user_input[CONF_URL]}
+            # Left empty, the field keeps the stored token.
+            if new_token := str(user_input.get(CONF_ACCESS_TOKEN) or "").strip():
+                changes[CONF_ACCESS_TOKEN] = new_token
+        errors = await self._async_check_login(entry, changes)
+        if errors and not new_token:
+            stored_token_errors = self._stored_token_refused(errors, url_in_use)
+            if stored_token_errors is None:
+                return await self._async_hand_over_to_reauth(entry)
+            errors = stored_token_errors
         if user_input is not None and not errors:
+            self._new_token = new_token or None
             return await self.async_step_locations()
         suggested = user_input or {CONF_URL: entry.data[CONF_URL]}
         return self.async_show_form(
@@ -248,6 +256,21 @@ class RobinConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
             description_placeholders={"url": url_in_use},
         )
+
+    def _stored_token_refused(
+        self, errors: dict[str, str], url_in_use: str
+    ) -> dict[str, str] | None:
+        """Return the form's errors when the stored token failed; None: the reauth flow's turn."""
+        token_refused = errors.get("base") == InvalidAuthError.error_key
+        if token_refused and self._login.url != url_in_use:
+            # Another address refusing the token (a typo, another Robin) says nothing of the
+            # token: the user checks the address, or enters that Robin's token here.
+            return {CONF_URL: "token_refused_at_url"}
+        if token_refused or CONF_ACCESS_TOKEN in errors:
+            # The Robin in use refuses the stored token itself (or it cannot be sent): the
+            # reauth flow says so and takes a new one.
+            return None
+        return errors
 
     async def _async_hand_over_to_reauth(self, entry: RobinConfigEntry) -> ConfigFlowResult:
         """Abort, and have the frontend open the entry's reauth flow next."""

@@ -58,7 +58,13 @@ USER_SCHEMA = vol.Schema(
     }
 )
 REAUTH_SCHEMA = vol.Schema({vol.Required(CONF_ACCESS_TOKEN): TOKEN_SELECTOR})
-RECONFIGURE_SCHEMA = vol.Schema({vol.Required(CONF_URL): URL_SELECTOR})
+# Left empty, the token field keeps the stored token, which is never shown in the form.
+RECONFIGURE_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_URL): URL_SELECTOR,
+        vol.Optional(CONF_ACCESS_TOKEN): TOKEN_SELECTOR,
+    }
+)
 ORGANIZATION_MANUAL_SCHEMA = vol.Schema({vol.Required(CONF_ORGANIZATION): TextSelector()})
 
 

@@ -522,7 +522,8 @@ SAME_ADDRESS = pytest.mark.parametrize(
 async def test_reconfigure_with_a_refused_token_hands_over_to_reauth(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry, typed: str
 ) -> None:
-    # The reconfigure form has no token field: it cannot take the new token itself.
+    # The token field left empty: the Robin in use refusing the stored token is for the
+    # reauth flow, which says so.
     entry = setup_integration
     stored = dict(entry.data)
     simulator.revoke_token(simulator.token)
@@ -586,7 +587,7 @@ async def test_reconfigure_with_a_refused_token_keeps_the_open_reauth(
 
 def _suggested_url(result: ConfigFlowResult) -> str:
     """Return the address the reconfigure form shows in its field."""
-    [key] = result["data_schema"].schema
+    [key] = [key for key in result["data_schema"].schema if key == CONF_URL]
     return key.description["suggested_value"]
 
 
@@ -597,7 +598,8 @@ async def test_reconfigure_to_an_address_that_refuses_the_token_asks_to_check_it
     setup_integration: MockConfigEntry,
 ) -> None:
     # A typo's or another Robin's address says nothing about the token: the Robin in use
-    # still accepts it, so re-authenticating there could not help.
+    # still accepts it, so re-authenticating there could not help. (Another Robin's own
+    # token goes in the form's token field: test_config_flow_reconfigure.py.)
     entry = setup_integration
     stored = dict(entry.data)
     elsewhere = RobinSimulator("demo", token="another-robins-token")
@@ -611,7 +613,7 @@ async def test_reconfigure_to_an_address_that_refuses_the_token_asks_to_check_it
     assert result["step_id"] == "reconfigure"
     assert result["errors"] == {CONF_URL: "token_refused_at_url"}
     assert _suggested_url(result) == elsewhere_url  # the address to correct stays in the field
-    # The text names the address in use, where a revoked token gets the user to reauth.
+    # The text names the address in use, to compare with the one typed.
     assert "{url}" in _error_text("token_refused_at_url")
     assert result["description_placeholders"] == {"url": simulator_url}
     await hass.async_block_till_done()
@@ -638,8 +640,8 @@ async def test_reconfigure_to_another_address_with_a_revoked_token_leads_to_reau
     simulator_url: str,
     setup_integration: MockConfigEntry,
 ) -> None:
-    # The token was revoked while the user moves to another address: as the error says,
-    # the address in use refuses it too, and the reauth flow takes the new token.
+    # The token was revoked while the user moves to another address: back at the address
+    # in use (the error names it), Robin refuses it too, and the reauth flow takes a new one.
     entry = setup_integration
     stored = dict(entry.data)
     simulator.revoke_token(simulator.token)
