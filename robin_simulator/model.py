@@ -268,6 +268,14 @@ class Event:
     # How many people turn up (0 = a no-show meeting).
     sim_attendees: int = 0
 
+    @property
+    def room_declined(self) -> bool:
+        """Whether the room's resource calendar turned the meeting down."""
+        return any(
+            invitee.is_resource and invitee.response_status == "declined"
+            for invitee in self.invitees
+        )
+
 
 @dataclass
 class Series:

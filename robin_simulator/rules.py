@@ -146,7 +146,9 @@ def check_free(
 ) -> None:
     """No occurrence of the booking (a window, repeated by a rule) overlaps another meeting.
 
-    `ignore` is the event (or series) being moved, which may overlap its own old times.
+    `ignore` is the event (or series) being moved, which may overlap its own old times. A
+    meeting the room declined is not in the room's calendar, so it does not stand in the way
+    (Robin does not say; Google and Outlook room calendars behave so).
 
     Raises:
         ApiError: 400 `event_conflict` on a double booking.
@@ -154,7 +156,9 @@ def check_free(
     window, rule = booking
     for start, end in occurrence_windows(window, rule, now):
         for event in events.occurrences({space_id}, start, end):
-            if ignore is not None and ignore in {event.id, event.series_id}:
+            if (ignore is not None and ignore in {event.id, event.series_id}) or (
+                event.room_declined
+            ):
                 continue
             raise bad_request(CONFLICT_MESSAGE, "event_conflict", "scheduling")
 

@@ -10,7 +10,7 @@ from .availability import SpaceState, space_state
 from .calendar import PLAN_DAYS_AFTER, PLAN_DAYS_BEFORE, EventStore
 from .clock import SimClock
 from .faults import Faults
-from .model import Event, Location, Organization, PresenceSession, Space, TokenGrant
+from .model import Event, Invitee, Location, Organization, PresenceSession, Space, TokenGrant
 from .presence import sessions_in
 from .presence_reports import PresenceReports
 from .records import RequestRecord
@@ -340,8 +340,13 @@ class RobinSimulator:
         description: str = "",
         all_day: bool = False,
         organizer_email: str | None = None,
+        room_answer: str | None = None,
     ) -> Event:
-        """Put a (synced) meeting into a room's calendar, bypassing the booking rules."""
+        """Put a (synced) meeting into a room's calendar, bypassing the booking rules.
+
+        `room_answer`: invite the room's resource calendar with this answer (see
+        `answer_as_room`); by default the room is not among the invitees.
+        """
         space = self._space(space_id)
         location = self.organization.location(space.location_id)
         time_zone = location.time_zone if location else "UTC"
@@ -368,7 +373,34 @@ class RobinSimulator:
             created_at=self.clock.now(),
         )
         self.events.add(event)
+        if room_answer is not None:
+            self.answer_as_room(event, room_answer)
         return event
+
+    def answer_as_room(self, event: Event, response_status: str) -> None:
+        """Answer a meeting as its room's resource calendar (e.g. "declined").
+
+        Robin lists the room's calendar among the invitees (`is_resource`); it is invited
+        first if it was not. The room must have a calendar.
+        """
+        space = self._space(event.space_id)
+        if space.calendar is None:
+            msg = f"{space.name} has no calendar to answer with"
+            raise ValueError(msg)
+        email = space.calendar.resource_email
+        for invitee in event.invitees:
+            if invitee.is_resource and invitee.email == email:
+                invitee.response_status = response_status
+                return
+        event.invitees.append(
+            Invitee(
+                id=f"{event.id}99",
+                email=email,
+                display_name=space.name,
+                response_status=response_status,
+                is_resource=True,
+            )
+        )
 
     def events_in(self, space_id: int) -> list[Event]:
         """The concrete meetings of a room over the planned horizon around now."""

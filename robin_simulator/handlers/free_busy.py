@@ -1,7 +1,9 @@
 """`POST /free-busy/spaces`: busy blocks for many rooms in one call.
 
 Choices where Robin is silent: busy blocks merge overlapping and back-to-back meetings and keep
-their real start/end (not clipped to the bounds); results are ordered "best fit" as smallest
+their real start/end (not clipped to the bounds); a meeting the room declined is still listed
+busy (the reduced events carry no answers, so a client cannot tell it from the answer alone:
+the harder case for it); results are ordered "best fit" as smallest
 adequate capacity first. Paging comes from `paging_info` in the body only, the one request
 shape known for it (robin-api.md §2.7): `page`/`per_page` in the query of this POST are ignored,
 so a client paging through the query alone would get page 1 again and again. Default 10 per
