@@ -285,6 +285,71 @@ def test_a_booking_put_on_its_own_replaces_its_copy_in_the_room() -> None:
     assert cache.events(3) == ()
 
 
+def test_a_booking_the_room_declined_is_no_booking_of_it() -> None:
+    turned_down = meeting(NOON, 60, "turned down")
+    later = meeting(NOON + timedelta(hours=2), 30, "later")
+    cache = BookingCache()
+    changed = cache.replace(
+        LOCATION, NOON, NOON + timedelta(days=1), [later], LONDON, declined=[turned_down]
+    )
+    assert changed == {1}
+    assert cache.events(1) == (later,)
+    # Not the booking under way at noon: the next one is.
+    assert cache.current_and_next(1, NOON + timedelta(minutes=10)) == (later,)
+    assert cache.between(1, NOON, NOON + timedelta(hours=1)) == ()
+    # Only its times are kept, for free/busy, which lists it without the room's answer.
+    assert cache.declined_by_room(1) == {"turned down": (NOON, NOON + timedelta(hours=1))}
+    assert cache.declined_by_room(2) == {}
+    # Read again the same: nothing changed.
+    again = cache.replace(
+        LOCATION, NOON, NOON + timedelta(days=1), [later], LONDON, declined=[turned_down]
+    )
+    assert again == set()
+
+
+def test_a_booking_the_room_declines_later_leaves_it_wherever_it_was_cached() -> None:
+    lunch = meeting(NOON, 60, "lunch")
+    thursday = meeting(NOON + timedelta(days=3), 60, "moved")
+    cache = filled(lunch, thursday)
+    # The room declines the lunch; the Thursday meeting is moved to this afternoon, where
+    # the room declines it too. The read covers this afternoon only.
+    moved = meeting(NOON + timedelta(hours=2), 60, "moved")
+    changed = cache.replace(
+        LOCATION, NOON, NOON + timedelta(hours=4), [], LONDON, declined=[lunch, moved]
+    )
+    assert changed == {1}
+    assert cache.events(1) == ()
+    assert set(cache.declined_by_room(1)) == {"lunch", "moved"}
+    # Still listed by Robin: not gone, so nothing to look up.
+    assert cache.take_vanished() == []
+
+    # The room accepts the lunch after all: a booking again, no longer declined.
+    changed = cache.replace(
+        LOCATION, NOON, NOON + timedelta(hours=4), [lunch], LONDON, declined=[moved]
+    )
+    assert changed == {1}
+    assert cache.events(1) == (lunch,)
+    assert set(cache.declined_by_room(1)) == {"moved"}
+
+
+def test_bookings_the_room_declined_go_when_deleted_put_back_or_over() -> None:
+    lunch = meeting(NOON, 60, "lunch")
+    review = meeting(NOON + timedelta(hours=3), 60, "review")
+    cache = BookingCache()
+    cache.replace(LOCATION, NOON, NOON + timedelta(days=1), [], LONDON, declined=[lunch, review])
+    # A read that no longer lists the lunch: deleted.
+    cache.replace(LOCATION, NOON, NOON + timedelta(hours=1), [], LONDON)
+    assert set(cache.declined_by_room(1)) == {"review"}
+    # Our own change shows it held again (as a look-up would find it).
+    assert cache.put(LOCATION, review, LONDON)
+    assert cache.declined_by_room(1) == {}
+    cache.replace(LOCATION, NOON, NOON + timedelta(days=1), [], LONDON, declined=[lunch, review])
+    assert cache.drop(1, "lunch") is False  # no booking of the room changed
+    assert set(cache.declined_by_room(1)) == {"review"}
+    cache.evict(NOON + timedelta(hours=4))
+    assert cache.declined_by_room(1) == {}
+
+
 # What happens to each booking between two reads: kept, moved (to a quarter hour), deleted.
 _fates = st.one_of(
     st.just("kept"), st.just("deleted"), st.integers(min_value=-24 * 4, max_value=24 * 4)

@@ -1,4 +1,7 @@
-"""Whether a booking is confirmed or tentative, read from what Robin says about the event."""
+"""Whether a booking is confirmed or tentative, and whether it holds the room at all.
+
+Read from what Robin says about the event: its status and the room's own answer.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from custom_components.robin.api import Event, Invitee, Space
-from custom_components.robin.event_status import booking_status, is_cancelled
+from custom_components.robin.event_status import booking_status, holds_room, is_cancelled
 
 from .api.conftest import load
 
@@ -77,3 +80,57 @@ def test_cancelled_events() -> None:
     assert is_cancelled(replace(event, status="cancelled"))
     assert is_cancelled(replace(event, status="Cancelled"))
     assert not is_cancelled(replace(event, status=None))
+
+
+def test_the_documented_booking_holds_its_room() -> None:
+    event, space = _documented()
+    assert holds_room(event, space)
+
+
+@pytest.mark.parametrize(
+    ("room_answer", "holds"),
+    [
+        ("accepted", True),
+        ("not_responded", True),  # not turned down (yet): shown tentative
+        ("tentative", True),
+        ("delegated", True),
+        ("unknown", True),
+        ("none", True),
+        ("declined", False),
+        ("Declined", False),
+    ],
+)
+def test_a_booking_the_room_declined_does_not_hold_it(room_answer: str, holds: bool) -> None:
+    event, space = _documented()
+    # Robin's documented payload: the organiser, then the room's resource calendar.
+    assert [(i.is_organizer, i.is_resource) for i in event.invitees] == [
+        (True, False),
+        (False, True),
+    ]
+    assert holds_room(_with_room_answer(event, room_answer), space) is holds
+
+
+def test_only_the_rooms_own_decline_frees_it() -> None:
+    event, space = _documented()
+    declined_elsewhere = Invitee(
+        email="c_other@resource.example", response_status="declined", is_resource=True
+    )
+    # Another room (on a meeting booked in two rooms) declining leaves this one held.
+    with_other_room = replace(event, invitees=(*event.invitees, declined_elsewhere))
+    assert holds_room(with_other_room, space)
+    # A person declining is their own business, not the room's.
+    person_declined = replace(
+        event,
+        invitees=tuple(
+            replace(i, response_status="declined") if not i.is_resource else i
+            for i in event.invitees
+        ),
+    )
+    assert holds_room(person_declined, space)
+    # Without the room's address, the only room invited is taken to be it.
+    assert not holds_room(_with_room_answer(event, "declined", "x@example"), None)
+
+
+def test_a_cancelled_booking_holds_no_room() -> None:
+    event, space = _documented()
+    assert not holds_room(replace(event, status="cancelled"), space)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from itertools import chain, islice
@@ -20,6 +20,8 @@ from .api import Event
 
 # One cached event: (start, id, end, event), ordered by start then id.
 type _Entry = tuple[datetime, str, datetime, Event]
+# A booking the room declined: its id and times (in UTC), no more.
+type _Times = tuple[datetime, datetime]
 
 _start_of = itemgetter(0)
 
@@ -90,6 +92,10 @@ class BookingCache:
         # Bookings a read stopped listing, by id: cancelled, deleted, or moved out of the
         # range read (to a time another read covers later). See `take_vanished`.
         self._dropped: dict[str, tuple[int, Event]] = {}
+        # The bookings each room declined, by id: not the room's bookings (nothing shows
+        # them), but Robin's free/busy may still list them busy, without the room's answer.
+        # Only their times are kept, and only for rooms that declined any.
+        self._declined: dict[int, dict[str, _Times]] = {}
 
     def replace(
         self,
@@ -98,12 +104,15 @@ class BookingCache:
         end: datetime,
         events: Iterable[Event],
         time_zone: tzinfo,
+        *,
+        declined: Iterable[Event] = (),
     ) -> set[int]:
         """Put what Robin listed for a location between start and end in place of the cache.
 
         Robin lists the events that overlap the range (end > start and start < end); those
-        cached for the location's rooms in that range are replaced by them. Returns the
-        rooms whose bookings changed.
+        cached for the location's rooms in that range are replaced by them. `declined`: the
+        events listed that their room declined, kept apart (see `declined_by_room`).
+        Returns the rooms whose bookings changed.
         """
         read: dict[int, dict[str, _Entry]] = defaultdict(dict)
         for event in events:
@@ -115,22 +124,63 @@ class BookingCache:
                 _moment(event.end, time_zone),
                 event,
             )
+        turned_down: dict[int, dict[str, _Times]] = defaultdict(dict)
+        for event in declined:
+            if event.space_id is not None:
+                turned_down[event.space_id][event.id] = (
+                    _moment(event.start, time_zone),
+                    _moment(event.end, time_zone),
+                )
+        listed = read.keys() | turned_down.keys()
         rooms = self._rooms_of_location[location_id]
-        rooms.update(read)
+        rooms.update(listed)
         # A room Robin moved to this location (same id) is no longer the old one's: its
         # reads, which no longer list the room, must not clear it.
         for other_id, other_rooms in self._rooms_of_location.items():
-            if other_id != location_id and not other_rooms.isdisjoint(read):
-                other_rooms.difference_update(read)
+            if other_id != location_id and not other_rooms.isdisjoint(listed):
+                other_rooms.difference_update(listed)
         changed: set[int] = set()
         for space_id in rooms:
             new = list(read[space_id].values()) if space_id in read else []
-            if self._replace_room(space_id, start, end, new):
+            now_declined = turned_down.get(space_id, {})
+            known = self._declined.get(space_id, {})
+            # Only a booking the room declined since the last read can still be held here.
+            newly_declined = now_declined.keys() - known.keys()
+            if self._replace_room(space_id, start, end, new, newly_declined):
                 changed.add(space_id)
+            self._replace_declined(space_id, start, end, now_declined, new)
         return changed
 
+    def _replace_declined(
+        self,
+        space_id: int,
+        start: datetime,
+        end: datetime,
+        declined: dict[str, _Times],
+        read: list[_Entry],
+    ) -> None:
+        known = self._declined.get(space_id)
+        if known is None and not declined:
+            return
+        held = {entry[1] for entry in read}
+        kept = {
+            event_id: times
+            for event_id, times in (known or {}).items()
+            if not (times[1] > start and times[0] < end) and event_id not in held
+        }
+        kept.update(declined)
+        if kept:
+            self._declined[space_id] = kept
+        else:
+            self._declined.pop(space_id, None)
+
     def _replace_room(
-        self, space_id: int, start: datetime, end: datetime, read: list[_Entry]
+        self,
+        space_id: int,
+        start: datetime,
+        end: datetime,
+        read: list[_Entry],
+        declined: Collection[str],
     ) -> bool:
         entries = self._rooms.get(space_id, [])
         longest = self._longest.get(space_id, timedelta(0))
@@ -144,15 +194,17 @@ class BookingCache:
         high = bisect_right(entries, max(end, latest), key=_start_of)
         segment = entries[low:high]
         read_ids = {entry[1] for entry in read}
+        # The listed bookings the room declined go wherever they were cached.
+        listed = read_ids.union(declined)
         replaced = [
             entry
             for entry in segment
-            if (entry[2] > start and entry[0] < end) or entry[1] in read_ids
+            if (entry[2] > start and entry[0] < end) or entry[1] in listed
         ]
         read_sorted = sorted(read, key=_order)
         # A booking moved here from another day is still cached at its old time, outside
         # this segment: that copy goes (only bookings new to the segment are looked for).
-        arrived = read_ids.difference(entry[1] for entry in replaced)
+        arrived = listed.difference(entry[1] for entry in replaced)
         outside = chain(islice(entries, low), islice(entries, high, None))
         moved = bool(arrived) and any(entry[1] in arrived for entry in outside)
         if (
@@ -162,12 +214,12 @@ class BookingCache:
         ):
             return False
         for entry in replaced:
-            if entry[1] not in read_ids:
+            if entry[1] not in listed:
                 self._dropped[entry[1]] = (space_id, entry[3])
         kept = [
             entry
             for entry in segment
-            if not (entry[2] > start and entry[0] < end) and entry[1] not in read_ids
+            if not (entry[2] > start and entry[0] < end) and entry[1] not in listed
         ]
         merged = sorted(kept + read_sorted, key=_order)
         if moved:
@@ -206,6 +258,7 @@ class BookingCache:
         placed = sorted(
             [*(cached for cached in entries if cached[1] != event.id), entry], key=_order
         )
+        self._forget_declined(space_id, event.id)
         if _shown(placed) == _shown(entries):
             return False
         self._longest[space_id] = max(
@@ -214,11 +267,19 @@ class BookingCache:
         self._rooms[space_id] = placed
         return True
 
+    def _forget_declined(self, space_id: int, event_id: str) -> None:
+        declined = self._declined.get(space_id)
+        if declined is not None and event_id in declined:
+            del declined[event_id]
+            if not declined:
+                del self._declined[space_id]
+
     def drop(self, space_id: int, event_id: str) -> bool:
         """Forget one booking of a room (cancelled, or moved out of the window).
 
         Returns whether the room's bookings changed.
         """
+        self._forget_declined(space_id, event_id)
         entries = self._rooms.get(space_id, [])
         kept = [entry for entry in entries if entry[1] != event_id]
         if len(kept) == len(entries):
@@ -235,13 +296,25 @@ class BookingCache:
                     *(entry for entry in entries[:high] if entry[2] > before),
                     *entries[high:],
                 ]
+        for space_id, declined in list(self._declined.items()):
+            if any(times[1] <= before for times in declined.values()):
+                kept = {key: times for key, times in declined.items() if times[1] > before}
+                if kept:
+                    self._declined[space_id] = kept
+                else:
+                    del self._declined[space_id]
 
     def forget_room(self, space_id: int) -> None:
         """Drop a room that is gone."""
         self._rooms.pop(space_id, None)
+        self._declined.pop(space_id, None)
         self._longest.pop(space_id, None)
         for rooms in self._rooms_of_location.values():
             rooms.discard(space_id)
+
+    def declined_by_room(self, space_id: int) -> Mapping[str, tuple[datetime, datetime]]:
+        """Return the bookings the room declined, as read: id -> (start, end) in UTC."""
+        return self._declined.get(space_id, {})
 
     def events(self, space_id: int) -> tuple[Event, ...]:
         """Return all cached events of a room, by start."""

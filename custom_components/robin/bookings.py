@@ -39,7 +39,7 @@ from .check_in import refused_for_the_event
 from .const import DOMAIN, LOGGER, MIN_BOOKING_DURATION
 from .coordinator import RobinCoordinator
 from .data import event_end, event_start, time_zone_named
-from .event_status import is_cancelled
+from .event_status import holds_room, is_cancelled
 
 # A start a little in the past is "now" as typed by a person or computed by an automation.
 PAST_START_GRACE = timedelta(minutes=1)
@@ -167,8 +167,9 @@ async def async_read_booking(coordinator: RobinCoordinator, space: Space, event_
     except RobinError as err:
         raise robin_error(coordinator, err, space.name) from err
     # Robin may keep a cancelled occurrence readable: it is gone all the same, and changing
-    # or checking in to it would act on a booking nobody holds any more.
-    if event is None or is_cancelled(event):
+    # or checking in to it would act on a booking nobody holds any more. One the room
+    # declined is not a booking of this room either.
+    if event is None or not holds_room(event, space):
         raise validation_error("booking_not_found", booking=event_id, room=space.name)
     return event
 

@@ -39,7 +39,7 @@ from .const import DOMAIN, LOGGER
 from .coordinator import RobinConfigEntry, RoomChange
 from .data import event_end, event_start
 from .entity import RobinRoomEntity, add_entities_for_new_rooms
-from .event_status import is_cancelled, status_fields
+from .event_status import holds_room, status_fields
 
 # Creating, moving and deleting bookings are calls to Robin: one at a time.
 PARALLEL_UPDATES = 1
@@ -233,7 +233,7 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         return times
 
     def _calendar_event(self, event: Event | None) -> CalendarEvent | None:
-        if event is None or is_cancelled(event):
+        if event is None or not holds_room(event, self.space):
             return None
         start: date | datetime = event.start
         end: date | datetime = event.end

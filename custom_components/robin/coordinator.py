@@ -75,7 +75,7 @@ from .discovery import (
     run_all,
     shown,
 )
-from .event_status import is_cancelled
+from .event_status import holds_room, is_cancelled
 from .issues import async_entry_issue_subjects, async_set_entry_issue
 from .room_moments import RoomMoments
 from .vanished_bookings import look_up
@@ -413,7 +413,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         if (
             event is not None
             and event.space_id == space.id
-            and not is_cancelled(event)
+            and holds_room(event, space)
             and event_end(event, zone) > window_start
             and event_start(event, zone) < window_end
         ):
@@ -610,11 +610,10 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             if read is None:  # the same answer as the last time: nothing changed there
                 continue
             zone = self._zone(location.id)
-            # A booking Robin marks cancelled is nobody's: no status, action or calendar
-            # shows it or acts on it.
-            kept = [event for event in read if not is_cancelled(event)]
-            cancelled.update(event.id for event in read if is_cancelled(event))
-            self._pending_rooms |= self.bookings.replace(location.id, start, end, kept, zone)
+            kept, declined = _split_by_room_held(read, self.discovery.spaces, cancelled)
+            self._pending_rooms |= self.bookings.replace(
+                location.id, start, end, kept, zone, declined=declined
+            )
         for location in locations:
             self._last_polled[location.id] = now
             self._in_hours[location.id] = self._in_hours_now(location, now)
@@ -694,7 +693,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
 
     async def _look_up_vanished(self, vanished: list[tuple[int, Event]]) -> None:
         """Put a booking moved out of the ranges read at its new time; leave a deleted one out."""
-        found = await look_up(self.client, vanished)
+        found = await look_up(self.client, vanished, self.discovery.spaces)
         window_start, window_end = self._window
         for event in found.found:
             space = self.discovery.spaces.get(event.space_id) if event.space_id else None
@@ -1179,6 +1178,28 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         events = await self.client.get_space_events(space.id, start, end)
         zone = self.time_zone(space.location_id) or dt_util.get_default_time_zone()
         return tuple(sorted(events, key=lambda event: (event_start(event, zone), event.id)))
+
+
+def _split_by_room_held(
+    read: list[Event], spaces: Mapping[int, Space], cancelled: set[str]
+) -> tuple[list[Event], list[Event]]:
+    """Return the bookings that hold their room, and those their room declined.
+
+    A booking Robin marks cancelled is nobody's, and one the room declined takes place
+    elsewhere: no status, action or calendar shows either or acts on it. The cancelled ones'
+    ids are added to `cancelled`.
+    """
+    held: list[Event] = []
+    declined: list[Event] = []
+    for event in read:
+        space = spaces.get(event.space_id) if event.space_id is not None else None
+        if holds_room(event, space):
+            held.append(event)
+        elif is_cancelled(event):
+            cancelled.add(event.id)
+        else:
+            declined.append(event)
+    return held, declined
 
 
 def _free_busy_types(spaces: Iterable[Space]) -> list[str | None]:

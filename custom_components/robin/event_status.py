@@ -18,14 +18,25 @@ _STATUS_ENUM: Any = getattr(calendar, "CalendarEventStatus", None)
 CONFIRMED = "confirmed"
 TENTATIVE = "tentative"
 CANCELLED = "cancelled"
+DECLINED = "declined"
 # The room's own answer (Robin lists the room's resource calendar among the invitees):
 # until the room accepts, the booking may still be turned down.
 _ROOM_UNDECIDED = frozenset({"tentative", "not_responded", "needsAction"})
 
 
 def is_cancelled(event: Event) -> bool:
-    """Tell whether Robin marks the event cancelled (Home Assistant never shows those)."""
+    """Tell whether Robin marks the event cancelled."""
     return (event.status or "").lower() == CANCELLED
+
+
+def holds_room(event: Event, space: Space | None) -> bool:
+    """Tell whether the booking takes the room: neither cancelled nor declined by the room.
+
+    A meeting the room's resource calendar turned down does not take place there, as room
+    calendars in Google and Outlook show it: no status, calendar, office rule or free-room
+    search counts it.
+    """
+    return not is_cancelled(event) and (_room_answer(event, space) or "").lower() != DECLINED
 
 
 def booking_status(event: Event, space: Space | None) -> str | None:
@@ -38,7 +49,7 @@ def booking_status(event: Event, space: Space | None) -> str | None:
     room_answer = _room_answer(event, space)
     if status == TENTATIVE or room_answer in _ROOM_UNDECIDED:
         return TENTATIVE
-    if status == CONFIRMED and room_answer != "declined":
+    if status == CONFIRMED and room_answer != DECLINED:
         return CONFIRMED
     return None
 

@@ -58,7 +58,7 @@ from .const import (
 )
 from .coordinator import RobinConfigEntry, RobinCoordinator, room_identifier
 from .data import RobinData
-from .event_status import is_cancelled
+from .event_status import holds_room, is_cancelled
 from .issues import async_set_entry_issue, entry_issue_id
 from .office_rules import (
     Booking,
@@ -862,15 +862,16 @@ class OfficeActor:
         )
 
     async def _changed_since_polled(self, space: Space, booking: Booking) -> bool:
-        """Tell whether Robin holds other times than the poll's copy, or cancelled it.
+        """Tell whether Robin holds other times than the poll's copy, or no longer the room.
 
         A release sends the booking's start with its new end: from an outdated copy it
-        would move back a meeting its organiser just moved.
+        would move back a meeting its organiser just moved. One cancelled or declined by
+        the room since the poll leaves nothing to release.
         """
         event = await self.coordinator.client.get_event(booking.event_id)
         now_held = Booking.of(event, self._zone(space))
         return (
-            is_cancelled(event)
+            not holds_room(event, space)
             or dt_util.as_utc(now_held.start) != dt_util.as_utc(booking.start)
             or dt_util.as_utc(now_held.end) != dt_util.as_utc(booking.end)
         )

@@ -9,6 +9,7 @@ itself tells a move from a deletion at once, for one request per booking gone.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -20,8 +21,9 @@ from .api import (
     RobinMalformedResponseError,
     RobinRateLimitError,
     RobinServerError,
+    Space,
 )
-from .event_status import is_cancelled
+from .event_status import holds_room
 
 # Bounds the requests a poll adds when a read lists much less than before (an answer that
 # came back empty): the rest are looked up at later polls if the next reads miss them too.
@@ -39,14 +41,20 @@ _NO_ANSWER = (
 class LookUps:
     """What Robin said of the bookings a read stopped listing."""
 
-    # Still booked, as Robin has it now (at another time, perhaps in another room).
+    # Still booked, as Robin has it now (at another time, perhaps in another room): neither
+    # cancelled nor declined by its room.
     found: list[Event] = field(default_factory=list)
     # Not asked (beyond the limit) or not answered: (room, booking) as last read.
     unknown: list[tuple[int, Event]] = field(default_factory=list)
 
 
-async def look_up(client: RobinClient, vanished: list[tuple[int, Event]]) -> LookUps:
-    """Read each booking; one Robin refuses to show (404, 403) is gone, as the read said."""
+async def look_up(
+    client: RobinClient, vanished: list[tuple[int, Event]], spaces: Mapping[int, Space]
+) -> LookUps:
+    """Read each booking; one Robin refuses to show (404, 403) is gone, as the read said.
+
+    `spaces`: the rooms followed, which tell whose answer is the room's.
+    """
     result = LookUps(unknown=vanished[MAX_LOOKUPS_PER_POLL:])
 
     async def ask(space_id: int, event: Event) -> None:
@@ -57,7 +65,8 @@ async def look_up(client: RobinClient, vanished: list[tuple[int, Event]]) -> Loo
         except RobinError:
             pass  # Robin refuses to show it: gone. Any other error is a bug: it fails the poll.
         else:
-            if not is_cancelled(answer):
+            room = answer.space_id if answer.space_id is not None else space_id
+            if holds_room(answer, spaces.get(room)):
                 result.found.append(answer)
 
     await asyncio.gather(*(ask(*booking) for booking in vanished[:MAX_LOOKUPS_PER_POLL]))
