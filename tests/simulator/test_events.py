@@ -313,3 +313,43 @@ async def test_confirmation_once_and_not_after_the_end(api: Api, sim: RobinSimul
     past = sim.add_event(FOCUS, "Over", today - timedelta(hours=2), today - timedelta(hours=1))
     status, body = await api.call("PUT", f"/events/{past.id}/confirmation", json={})
     assert (status, body["meta"]["errors"][0]["reason"]) == (400, "too_late_to_confirm_event")
+
+
+async def test_a_meeting_the_room_declined_is_served_listed_busy_and_can_be_booked_over(
+    api: Api, sim: RobinSimulator
+):
+    start = datetime(2024, 6, 4, 14, 0, tzinfo=UTC)  # 15:00 in London
+    turned_down = sim.add_event(
+        BOOTH, "Turned down", start, start + timedelta(hours=1), room_answer="declined"
+    )
+    served = await api.data(f"/events/{turned_down.id}")
+    rooms = [(i["email"], i["response_status"]) for i in served["invitees"] if i["is_resource"]]
+    assert rooms == [("c_phone-booth-1@resource.calendar.google.com", "declined")]
+    # Free/busy's reduced events carry no answers: it is listed busy all the same.
+    _, free_busy = await api.call(
+        "POST",
+        "/free-busy/spaces",
+        json={
+            "scope": {"space_ids": [BOOTH]},
+            "view_options": {
+                "bounds": {"from": "2024-06-04T14:00:00Z", "to": "2024-06-04T15:00:00Z"}
+            },
+        },
+    )
+    busy = free_busy["data"][0]["busy"]
+    assert [event["id"] for block in busy for event in block["events"]] == [turned_down.id]
+    # The room's calendar did not take it: the room can be booked then.
+    status, body = await api.call(
+        "POST",
+        f"/spaces/{BOOTH}/events",
+        json=booking("2024-06-04T15:00:00+01:00", "2024-06-04T15:30:00+01:00"),
+    )
+    assert status == 201, body
+    # Accepted after all, it stands in the way again (the new booking ends at 15:30).
+    sim.answer_as_room(turned_down, "accepted")
+    status, body = await api.call(
+        "POST",
+        f"/spaces/{BOOTH}/events",
+        json=booking("2024-06-04T15:30:00+01:00", "2024-06-04T15:45:00+01:00"),
+    )
+    assert (status, body["meta"]["errors"][0]["reason"]) == (400, "event_conflict")
