@@ -1,4 +1,6 @@
-"""Whether a booking is confirmed or tentative, for Home Assistant versions that show it.
+"""Whether a booking holds its room at all, and whether it is confirmed or tentative.
+
+`holds_room` is the one place that decides which of Robin's events are bookings of the room.
 
 `CalendarEvent.status` and `CalendarEventStatus` arrived in Home Assistant 2026.10; on
 older versions events carry no status, so the feature is detected, not the version.

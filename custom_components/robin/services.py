@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,7 +28,7 @@ from homeassistant.helpers import (
 from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JsonValueType
 
-from .api import Event, FreeBusySpace, RobinError, Space
+from .api import Event, RobinError, Space
 from .bookings import (
     PAST_START_GRACE,
     async_book,
@@ -44,6 +44,7 @@ from .bookings import (
 from .const import DOMAIN, MIN_BOOKING_DURATION
 from .coordinator import RobinConfigEntry, RobinCoordinator, location_identifier
 from .data import event_end, event_start, location_time_zone, room_status
+from .free_busy import busy_times
 
 SERVICE_BOOK_SPACE = "book_space"
 SERVICE_CANCEL_BOOKING = "cancel_booking"
@@ -371,7 +372,7 @@ async def _find_free_space(call: ServiceCall) -> ServiceResponse:
             continue
         if not wanted_amenities <= _amenities_of(space):
             continue
-        busy = _busy_times(result, coordinator.bookings.declined_by_room(space.id))
+        busy = busy_times(result, coordinator.bookings.declined_by_room(space.id))
         if any(busy_start < end and busy_end > start for busy_start, busy_end in busy):
             continue
         free_until = min((busy_start for busy_start, _ in busy if busy_start >= end), default=None)
@@ -395,39 +396,6 @@ async def _find_free_space(call: ServiceCall) -> ServiceResponse:
         "end": end.astimezone(shown_zone).isoformat(),
         "spaces": free,
     }
-
-
-def _busy_times(
-    result: FreeBusySpace, declined: Mapping[str, tuple[datetime, datetime]]
-) -> list[tuple[datetime, datetime]]:
-    """Return when free/busy finds the room busy, leaving out the meetings it declined.
-
-    Free/busy lists a room's meetings without the room's answer (robin-api.md §3.8), so a
-    meeting the room turned down may be listed busy: the bookings read for the calendar
-    tell which (by id, at the times they were read; beyond the calendar's days it stays
-    busy). A block of several meetings keeps the times of the others, or stays busy whole
-    for one whose times are not listed.
-    """
-    busy: list[tuple[datetime, datetime]] = []
-    for block in result.busy:
-        if not any(event_id in declined for event_id, _, _ in block.event_times):
-            busy.append((block.start, block.end))
-            continue
-        for event_id, listed_start, listed_end in block.event_times:
-            times = declined.get(event_id)
-            if listed_start is None or listed_end is None:
-                if times is None:
-                    busy.append((block.start, block.end))
-            elif (
-                times is None
-                or (
-                    dt_util.as_utc(listed_start),
-                    dt_util.as_utc(listed_end),
-                )
-                != times
-            ):
-                busy.append((listed_start, listed_end))
-    return busy
 
 
 def _amenities_of(space: Space) -> set[str]:
