@@ -26,8 +26,15 @@ from custom_components.robin.const import (
 )
 from robin_simulator import RobinSimulator
 
-from .common import call_action, room_entity_id, room_state, room_target, setup_with_options
-from .conftest import advance
+from .common import (
+    api_calls,
+    call_action,
+    room_entity_id,
+    room_state,
+    room_target,
+    setup_with_options,
+)
+from .conftest import POLL_EVERY_LOCATION_EVERY_MINUTE, advance
 from .office import CUSTOMER_CALL_START, POLL, capture, customer_call, run_until, state, writes
 
 ROOM = "Thames Room"  # free on Monday after its 09:30 stand-up, until Tuesday's
@@ -238,3 +245,30 @@ async def test_people_in_the_room_during_a_declined_meeting_use_it_unbooked(
     assert state(hass, simulator, ROOM, "checked_in") == STATE_OFF
     assert room_state(hass, simulator, ROOM, "sensor", "availability").state == "available"
     assert writes(simulator) == [], "checked in to a meeting the room declined"
+
+
+@POLL_EVERY_LOCATION_EVERY_MINUTE
+async def test_a_booking_moved_out_of_the_read_hours_that_the_room_declines_there_is_gone(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The next hour's read no longer lists it; looked up, the room's answer is read too."""
+    thames = simulator.find_space(ROOM)
+    review = simulator.add_event(thames.id, "Review", _at(10, 45), _at(11, 15))
+    await advance(hass, freezer, POLL)
+    assert _time(hass, simulator, "next_booking") == _at(10, 45)
+
+    # Moved to 15:00, when the room is taken by another meeting: it declines.
+    review.start, review.end = _at(15), _at(16)
+    simulator.answer_as_room(review, "declined")
+    simulator.reset_requests()
+    await advance(hass, freezer, POLL)
+
+    # The poll read neither today's afternoon nor another day that lists it again.
+    reads = [call for call in api_calls(simulator) if call.startswith("GET /v1.0/events/")]
+    assert reads == [f"GET /v1.0/events/{review.id}"]  # looked up
+    # The next booking is Tuesday's stand-up, not the meeting the room declined.
+    assert _time(hass, simulator, "next_booking") == _at(9, 30, day=24)
+    assert room_state(hass, simulator, ROOM, "sensor", "availability").state == "available"
