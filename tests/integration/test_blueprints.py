@@ -220,6 +220,63 @@ async def test_room_frees_up_creates_a_notification(
     ]
 
 
+@pytest.mark.usefixtures("time_zone")
+async def test_room_frees_up_names_a_numbered_room_as_named(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    # Room 10 of the second floor: "2.10", which Home Assistant would read as the number 2.1.
+    await setup_with_options(hass, config_entry)
+    fleet = device_with_identifier(
+        hass, config_entry.entry_id, f"space_{simulator.find_space('Fleet Room').id}"
+    )
+    assert fleet is not None
+    dr.async_get(hass).async_update_device(fleet.id, name_by_user="2.10")
+    assert await async_setup_component(hass, "persistent_notification", {})
+    availability = room_entity_id(hass, simulator, "Fleet Room", "sensor", "availability")
+    await _automation_from_blueprint(
+        hass, "room_frees_up.yaml", {"availability_sensor": availability}
+    )
+    notifications = persistent_notification._async_get_or_create_notifications(hass)
+
+    await advance(hass, freezer, CUSTOMER_CALL_END - timedelta(minutes=10) - datetime.now(UTC))
+    await run_until(hass, freezer, CUSTOMER_CALL_END)
+    assert [(n["title"], n["message"]) for n in notifications.values()] == [
+        ("2.10 is free", "2.10 is available now.")
+    ]
+
+
+async def test_release_no_show_gives_the_users_actions_the_rooms_name_as_named(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    fleet = device_with_identifier(
+        hass, setup_integration.entry_id, f"space_{simulator.find_space('Fleet Room').id}"
+    )
+    assert fleet is not None
+    dr.async_get(hass).async_update_device(fleet.id, name_by_user="2.10")
+    notified = async_mock_service(hass, "notify", "facilities")
+    availability = room_entity_id(hass, simulator, "Fleet Room", "sensor", "availability")
+    await _automation_from_blueprint(
+        hass,
+        "release_no_show.yaml",
+        {
+            "availability_sensor": availability,
+            "notify_actions": [
+                {"action": "notify.facilities", "data": {"message": "Released {{ room.name }}"}}
+            ],
+        },
+    )
+    await advance(hass, freezer, QUARTER_TO_ELEVEN - datetime.now(UTC))
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=10))
+    assert customer_call(simulator).end == CUSTOMER_CALL_START + timedelta(minutes=10)
+    assert [call.data["message"] for call in notified] == ["Released 2.10"]
+
+
 @pytest.mark.parametrize(
     ("chosen", "notified"),
     [
@@ -287,6 +344,100 @@ async def test_no_show_released_names_an_untitled_booking_so(
         (
             "Nobody came to the untitled booking (11:00 to 12:00), so the booking was ended "
             "and Fleet Room is free for others."
+        )
+    ]
+
+
+# Home Assistant reads a template's text that looks like a Python literal as one: "0",
+# "False" and "None" would read as no title, "2024.10" as 2024.1. ("2024" and "true", a number
+# and JSON's yes, keep their text however they are read.)
+@pytest.mark.parametrize("title", ["2024", "0", "true", "False", "None", "2024.10"])
+@pytest.mark.usefixtures("time_zone")
+async def test_no_show_released_quotes_a_title_that_looks_like_a_number_as_booked(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    title: str,
+) -> None:
+    simulator.events.save(dataclasses.replace(customer_call(simulator), title=title))
+    await setup_with_options(hass, config_entry, **{CONF_RELEASE_NO_SHOWS: True})
+    assert await async_setup_component(hass, "persistent_notification", {})
+    await _automation_from_blueprint(hass, "no_show_released.yaml", {})
+    notifications = persistent_notification._async_get_or_create_notifications(hass)
+
+    await advance(hass, freezer, QUARTER_TO_ELEVEN - datetime.now(UTC))
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=11))
+    assert [n["message"] for n in notifications.values()] == [
+        (
+            f'Nobody came to "{title}" (11:00 to 12:00), so the booking was ended '
+            "and Fleet Room is free for others."
+        )
+    ]
+
+
+@pytest.mark.usefixtures("time_zone")
+async def test_no_show_released_gives_the_users_actions_the_bookings_texts_as_written(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    # A room numbered "2.10" and a booking titled "2024": texts, not numbers (a number has no
+    # length, so it could not be shortened).
+    call = customer_call(simulator)
+    simulator.events.save(dataclasses.replace(call, title="2024"))
+    await setup_with_options(hass, config_entry, **{CONF_RELEASE_NO_SHOWS: True})
+    fleet = device_with_identifier(
+        hass, config_entry.entry_id, f"space_{simulator.find_space('Fleet Room').id}"
+    )
+    assert fleet is not None
+    dr.async_get(hass).async_update_device(fleet.id, name_by_user="2.10")
+    notified = async_mock_service(hass, "notify", "facilities")
+    message = (
+        "{{ booking.room }}: {{ booking.title | truncate(30) }} from {{ booking.start }} to"
+        " {{ booking.end }}"
+        " ({{ booking.id }}, {{ 'cancelled' if cancelled else 'ended' }})"
+    )
+    await _automation_from_blueprint(
+        hass,
+        "no_show_released.yaml",
+        {"notify_actions": [{"action": "notify.facilities", "data": {"message": message}}]},
+    )
+
+    await advance(hass, freezer, QUARTER_TO_ELEVEN - datetime.now(UTC))
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=11))
+    assert [notice.data["message"] for notice in notified] == [
+        (
+            f"2.10: 2024 from {CUSTOMER_CALL_START.astimezone(LONDON).isoformat()} to "
+            f"{CUSTOMER_CALL_END.astimezone(LONDON).isoformat()} ({call.id}, ended)"
+        )
+    ]
+
+
+@pytest.mark.usefixtures("time_zone")
+async def test_no_show_released_keeps_the_earlier_variables_for_existing_automations(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_with_options(hass, config_entry, **{CONF_RELEASE_NO_SHOWS: True})
+    notified = async_mock_service(hass, "notify", "facilities")
+    message = "{{ room }}: {{ title }} from {{ start }} to {{ end }} ({{ booking_id }})"
+    await _automation_from_blueprint(
+        hass,
+        "no_show_released.yaml",
+        {"notify_actions": [{"action": "notify.facilities", "data": {"message": message}}]},
+    )
+
+    await advance(hass, freezer, QUARTER_TO_ELEVEN - datetime.now(UTC))
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=11))
+    call = customer_call(simulator)
+    assert [notice.data["message"] for notice in notified] == [
+        (
+            f"Fleet Room: Customer call from {CUSTOMER_CALL_START.astimezone(LONDON).isoformat()}"
+            f" to {CUSTOMER_CALL_END.astimezone(LONDON).isoformat()} ({call.id})"
         )
     ]
 
