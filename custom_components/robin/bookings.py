@@ -148,7 +148,9 @@ async def _write_or_look_up[T](
     try:
         result = await look_up()
     except RobinError as err:
-        LOGGER.warning("Could not tell whether Robin made the change to %s: %s", room, err)
+        # Not a warning: the error raised tells it, to the action's caller, or in the office
+        # actor's own warning (one per lost answer, naming the booking).
+        LOGGER.debug("Could not tell whether Robin made the change to %s: %s", room, err)
         raise robin_failure("outcome_unknown", room=room, error=str(failure)) from err
     if result is None:
         if is_booking:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import Event, HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -77,12 +79,13 @@ async def test_a_check_in_is_not_given_up_while_robin_fails_to_show_the_booking(
     assert state(hass, simulator, "Fleet Room", "checked_in") == "on"
 
 
+@pytest.mark.usefixtures("time_zone")
 async def test_a_check_in_whose_answer_was_lost_is_told_once_robin_shows_it(
     hass: HomeAssistant,
     simulator: RobinSimulator,
-    time_zone: None,
     config_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     call, checked_in = await _people_arrive_for_the_call(hass, simulator, config_entry, freezer)
     # The check-in is read; Robin checks the booking in, but its answer is lost (twice:
@@ -96,3 +99,10 @@ async def test_a_check_in_whose_answer_was_lost_is_told_once_robin_shows_it(
     assert call.id in simulator.events.confirmations
     assert [event.data["booking_id"] for event in checked_in] == [call.id]
     assert state(hass, simulator, "Fleet Room", "checked_in") == "on"
+    # The lost answer is one warning in the log, naming the booking.
+    [warned] = [
+        record.getMessage()
+        for record in caplog.records
+        if record.name == "custom_components.robin" and record.levelno >= logging.WARNING
+    ]
+    assert warned.startswith(f"Could not check in booking {call.id} in Fleet Room: ")
