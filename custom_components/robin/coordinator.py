@@ -385,17 +385,20 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
     async def async_refresh_bookings(self) -> None:
         """Refresh at once after our own change, re-reading the whole calendar window.
 
-        Inside Robin's Retry-After the refresh waits for the next scheduled poll.
+        Inside Robin's Retry-After the poll is moved to the wait's end when it may be (see
+        `_postponed_for_retry_after`); otherwise the next scheduled poll reads the window.
         """
         self._full_read_due = True
-        if self.client.rate_limited_for:
-            return
         # A poll under way may have read Robin before our change, and the debouncer drops
         # requests while one runs: wait for it to end first. The request stays debounced,
         # so a burst of changes (the office actor releasing several no-shows) reads once
         # or twice, not once per change.
         async with self._debounced_refresh.async_lock():
-            pass
+            if self.client.rate_limited_for:
+                # Sent now, the refresh would fail without a request: the next poll moves to
+                # the wait's end instead or, if it may not, reads the window when it comes.
+                self._postponed_for_retry_after(scheduled=False)
+                return
         await self.async_request_refresh()
 
     @callback
@@ -807,10 +810,11 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
     ) -> None:
         """Refresh, then tell the rooms whose shown data changed, then the poll listeners.
 
-        A scheduled poll may wait for a Retry-After to end instead: nothing was read, so
-        nothing is told, and the poll listeners (the office actor) see no new read.
+        A poll, scheduled or asked for (`homeassistant.update_entity`, the refresh after an
+        action), may wait for a Retry-After to end instead: nothing was read, so nothing is
+        told, and the poll listeners (the office actor) see no new read.
         """
-        if scheduled and self._postponed_for_retry_after():
+        if self._postponed_for_retry_after(scheduled=scheduled):
             return
         self._poll_due_since = None
         self._poll_everything = self._poll_everything or not scheduled
@@ -827,20 +831,24 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         for update in list(self._poll_listeners):
             update()
 
-    def _postponed_for_retry_after(self) -> bool:
+    def _postponed_for_retry_after(self, *, scheduled: bool) -> bool:
         """Move a poll due inside Robin's Retry-After to its end; tell whether it was moved.
 
-        Only after a poll that worked: a poll refused itself (429) or failed leaves nothing
-        current to show, and fails as before (the next one comes after the wait). Moved,
-        it keeps the one refresh timer: nothing else is scheduled.
+        Only after a poll that worked: the first refresh (setup), or a poll refused itself
+        (429) or failed, leaves nothing current to show, and fails as before (the next one
+        comes after the wait). Moved, it keeps the one refresh timer: nothing else is
+        scheduled. A refresh asked for (not scheduled) is that poll, reading every location.
         """
         wait = self.client.rate_limited_for
         if (
             not wait
+            or self.data is None
             or not self.last_update_success
             or self._shutdown_requested
             or self.hass.is_stopping
             or not self._listeners
+            # Polling turned off (the entry's system options): no poll to move the refresh to.
+            or self.config_entry.pref_disable_polling
         ):
             return False
         now = dt_util.utcnow()
@@ -850,6 +858,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         if now + postponed_by - due > POLL_LATE_AT_MOST:
             return False
         self._poll_due_since = due
+        self._poll_everything = self._poll_everything or not scheduled
         interval = self.update_interval
         self.update_interval = postponed_by
         self._schedule_refresh()
