@@ -467,8 +467,13 @@ class OfficeActor:
 
     @callback
     def _wake_at(self, when: datetime) -> None:
-        """Act on every room at `when`, or later with a retry due later (one timer serves all)."""
-        if self._retry_at is not None and self._retry_at >= when:
+        """Act on every room at `when`, or earlier with something due earlier.
+
+        One timer serves every room, kept at the earliest due time: at a later one, work
+        due earlier (a retry due as Robin's Retry-After ends) would wait for it. When it
+        fires, everything due runs and the timer moves on to the next due time.
+        """
+        if self._retry_at is not None and self._retry_at <= when:
             return
         self._cancel_retry()
         self._retry_at = when
@@ -477,7 +482,22 @@ class OfficeActor:
     @callback
     def _on_retry(self, _now: datetime) -> None:
         self._unsub_retry = self._retry_at = None
+        # Before acting: what acting asks for (a retry, Robin's wait) may only come earlier.
+        if (next_due := self._next_due(dt_util.utcnow())) is not None:
+            self._wake_at(next_due)
         self._update()
+
+    def _next_due(self, now: datetime) -> datetime | None:
+        """Return when the next retry or look-up after `now` comes due.
+
+        Robin's Retry-After is not kept here: while it lasts, every update that has work
+        asks to wake at its end again.
+        """
+        due = (
+            *(tries.not_before for tries in self._tries.values()),
+            *(unsure.look_up_at for unsure in self._releases_unsure.values()),
+        )
+        return min((when for when in due if when is not None and when > now), default=None)
 
     @callback
     def _cancel_retry(self) -> None:
@@ -495,12 +515,8 @@ class OfficeActor:
     @callback
     def _take_over(self, now: datetime) -> None:
         """Go on with what the entry's actor before a reload left under way."""
-        due = [
-            *(tries.not_before for tries in self._tries.values() if tries.not_before),
-            *(unsure.look_up_at for unsure in self._releases_unsure.values()),
-        ]
-        if later := [when for when in due if when > now]:
-            self._wake_at(max(later))
+        if (next_due := self._next_due(now)) is not None:
+            self._wake_at(next_due)
 
     @callback
     def _forget_long_ended(self, now: datetime) -> None:

@@ -27,6 +27,8 @@ TEN_PAST_ELEVEN = CALL_START + timedelta(minutes=10)
 # which it is read hourly.
 EVENING_CALL_START = datetime(2026, 11, 23, 18, 30, tzinfo=UTC)
 EVENING_CALL_END = EVENING_CALL_START + timedelta(hours=1)
+# Steps short enough to see each retry at its second.
+STEP = timedelta(seconds=5)
 
 
 async def test_a_release_refused_before_robin_went_down_is_made_when_it_is_back(
@@ -128,6 +130,65 @@ async def test_a_release_robin_asked_to_wait_for_is_made_when_the_wait_ends_at_n
     assert [event.data["booking_id"] for event in released] == [call.id]
 
 
+async def test_a_retry_due_as_robins_wait_ends_is_not_kept_for_a_later_one_at_night(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Two no-shows half a minute apart in the evening, when the next poll is an hour away.
+
+    Robin refuses the first release (409: retried a minute later, at 18:41:00), then
+    answers the second with 429 and Retry-After 45 s (until 18:41:15; retried at 18:41:30).
+    """
+    london = simulator.find_location("London HQ")
+    fleet = simulator.find_space("Fleet Room")
+    boardroom = simulator.find_space("Boardroom")
+    first = simulator.add_event(fleet.id, "Evening call", EVENING_CALL_START, EVENING_CALL_END)
+    second_start = EVENING_CALL_START + timedelta(seconds=30)
+    second = simulator.add_event(boardroom.id, "Late review", second_start, EVENING_CALL_END)
+    config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        config_entry,
+        data={**config_entry.data, CONF_LOCATIONS: [london.id]},
+        options={CONF_RELEASE_NO_SHOWS: True},
+    )
+    released = capture(hass, EVENT_BOOKING_RELEASED)
+    first_refused = EVENING_CALL_START + timedelta(minutes=10)  # 18:40:00
+    # London's one read before the hourly one at 19:39:45, recent enough for both no-shows.
+    freezer.move_to(first_refused - timedelta(seconds=15))
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    simulator.faults.fail_next(409, path=f"/events/{first.id}", method="PATCH")
+    simulator.faults.rate_limit_next(45, path=f"/events/{second.id}", method="PATCH")
+
+    await _run_in_steps(hass, freezer, first_refused + timedelta(seconds=30), step=STEP)
+    assert writes(simulator) == [
+        f"PATCH /v1.0/events/{first.id}",
+        f"PATCH /v1.0/events/{second.id}",
+    ]
+    assert released == []
+    wait_over = first_refused + timedelta(seconds=75)  # 18:41:15
+    second_retry = first_refused + timedelta(seconds=90)  # 18:41:30
+    simulator.reset_requests()
+    await _run_in_steps(hass, freezer, wait_over - STEP, step=STEP)
+    assert api_calls(simulator) == [], "Robin was asked while it asked to wait"
+
+    # The first retry, due since 18:41:00, is made as the wait ends, not with the second.
+    await _run_in_steps(hass, freezer, wait_over, step=STEP)
+    assert writes(simulator) == [f"PATCH /v1.0/events/{first.id}"]
+    assert _end(simulator, first.id) == wait_over
+    assert [event.data["booking_id"] for event in released] == [first.id]
+    await _run_in_steps(hass, freezer, second_retry + timedelta(minutes=2), step=STEP)
+    assert writes(simulator) == [
+        f"PATCH /v1.0/events/{first.id}",
+        f"PATCH /v1.0/events/{second.id}",
+    ]
+    assert _end(simulator, second.id) == second_retry
+    assert [event.data["booking_id"] for event in released] == [first.id, second.id]
+
+
 def _end(simulator: RobinSimulator, event_id: str) -> datetime:
     """Return when the booking ends in Robin now."""
     event = simulator.events.get(event_id)
@@ -136,8 +197,11 @@ def _end(simulator: RobinSimulator, event_id: str) -> datetime:
 
 
 async def _run_in_steps(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, until: datetime
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    until: datetime,
+    step: timedelta = timedelta(seconds=10),
 ) -> None:
-    """Let the clock run 10 seconds at a time until `until`: timers run in their order."""
+    """Let the clock run a step (10 s) at a time until `until`: timers run in their order."""
     while (now := datetime.now(UTC)) < until:
-        await advance(hass, freezer, min(timedelta(seconds=10), until - now))
+        await advance(hass, freezer, min(step, until - now))
