@@ -524,8 +524,13 @@ class OfficeActor:
 
         At the start, then at the first poll every FORGET_EVERY: one pass over the records
         an hour keeps them to the last days' bookings however long Home Assistant runs.
+        Releases whose outcome is looked up go at their booking's end, as their look-up
+        gives them up then: that look-up waits for polls that work, this one does not.
         """
         self._forget_at = now + FORGET_EVERY
+        for event_id, unsure in list(self._releases_unsure.items()):
+            if now >= unsure.booking.end:
+                self._give_up_release(event_id, unsure)
         for event_id, tries in list(self._tries.items()):
             if now - tries.booking_end >= FORGET_AFTER:
                 del self._tries[event_id]
@@ -807,20 +812,12 @@ class OfficeActor:
     async def _async_look_up_releases(self, now: datetime) -> None:
         """Find out what became of the releases whose outcome is not known yet."""
         for event_id, unsure in list(self._releases_unsure.items()):
-            if unsure.look_up_at > now:
+            # Gone if the hourly look-over gave it up while an earlier one was asked of Robin.
+            if self._releases_unsure.get(event_id) is not unsure or unsure.look_up_at > now:
                 continue
             space = self.coordinator.data.spaces.get(unsure.space_id)
-            if space is None:  # Robin no longer lists the room: nothing left to tell
-                del self._releases_unsure[event_id]
-                continue
-            if now >= unsure.booking.end:  # a release no longer matters
-                del self._releases_unsure[event_id]
-                LOGGER.warning(
-                    "Robin never showed whether the no-show booking %s in %s was released; "
-                    "no release is told for it",
-                    event_id,
-                    space.name,
-                )
+            if space is None or now >= unsure.booking.end:
+                self._give_up_release(event_id, unsure)
                 continue
             try:
                 event: Event | None = await self.coordinator.client.get_event(event_id)
@@ -831,8 +828,26 @@ class OfficeActor:
                 unsure.look_up_at = now + RETRY_DELAY
                 self._wake_at(unsure.look_up_at)
                 continue
-            del self._releases_unsure[event_id]
-            await self._async_release_looked_up(space, unsure, event)
+            if self._releases_unsure.pop(event_id, None) is unsure:
+                await self._async_release_looked_up(space, unsure, event)
+
+    @callback
+    def _give_up_release(self, event_id: str, unsure: _UnsureRelease) -> None:
+        """Stop looking up a release: its booking ended, or Robin no longer lists its room.
+
+        Never told as released, since Robin never showed it made; the booking stays
+        recorded as released (never sent again) until its record is forgotten.
+        """
+        del self._releases_unsure[event_id]
+        space = self.coordinator.data.spaces.get(unsure.space_id)
+        if space is None:  # Robin no longer lists the room: nothing left to tell
+            return
+        LOGGER.warning(
+            "Robin never showed whether the no-show booking %s in %s was released; "
+            "no release is told for it",
+            event_id,
+            space.name,
+        )
 
     async def _async_release_looked_up(
         self, space: Space, unsure: _UnsureRelease, event: Event | None

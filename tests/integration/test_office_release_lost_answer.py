@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import Event, HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -21,6 +22,7 @@ from custom_components.robin.const import (
     CONF_RELEASE_NO_SHOWS,
     EVENT_BOOKING_RELEASED,
 )
+from custom_components.robin.office_actions import IN_FLIGHT_BEFORE_RELOAD
 from robin_simulator import RobinSimulator
 from robin_simulator.model import Event as SimEvent
 
@@ -64,6 +66,10 @@ def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
         for record in caplog.records
         if record.name == "custom_components.robin" and record.levelno >= logging.WARNING
     ]
+
+
+def _warnings_about(caplog: pytest.LogCaptureFixture, booking_id: str) -> list[str]:
+    return [message for message in _warnings(caplog) if booking_id in message]
 
 
 @pytest.mark.parametrize(
@@ -212,3 +218,47 @@ async def test_a_release_robin_shows_changed_by_someone_else_is_neither_told_nor
         kept = simulator.events.get(call.id)
         assert kept is not None
         assert kept.end == CUSTOMER_CALL_END + timedelta(minutes=30)
+
+
+@pytest.mark.usefixtures("time_zone")
+async def test_a_release_looked_up_through_an_outage_is_given_up_at_its_bookings_end(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Robin ends the booking, answers 502, fails the read back, then is down until 12:30.
+
+    The call ends at 12:00 with Robin still down: nothing can be looked up any more, and
+    nothing is kept to look up, neither meanwhile nor over a reload.
+    """
+    call, released = await _about_to_release(hass, simulator, config_entry, freezer)
+    path = f"/events/{call.id}"
+    simulator.faults.fail_next(502, path=path, method="PATCH", after_commit=True)
+    simulator.faults.fail_next(500, path=path, method="GET")
+    await advance(hass, freezer, timedelta(seconds=1))  # 11:10:00
+    assert _warnings(caplog) == [_lost(call.id)]
+
+    await advance(hass, freezer, timedelta(seconds=30))
+    simulator.faults.refuse(500, "v1.0")  # Robin is down from 11:10:30
+    await run_until(hass, freezer, CUSTOMER_CALL_END + 25 * POLL)
+    # Given up by the hourly look-over of ended bookings, while polls still fail; said once
+    # (the polls' failures aside).
+    given_up = (
+        f"Robin never showed whether the no-show booking {call.id} in Fleet Room was "
+        "released; no release is told for it"
+    )
+    assert _warnings_about(caplog, call.id) == [_lost(call.id), given_up]
+    # An options change reloads the entry while Robin is down: nothing is handed over.
+    assert not await hass.config_entries.async_reload(config_entry.entry_id)
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    handed_over = hass.data[IN_FLIGHT_BEFORE_RELOAD][config_entry.entry_id]
+    assert handed_over.releases_unsure == {}
+
+    simulator.faults.allow("v1.0")  # 12:25: Robin is back, the entry sets up again
+    await run_until(hass, freezer, datetime.now(UTC) + 5 * POLL)
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert released == []
+    assert changes_asked(simulator) == [f"PATCH /v1.0{path}"]
+    assert _warnings_about(caplog, call.id) == [_lost(call.id), given_up]
