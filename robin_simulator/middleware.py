@@ -171,7 +171,9 @@ def _authenticate(sim: Gatekeeper, request: web.Request) -> TokenGrant:
 
 
 def _refuse(status: int) -> None:
-    """Answer a standing refusal: a location deleted (404) or out of the token's reach (403)."""
+    """Answer a standing refusal: a location gone (404) or out of reach (403), Robin down (5xx)."""
     if status == HTTPStatus.NOT_FOUND:
         raise not_found()
+    if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+        raise ApiError(status, HTTPStatus(status).phrase)
     raise ApiError(status, "This token has no access to that location", reason="forbidden")

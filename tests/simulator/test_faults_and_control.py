@@ -255,6 +255,9 @@ async def test_refuse_answers_one_location_until_allowed(api: Api, sim: RobinSim
 
     sim.faults.refuse(404, f"locations/{LONDON}")
     assert (await api.get(f"/locations/{LONDON}"))[0] == 404
+    sim.faults.refuse(500, f"locations/{LONDON}")  # Robin down there: not a refusal of access
+    status, body = await api.get(f"/locations/{LONDON}/presence")
+    assert (status, body["meta"]["message"]) == (500, "Internal Server Error")
     assert sim.faults.pending == 0  # a standing refusal, not a queued fault
 
     sim.faults.allow(f"locations/{LONDON}")
