@@ -62,6 +62,16 @@ def robin_failure(key: str, **placeholders: str) -> HomeAssistantError:
     )
 
 
+def check_booking_id_given(booking_id: str, space: Space) -> None:
+    """Refuse an empty (or blank) booking id before anything is looked up or changed.
+
+    It names no booking: typically an automation's template that rendered nothing. Read as
+    "no id", it would change the room's current booking, which is not the one meant.
+    """
+    if not booking_id.strip():
+        raise validation_error("empty_booking_id", room=space.name)
+
+
 # Failures after which Robin may have made the change all the same: the answer, not the
 # request, may be what was lost. Everything else (4xx, 429) means Robin did nothing.
 MAY_HAVE_COMMITTED = (RobinConnectionError, RobinServerError, RobinMalformedResponseError)

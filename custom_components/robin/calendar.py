@@ -31,6 +31,7 @@ from .bookings import (
     async_cancel_booking,
     async_read_booking,
     async_update_booking,
+    check_booking_id_given,
     check_within_reach,
     robin_read_error,
     validation_error,
@@ -131,6 +132,7 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         space = self._space_or_raise()
         if recurrence_range or event.get(EVENT_RRULE):
             raise validation_error("recurrence_not_supported")
+        check_booking_id_given(uid, space)
         start, end = self._booking_times(event[EVENT_START], event[EVENT_END])
         booking = await self._booking(space, uid)
         if booking.is_all_day:  # shown as times when the room is in another time zone
@@ -179,6 +181,7 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         space = self._space_or_raise()
         if recurrence_range:
             raise validation_error("recurrence_not_supported")
+        check_booking_id_given(uid, space)
         await self._edit(async_cancel_booking(self.coordinator, space, uid))
 
     async def _edit(self, change: Awaitable[Any]) -> None:

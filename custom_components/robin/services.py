@@ -36,6 +36,7 @@ from .bookings import (
     async_check_in,
     async_read_booking,
     async_update_booking,
+    check_booking_id_given,
     check_within_reach,
     robin_failure,
     robin_read_error,
@@ -258,6 +259,7 @@ async def _booking(call: ServiceCall) -> tuple[RobinCoordinator, Space, Event]:
         if status.current is None:
             raise validation_error("no_current_booking", room=space.name)
         return coordinator, space, status.current
+    check_booking_id_given(booking_id, space)
     cached = {event.id: event for event in coordinator.data.events.get(space.id, ())}
     event = cached.get(booking_id)
     if event is None:

@@ -518,6 +518,43 @@ async def test_calendar_edits_robin_cannot_make_are_refused(
     assert not [call for call in api_calls(simulator) if not call.startswith("GET ")]
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        {"type": "calendar/event/delete", "uid": ""},
+        {
+            "type": "calendar/event/update",
+            "uid": "",
+            "event": {
+                "summary": "Design review",
+                "dtstart": "2026-11-23T10:00:00+00:00",
+                "dtend": "2026-11-23T11:30:00+00:00",
+            },
+        },
+    ],
+    ids=["delete", "update"],
+)
+@pytest.mark.usefixtures("setup_integration")
+async def test_a_calendar_edit_of_an_empty_uid_is_refused_without_asking_robin(
+    hass: HomeAssistant, simulator: RobinSimulator, hass_ws_client, command: dict[str, Any]
+) -> None:
+    # Home Assistant's calendar API takes any string as the uid; a card or script that
+    # sends an empty one names no booking, not the Fleet Room's current one.
+    fleet = room_entity_id(hass, simulator, "Fleet Room", "calendar", "bookings")
+    space_id = simulator.find_space("Fleet Room").id
+    before = simulator.events_in(space_id)
+    simulator.reset_requests()
+
+    answer = await ws_command(hass, hass_ws_client, {**command, "entity_id": fleet})
+
+    assert not answer["success"]
+    assert answer["error"]["message"] == (
+        "The booking id is empty: no booking of Fleet Room was changed"
+    )
+    assert simulator.events_in(space_id) == before
+    assert api_calls(simulator) == []
+
+
 async def test_all_day_create_event_action_is_refused(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:

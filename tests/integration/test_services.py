@@ -562,7 +562,35 @@ async def test_unknown_booking_and_booking_of_another_room(
     assert simulator.events.confirmations.get(review.id) is None
 
 
-@pytest.mark.parametrize("booking_id", ["..", ".", ""])
+@pytest.mark.parametrize("booking_id", ["", " "], ids=["empty", "blank"])
+async def test_an_empty_booking_id_is_refused_not_taken_for_the_current_booking(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    booking_id: str,
+) -> None:
+    # An automation's template that rendered nothing: the Fleet Room's current booking,
+    # the design review, is not the booking it meant.
+    fleet = simulator.find_space("Fleet Room")
+    review = meeting(simulator, "Fleet Room", "Design review")
+    fleet_before = simulator.events_in(fleet.id)
+    simulator.reset_requests()
+    for action, data in CHANGES_TO_A_BOOKING:
+        with pytest.raises(ServiceValidationError) as err:
+            await call_action(
+                hass,
+                action,
+                {**data, "booking_id": booking_id},
+                room_target(hass, simulator, "Fleet Room"),
+            )
+        assert err.value.translation_key == "empty_booking_id", action
+        assert str(err.value) == "The booking id is empty: no booking of Fleet Room was changed"
+    assert api_calls(simulator) == []
+    assert simulator.events_in(fleet.id) == fleet_before
+    assert simulator.events.confirmations.get(review.id) is None
+
+
+@pytest.mark.parametrize("booking_id", ["..", "."])
 async def test_a_booking_id_that_cannot_be_a_path_segment_is_not_found_without_asking_robin(
     hass: HomeAssistant,
     simulator: RobinSimulator,
