@@ -6,11 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers.icon import async_get_icons
 
 from robin_simulator import RobinSimulator
 from robin_simulator.model import Event as SimEvent
 
-from .common import api_calls, room_state
+from .common import DOMAIN, api_calls, room_state
 from .conftest import MONDAY_MORNING, advance
 
 POLL = timedelta(seconds=60)
@@ -65,3 +66,14 @@ def capture(hass: HomeAssistant, event_type: str) -> list[Event]:
 def state(hass: HomeAssistant, simulator: RobinSimulator, room: str, key: str) -> str:
     """Return the state of a room's binary sensor."""
     return room_state(hass, simulator, room, "binary_sensor", key).state
+
+
+async def icon_shown(hass: HomeAssistant, simulator: RobinSimulator, room: str, key: str) -> str:
+    """Return the icon the frontend shows for a room's office sensor in its state now.
+
+    The frontend takes the icon of the state from the icons Home Assistant gives it, or the
+    default one for a state without its own (unknown, unavailable).
+    """
+    icons = (await async_get_icons(hass, "entity", [DOMAIN]))[DOMAIN]["binary_sensor"][key]
+    shown = state(hass, simulator, room, key)
+    return str(icons.get("state", {}).get(shown, icons["default"]))

@@ -7,7 +7,6 @@ from datetime import timedelta
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.icon import async_get_icons
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.robin.const import (
@@ -18,12 +17,13 @@ from custom_components.robin.const import (
 )
 from robin_simulator import RobinSimulator
 
-from .common import DOMAIN, api_calls, room_state, setup_with_options
+from .common import api_calls, setup_with_options
 from .office import (
     CUSTOMER_CALL_START,
     POLL,
     capture,
     customer_call,
+    icon_shown,
     run_until,
     state,
     writes,
@@ -124,24 +124,18 @@ async def test_the_checked_in_icon_tells_checked_in_not_checked_in_and_not_known
     freezer: FrozenDateTimeFactory,
 ) -> None:
     await setup_with_options(hass, config_entry, **{CONF_CHECK_IN_ON_ARRIVAL: True})
-    # The icons Home Assistant gives the frontend, which shows the icon of the entity's state,
-    # or the default one for a state without its own.
-    icons = (await async_get_icons(hass, "entity", [DOMAIN]))[DOMAIN]["binary_sensor"]
-    checked_in_icons = icons["checked_in"]
-
-    def icon(room: str) -> str:
-        shown = room_state(hass, simulator, room, "binary_sensor", "checked_in").state
-        return str(checked_in_icons.get("state", {}).get(shown, checked_in_icons["default"]))
-
     # The Thames Room has no booking now: nothing to check in, no question about it.
     assert state(hass, simulator, "Thames Room", "checked_in") == STATE_OFF
-    assert icon("Thames Room") == "mdi:calendar-blank-outline"
+    assert (
+        await icon_shown(hass, simulator, "Thames Room", "checked_in")
+        == "mdi:calendar-blank-outline"
+    )
     # The customer call at 11:00, before anyone came: Robin has not been asked.
     await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=1))
     assert state(hass, simulator, "Fleet Room", "checked_in") == STATE_UNKNOWN
-    assert icon("Fleet Room") == "mdi:calendar-question"
+    assert await icon_shown(hass, simulator, "Fleet Room", "checked_in") == "mdi:calendar-question"
 
     simulator.start_presence(simulator.find_space("Fleet Room").id)
     await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=3))
     assert state(hass, simulator, "Fleet Room", "checked_in") == STATE_ON
-    assert icon("Fleet Room") == "mdi:calendar-account"
+    assert await icon_shown(hass, simulator, "Fleet Room", "checked_in") == "mdi:calendar-account"

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
@@ -35,6 +35,7 @@ from .office import (
     capture,
     confirmation_reads,
     customer_call,
+    icon_shown,
     run_until,
     state,
     writes,
@@ -114,6 +115,30 @@ async def test_no_show_turns_on_when_the_grace_period_ends(
     # When the booking ends, so does the no-show.
     await run_until(hass, freezer, CUSTOMER_CALL_END)
     assert state(hass, simulator, "Fleet Room", "no_show") == STATE_OFF
+
+
+async def test_the_no_show_icon_tells_a_no_show_none_and_not_known_apart(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_with_options(hass, config_entry)
+    # The design review is taking place.
+    assert state(hass, simulator, "Fleet Room", "no_show") == STATE_OFF
+    assert await icon_shown(hass, simulator, "Fleet Room", "no_show") == "mdi:calendar-check"
+    # Nobody came to the customer call.
+    await _skip_to_quarter_to_eleven(hass, freezer)
+    await run_until(hass, freezer, TEN_PAST_ELEVEN)
+    assert state(hass, simulator, "Fleet Room", "no_show") == STATE_ON
+    assert await icon_shown(hass, simulator, "Fleet Room", "no_show") == "mdi:calendar-remove"
+
+    # Robin refuses London: whether anyone came is not known, and the icon does not say no.
+    simulator.faults.refuse(403, f"locations/{simulator.find_location('London HQ').id}")
+    await advance(hass, freezer, POLL)
+    assert state(hass, simulator, "Fleet Room", "no_show") == STATE_UNAVAILABLE
+    assert await icon_shown(hass, simulator, "Fleet Room", "no_show") == "mdi:calendar-question"
 
 
 async def test_a_checked_in_booking_is_not_a_no_show(

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -20,7 +20,7 @@ from robin_simulator import RobinSimulator
 
 from .common import DOMAIN, setup_with_options
 from .conftest import advance
-from .office import POLL, capture, run_until, state
+from .office import POLL, capture, icon_shown, run_until, state
 
 # The Brooklyn Room has no booking on Mondays.
 ROOM = "Brooklyn Room"
@@ -76,6 +76,31 @@ async def test_unbooked_use_is_told_once_after_the_set_minutes(
     # Rooms with a meeting under way are in booked use: the design review in the Fleet Room.
     assert state(hass, simulator, "Fleet Room", "occupancy") == STATE_ON
     assert state(hass, simulator, "Fleet Room", "unbooked_use") == STATE_OFF
+
+
+async def test_the_unbooked_use_icon_tells_use_no_use_and_not_known_apart(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    # New York is outside its working hours: read it every minute all the same.
+    options = {CONF_UNBOOKED_USE_AFTER: 15, CONF_OFF_HOURS_INTERVAL: 0}
+    await setup_with_options(hass, config_entry, **options)
+    assert state(hass, simulator, ROOM, "unbooked_use") == STATE_OFF
+    assert await icon_shown(hass, simulator, ROOM, "unbooked_use") == "mdi:door-closed"
+    simulator.start_presence(simulator.find_space(ROOM).id)
+    await run_until(hass, freezer, datetime.now(UTC) + timedelta(minutes=16))
+    assert state(hass, simulator, ROOM, "unbooked_use") == STATE_ON
+    assert await icon_shown(hass, simulator, ROOM, "unbooked_use") == "mdi:account-alert"
+
+    # Robin refuses New York: whether the room is in use is not known, and the icon does
+    # not show a closed door.
+    simulator.faults.refuse(403, f"locations/{simulator.find_location('New York Studio').id}")
+    await advance(hass, freezer, POLL)
+    assert state(hass, simulator, ROOM, "unbooked_use") == STATE_UNAVAILABLE
+    assert await icon_shown(hass, simulator, ROOM, "unbooked_use") == "mdi:account-question"
 
 
 async def test_a_restart_tells_an_unbooked_use_once_and_from_when_people_arrived(
