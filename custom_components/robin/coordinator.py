@@ -316,9 +316,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                 # Rooms came, went or moved: every range is parsed anew once.
                 self._answers.clear()
                 if space_id not in spaces:
-                    self.bookings.forget_room(space_id)
-                    self._people.pop(space_id, None)
-                    self._arrived.pop(space_id, None)
+                    self._forget_room(space_id)
         # A location whose zone Robin gives no valid name for lives in Home Assistant's, as
         # its entities and actions do: an all-day booking lasts that zone's day.
         self._zones = {
@@ -330,6 +328,12 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             for location_id, location in discovery.locations.items()
         }
         self._index_rooms()
+
+    def _forget_room(self, space_id: int) -> None:
+        """Drop what was read of a room that is gone (its shown data goes as it is told)."""
+        self.bookings.forget_room(space_id)
+        self._people.pop(space_id, None)
+        self._arrived.pop(space_id, None)
 
     def _index_rooms(self) -> None:
         """Group the rooms by location anew: rooms came, went or moved to another location."""
@@ -376,10 +380,17 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
 
     def async_forget_device(self, identifiers: set[Identifier]) -> bool:
         """Let the user delete a device Robin no longer lists; refuse one it still lists."""
+        rooms_before = set(self.discovery.spaces)
         if not self.discovery.forget_device(identifiers):
             return False
+        for space_id in rooms_before - self.discovery.spaces.keys():
+            self._forget_room(space_id)
+            self._pending_rooms.add(space_id)
         self._index_rooms()
         self.async_set_updated_data(self._snapshot())
+        # Told now, as a rediscovery tells a room gone: its location's count of occupied
+        # rooms drops at once, not when another of its rooms next changes.
+        self._publish(dt_util.utcnow())
         return True
 
     async def async_refresh_bookings(self) -> None:

@@ -148,3 +148,28 @@ async def ws_command(
     answer: dict[str, Any] = await client.receive_json()
     await hass.async_block_till_done(wait_background_tasks=True)
     return answer
+
+
+async def delete_device(
+    hass: HomeAssistant, client: Any, entry_id: str, device_id: str
+) -> dict[str, Any]:
+    """Delete a device as its page's Delete button does, on a websocket client; the answer.
+
+    Newer Home Assistant sends config/device_registry/remove, older versions
+    .../remove_config_entry (deprecated on newer ones). Needs the config component.
+    """
+    await client.send_json_auto_id(
+        {"type": "config/device_registry/remove", "device_id": device_id}
+    )
+    answer: dict[str, Any] = await client.receive_json()
+    if answer.get("error", {}).get("code") == "unknown_command":
+        await client.send_json_auto_id(
+            {
+                "type": "config/device_registry/remove_config_entry",
+                "config_entry_id": entry_id,
+                "device_id": device_id,
+            }
+        )
+        answer = await client.receive_json()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    return answer

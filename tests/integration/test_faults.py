@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, timedelta
+from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -14,6 +15,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.robin import async_remove_config_entry_device
@@ -25,6 +27,7 @@ from .common import (
     DOMAIN,
     api_calls,
     call_action,
+    delete_device,
     device_with_identifier,
     location_entity_id,
     registry_counts,
@@ -202,6 +205,56 @@ async def test_a_room_robin_still_lists_cannot_be_deleted_but_a_missing_one_can(
     registry.async_remove_device(missing.id)
     await advance(hass, freezer, POLL)
     assert thames.id not in coordinator.data.spaces
+
+
+async def test_deleting_an_occupied_room_robin_no_longer_lists_recounts_its_office_at_once(  # noqa: PLR0917 - fixtures
+    hass: HomeAssistant,
+    hass_ws_client: Any,
+    hass_access_token: str,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    london = simulator.find_location("London HQ")
+    thames = simulator.find_space("Thames Room")
+    simulator.start_presence(thames.id)
+    # The user's access token lasts 30 minutes; the frontend renews it, so does the test.
+    signed_in = hass.auth.async_validate_access_token(hass_access_token)
+    assert signed_in is not None
+    # Robin's list of London's rooms comes back empty once: its rooms stay, no longer
+    # listed, and Robin's presence still has people in the Thames Room.
+    simulator.faults.empty_list_next(path=f"/locations/{london.id}/spaces")
+    await advance(hass, freezer, HOUR)
+    occupied = location_entity_id(hass, simulator, "London HQ", "sensor", "occupied_rooms")
+
+    def occupied_in_robin(*rooms: str) -> int:
+        return sum(
+            1
+            for space in simulator.organization.spaces()
+            if space.location_id == london.id and space.name in rooms
+            if simulator.presence_in(space)
+        )
+
+    london_rooms = [
+        space.name for space in simulator.organization.spaces() if space.location_id == london.id
+    ]
+    others = [room for room in london_rooms if room != "Thames Room"]
+    counted = occupied_in_robin(*london_rooms)
+    assert hass.states.get(occupied).state == str(counted)
+    device = device_with_identifier(hass, setup_integration.entry_id, f"space_{thames.id}")
+    assert device is not None
+
+    # The user deletes the Thames Room's device on its page.
+    assert await async_setup_component(hass, "config", {})
+    client = await hass_ws_client(hass, hass.auth.async_create_access_token(signed_in))
+    answer = await delete_device(hass, client, setup_integration.entry_id, device.id)
+
+    assert answer["success"], answer
+    assert hass.states.get(occupied).state == str(counted - 1)
+    # The polls that follow count London's other rooms only.
+    for _ in range(3):
+        await advance(hass, freezer, POLL)
+        assert hass.states.get(occupied).state == str(occupied_in_robin(*others))
 
 
 async def test_an_office_robin_lists_nowhere_can_be_deleted_and_is_no_longer_read(

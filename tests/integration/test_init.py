@@ -22,6 +22,7 @@ from robin_simulator import READ_ONLY_TOKEN, RobinSimulator, run_simulator
 
 from .common import (
     DOMAIN,
+    delete_device,
     device_with_identifier,
     meeting,
     room_entity_id,
@@ -367,27 +368,8 @@ async def test_stale_device_can_be_deleted_but_not_a_current_room(
     )
     assert await async_setup_component(hass, "config", {})
     client = await hass_ws_client(hass)
-
-    async def delete(device_id: str) -> dict:
-        # The device page's delete button: newer HA sends ".../remove", older HA
-        # ".../remove_config_entry" (deprecated on newer HA).
-        await client.send_json_auto_id(
-            {"type": "config/device_registry/remove", "device_id": device_id}
-        )
-        response = await client.receive_json()
-        if response.get("error", {}).get("code") != "unknown_command":
-            return response
-        await client.send_json_auto_id(
-            {
-                "type": "config/device_registry/remove_config_entry",
-                "config_entry_id": setup_integration.entry_id,
-                "device_id": device_id,
-            }
-        )
-        return await client.receive_json()
-
     for device, allowed in ((stale, True), (thames, False)):
-        response = await delete(device.id)
+        response = await delete_device(hass, client, setup_integration.entry_id, device.id)
         assert response["success"] is allowed, response
 
 
@@ -404,18 +386,7 @@ async def test_a_device_cannot_be_deleted_while_robin_is_not_loaded_and_says_why
     assert await hass.config_entries.async_unload(setup_integration.entry_id)
     assert await async_setup_component(hass, "config", {})
     client = await hass_ws_client(hass)
-    # The device page's delete button, as in the test above (newer HA, then older).
-    await client.send_json_auto_id({"type": "config/device_registry/remove", "device_id": stale.id})
-    response = await client.receive_json()
-    if response.get("error", {}).get("code") == "unknown_command":
-        await client.send_json_auto_id(
-            {
-                "type": "config/device_registry/remove_config_entry",
-                "config_entry_id": setup_integration.entry_id,
-                "device_id": stale.id,
-            }
-        )
-        response = await client.receive_json()
+    response = await delete_device(hass, client, setup_integration.entry_id, stale.id)
     assert response["success"] is False
     assert response["error"]["message"].startswith("Robin (Acme Robotics) is not loaded")
     assert registry.async_get(stale.id) is not None
