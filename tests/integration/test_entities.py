@@ -23,6 +23,7 @@ from .common import (
     setup_entry_at,
 )
 from .conftest import POLL_EVERY_LOCATION_EVERY_MINUTE, advance
+from .office import icon_shown
 
 # These follow every room sensor, people present and free until included.
 pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
@@ -169,11 +170,15 @@ async def test_presence_starting_and_ending_shows_at_the_next_poll(
     thames = simulator.find_space("Thames Room")
     london = location_entity_id(hass, simulator, "London HQ", "sensor", "occupied_rooms")
 
+    assert await icon_shown(hass, simulator, "Thames Room", "occupancy") == (
+        "mdi:account-off-outline"
+    )
     simulator.start_presence(thames.id)
     await advance(hass, freezer, POLL)
     assert room_state(hass, simulator, "Thames Room", "binary_sensor", "occupancy").state == (
         STATE_ON
     )
+    assert await icon_shown(hass, simulator, "Thames Room", "occupancy") == "mdi:account-group"
     assert room_state(hass, simulator, "Thames Room", "sensor", "people_present").state == "1"
     # Someone dropping in does not book the room.
     assert room_state(hass, simulator, "Thames Room", "sensor", "availability").state == "available"
@@ -210,6 +215,10 @@ async def test_room_entities_are_unavailable_while_robin_fails(
         state = room_state(hass, simulator, "Fleet Room", platform, key)
         assert state.state == STATE_UNAVAILABLE, state
     assert hass.states.get(london).state == STATE_UNAVAILABLE
+    # Not known: the icon does not say the room is empty.
+    assert await icon_shown(hass, simulator, "Fleet Room", "occupancy") == (
+        "mdi:account-question-outline"
+    )
 
     await advance(hass, freezer, POLL)
     assert room_state(hass, simulator, "Fleet Room", "binary_sensor", "occupancy").state == STATE_ON
