@@ -29,7 +29,7 @@ from .const import (
     DOMAIN,
 )
 from .coordinator import RobinConfigEntry, RobinCoordinator
-from .issues import async_delete_entry_issues
+from .issues import async_delete_entry_issues, async_withdraw_issues_of_options_off
 from .office_actions import async_remove_office, async_start_office
 from .presence_reporter import REPORTED_BEFORE_RELOAD, PresenceReporter
 from .presence_sources import async_follow_renamed_sources
@@ -52,7 +52,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
         # Here rather than in async_unload_entry: an entry disabled while its setup waits for
         # a retry is unloaded without it. A reload keeps the issues: withdrawn, they would
         # vanish and come back (a refused location's only 3 polls later), forgetting that
-        # the user ignored them.
+        # the user ignored them. The setup that follows withdraws those whose cause is gone.
         if (
             change is ConfigEntryChange.UPDATED
             and entry.domain == DOMAIN
@@ -67,6 +67,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: RobinConfigEntry) -> bool:
     """Connect to Robin, discover the rooms and start polling."""
+    async_withdraw_issues_of_options_off(hass, entry)
     client = RobinClient(
         async_get_clientsession(hass),
         entry.data[CONF_ACCESS_TOKEN],

@@ -13,6 +13,7 @@ may be wrong: a refused empty body is sent once more with the device (see
 What Robin answered is kept per config entry, over reloads (an options change, say), until the
 entry's token or Robin's address changes: check-ins, booking look-ups and presence reports all
 ask this one identity, so `/me` and the device list are read once, not once per user of them.
+Whichever of them finds the device withdraws both repair issues that say Robin has none.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from .api import (
     normalize_base_url,
 )
 from .const import CONF_ORGANIZATION_ID, DISCOVERY_INTERVAL, DOMAIN, PRESENCE_DEVICE_NAME
+from .issues import async_withdraw_no_device_issues
 
 # Refusals about the event, not about who checks in: another body would be refused alike.
 EVENT_REFUSALS = frozenset({REASON_ALREADY_CONFIRMED, REASON_TOO_LATE_TO_CONFIRM})
@@ -63,7 +65,7 @@ def entry_identity(hass: HomeAssistant, entry: ConfigEntry, client: RobinClient)
     identities = hass.data.setdefault(IDENTITIES, {})
     identity = identities.get(entry.entry_id)
     if identity is None or not identity.learnt_for(entry):
-        identity = identities[entry.entry_id] = CheckInIdentity(client, entry)
+        identity = identities[entry.entry_id] = CheckInIdentity(hass, client, entry)
     else:
         identity.set_up_again(client)
     return identity
@@ -90,8 +92,9 @@ class CheckInIdentity:
     user) and presence reports (the device). Concurrent callers share one request.
     """
 
-    def __init__(self, client: RobinClient, entry: ConfigEntry) -> None:
+    def __init__(self, hass: HomeAssistant, client: RobinClient, entry: ConfigEntry) -> None:
         """Know nothing yet: nothing is asked before the first caller needs it."""
+        self._hass = hass
         self._client = client
         self._entry = entry
         self._connection = _connection_of(entry)
@@ -205,6 +208,10 @@ class CheckInIdentity:
             found = next((device for device in devices if device.name.casefold() == wanted), None)
             self.device_id = found.id if found is not None else None
             self.device_found_at = now if found is not None else None
+            if found is not None:
+                # Also when a check-in found it for presence reports, or the other way round:
+                # the issues are kept over reloads, and their cause is gone.
+                async_withdraw_no_device_issues(self._hass, self._entry)
         return self.device_id
 
     def look_for_device_again_at(self) -> datetime | None:

@@ -13,7 +13,17 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
-from .const import DOMAIN
+from .const import (
+    CONF_CHECK_IN_ON_ARRIVAL,
+    CONF_RELEASE_NO_SHOWS,
+    CONF_REPORT_PRESENCE,
+    DEFAULT_REPORT_PRESENCE,
+    DOMAIN,
+    ISSUE_NO_CHECK_IN_DEVICE,
+    ISSUE_NO_PRESENCE_DEVICE,
+    ISSUE_OFFICE_ACTIONS_READ_ONLY,
+    ISSUE_PRESENCE_READ_ONLY,
+)
 
 
 def _is_entry_issue(issue_id: str, entry_id: str) -> bool:
@@ -76,3 +86,44 @@ def async_set_entry_issue(
         translation_key=key,
         translation_placeholders={"organization": entry.title, **(placeholders or {})},
     )
+
+
+@callback
+def async_withdraw_issues_of_options_off(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Withdraw the entry's issues about options it has off: their cause went with them.
+
+    Called as the entry is set up, which sees the options anew, and before anything there can
+    fail: not on unload, as a reload keeps the issues whose cause remains (and the user's
+    "Ignore" on them), and a setup that fails would never get to withdraw them.
+    """
+    options = entry.options
+    reports_presence = options.get(CONF_REPORT_PRESENCE, DEFAULT_REPORT_PRESENCE)
+    checks_in = options.get(CONF_CHECK_IN_ON_ARRIVAL, False)
+    releases = options.get(CONF_RELEASE_NO_SHOWS, False)
+    off: list[str] = []
+    if not reports_presence:
+        off += [ISSUE_PRESENCE_READ_ONLY, ISSUE_NO_PRESENCE_DEVICE]
+    if not checks_in:
+        off.append(ISSUE_NO_CHECK_IN_DEVICE)
+    if not (checks_in or releases):
+        off.append(ISSUE_OFFICE_ACTIONS_READ_ONLY)
+    for key in off:
+        ir.async_delete_issue(hass, DOMAIN, entry_issue_id(key, entry.entry_id))
+
+
+@callback
+def async_withdraw_no_device_issues(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Withdraw the issues that say Robin has no device for Home Assistant: it has one now."""
+    for key in (ISSUE_NO_PRESENCE_DEVICE, ISSUE_NO_CHECK_IN_DEVICE):
+        ir.async_delete_issue(hass, DOMAIN, entry_issue_id(key, entry.entry_id))
+
+
+@callback
+def async_entry_issue_raised(hass: HomeAssistant, entry: ConfigEntry, key: str) -> bool:
+    """Tell whether the entry's issue `key` is shown now (also if the user ignored it).
+
+    One kept from before a reload counts; one Home Assistant remembers from before a restart
+    does not (it shows only once raised again).
+    """
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, entry_issue_id(key, entry.entry_id))
+    return issue is not None and issue.active

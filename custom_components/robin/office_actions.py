@@ -59,7 +59,7 @@ from .const import (
 from .coordinator import RobinConfigEntry, RobinCoordinator, room_identifier
 from .data import RobinData
 from .event_status import holds_room, is_cancelled
-from .issues import async_set_entry_issue, entry_issue_id
+from .issues import async_entry_issue_raised, async_set_entry_issue
 from .office_rules import (
     Booking,
     PresenceLog,
@@ -216,8 +216,6 @@ class OfficeActor:
         self._lock = asyncio.Lock()
         # When to look next for records of long-ended bookings (first: at the start).
         self._forget_at = dt_util.utcnow()
-        # Robin has no device to check in as: told once (log and repair issue) until it has.
-        self._no_check_in_device = False
 
     @property
     def acts(self) -> bool:
@@ -236,11 +234,14 @@ class OfficeActor:
         self.entry.async_on_unload(self._moments.cancel)
         self.entry.async_on_unload(self._cancel_retry)
         self.entry.async_on_unload(self._hand_over)
-        self.entry.async_on_unload(self._withdraw_no_device_issue)
         # Written at once on unload: a reload must not announce the same unbooked use again.
         self.entry.async_on_unload(self._async_save)
         self._forget_long_ended(now)
         self._take_over(now)
+        if self.check_in_on_arrival and self._tells_no_check_in_device():
+            self.entry.async_create_background_task(
+                self.hass, self._async_look_for_check_in_device(), f"{DOMAIN} check-in device"
+            )
         self._on_poll()
 
     def _update_read_only_issue(self) -> None:
@@ -690,15 +691,15 @@ class OfficeActor:
     def _check_in_device_missing(self, booking: Booking, err: HomeAssistantError) -> None:
         """Give the booking up: no retry can check it in before the device is registered.
 
-        Said once in the log and by a repair issue, not per booking, until a check-in works.
-        Not an attempt (Robin was not asked): a reload looks for the device again, and
-        checks the booking in if it is registered by then.
+        Said once in the log and by a repair issue, not per booking, until the device is
+        found (the issue is kept over reloads). Not an attempt (Robin was not asked): a
+        reload looks for the device again, and checks the booking in if it is registered by
+        then.
         """
         self._tries_of(booking).count -= 1
         self._awaiting_device.add(booking.event_id)
-        if self._no_check_in_device:
+        if self._tells_no_check_in_device():
             return
-        self._no_check_in_device = True
         LOGGER.warning("Bookings are not checked in on arrival: %s", err)
         async_set_entry_issue(
             self.hass,
@@ -708,17 +709,30 @@ class OfficeActor:
             placeholders={"device": PRESENCE_DEVICE_NAME},
         )
 
+    def _tells_no_check_in_device(self) -> bool:
+        """Tell whether the repair issue says Robin has no device to check in as."""
+        return async_entry_issue_raised(self.hass, self.entry, ISSUE_NO_CHECK_IN_DEVICE)
+
+    async def _async_look_for_check_in_device(self) -> None:
+        """Withdraw the issue kept over a reload once the device is no longer missing.
+
+        Also with no booking to check in: the user registered the device and reloaded, as
+        the issue says. Kept while Robin still has none, or cannot tell.
+        """
+        try:
+            await self.coordinator.check_in_identity.device_to_check_in_as(look_again=False)
+        except (HomeAssistantError, RobinError):
+            return
+        # Found (which withdrew it), or not needed: the token turned out to be a user's.
+        self._withdraw_no_device_issue()
+
     @callback
     def _withdraw_no_device_issue(self) -> None:
-        self._no_check_in_device = False
-        ir.async_delete_issue(
-            self.hass, DOMAIN, entry_issue_id(ISSUE_NO_CHECK_IN_DEVICE, self.entry.entry_id)
-        )
+        async_set_entry_issue(self.hass, self.entry, ISSUE_NO_CHECK_IN_DEVICE, active=False)
 
     async def _async_checked_in(self, space: Space, booking: Booking) -> None:
         """Keep and tell the booking checked in by us."""
-        if self._no_check_in_device:
-            self._withdraw_no_device_issue()
+        self._withdraw_no_device_issue()
         self._check_ins_unsure.discard(booking.event_id)
         self._checked_in[booking.event_id] = booking.end.isoformat()
         await self._async_save()

@@ -57,7 +57,7 @@ from .const import (
     PRESENCE_DEVICE_NAME,
 )
 from .coordinator import RobinCoordinator, room_identifier
-from .issues import async_set_entry_issue, entry_issue_id
+from .issues import async_set_entry_issue
 from .presence_sources import room_sources
 
 # Robin allows 20 minutes and recommends under 5: a session outlives Home Assistant by at
@@ -97,11 +97,6 @@ class _Room:
 REPORTED_BEFORE_RELOAD: HassKey[dict[str, dict[int, _Room]]] = HassKey(
     f"{DOMAIN}_presence_reported"
 )
-
-
-def presence_device_issue_id(entry: ConfigEntry) -> str:
-    """Return the id of the entry's "no Robin device for Home Assistant" repair issue."""
-    return entry_issue_id(ISSUE_NO_PRESENCE_DEVICE, entry.entry_id)
 
 
 class PresenceReporter:
@@ -162,10 +157,8 @@ class PresenceReporter:
             self._run_task.cancel()
         if self.identity.device_id is not None:
             self.hass.data.setdefault(REPORTED_BEFORE_RELOAD, {})[self.entry.entry_id] = self.rooms
-        ir.async_delete_issue(self.hass, DOMAIN, presence_device_issue_id(self.entry))
-        ir.async_delete_issue(
-            self.hass, DOMAIN, entry_issue_id(ISSUE_PRESENCE_READ_ONLY, self.entry.entry_id)
-        )
+        # The repair issues stay: a reload keeps them while their cause lasts (the next
+        # setup withdraws them otherwise), and with them the user's "Ignore".
 
     # -- sources ---------------------------------------------------------------------------
 

@@ -281,10 +281,12 @@ async def test_without_the_device_the_office_tells_once_and_stops_asking(
         "device": "Home Assistant",
     }
 
-    # Unloading withdraws the issue (a reload looks for the device again at once).
-    assert await hass.config_entries.async_unload(config_entry.entry_id)
-    await hass.async_block_till_done()
-    assert no_device_issue(hass, config_entry) is None
+    # A reload looks for the device again at once; Robin still has none: the issue stays.
+    read_before = devices_read(simulator)
+    assert await hass.config_entries.async_reload(config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert devices_read(simulator) == read_before + 1
+    assert no_device_issue(hass, config_entry) is not None
 
 
 # --- Robin failing to answer who the token is, or which devices it has --------------------------

@@ -10,6 +10,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.repairs import ConfirmRepairFlow
 from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import (
@@ -20,17 +21,23 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.robin.const import (
+    CONF_CHECK_IN_ON_ARRIVAL,
     CONF_RELEASE_NO_SHOWS,
     CONF_REPORT_PRESENCE,
     ISSUE_LOCATION_REFUSED,
+    ISSUE_NO_CHECK_IN_DEVICE,
+    ISSUE_NO_PRESENCE_DEVICE,
     ISSUE_OFFICE_ACTIONS_READ_ONLY,
     ISSUE_PRESENCE_READ_ONLY,
     ISSUE_READ_ONLY_TOKEN,
 )
-from robin_simulator import READ_ONLY_TOKEN, RobinSimulator
+from robin_simulator import ACCOUNT_TOKEN, READ_ONLY_TOKEN, RobinSimulator
+from robin_simulator.model import Device
+from robin_simulator.scenarios.demo import HOME_ASSISTANT_DEVICE
 
-from .common import DOMAIN, setup_with_options
+from .common import DOMAIN, api_calls, call_action, room_target, setup_with_options
 from .conftest import advance
+from .office import CUSTOMER_CALL_START, customer_call, writes
 
 # Another integration, with an issue the user can fix from the Repairs dashboard.
 GADGET = "gadget"
@@ -119,16 +126,15 @@ async def test_a_disabled_entrys_issues_leave_repairs_until_it_is_enabled_again(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     entry = await _entry_with_every_lasting_issue(hass, simulator, config_entry, freezer)
-    read_only = _robin_issues(hass)[ISSUE_READ_ONLY_TOKEN]
-    ir.async_ignore_issue(hass, DOMAIN, read_only.issue_id, True)
+    await _ignore_every_issue(hass)
 
-    # A reload (an options change, say) keeps them, and the one the user ignored stays
-    # ignored: withdrawn and raised again, it would be back in the list.
+    # A reload (an options change, say) keeps them, and those the user ignored stay
+    # ignored: withdrawn and raised again, they would be back in the list.
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
-    issues = _robin_issues(hass)
-    assert set(issues) == ENTRY_ISSUES
-    assert issues[ISSUE_READ_ONLY_TOKEN].dismissed_version is not None
+    assert _ignored(hass) == ENTRY_ISSUES
+    await advance(hass, freezer, POLL)
+    assert _ignored(hass) == ENTRY_ISSUES
 
     # Disabled, the entry does nothing any more: nothing left to repair.
     assert await hass.config_entries.async_set_disabled_by(entry.entry_id, ConfigEntryDisabler.USER)
@@ -170,4 +176,216 @@ async def test_an_entry_disabled_while_its_setup_waits_to_retry_leaves_no_issue(
     assert await hass.config_entries.async_set_disabled_by(entry.entry_id, ConfigEntryDisabler.USER)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.NOT_LOADED
+    assert _robin_issues(hass) == {}
+
+
+# --- the issues that say Robin has no device for Home Assistant ------------------------------
+
+# What an entry whose token is not a user's raises while Robin has no "Home Assistant" device,
+# with presence reports and check-in on arrival on: one as it starts, one as people arrive.
+DEVICE_ISSUES = {ISSUE_NO_PRESENCE_DEVICE, ISSUE_NO_CHECK_IN_DEVICE}
+
+
+def _confirmations(simulator: RobinSimulator) -> list[str]:
+    """Return the check-ins Robin was asked for, as "PUT /path"."""
+    return [call for call in writes(simulator) if call.endswith("/confirmation")]
+
+
+async def _entry_without_the_device(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> tuple[MockConfigEntry, Device]:
+    """Set up an entry that reports presence and checks in, as Robin lacks the device.
+
+    Return the entry and the device, deleted in Robin, for the test to register again.
+    """
+    organization = simulator.organization
+    device = next(d for d in organization.devices if d.id == HOME_ASSISTANT_DEVICE)
+    organization.devices.remove(device)
+    # Set up as the Customer call in the Fleet Room has begun; its people arrive after.
+    freezer.move_to(CUSTOMER_CALL_START + timedelta(minutes=2))
+    entry = await setup_with_options(
+        hass,
+        config_entry,
+        ACCOUNT_TOKEN,
+        **{CONF_REPORT_PRESENCE: True, CONF_CHECK_IN_ON_ARRIVAL: True},
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)  # the look for the device
+    simulator.start_presence(simulator.find_space("Fleet Room").id)
+    await advance(hass, freezer, POLL)
+    assert set(_robin_issues(hass)) == DEVICE_ISSUES
+    assert _confirmations(simulator) == []
+    return entry, device
+
+
+async def _ignore_every_issue(hass: HomeAssistant) -> None:
+    for issue in _robin_issues(hass).values():
+        ir.async_ignore_issue(hass, DOMAIN, issue.issue_id, True)
+    await hass.async_block_till_done()
+
+
+def _ignored(hass: HomeAssistant) -> set[str]:
+    return {key for key, issue in _robin_issues(hass).items() if issue.dismissed_version}
+
+
+async def _reload(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def _change_options(hass: HomeAssistant, entry: MockConfigEntry, **changes: object) -> None:
+    """Change some options in the options dialog, keeping the others; the entry reloads."""
+    flow = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        flow["flow_id"], {**entry.options, **changes}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_ignored_device_issues_stay_ignored_across_reloads_while_robin_lacks_the_device(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    entry, _device = await _entry_without_the_device(hass, simulator, config_entry, freezer)
+    await _ignore_every_issue(hass)
+
+    # A reload (an options change, say) looks for the device again, and Robin still has
+    # none: the issues stay, ignored, through the reload and the polls after it.
+    simulator.reset_requests()
+    await _reload(hass, entry)
+    assert _ignored(hass) == DEVICE_ISSUES
+    assert f"GET /v1.0/organizations/{simulator.organization.id}/devices" in api_calls(simulator)
+    for _ in range(3):
+        await advance(hass, freezer, POLL)
+        assert _ignored(hass) == DEVICE_ISSUES
+    assert _confirmations(simulator) == []
+
+
+async def test_a_reload_once_the_device_is_registered_withdraws_its_issues(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The issues say: register the device, then reload. Nobody is left to check in."""
+    entry, device = await _entry_without_the_device(hass, simulator, config_entry, freezer)
+    simulator.end_presence(simulator.find_space("Fleet Room").id)
+    await advance(hass, freezer, POLL)
+    simulator.organization.devices.append(device)
+    simulator.reset_requests()
+
+    await _reload(hass, entry)
+    assert _robin_issues(hass) == {}
+    assert _confirmations(simulator) == []
+
+
+async def test_the_device_found_by_a_check_in_action_withdraws_both_issues(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    _entry, device = await _entry_without_the_device(hass, simulator, config_entry, freezer)
+    simulator.organization.devices.append(device)
+
+    # The user registers the device and checks the Customer call in by hand: Robin has it,
+    # for presence reports too, without a reload.
+    response = await call_action(hass, "check_in", {}, room_target(hass, simulator, "Fleet Room"))
+    assert response["booking"]["id"] == customer_call(simulator).id
+    assert _robin_issues(hass) == {}
+    for _ in range(3):
+        await advance(hass, freezer, POLL)
+        assert _robin_issues(hass) == {}
+
+
+async def test_turning_an_option_off_withdraws_its_issues_and_keeps_the_others_ignored(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    entry, _device = await _entry_without_the_device(hass, simulator, config_entry, freezer)
+    await _ignore_every_issue(hass)
+
+    await _change_options(hass, entry, **{CONF_CHECK_IN_ON_ARRIVAL: False})
+    assert _ignored(hass) == {ISSUE_NO_PRESENCE_DEVICE}
+    assert set(_robin_issues(hass)) == {ISSUE_NO_PRESENCE_DEVICE}
+
+    await _change_options(hass, entry, **{CONF_REPORT_PRESENCE: False})
+    assert _robin_issues(hass) == {}
+    await advance(hass, freezer, POLL)
+    assert _robin_issues(hass) == {}
+
+
+async def test_options_turned_off_withdraw_their_issues_even_when_the_setup_then_fails(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+) -> None:
+    entry = await setup_with_options(
+        hass,
+        config_entry,
+        READ_ONLY_TOKEN,
+        **{CONF_RELEASE_NO_SHOWS: True, CONF_REPORT_PRESENCE: True},
+    )
+    assert set(_robin_issues(hass)) == {
+        ISSUE_READ_ONLY_TOKEN,
+        ISSUE_OFFICE_ACTIONS_READ_ONLY,
+        ISSUE_PRESENCE_READ_ONLY,
+    }
+
+    # Robin fails as the entry reloads with the writing options off: its setup waits to
+    # retry, and only the issue about the token itself is left.
+    simulator.faults.refuse(503, "v1.0")
+    await _change_options(
+        hass, entry, **{CONF_RELEASE_NO_SHOWS: False, CONF_REPORT_PRESENCE: False}
+    )
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert set(_robin_issues(hass)) == {ISSUE_READ_ONLY_TOKEN}
+
+
+async def test_disabling_or_removing_the_entry_withdraws_the_device_issues(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    entry, _device = await _entry_without_the_device(hass, simulator, config_entry, freezer)
+    await _ignore_every_issue(hass)
+
+    assert await hass.config_entries.async_set_disabled_by(entry.entry_id, ConfigEntryDisabler.USER)
+    await hass.async_block_till_done()
+    assert _robin_issues(hass) == {}
+    await advance(hass, freezer, POLL)
+    assert _robin_issues(hass) == {}
+
+    # Enabled again, Robin still lacks the device: reports cannot be made (told at once);
+    # the people in the Fleet Room are not checked in (told at the next poll).
+    assert await hass.config_entries.async_set_disabled_by(entry.entry_id, None)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert entry.state is ConfigEntryState.LOADED
+    await advance(hass, freezer, POLL)
+    assert set(_robin_issues(hass)) == DEVICE_ISSUES
+
+    # Robin fails as the entry reloads: its setup waits to retry, the issues stay.
+    simulator.faults.refuse(503, "v1.0")
+    assert not await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert set(_robin_issues(hass)) == DEVICE_ISSUES
+
+    # Removed while not loaded, it takes them with it.
+    assert (await hass.config_entries.async_remove(entry.entry_id))["require_restart"] is False
+    await hass.async_block_till_done()
     assert _robin_issues(hass) == {}
