@@ -6,6 +6,7 @@ from datetime import timedelta
 from http import HTTPStatus
 from unittest.mock import Mock
 
+import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.repairs import ConfirmRepairFlow
 from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
@@ -196,8 +197,10 @@ async def _entry_without_the_device(
     simulator: RobinSimulator,
     config_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
+    *,
+    report_presence: bool = True,
 ) -> tuple[MockConfigEntry, Device]:
-    """Set up an entry that reports presence and checks in, as Robin lacks the device.
+    """Set up an entry that checks in (and reports presence), as Robin lacks the device.
 
     Return the entry and the device, deleted in Robin, for the test to register again.
     """
@@ -210,12 +213,13 @@ async def _entry_without_the_device(
         hass,
         config_entry,
         ACCOUNT_TOKEN,
-        **{CONF_REPORT_PRESENCE: True, CONF_CHECK_IN_ON_ARRIVAL: True},
+        **{CONF_REPORT_PRESENCE: report_presence, CONF_CHECK_IN_ON_ARRIVAL: True},
     )
     await hass.async_block_till_done(wait_background_tasks=True)  # the look for the device
     simulator.start_presence(simulator.find_space("Fleet Room").id)
     await advance(hass, freezer, POLL)
-    assert set(_robin_issues(hass)) == DEVICE_ISSUES
+    raised = DEVICE_ISSUES if report_presence else {ISSUE_NO_CHECK_IN_DEVICE}
+    assert set(_robin_issues(hass)) == raised
     assert _confirmations(simulator) == []
     return entry, device
 
@@ -267,15 +271,19 @@ async def test_ignored_device_issues_stay_ignored_across_reloads_while_robin_lac
     assert _confirmations(simulator) == []
 
 
+@pytest.mark.usefixtures("time_zone")
+@pytest.mark.parametrize("report_presence", [True, False], ids=["and_presence", "check_in_only"])
 async def test_a_reload_once_the_device_is_registered_withdraws_its_issues(
     hass: HomeAssistant,
     simulator: RobinSimulator,
-    time_zone: None,
     config_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
+    report_presence: bool,
 ) -> None:
     """The issues say: register the device, then reload. Nobody is left to check in."""
-    entry, device = await _entry_without_the_device(hass, simulator, config_entry, freezer)
+    entry, device = await _entry_without_the_device(
+        hass, simulator, config_entry, freezer, report_presence=report_presence
+    )
     simulator.end_presence(simulator.find_space("Fleet Room").id)
     await advance(hass, freezer, POLL)
     simulator.organization.devices.append(device)
