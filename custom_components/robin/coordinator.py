@@ -113,6 +113,13 @@ MAX_BACKOFF_DOUBLINGS = 10
 # extended by a second 429) is bridged without every entity turning unavailable and back;
 # after a longer one (an hourly limit, maintenance) data that old is not shown as current.
 POLL_LATE_AT_MOST = timedelta(minutes=5)
+# While every location is outside its working hours there is no hourly rediscovery, so
+# their working hours are reread this often on their own: an edit in Robin (opening earlier,
+# closing later) takes effect within about an hour, not at the old schedule's next opening.
+WORKING_HOURS_REREAD = timedelta(hours=1)
+# The reread waits this long at most for a slow poll to come with (when they come at least
+# hourly): a poll of its own would come on top of each of them, all night, once out of step.
+WORKING_HOURS_WAIT = timedelta(minutes=15)
 
 type Read = tuple[Location, datetime, datetime]
 # A location's presence and its event reads' answers, or how Robin refused the location.
@@ -225,6 +232,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self._answers_read: dict[tuple[int, datetime, datetime], Answer] = {}
         # Outside its working hours a location is polled every `off_hours_interval`.
         self._hours: dict[int, WorkingHours] = {}
+        # When the working hours were last read (or tried): by a discovery, or on their own.
+        self._hours_read_at: datetime | None = None
         self._last_polled: dict[int, datetime] = {}
         self._in_hours: dict[int, bool] = {}
         self._failed_polls = 0  # in a row
@@ -327,6 +336,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             location_id: WorkingHours.of_location(location, self._zones[location_id])
             for location_id, location in discovery.locations.items()
         }
+        self._hours_read_at = now
         self._index_rooms()
 
     def _forget_room(self, space_id: int) -> None:
@@ -512,10 +522,54 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
     def _rediscovery_due(self, now: datetime) -> bool:
         """Rediscover hourly while any location is in its working hours, or at its start.
 
-        At night and at weekends nobody sees a new room: it appears with the day.
+        At night and at weekends nobody sees a new room: it appears with the day. The
+        working hours alone are reread meanwhile (`_reread_working_hours`).
         """
         locations = self.discovery.locations.values()
         return not locations or any(self._in_hours_now(location, now) for location in locations)
+
+    def _working_hours_reread_due(self, now: datetime) -> bool:
+        """Tell whether to reread the working hours alone: hourly while no location works."""
+        read_at = self._hours_read_at
+        return (
+            read_at is not None
+            and now + SCHEDULE_SLACK >= read_at + WORKING_HOURS_REREAD
+            and not self._rediscovery_due(now)
+        )
+
+    async def _reread_working_hours(self, now: datetime) -> None:
+        """Read the locations' working hours anew, without their rooms (those wait for the day).
+
+        A failure other than the token's or a rate limit keeps the hours known: the poll
+        goes on, and the hours are tried again an hour later, not at every poll.
+        """
+        self._hours_read_at = now
+        try:
+            listed = await self.discovery.list_selected_locations()
+        except (RobinAuthenticationError, RobinRateLimitError):
+            raise
+        except RobinError as err:
+            LOGGER.debug("Robin did not list the locations to reread their working hours: %s", err)
+            return
+        for location_id, location in listed.items():
+            if location_id not in self._hours:
+                continue  # not discovered yet: it comes with the rediscovery
+            # In the zone discovered: the rest of the location follows with the rediscovery.
+            hours = WorkingHours.of_location(location, self._zone(location_id))
+            if hours != self._hours[location_id]:
+                LOGGER.debug("The working hours of location %s changed in Robin", location.name)
+                self._hours[location_id] = hours
+
+    def _next_working_hours_reread(self, slow: timedelta) -> datetime | None:
+        """Return when to poll for the working hours alone, unless a slow poll comes first.
+
+        Slow polls that come at least hourly carry the reread: it waits a little for one,
+        which brings the two in step. Rarer ones leave it a poll of its own, hourly.
+        """
+        if self._hours_read_at is None:
+            return None
+        due = self._hours_read_at + WORKING_HOURS_REREAD
+        return due + WORKING_HOURS_WAIT if slow <= WORKING_HOURS_REREAD else due
 
     def _due(self, now: datetime) -> tuple[list[Location], set[int]]:
         """Return the locations polled now, and those among them whose working day starts.
@@ -546,7 +600,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         """Return the wait until the next location falls due (or starts its working day).
 
         The regular interval while any location is in its working hours; otherwise the
-        earliest slow poll or working-day start, so polling resumes as the day starts.
+        earliest slow poll or working-day start, so polling resumes as the day starts, or
+        the working hours' hourly reread if no slow poll comes with it.
         """
         regular = self._regular_interval
         slow = self.off_hours_interval
@@ -560,6 +615,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                 return regular
             last = now if location.id in polled_ids else self._last_polled.get(location.id, now)
             next_poll = min(next_poll, last + slow, hours.next_start(now))
+        if (reread := self._next_working_hours_reread(slow)) is not None:
+            next_poll = min(next_poll, reread)
         # Firing up to a second early (Home Assistant rounds the loop's time down to the
         # second) is within SCHEDULE_SLACK: the location is due all the same.
         return timedelta(seconds=max(1, math.ceil((next_poll - now).total_seconds())))
@@ -578,6 +635,10 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                 self.update_interval = self._regular_interval
                 await self._discover(now)
                 self._rediscover = False
+            elif self._working_hours_reread_due(now):
+                # Before deciding which locations are due: hours edited to open earlier may
+                # open a location now (its working day starts at this poll).
+                await self._reread_working_hours(now)
             locations, starting = self._due(now)
             reads, slices, whole_window = self._reads(now, locations, starting)
             self._answers_read = {}

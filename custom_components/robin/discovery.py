@@ -215,6 +215,16 @@ class RoomDiscovery:
         self._remove_devices(removed)
         self._follow_renames()
 
+    async def list_selected_locations(self) -> dict[int, Location]:
+        """Return the selected locations as Robin lists them now; nothing else is read.
+
+        One request for the organization (a page per 200 locations): what carries the
+        locations' working hours, without their rooms and floors.
+        """
+        selected = set(self.config_entry.data[CONF_LOCATIONS])
+        listed = await self.client.get_locations(self.config_entry.data[CONF_ORGANIZATION_ID])
+        return {location.id: location for location in listed if location.id in selected}
+
     async def _read_levels(self, locations: Iterable[int]) -> dict[int, Level]:
         """Return the floors of the locations, one request each, keyed by level id.
 
