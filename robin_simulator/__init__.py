@@ -23,6 +23,8 @@ Control API (JSON, no auth, outside `/v1.0`, not recorded in `sim.requests`):
   for Service Unavailable with that Retry-After),
   `{"hang_next": {"count": 1}}`, `{"malformed_next": {"count": 1}}`,
   `{"empty_list_next": {"count": 1}}`, `{"drop_next": {"count": 1}}`,
+  `{"overlap_next_page": {"count": 1, "by": 1}}` (an event list's next page after a first
+  starts `by` items early, repeating the end of the page before),
   (most take `path` and `method` to wait for one request; `fail_next` and `hang_next` take
   `"after_commit": true` to make the change first), `{"latency": 0.2}`,
   `{"location_events_supported": false}`, `{"reduced_free_busy_spaces": true}` (free/busy

@@ -24,7 +24,7 @@ def build_app(sim: RobinSimulator) -> web.Application:
     for api in (
         IdentityApi(sim, sim.clock),
         LocationsApi(sim, sim.faults),
-        SpacesApi(sim),
+        SpacesApi(sim, sim.faults),
         EventsApi(sim),
         FreeBusyApi(sim, sim.faults),
         ControlApi(sim),

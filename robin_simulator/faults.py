@@ -104,6 +104,18 @@ class EmptyList:
     path: str | None = None
 
 
+@dataclass(frozen=True)
+class OverlappingPage:
+    """Start an event list's next page (after the first) `by` items early.
+
+    Robin pages by offset: bookings added ahead of a page between the reads of two pages
+    push the list back, and the next page starts with the end of the one before again.
+    """
+
+    by: int
+    path: str | None = None
+
+
 class Faults:
     """Queued one-shot faults plus standing switches; all off by default."""
 
@@ -117,6 +129,7 @@ class Faults:
         self._released = asyncio.Event()
         self._hanging = asyncio.Event()
         self._empty_lists: deque[EmptyList] = deque()
+        self._overlapping_pages: deque[OverlappingPage] = deque()
         # Standing refusals: path segments -> the status every request under them answers.
         self._refusals: dict[tuple[str, ...], int] = {}
 
@@ -221,6 +234,7 @@ class Faults:
         """Turn every fault off."""
         self._queue.clear()
         self._empty_lists.clear()
+        self._overlapping_pages.clear()
         self._refusals.clear()
         self.latency = 0.0
         self.location_events_supported = True
@@ -241,7 +255,7 @@ class Faults:
     @property
     def pending(self) -> int:
         """How many one-shot faults are still queued."""
-        return len(self._queue) + len(self._empty_lists)
+        return len(self._queue) + len(self._empty_lists) + len(self._overlapping_pages)
 
     async def wait_for_release(self) -> None:
         """Block a hanging request until the simulator shuts down."""
@@ -275,6 +289,25 @@ class Faults:
                 self._empty_lists.remove(fault)
                 return True
         return False
+
+    def overlap_next_page(self, count: int = 1, *, by: int = 1, path: str | None = None) -> None:
+        """The next `count` event list pages after a first (whose path contains `path`) overlap.
+
+        Each starts `by` items before where it should: the last `by` items of the page
+        before are listed again, as when that many bookings were added ahead of them in
+        Robin between the two page reads.
+        """
+        self._overlapping_pages.extend(repeat(OverlappingPage(by, path), count))
+
+    def take_page_overlap(self, path: str, page: int) -> int:
+        """Return how many items early this event list page starts (and use up that fault)."""
+        if page == 1:  # nothing was read before the first page
+            return 0
+        for fault in self._overlapping_pages:
+            if fault.path is None or fault.path in path:
+                self._overlapping_pages.remove(fault)
+                return fault.by
+        return 0
 
     def html_error_next(self, status: int = 502, count: int = 1) -> None:
         """The next `count` API requests answer `status` with a proxy's HTML page."""

@@ -97,9 +97,9 @@ class Paging:
             raise bad_request("page must be 1 or more")
         return cls(page=page, per_page=min(max(per_page, 1), MAX_PER_PAGE))
 
-    def slice[T](self, items: list[T]) -> tuple[list[T], dict[str, Any]]:
-        """The items of this page and the `paging` block."""
-        start = (self.page - 1) * self.per_page
+    def slice[T](self, items: list[T], *, early: int = 0) -> tuple[list[T], dict[str, Any]]:
+        """The items of this page and the `paging` block; `early`: start that many items early."""
+        start = max((self.page - 1) * self.per_page - early, 0)
         chunk = items[start : start + self.per_page]
         has_next = len(items) > start + self.per_page
         return chunk, {"page": self.page, "per_page": self.per_page, "has_next_page": has_next}

@@ -16,11 +16,18 @@ def ok(data: Any, status: int = 200) -> web.Response:
 
 
 def listing[T](
-    source: dict[str, Any] | Any, items: list[T], to_json: Callable[[T], Any]
+    source: dict[str, Any] | Any,
+    items: list[T],
+    to_json: Callable[[T], Any],
+    *,
+    overlap: Callable[[int], int] | None = None,
 ) -> web.Response:
-    """One page of a list (`source` holds page/per_page); an empty page is `{}`."""
+    """One page of a list (`source` holds page/per_page); an empty page is `{}`.
+
+    `overlap`: given the page number, how many items early the page starts (a fault).
+    """
     paging = Paging.read(source)
-    chunk, paging_json = paging.slice(items)
+    chunk, paging_json = paging.slice(items, early=overlap(paging.page) if overlap else 0)
     return web.json_response(envelope(robin_list([to_json(i) for i in chunk]), paging=paging_json))
 
 

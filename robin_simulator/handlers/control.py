@@ -99,6 +99,8 @@ class ControlApi:
             faults.empty_list_next(**body["empty_list_next"])
         if "drop_next" in body:
             faults.drop_next(**body["drop_next"])
+        if "overlap_next_page" in body:
+            faults.overlap_next_page(**body["overlap_next_page"])
         if "latency" in body:
             faults.latency = float(body["latency"])
         if "location_events_supported" in body:

@@ -70,4 +70,6 @@ class LocationsApi:
         if not self.faults.location_events_supported:
             raise ApiError(404, "Not Found")
         location = location_of(self.rooms, request)
-        return event_listing(self.rooms, request, {space.id for space in location.spaces})
+        return event_listing(
+            self.rooms, self.faults, request, {space.id for space in location.spaces}
+        )

@@ -4,6 +4,7 @@ from typing import Any
 
 from aiohttp import web
 
+from robin_simulator.faults import Faults
 from robin_simulator.interfaces import Rooms
 from robin_simulator.middleware import current_grant
 from robin_simulator.model import Event, Series, Space
@@ -26,9 +27,10 @@ from .views import event_listing, render_space, space_of
 class SpacesApi:
     """`/spaces/{id}` and its submodels."""
 
-    def __init__(self, rooms: Rooms) -> None:
-        """Serve these rooms."""
+    def __init__(self, rooms: Rooms, faults: Faults) -> None:
+        """Serve these rooms, honouring the faults."""
         self.rooms = rooms
+        self.faults = faults
 
     def routes(self) -> list[web.RouteDef]:
         """The endpoints."""
@@ -59,7 +61,7 @@ class SpacesApi:
 
     async def events(self, request: web.Request) -> web.Response:
         """The space's events overlapping `after`..`before`."""
-        return event_listing(self.rooms, request, {space_of(self.rooms, request).id})
+        return event_listing(self.rooms, self.faults, request, {space_of(self.rooms, request).id})
 
     async def book(self, request: web.Request) -> web.Response:
         """Create an event in the space (201), following Robin's booking rules."""

@@ -1,12 +1,14 @@
 """Pieces several handlers share: looking things up by path id and listing events."""
 
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from aiohttp import web
 
 from robin_simulator.calendar import PLAN_DAYS_AFTER
 from robin_simulator.errors import not_found
+from robin_simulator.faults import Faults
 from robin_simulator.interfaces import Directory, Occupancy, Rooms
 from robin_simulator.model import Event, Location, Space
 from robin_simulator.params import includes, parse_timestamp, path_id
@@ -66,7 +68,9 @@ def space_listing(rooms: Occupancy, request: web.Request, spaces: list[Space]) -
     return listing(request.query, spaces, lambda space: render_space(rooms, space, wanted))
 
 
-def event_listing(rooms: Rooms, request: web.Request, space_ids: set[int]) -> web.Response:
+def event_listing(
+    rooms: Rooms, faults: Faults, request: web.Request, space_ids: set[int]
+) -> web.Response:
     """A page of events: `after` bounds the END, `before` bounds the START, both exclusive."""
     now = rooms.now()
     query = request.query
@@ -80,4 +84,9 @@ def event_listing(rooms: Rooms, request: web.Request, space_ids: set[int]) -> we
     found = rooms.events.occurrences(space_ids, after, before)
     if "creation_type" in query:
         found = [event for event in found if event.creation_type == query["creation_type"]]
-    return listing(query, found, lambda event: event_json(event, space_name(rooms, event)))
+    return listing(
+        query,
+        found,
+        lambda event: event_json(event, space_name(rooms, event)),
+        overlap=partial(faults.take_page_overlap, request.path),
+    )

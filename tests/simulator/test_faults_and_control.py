@@ -240,6 +240,24 @@ async def test_empty_list_next_answers_one_list_with_an_empty_object(api: Api, s
     assert len(await api.data(f"/locations/{LONDON}/spaces")) > 0
 
 
+async def test_overlap_next_page_repeats_the_end_of_the_page_before(api: Api, sim: RobinSimulator):
+    """As when a booking is added ahead of the second page between the two page reads."""
+    path = f"/spaces/{FLEET}/events"
+    week = {"after": "2024-06-03T00:00:00Z", "before": "2024-06-10T00:00:00Z", "per_page": "2"}
+
+    async def page(number: int) -> list[str]:
+        return [event["id"] for event in await api.data(path, params={**week, "page": str(number)})]
+
+    first, second, third = await page(1), await page(2), await page(3)
+    assert len(set(first + second + third)) == 6  # three full pages, no booking twice
+    sim.faults.overlap_next_page(path=path)
+    assert await page(1) == first  # a first page has nothing before it
+    assert sim.faults.pending == 1
+    assert await page(2) == [first[1], second[0]]
+    assert sim.faults.pending == 0
+    assert await page(2) == second
+
+
 async def test_refuse_answers_one_location_until_allowed(api: Api, sim: RobinSimulator):
     sim.faults.refuse(403, f"locations/{LONDON}")
     for path in (f"/locations/{LONDON}/presence", f"/locations/{LONDON}/spaces"):
