@@ -359,6 +359,16 @@ def _order(entry: _Entry) -> tuple[datetime, str]:
     return entry[0], entry[1]
 
 
+def in_start_order(events: Iterable[Event], time_zone: tzinfo) -> list[Event]:
+    """Return events in the cache's order: by the instant they start, then by id.
+
+    An all-day event starts at its location's midnight (`time_zone`). By instant: Python
+    compares two times of one zone by their clocks, so in the hour the clocks repeat at
+    the end of summer time a meeting starting later could come first.
+    """
+    return sorted(events, key=lambda event: (_moment(event.start, time_zone), event.id))
+
+
 class _EventsByRoom(Mapping[int, tuple[Event, ...]]):
     """A live mapping of room id to its cached events (empty rooms left out)."""
 

@@ -143,8 +143,9 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         shown = self._calendar_event(booking)
         title = event.get(EVENT_SUMMARY)
         description = event.get(EVENT_DESCRIPTION)
-        # The same goes for its times: the window's later days are reread once a pass, so
-        # the times shown may be older than a move made elsewhere, which they would undo.
+        # The same goes for its times: the window's later days are reread once a pass, and
+        # days beyond it when a view reads them, so the times shown may be older than a move
+        # made elsewhere, which they would undo.
         zone = self.time_zone
         moved = dt_util.as_utc(start) != dt_util.as_utc(event_start(booking, zone)) or (
             dt_util.as_utc(end) != dt_util.as_utc(event_end(booking, zone))
@@ -165,10 +166,18 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         )
 
     async def _booking(self, space: Space, uid: str) -> Event:
-        """Return the booking the calendar showed, as polled, else as Robin holds it."""
+        """Return the booking as the calendar showed it, else as Robin holds it now.
+
+        Cached for the window's days; beyond them, as last read from Robin for a calendar
+        view or `calendar.get_events` (a copy read now could hold a move or a rename made
+        elsewhere since, which the dialog's fields would undo).
+        """
         for booking in self.coordinator.data.events.get(space.id, ()):
             if booking.id == uid:
                 return booking
+        shown = self.coordinator.read_copies.get(uid)
+        if shown is not None and shown.space_id in (None, space.id):
+            return shown
         return await async_read_booking(self.coordinator, space, uid)
 
     async def async_delete_event(

@@ -43,7 +43,7 @@ from .api import (
     Space,
     TokenInfo,
 )
-from .booking_cache import BookingCache
+from .booking_cache import BookingCache, in_start_order
 from .check_in import entry_identity
 from .const import (
     CONF_CALENDAR_DAYS,
@@ -77,6 +77,7 @@ from .discovery import (
 )
 from .event_status import holds_room, is_cancelled
 from .issues import async_entry_issue_subjects, async_set_entry_issue
+from .read_copies import ReadCopies
 from .room_moments import RoomMoments
 from .vanished_bookings import look_up
 from .working_hours import WorkingHours, end_of_local_day
@@ -212,6 +213,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self._listed_times: dict[str, tuple[datetime | None, datetime | None]] = {}
         self.bookings = BookingCache()
         self._events_view = self.bookings.by_room
+        # The bookings calendars showed from Robin beyond the window, as they showed them.
+        self.read_copies = ReadCopies()
         self._people: dict[int, int] = {}
         # Occupied rooms -> when the first of the people now there arrived, as Robin says.
         self._arrived: dict[int, datetime] = {}
@@ -434,6 +437,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         window_start, window_end = self._window
         if event is not None and event.space_id is None:  # an answer that leaves it out
             event = dataclasses.replace(event, space_id=space.id)
+        self.read_copies.forget(event_id)
         if (
             event is not None
             and event.space_id == space.id
@@ -444,6 +448,9 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             changed = self.bookings.put(space.location_id, event, zone)
         else:
             changed = self.bookings.drop(space.id, event_id)
+            if event is not None and event.space_id == space.id and holds_room(event, space):
+                # Beyond the window: the calendar's next read of its day shows it so.
+                self.read_copies.remember(event)
         if changed:
             self._pending_rooms.add(space.id)
             self._publish(dt_util.utcnow())
@@ -1253,12 +1260,33 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
     async def async_get_space_events(
         self, space: Space, start: datetime, end: datetime
     ) -> tuple[Event, ...]:
-        """Return a room's events in any range: from the cache when it covers the range."""
-        if self.data.covers(start, end):
+        """Return a room's events in any range, each once: from the cache when it covers it.
+
+        A range reaching beyond the window is read from Robin, in one read. A booking the
+        cache holds is given as cached, wherever Robin now has it: the copy the room's
+        state and its views of the window's days show, and the one an edit from the
+        calendar is compared with. The window's days thus agree until their next read.
+        The others are kept in `read_copies`, as shown.
+        """
+        data = self.data
+        if data.covers(start, end):
             return self.bookings.between(space.id, start, end)
-        events = await self.client.get_space_events(space.id, start, end)
-        zone = self.time_zone(space.location_id) or dt_util.get_default_time_zone()
-        return tuple(sorted(events, key=lambda event: (event_start(event, zone), event.id)))
+        read = await self.client.get_space_events(space.id, start, end)
+        data = self.data  # a poll may have moved the window during the read
+        cached_ids = {event.id for event in self.bookings.events(space.id)}
+        # By id: Robin pages by offset, so a booking added while its pages are read lists
+        # the end of one page again at the start of the next; the copy read last stays.
+        shown = {event.id: event for event in read if event.id not in cached_ids}
+        for event in shown.values():
+            if holds_room(event, space):
+                self.read_copies.remember(event)
+        overlap_start, overlap_end = max(start, data.window_start), min(end, data.window_end)
+        if overlap_start < overlap_end:
+            shown.update(
+                (event.id, event)
+                for event in self.bookings.between(space.id, overlap_start, overlap_end)
+            )
+        return tuple(in_start_order(shown.values(), self._zone(space.location_id)))
 
 
 def _split_by_room_held(
