@@ -13,7 +13,8 @@ may be wrong: a refused empty body is sent once more with the device (see
 What Robin answered is kept per config entry, over reloads (an options change, say), until the
 entry's token or Robin's address changes: check-ins, booking look-ups and presence reports all
 ask this one identity, so `/me` and the device list are read once, not once per user of them.
-Whichever of them finds the device withdraws both repair issues that say Robin has none.
+Whichever of them finds the device withdraws both repair issues that say Robin has none, and
+tells the listeners (the office actor, whose check-ins given up for want of it may be due).
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
@@ -108,6 +110,7 @@ class CheckInIdentity:
         self._looked_for_device_at: datetime | None = None
         self._device_lookups = 0
         self._device_lock = asyncio.Lock()
+        self._device_listeners: list[CALLBACK_TYPE] = []
 
     def learnt_for(self, entry: ConfigEntry) -> bool:
         """Tell whether what is known holds for the entry's token and Robin as they are now."""
@@ -124,6 +127,17 @@ class CheckInIdentity:
         self.device_found_at = None
         if self.device_id is None:
             self._looked_for_device_at = None
+
+    @callback
+    def async_add_device_listener(self, found: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call `found` each time the device is found where it was not known; return the remover.
+
+        Whoever looked it up (a check-in, an action, presence reports), so that what waits
+        for the device goes on at once rather than at a reload. The identity outlives
+        reloads: a listener is removed when its entry unloads.
+        """
+        self._device_listeners.append(found)
+        return partial(self._device_listeners.remove, found)
 
     async def device_to_check_in_as(self, *, look_again: bool) -> int | None:
         """Return the device to check in as; None: as the token's user (an empty body).
@@ -212,6 +226,8 @@ class CheckInIdentity:
                 # Also when a check-in found it for presence reports, or the other way round:
                 # the issues are kept over reloads, and their cause is gone.
                 async_withdraw_no_device_issues(self._hass, self._entry)
+                for found_now in list(self._device_listeners):
+                    found_now()
         return self.device_id
 
     def look_for_device_again_at(self) -> datetime | None:

@@ -190,8 +190,9 @@ class OfficeActor:
         self._releases_unsure = in_flight.releases_unsure
         # Booking id -> its releases or check-ins asked so far.
         self._tries = in_flight.tries
-        # Check-ins given up until a reload looks for the missing Robin device again.
-        self._awaiting_device: set[str] = set()
+        # Check-ins given up for want of the Robin device (booking id -> its room): the
+        # rooms are acted on once more when the device is found (check_in.py tells).
+        self._awaiting_device: dict[str, int] = {}
         # Check-in state read from Robin, by booking id.
         self._confirmations: dict[str, _Confirmation] = {}
         # Room -> the start of the unbooked use last announced (kept across restarts).
@@ -231,6 +232,9 @@ class OfficeActor:
         self._unbooked_announced = _announced(stored.get("unbooked_announced", {}))
         self._update_read_only_issue()
         self.entry.async_on_unload(self.coordinator.async_add_poll_listener(self._on_poll))
+        self.entry.async_on_unload(
+            self.coordinator.check_in_identity.async_add_device_listener(self._device_found)
+        )
         self.entry.async_on_unload(self._moments.cancel)
         self.entry.async_on_unload(self._cancel_retry)
         self.entry.async_on_unload(self._hand_over)
@@ -537,7 +541,8 @@ class OfficeActor:
                 del self._tries[event_id]
         # Only a booking with attempts can be unsure or wait for the device.
         self._check_ins_unsure.intersection_update(self._tries)
-        self._awaiting_device.intersection_update(self._tries)
+        for event_id in self._awaiting_device.keys() - self._tries.keys():
+            del self._awaiting_device[event_id]
         for event_id, known in list(self._confirmations.items()):
             if now - known.booking_end >= FORGET_AFTER:
                 del self._confirmations[event_id]
@@ -677,7 +682,7 @@ class OfficeActor:
             await async_check_in(self.coordinator, space, booking.event_id, look_again=False)
         except HomeAssistantError as err:
             if err.translation_key in NO_DEVICE_ERRORS:
-                self._check_in_device_missing(booking, err)
+                self._check_in_device_missing(space, booking, err)
                 return
             LOGGER.warning(
                 "Could not check in booking %s in %s: %s", booking.event_id, space.name, err
@@ -688,16 +693,18 @@ class OfficeActor:
             return
         await self._async_checked_in(space, booking)
 
-    def _check_in_device_missing(self, booking: Booking, err: HomeAssistantError) -> None:
+    def _check_in_device_missing(
+        self, space: Space, booking: Booking, err: HomeAssistantError
+    ) -> None:
         """Give the booking up: no retry can check it in before the device is registered.
 
         Said once in the log and by a repair issue, not per booking, until the device is
-        found (the issue is kept over reloads). Not an attempt (Robin was not asked): a
-        reload looks for the device again, and checks the booking in if it is registered by
-        then.
+        found (the issue is kept over reloads). Not an attempt (Robin was not asked): once
+        the device is found (`_device_found`), or a reload finds it, the room is acted on
+        again, and the booking checked in if the rules still say so.
         """
         self._tries_of(booking).count -= 1
-        self._awaiting_device.add(booking.event_id)
+        self._awaiting_device[booking.event_id] = space.id
         if self._tells_no_check_in_device():
             return
         LOGGER.warning("Bookings are not checked in on arrival: %s", err)
@@ -708,6 +715,19 @@ class OfficeActor:
             active=True,
             placeholders={"device": PRESENCE_DEVICE_NAME},
         )
+
+    @callback
+    def _device_found(self) -> None:
+        """Act once more on the rooms of the check-ins given up for want of the device.
+
+        Whoever found it (presence reports, an action, a check-in of another booking): at
+        the next pass, each of those bookings is checked in if its check-in window is still
+        open and people are there for it, as for any arrival; the others are left alone.
+        """
+        rooms = set(self._awaiting_device.values())
+        self._awaiting_device.clear()
+        if rooms:
+            self._update(rooms)
 
     def _tells_no_check_in_device(self) -> bool:
         """Tell whether the repair issue says Robin has no device to check in as."""
