@@ -25,6 +25,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.robin.const import (
     CONF_CHECK_IN_ON_ARRIVAL,
     CONF_LOCATIONS,
+    CONF_NO_SHOW_GRACE,
     CONF_REPORT_PRESENCE,
     EVENT_BOOKING_CHECKED_IN,
 )
@@ -287,6 +288,101 @@ async def test_without_the_device_the_office_tells_once_and_stops_asking(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert devices_read(simulator) == read_before + 1
     assert no_device_issue(hass, config_entry) is not None
+
+
+async def test_a_check_in_given_up_for_want_of_the_device_is_made_once_an_action_finds_it(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The device registered in Robin, a check-in someone asks for finds it: no reload needed.
+
+    Of the bookings given up for want of it, the one whose check-in window is still open
+    (and its room occupied) is checked in; the one whose window closed meanwhile is not.
+    """
+    ours = without_the_device(simulator)
+    await setup_with_options(
+        hass, config_entry, token=ACCOUNT_TOKEN, **{CONF_CHECK_IN_ON_ARRIVAL: True}
+    )
+    call = customer_call(simulator)  # the Fleet Room, 11:00: checked in until 11:10
+    thames = simulator.find_space("Thames Room")
+    retro_start = CUSTOMER_CALL_START - timedelta(minutes=10)  # checked in until 11:00
+    retro = simulator.add_event(thames.id, "Retro", retro_start, retro_start + timedelta(hours=1))
+    boardroom = simulator.find_space("Boardroom")
+    sync = simulator.add_event(
+        boardroom.id, "Board sync", CUSTOMER_CALL_START, CUSTOMER_CALL_START + timedelta(hours=1)
+    )
+    checked_in = capture(hass, EVENT_BOOKING_CHECKED_IN)
+    await run_until(hass, freezer, retro_start + timedelta(minutes=1))
+    simulator.start_presence(thames.id)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
+    simulator.start_presence(simulator.find_space("Fleet Room").id)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=5))
+    assert no_device_issue(hass, config_entry) is not None
+    assert confirmations(simulator) == []
+
+    # 11:05: registered in Robin; checking the Boardroom in by hand finds it.
+    simulator.organization.devices.append(ours)
+    simulator.reset_requests()
+    await call_action(hass, "check_in", {}, room_target(hass, simulator, "Boardroom"))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    put = "PUT /v1.0/events/{}/confirmation"
+    assert sorted(confirmations(simulator)) == sorted([put.format(sync.id), put.format(call.id)])
+    assert simulator.events.confirmations[call.id].device_id == HOME_ASSISTANT_DEVICE
+    assert [event.data["booking_id"] for event in checked_in] == [call.id]
+    assert no_device_issue(hass, config_entry) is None
+
+    # Once: not again at the next polls; the Retro's window closed at 11:00.
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=20))
+    assert confirmations(simulator).count(put.format(call.id)) == 1
+    assert retro.id not in simulator.events.confirmations
+    assert put.format(retro.id) not in confirmations(simulator)
+    assert [event.data["booking_id"] for event in checked_in] == [call.id]
+    assert devices_read(simulator) == 1
+
+
+@pytest.mark.usefixtures("time_zone")
+async def test_a_check_in_given_up_for_want_of_the_device_is_made_when_the_hourly_look_finds_it(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Presence reports look for the device hourly; the office checks in as soon as it is found.
+
+    A grace period of 20 minutes keeps the Customer call's check-in window open until 11:20,
+    past the hourly look at 11:15 (an hour after the reporter's look at setup).
+    """
+    ours = without_the_device(simulator)
+    await setup_with_options(
+        hass,
+        config_entry,
+        token=ACCOUNT_TOKEN,
+        **{CONF_CHECK_IN_ON_ARRIVAL: True, CONF_REPORT_PRESENCE: True, CONF_NO_SHOW_GRACE: 20},
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    call = customer_call(simulator)
+    checked_in = capture(hass, EVENT_BOOKING_CHECKED_IN)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
+    simulator.start_presence(simulator.find_space("Fleet Room").id)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=5))
+    assert no_device_issue(hass, config_entry) is not None
+    assert confirmations(simulator) == []
+
+    simulator.organization.devices.append(ours)  # 11:05
+    simulator.reset_requests()
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=14))
+    assert devices_read(simulator) == 0  # the hour is not over
+    assert confirmations(simulator) == []
+
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=25))
+    assert devices_read(simulator) == 1
+    assert confirmations(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"]
+    assert simulator.events.confirmations[call.id].device_id == HOME_ASSISTANT_DEVICE
+    assert [event.data["booking_id"] for event in checked_in] == [call.id]
+    assert no_device_issue(hass, config_entry) is None
 
 
 # --- Robin failing to answer who the token is, or which devices it has --------------------------
