@@ -740,8 +740,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                 if polls == 1:
                     self._refusals_changed.add(location_id)
                     LOGGER.warning(
-                        "Robin refuses location %s (%s); its rooms are unavailable until it "
-                        "answers again",
+                        "Robin refuses location %s (%s); its rooms are unavailable, and get no "
+                        "presence reports, releases or check-ins, until it answers again",
                         location.name,
                         error,
                     )

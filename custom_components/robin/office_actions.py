@@ -212,6 +212,9 @@ class OfficeActor:
         # Rooms whose no-show waits for their presence to be read after the grace period
         # (their location is read slowly outside its working hours).
         self._awaiting_presence: set[int] = set()
+        # Rooms not acted on while Robin refuses their location: any write there would be
+        # refused too. Acted on at the first poll it answers again.
+        self._awaiting_location: set[int] = set()
         self._unsub_retry: CALLBACK_TYPE | None = None
         self._retry_at: datetime | None = None
         self._lock = asyncio.Lock()
@@ -374,8 +377,15 @@ class OfficeActor:
                 if (at := coordinator.presence_read_at(space.location_id)) is not None
             }
             self.presence.observe(data.people_present, read_at, coordinator.arrived_at)
+        answering_again = {
+            space_id for space_id in self._awaiting_location if not self._location_refused(space_id)
+        }
+        self._awaiting_location -= answering_again
         self._update(
-            coordinator.rooms_changed_by_poll | self._awaiting_poll | self._awaiting_presence
+            coordinator.rooms_changed_by_poll
+            | self._awaiting_poll
+            | self._awaiting_presence
+            | answering_again
         )
         rooms, self._to_tell_after_poll = self._to_tell_after_poll, set()
         for space_id in rooms:
@@ -459,6 +469,7 @@ class OfficeActor:
         self._to_act.discard(space_id)
         self._awaiting_poll.discard(space_id)
         self._awaiting_presence.discard(space_id)
+        self._awaiting_location.discard(space_id)
         self._unbooked_announced.pop(space_id, None)
         if self._shown.pop(space_id, None) is not None:
             for update in list(self._listeners.get(space_id, ())):
@@ -590,6 +601,11 @@ class OfficeActor:
             for done, space_id in enumerate(rooms):
                 space = spaces.get(space_id)
                 if space is None or not space.is_bookable:
+                    continue
+                if self.coordinator.is_refused(space.location_id):
+                    # Nothing is asked: Robin would refuse it, at every try. Nothing is told
+                    # either (not released, not checked in); the rules decide again then.
+                    self._awaiting_location.add(space_id)
                     continue
                 try:
                     await self._async_act_on_room(space, now, self._bookings(space, now).timed)
@@ -728,6 +744,11 @@ class OfficeActor:
         self._awaiting_device.clear()
         if rooms:
             self._update(rooms)
+
+    def _location_refused(self, space_id: int) -> bool:
+        """Tell whether Robin refuses the room's location now."""
+        space = self.coordinator.data.spaces.get(space_id)
+        return space is not None and self.coordinator.is_refused(space.location_id)
 
     def _tells_no_check_in_device(self) -> bool:
         """Tell whether the repair issue says Robin has no device to check in as."""

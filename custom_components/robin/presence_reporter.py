@@ -10,7 +10,9 @@ One scheduler serves every room: a single timer wakes at the earliest moment a r
 request, and one run sends what is due, one request after the other. A room gets at most
 one request every MIN_REQUEST_SPACING, so a flapping sensor costs no more than that, and
 a flap that ends where it started costs nothing. Robin's Retry-After stops every request
-until it has passed. Nothing is sent on unload or shutdown: sessions expire by their TTL.
+until it has passed. Rooms Robin disabled, or whose location it refuses (403, 404), get no
+request until that ends: Robin would refuse every one. Nothing is sent on unload or
+shutdown: sessions expire by their TTL.
 A reload (an options change, say) carries what Robin holds over to the next reporter, so
 that it neither posts again at once nor leaves a session that should end to its TTL.
 The Robin device is the entry's one for check-ins too (check_in.py): looked up once for both.
@@ -117,7 +119,8 @@ class PresenceReporter:
         self._look_up_failing = False  # Robin failed the last look-up (told once in the log)
         self._unsubscribe: list[CALLBACK_TYPE] = []
         self._unsubscribe_states: CALLBACK_TYPE | None = None
-        self._disabled: frozenset[int] = frozenset()  # rooms Robin refuses presence for
+        # Rooms nothing is sent for: disabled in Robin, or of a location Robin refuses.
+        self._held_back: frozenset[int] = frozenset()
         self._timer: CALLBACK_TYPE | None = None
         self._timer_at: datetime | None = None
         self._run_task: asyncio.Task[None] | None = None
@@ -131,6 +134,8 @@ class PresenceReporter:
             self.hass.bus.async_listen(dr.EVENT_DEVICE_REGISTRY_UPDATED, self._registry_changed),
             async_dispatcher_connect(self.hass, SIGNAL_CONFIG_ENTRY_CHANGED, self._entry_changed),
             self.coordinator.async_add_listener(self._update_sources),
+            # A location's refusal begins and ends with a poll, not with a change of the rooms.
+            self.coordinator.async_add_poll_listener(self._poll_done),
         ]
         # The options flow refuses the option for such a token, but the token may have been
         # replaced by a read-only one since: nothing is reported then, and the user is told.
@@ -184,13 +189,9 @@ class PresenceReporter:
             if room.sources != room_sources_now:
                 room.sources = room_sources_now
                 changed = True
-        spaces = self.coordinator.data.spaces
-        disabled = frozenset(i for i in self.rooms if i in spaces and spaces[i].is_disabled)
-        # A room Robin enables again may have had a source on all along: report it now.
-        enabled_again = bool(self._disabled - disabled)
-        self._disabled = disabled
+        released = self._follow_held_back()
         if not changed and self._unsubscribe_states is not None:
-            if enabled_again:
+            if released:
                 self._request_run()
             return
         if self._unsubscribe_states is not None:
@@ -200,6 +201,29 @@ class PresenceReporter:
             self.hass, every_source, self._source_changed
         )
         self._request_run()
+
+    @callback
+    def _poll_done(self) -> None:
+        if self._follow_held_back():
+            self._request_run()
+
+    def _follow_held_back(self) -> bool:
+        """Note the rooms held back now; tell whether any is no longer.
+
+        A room Robin enables again, or whose location it answers for again, may have had a
+        source on all along: it is reported at once.
+        """
+        held_back = frozenset(filter(self._is_held_back, self.rooms))
+        released = bool(self._held_back - held_back)
+        self._held_back = held_back
+        return released
+
+    def _is_held_back(self, space_id: int) -> bool:
+        """Tell whether Robin would refuse the room's presence now: disabled, or its location."""
+        space = self.coordinator.data.spaces.get(space_id)
+        return space is not None and (
+            space.is_disabled or self.coordinator.is_refused(space.location_id)
+        )
 
     def _room_devices(self) -> dict[int, str]:
         """Return the device id of each room the coordinator knows."""
@@ -294,14 +318,13 @@ class PresenceReporter:
     async def _send_rooms(self, now: datetime) -> datetime | None:
         """Send each room's request that is due; return when the next one will be."""
         next_due: list[datetime] = []
-        spaces = self.coordinator.data.spaces
         for space_id, room in list(self.rooms.items()):
             if room.reported and room.held_until is not None and room.held_until <= now:
                 # Its TTL ended the session: there is nothing left to end or to extend.
                 room.reported, room.reported_at, room.held_until = False, None, None
             due = self._due(room, now)
-            if due is None or (space_id in spaces and spaces[space_id].is_disabled):
-                continue
+            if due is None or self._is_held_back(space_id):
+                continue  # a room held back is looked at again when it no longer is
             # Refreshes due soon go with this run, so that one wake-up serves several rooms.
             if due > now and not (self._is_refresh(room, now) and due <= now + REFRESH_BATCH):
                 next_due.append(due)
