@@ -11,20 +11,38 @@ from datetime import timedelta
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import CONF_URL, STATE_UNAVAILABLE
+from homeassistant.const import CONF_URL, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.translation import async_get_translations
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.robin.const import CONF_LOCATIONS
+from custom_components.robin.const import (
+    CONF_LOCATIONS,
+    CONF_OFF_HOURS_INTERVAL,
+    CONF_RELEASE_NO_SHOWS,
+    CONF_REPORT_PRESENCE,
+    EVENT_BOOKING_RELEASED,
+)
 from robin_simulator import RobinSimulator
 from robin_simulator.model import Location
 
-from .common import DOMAIN, call_action, location_entity_id, registry_counts, room_state
-from .conftest import POLL_EVERY_LOCATION_EVERY_MINUTE, advance
+from .common import (
+    DOMAIN,
+    api_calls,
+    call_action,
+    device_with_identifier,
+    location_entity_id,
+    registry_counts,
+    room_state,
+    setup_entry_at,
+    setup_with_options,
+)
+from .conftest import MONDAY_MORNING, POLL_EVERY_LOCATION_EVERY_MINUTE, advance
+from .office import CUSTOMER_CALL_END, CUSTOMER_CALL_START, capture, run_until
 
 POLL = timedelta(seconds=60)
 HOUR = timedelta(hours=1)
@@ -257,3 +275,116 @@ async def test_find_free_space_searches_the_locations_robin_answers_for(
         {"config_entry_id": entry_id, "duration": "00:30:00", "location": "London HQ"},
     )
     assert {space["location"] for space in london_only["spaces"]} == {"London HQ"}
+
+
+# --- nothing is written to Robin for a refused location's rooms ----------------------------------
+
+
+def _sensor_on_in(
+    hass: HomeAssistant, simulator: RobinSimulator, entry: MockConfigEntry, room: str
+) -> None:
+    """Put another integration's occupancy sensor, on, in the room's area."""
+    space = simulator.find_space(room)
+    device = device_with_identifier(hass, entry.entry_id, f"space_{space.id}")
+    assert device is not None
+    registry = er.async_get(hass)
+    sensor = registry.async_get_or_create(
+        "binary_sensor", "mmwave", room, original_device_class="occupancy"
+    )
+    registry.async_update_entity(sensor.entity_id, area_id=device.area_id)
+    hass.states.async_set(sensor.entity_id, STATE_ON)
+
+
+def _presence_reports(simulator: RobinSimulator) -> list[str]:
+    """Return the presence reports Home Assistant made, as "METHOD /path"."""
+    return [call for call in api_calls(simulator) if call.split()[0] in {"POST", "DELETE"}]
+
+
+async def test_a_refused_locations_rooms_get_no_presence_reports_until_it_answers_again(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Robin would refuse every report for London's rooms: none is sent, New York's go on."""
+    entry = await setup_with_options(
+        hass, config_entry, **{CONF_OFF_HOURS_INTERVAL: 0, CONF_REPORT_PRESENCE: True}
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    thames = f"POST /v1.0/spaces/{simulator.find_space('Thames Room').id}/presence"
+    hudson = f"POST /v1.0/spaces/{simulator.find_space('Hudson Room').id}/presence"
+    _sensor_on_in(hass, simulator, entry, "Thames Room")
+    _sensor_on_in(hass, simulator, entry, "Hudson Room")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert sorted(_presence_reports(simulator)) == sorted([thames, hudson])
+
+    london = simulator.find_location("London HQ")
+    simulator.faults.refuse(403, f"locations/{london.id}")
+    await advance(hass, freezer, POLL)
+    simulator.reset_requests()
+    # Each session is refreshed every 4 minutes: the Thames Room's would be, twice.
+    for _ in range(10):
+        await advance(hass, freezer, POLL)
+    assert set(_presence_reports(simulator)) == {hudson}
+
+    # London answers again: the Thames Room, its sensor on all along, is reported at once.
+    simulator.faults.allow(f"locations/{london.id}")
+    simulator.reset_requests()
+    await advance(hass, freezer, POLL)
+    assert _presence_reports(simulator).count(thames) == 1
+
+
+async def test_a_no_show_is_not_released_while_robin_refuses_its_location(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Robin turns the release down, then refuses the whole location: it is tried once back."""
+    # In London's Boardroom, empty all morning: nobody comes.
+    boardroom = simulator.find_space("Boardroom")
+    call = simulator.add_event(
+        boardroom.id, "Supplier call", CUSTOMER_CALL_START, CUSTOMER_CALL_END
+    )
+    booking = f"/v1.0/events/{call.id}"
+    config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        config_entry, options={CONF_OFF_HOURS_INTERVAL: 0, CONF_RELEASE_NO_SHOWS: True}
+    )
+    # Polls at :30, away from the no-show's moment at 11:10:00.
+    await setup_entry_at(hass, freezer, config_entry, MONDAY_MORNING + timedelta(seconds=30))
+    released = capture(hass, EVENT_BOOKING_RELEASED)
+    ten_past_eleven = CUSTOMER_CALL_START + timedelta(minutes=10)
+    await run_until(hass, freezer, ten_past_eleven - timedelta(seconds=1))
+    london = simulator.find_location("London HQ")
+    simulator.faults.fail_next(409, path=booking, method="PATCH")
+    simulator.faults.refuse(403, f"locations/{london.id}")
+    simulator.reset_requests()
+    # 11:10:00: the release is refused; the refresh after it finds London refused.
+    await advance(hass, freezer, timedelta(seconds=1))
+    assert f"PATCH {booking}" in api_calls(simulator)
+    assert released == []
+
+    # Its retry would be due at 11:11: nothing about the booking is asked while London
+    # is refused, nor told.
+    simulator.reset_requests()
+    await run_until(hass, freezer, ten_past_eleven + timedelta(minutes=5))
+    assert [call for call in api_calls(simulator) if booking in call] == []
+    assert released == []
+    kept = simulator.events.get(call.id)
+    assert kept is not None
+    assert kept.end == CUSTOMER_CALL_END
+
+    # London answers again: the no-show is released at that poll, and told once.
+    simulator.faults.allow(f"locations/{london.id}")
+    simulator.reset_requests()
+    await advance(hass, freezer, POLL)
+    assert [call for call in api_calls(simulator) if call.startswith("PATCH")] == [
+        f"PATCH {booking}"
+    ]
+    assert [event.data["booking_id"] for event in released] == [call.id]
+    ended = simulator.events.get(call.id)
+    assert ended is not None
+    assert ended.end < CUSTOMER_CALL_END
+    await run_until(hass, freezer, ten_past_eleven + timedelta(minutes=10))
+    assert len(released) == 1
