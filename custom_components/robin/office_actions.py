@@ -191,8 +191,11 @@ class OfficeActor:
         # Booking id -> its releases or check-ins asked so far.
         self._tries = in_flight.tries
         # Check-ins given up for want of the Robin device (booking id -> its room): the
-        # rooms are acted on once more when the device is found (check_in.py tells).
+        # rooms are acted on once more at the first poll after it is found (check_in.py
+        # tells), their check-ins read anew first.
         self._awaiting_device: dict[str, int] = {}
+        self._device_found_since_poll = False
+        self._read_before_check_in: set[str] = set()
         # Check-in state read from Robin, by booking id.
         self._confirmations: dict[str, _Confirmation] = {}
         # Room -> the start of the unbooked use last announced (kept across restarts).
@@ -386,6 +389,7 @@ class OfficeActor:
             | self._awaiting_poll
             | self._awaiting_presence
             | answering_again
+            | self._check_ins_to_try_again()
         )
         rooms, self._to_tell_after_poll = self._to_tell_after_poll, set()
         for space_id in rooms:
@@ -554,6 +558,7 @@ class OfficeActor:
         self._check_ins_unsure.intersection_update(self._tries)
         for event_id in self._awaiting_device.keys() - self._tries.keys():
             del self._awaiting_device[event_id]
+        self._read_before_check_in.intersection_update(self._tries)
         for event_id, known in list(self._confirmations.items()):
             if now - known.booking_end >= FORGET_AFTER:
                 del self._confirmations[event_id]
@@ -734,16 +739,27 @@ class OfficeActor:
 
     @callback
     def _device_found(self) -> None:
-        """Act once more on the rooms of the check-ins given up for want of the device.
+        """Robin has the device now, found by whoever looked (reports, an action, a check-in).
 
-        Whoever found it (presence reports, an action, a check-in of another booking): at
-        the next pass, each of those bookings is checked in if its check-in window is still
-        open and people are there for it, as for any arrival; the others are left alone.
+        The check-ins given up for want of it are tried again at the next poll, not at once:
+        the action that found it may be checking one of them in itself, by hand.
         """
+        self._device_found_since_poll = True
+
+    def _check_ins_to_try_again(self) -> set[int]:
+        """Return the rooms of the check-ins given up for want of the device, once it is found.
+
+        Each of those bookings is checked in if its check-in window is still open and people
+        are there for it, as for any arrival; the others are left alone. Its check-in is read
+        anew first: someone may have checked in meanwhile (a room display, an action).
+        """
+        if not self._device_found_since_poll:
+            return set()
+        self._device_found_since_poll = False
+        self._read_before_check_in.update(self._awaiting_device)
         rooms = set(self._awaiting_device.values())
         self._awaiting_device.clear()
-        if rooms:
-            self._update(rooms)
+        return rooms
 
     def _location_refused(self, space_id: int) -> bool:
         """Tell whether Robin refuses the room's location now."""
@@ -965,12 +981,15 @@ class OfficeActor:
     async def _checked_in_since_refusal(self, space: Space, booking: Booking) -> bool:
         """On a retry, read the check-in again: someone may have checked in since.
 
-        A checked-in booking is never released, and is not checked in twice.
+        Also before the first try of a check-in given up for want of the device. A
+        checked-in booking is never released, and is not checked in twice.
         """
         tries = self._tries.get(booking.event_id)
-        if tries is None or tries.count <= 1:
+        read_again = booking.event_id in self._read_before_check_in
+        if not read_again and (tries is None or tries.count <= 1):
             return False
         await self._async_read_confirmation(space, booking)
+        self._read_before_check_in.discard(booking.event_id)
         return bool(self._is_checked_in(booking))
 
     @contextmanager
