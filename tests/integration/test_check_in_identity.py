@@ -344,6 +344,39 @@ async def test_a_check_in_given_up_for_want_of_the_device_is_made_once_an_action
 
 
 @pytest.mark.usefixtures("time_zone")
+async def test_a_booking_checked_in_by_hand_as_the_device_is_found_is_not_checked_in_again(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The office reads the check-in anew before it tries the booking it gave up again."""
+    ours = without_the_device(simulator)
+    await setup_with_options(
+        hass, config_entry, token=ACCOUNT_TOKEN, **{CONF_CHECK_IN_ON_ARRIVAL: True}
+    )
+    call = customer_call(simulator)
+    checked_in = capture(hass, EVENT_BOOKING_CHECKED_IN)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
+    simulator.start_presence(simulator.find_space("Fleet Room").id)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=5))
+    assert no_device_issue(hass, config_entry) is not None
+
+    # The user registers the device and checks the Customer call in by hand.
+    simulator.organization.devices.append(ours)
+    simulator.reset_requests()
+    caplog.set_level(logging.WARNING, logger="custom_components.robin")
+    caplog.clear()
+    response = await call_action(hass, "check_in", {}, room_target(hass, simulator, "Fleet Room"))
+    assert response["booking"]["id"] == call.id
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=15))
+    assert confirmations(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"]
+    assert checked_in == []  # checked in by hand, not by the office
+    assert not [r for r in caplog.records if "Could not check in" in r.getMessage()]
+
+
+@pytest.mark.usefixtures("time_zone")
 async def test_a_check_in_given_up_for_want_of_the_device_is_made_when_the_hourly_look_finds_it(
     hass: HomeAssistant,
     simulator: RobinSimulator,
