@@ -1,11 +1,12 @@
-"""What a cycle costs: state writes per column, resident memory."""
+"""What a cycle costs: state writes per column, resident memory, garbage collection."""
 
 import gc
+import time
 import tracemalloc
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED
 from homeassistant.core import Event, HomeAssistant, callback
@@ -20,6 +21,7 @@ TRACED_FRAMES = 30
 INTEGRATION_CODE = "/custom_components/robin/"
 HOME_ASSISTANT_CODE = "/homeassistant/"
 HOME_ASSISTANT_JSON = "/homeassistant/util/json.py"
+OLDEST_GENERATION = 2  # the collector's generation of a full collection
 
 
 @dataclass
@@ -78,6 +80,37 @@ class StateWrites:
     @callback
     def _ignore(self, _event: Event[Any]) -> None:
         """Never called: the filter lets nothing through."""
+
+
+@dataclass
+class CollectorClock:
+    """CPU the cyclic garbage collector spends while it runs, and its full collections.
+
+    A full collection walks every object of the process, Home Assistant's included, and
+    comes when enough objects have outlived the younger ones: its cost follows the size of
+    the whole heap, not the code whose allocation happened to set it off.
+    """
+
+    seconds: float = 0.0
+    full_collections: int = 0
+    _started: float = 0.0
+
+    def __enter__(self) -> Self:
+        """Start counting."""
+        gc.callbacks.append(self._tick)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        """Stop counting."""
+        gc.callbacks.remove(self._tick)
+
+    def _tick(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.process_time()
+            return
+        self.seconds += time.process_time() - self._started
+        if info["generation"] == OLDEST_GENERATION:
+            self.full_collections += 1
 
 
 def resident_mib() -> float:

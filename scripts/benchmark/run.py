@@ -44,7 +44,13 @@ from .columns import (
     finish_integration,
     rest_config,
 )
-from .counters import TRACED_FRAMES, StateWrites, kept_memory_by_owner, resident_mib
+from .counters import (
+    TRACED_FRAMES,
+    CollectorClock,
+    StateWrites,
+    kept_memory_by_owner,
+    resident_mib,
+)
 from .home_assistant import running_home_assistant
 from .simulator import Room, SimulatorApi, SimulatorProcess
 from .virtual_time import VirtualTimeLoop, WallClock
@@ -82,6 +88,8 @@ class Column:
     entities: int = 0  # registered
     enabled: int = 0  # registered and enabled: the ones with a state
     setup_cpu: float = 0.0
+    setup_collector: float = 0.0  # of setup_cpu, seconds in the cyclic garbage collector
+    setup_full_collections: int = 0
     setup_requests: int = 0
     rss_growth: float = 0.0  # MiB
     timers: int = 0
@@ -273,7 +281,8 @@ class Plan:
             PROFILE.enable()
         if TRACE_MEMORY:
             tracemalloc.start(TRACED_FRAMES)
-        entry = await finish_integration(self.hass, last_form)
+        with CollectorClock() as collector:
+            entry = await finish_integration(self.hass, last_form)
         if PROFILE is not None and PROFILED == "setup":
             PROFILE.disable()
         if TRACE_MEMORY:
@@ -281,6 +290,8 @@ class Plan:
             column.kept_memory = kept_memory_by_owner(tracemalloc.take_snapshot())
             tracemalloc.stop()
         column.setup_cpu = time.process_time() - started
+        column.setup_collector = collector.seconds
+        column.setup_full_collections = collector.full_collections
         column.setup_requests = len(await self.sim.requests())
         column.rss_growth = resident_mib() - before_rss
         column.timers = self.loop.pending_timers() - before_timers
@@ -314,8 +325,11 @@ class Plan:
         await self.sim.clear_requests()
         gc.collect()  # each column's setup starts from a collected heap
         started = time.process_time()
-        await add_diy(self.hass, resources)
+        with CollectorClock() as collector:
+            await add_diy(self.hass, resources)
         column.setup_cpu = time.process_time() - started
+        column.setup_collector = collector.seconds
+        column.setup_full_collections = collector.full_collections
         column.setup_requests = len(await self.sim.requests())
         column.rss_growth = resident_mib() - before_rss
         column.timers = self.loop.pending_timers() - before_timers
@@ -372,7 +386,9 @@ async def measure(
                     await plan.run()
     finally:
         process.stop()
-    if PROFILE is not None:
+    # Only a process that profiled something writes the file: in `--setups` DIY's process,
+    # which runs after the integration's, would otherwise empty it.
+    if PROFILE is not None and PROFILE.getstats():
         PROFILE.dump_stats(os.environ["BENCH_PROFILE"])
     result.seconds = time.monotonic() - started
     return result

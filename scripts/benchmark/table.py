@@ -69,6 +69,8 @@ ROWS: tuple[tuple[str, str, Figure], ...] = (
     ("state writes, a minute passes", "", _writes("a minute passes", "written")),
     ("state writes / hour", "", _writes_per_hour),
     ("setup CPU", "ms", lambda column, _name: column.setup_cpu * MS),
+    ("of which cyclic garbage collection", "ms", lambda column, _name: column.setup_collector * MS),
+    ("full collections in setup", "", lambda column, _name: column.setup_full_collections),
     ("setup requests", "", lambda column, _name: column.setup_requests),
     ("RSS growth after setup", "MiB", lambda column, _name: column.rss_growth),
     ("event-loop timers after setup", "", lambda column, _name: column.timers),
@@ -113,7 +115,7 @@ def table(result: Result) -> str:
 
 
 # What `scripts/bench --setups` collects of each column's setup.
-SETUP_FIGURES = ("setup_cpu", "rss_growth")
+SETUP_FIGURES = ("setup_cpu", "setup_collector", "setup_full_collections", "rss_growth")
 
 
 def setup_figures(column: Column) -> dict[str, float]:
@@ -139,32 +141,44 @@ def setups_table(
         "",
         (
             "| run | setup CPU, integration (ms) | setup CPU, DIY (ms) | integration ÷ DIY "
-            "| RSS growth, integration (MiB) | RSS growth, DIY (MiB) |"
+            "| of which garbage collection, integration / DIY (ms) | full collections "
+            "| integration ÷ DIY without it | RSS growth, integration (MiB) "
+            "| RSS growth, DIY (MiB) |"
         ),
-        "|---|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-
-    def row(label: str, cpu: tuple[float, float], ratio: float, rss: tuple[float, float]) -> str:
-        return (
-            f"| {label} | {_number(cpu[0] * MS)} | {_number(cpu[1] * MS)} "
-            f"| {ratio:.2f}{TIMES} | {_number(rss[0])} | {_number(rss[1])} |"
-        )
 
     def figures(run: dict[str, dict[str, float]], figure: str) -> tuple[float, float]:
         return run[INTEGRATION][figure], run[DIY][figure]
 
-    ratios = []
+    def ratios(run: dict[str, dict[str, float]]) -> tuple[float, float]:
+        """Setup CPU integration ÷ DIY, with and without the garbage collector's share."""
+        cpu, collector = figures(run, "setup_cpu"), figures(run, "setup_collector")
+        return cpu[0] / cpu[1], (cpu[0] - collector[0]) / (cpu[1] - collector[1])
+
+    def row(label: str, run: dict[str, dict[str, float]], ratio: tuple[float, float]) -> str:
+        cpu, collector = figures(run, "setup_cpu"), figures(run, "setup_collector")
+        full, rss = figures(run, "setup_full_collections"), figures(run, "rss_growth")
+        return (
+            f"| {label} | {_number(cpu[0] * MS)} | {_number(cpu[1] * MS)} "
+            f"| {ratio[0]:.2f}{TIMES} | {_number(collector[0] * MS)} / "
+            f"{_number(collector[1] * MS)} | {_number(full[0])} / {_number(full[1])} "
+            f"| {ratio[1]:.2f}{TIMES} | {_number(rss[0])} | {_number(rss[1])} |"
+        )
+
     for number, run in enumerate(runs, start=1):
-        cpu = figures(run, "setup_cpu")
-        ratios.append(cpu[0] / cpu[1])
-        lines.append(row(str(number), cpu, ratios[-1], figures(run, "rss_growth")))
-
-    def median(figure: str) -> tuple[float, float]:
-        ours, theirs = zip(*(figures(run, figure) for run in runs), strict=True)
-        return statistics.median(ours), statistics.median(theirs)
-
+        lines.append(row(str(number), run, ratios(run)))
+    # Medians of each figure, and of the ratios taken within each run.
+    medians = {
+        column: {
+            figure: statistics.median(run[column][figure] for run in runs)
+            for figure in SETUP_FIGURES
+        }
+        for column in (INTEGRATION, DIY)
+    }
+    with_collector, without = zip(*(ratios(run) for run in runs), strict=True)
     lines.append(
-        row("median", median("setup_cpu"), statistics.median(ratios), median("rss_growth"))
+        row("median", medians, (statistics.median(with_collector), statistics.median(without)))
     )
     return "\n".join(lines)
 
