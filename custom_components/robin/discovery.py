@@ -41,14 +41,24 @@ MISSED_DISCOVERIES_BEFORE_REMOVAL = 3
 type Identifier = tuple[str, str]
 
 
+ROOM = "space"
+LOCATION = "location"
+
+
 def room_identifier(space_id: int) -> Identifier:
     """Return the device identifier of a room."""
-    return (DOMAIN, f"space_{space_id}")
+    return (DOMAIN, f"{ROOM}_{space_id}")
 
 
 def location_identifier(location_id: int) -> Identifier:
     """Return the device identifier of a location."""
-    return (DOMAIN, f"location_{location_id}")
+    return (DOMAIN, f"{LOCATION}_{location_id}")
+
+
+def parse_identifier(identifier: Identifier) -> tuple[str, int] | None:
+    """Return what a device identifier names (ROOM or LOCATION) and its id; None if unreadable."""
+    kind, _, raw_id = identifier[1].partition("_")
+    return (kind, int(raw_id)) if raw_id.isdigit() else None
 
 
 def room_model(space_type: str | None) -> str:
@@ -148,7 +158,7 @@ class RoomDiscovery:
         }
         gone: set[Identifier] = set()
         empty_answer = not listed_locations and any(
-            identifier[1].startswith("location_") for identifier in known
+            identifier[1].startswith(f"{LOCATION}_") for identifier in known
         )
         for location_id, answer in zip(locations, space_lists, strict=True):
             if isinstance(answer, RobinForbiddenError):
@@ -282,9 +292,9 @@ class RoomDiscovery:
         cost a request per room. Those Robin does not list here are asked about one by one.
         """
         deselected = [
-            int(raw_id)
-            for kind, _, raw_id in (identifier[1].partition("_") for identifier in known)
-            if kind == "location" and raw_id.isdigit() and int(raw_id) not in selected
+            named[1]
+            for named in map(parse_identifier, known)
+            if named is not None and named[0] == LOCATION and named[1] not in selected
         ]
         answers = await run_all(
             _unless_unreadable(self.client.get_spaces, location_id, "rooms")
@@ -309,16 +319,16 @@ class RoomDiscovery:
 
     async def _is_gone(self, identifier: Identifier, selected: set[int]) -> bool:
         """Tell whether a room or location Robin stopped listing is really gone (or unselected)."""
-        kind, _, raw_id = identifier[1].partition("_")
-        if not raw_id.isdigit():
+        if (named := parse_identifier(identifier)) is None:
             return False
+        kind, robin_id = named
         try:
-            if kind == "location":
+            if kind == LOCATION:
                 # A location taken out of the selection is never asked about: it is gone
                 # already (_rooms_of_deselected_locations).
-                await self.client.get_location(int(raw_id))
+                await self.client.get_location(robin_id)
                 return False
-            space = await self.client.get_space(int(raw_id))
+            space = await self.client.get_space(robin_id)
         except RobinNotFoundError:
             return True
         except RobinForbiddenError:
@@ -331,14 +341,14 @@ class RoomDiscovery:
         While Robin refuses a location's rooms these may be its own: they are neither looked
         up nor counted missing.
         """
-        rooms = {identifier for identifier in missing if identifier[1].startswith("space_")}
+        rooms = {identifier for identifier in missing if identifier[1].startswith(f"{ROOM}_")}
         return rooms - {room_identifier(space_id) for space_id in self.spaces}
 
     def _had_rooms(self, location_id: int, known: set[Identifier]) -> bool:
         """Tell whether a location had rooms (any room, before the first discovery)."""
         if self.spaces:
             return any(space.location_id == location_id for space in self.spaces.values())
-        return any(identifier[1].startswith("space_") for identifier in known)
+        return any(identifier[1].startswith(f"{ROOM}_") for identifier in known)
 
     def _known_identifiers(self) -> set[Identifier]:
         """Return the rooms and locations known from the last discovery or as devices."""
