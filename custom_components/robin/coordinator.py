@@ -55,7 +55,6 @@ from .const import (
     DOMAIN,
     EVENTS_LOOKBEHIND,
     ISSUE_LOCATION_REFUSED,
-    ISSUE_READ_ONLY_TOKEN,
     LOGGER,
     REFUSED_POLLS_BEFORE_ISSUE,
 )
@@ -76,7 +75,11 @@ from .discovery import (
     shown,
 )
 from .event_status import holds_room, is_cancelled
-from .issues import async_entry_issue_subjects, async_set_entry_issue
+from .issues import (
+    async_entry_issue_subjects,
+    async_set_entry_issue,
+    async_set_write_scope_issues,
+)
 from .read_copies import ReadCopies
 from .room_moments import RoomMoments
 from .vanished_bookings import look_up
@@ -312,9 +315,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self.config_entry.async_on_unload(self._boundaries.cancel)
 
     def _update_write_scope_issue(self) -> None:
-        async_set_entry_issue(
-            self.hass, self.config_entry, ISSUE_READ_ONLY_TOKEN, active=not self.can_write
-        )
+        async_set_write_scope_issues(self.hass, self.config_entry, can_write=self.can_write)
 
     async def _discover(self, now: datetime) -> None:
         """Rediscover; the rooms that appeared, changed or went are told after the poll."""

@@ -23,6 +23,7 @@ from .const import (
     ISSUE_NO_PRESENCE_DEVICE,
     ISSUE_OFFICE_ACTIONS_READ_ONLY,
     ISSUE_PRESENCE_READ_ONLY,
+    ISSUE_READ_ONLY_TOKEN,
 )
 
 
@@ -112,8 +113,27 @@ def async_withdraw_issues_of_options_off(hass: HomeAssistant, entry: ConfigEntry
 
 
 @callback
+def async_set_write_scope_issues(
+    hass: HomeAssistant, entry: ConfigEntry, *, can_write: bool
+) -> None:
+    """Tell whether the entry's token can only read, as each setup learns it from Robin.
+
+    While it can only read, the issues that say Robin has no device for Home Assistant are
+    withdrawn: nothing is reported or checked in whatever the device, so registering one
+    would not help (the issues about the read-only token say what would). With a token that
+    can write they come back as before, once presence reports or a check-in miss the device.
+    """
+    async_set_entry_issue(hass, entry, ISSUE_READ_ONLY_TOKEN, active=not can_write)
+    if not can_write:
+        async_withdraw_no_device_issues(hass, entry)
+
+
+@callback
 def async_withdraw_no_device_issues(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Withdraw the issues that say Robin has no device for Home Assistant: it has one now."""
+    """Withdraw the issues that say Robin has no device for Home Assistant.
+
+    When it has one now, or while the token can only read (no device would help then).
+    """
     for key in (ISSUE_NO_PRESENCE_DEVICE, ISSUE_NO_CHECK_IN_DEVICE):
         ir.async_delete_issue(hass, DOMAIN, entry_issue_id(key, entry.entry_id))
 
