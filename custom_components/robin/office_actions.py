@@ -47,6 +47,7 @@ from .const import (
     CONF_UNBOOKED_USE_AFTER,
     DEFAULT_NO_SHOW_GRACE,
     DEFAULT_UNBOOKED_USE_AFTER,
+    DISCOVERY_INTERVAL,
     DOMAIN,
     EVENT_BOOKING_CHECKED_IN,
     EVENT_BOOKING_RELEASED,
@@ -94,6 +95,10 @@ RULES_REACH = timedelta(days=1)
 SAVE_DELAY = 10
 # A check-in refused for want of the Robin device for Home Assistant (check_in.py).
 NO_DEVICE_ERRORS = frozenset({"check_in_needs_device", "check_in_refused_needs_device"})
+# While the issue says Robin has no such device, it is looked for this long after the last
+# look (whoever made it: presence reports, a check-in, an action), arrivals or not: the
+# issue promises that a device registered meanwhile is found within the hour.
+DEVICE_LOOK_EVERY = DISCOVERY_INTERVAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +201,9 @@ class OfficeActor:
         self._awaiting_device: dict[str, int] = {}
         self._device_found_since_poll = False
         self._read_before_check_in: set[str] = set()
+        # The office's own look for the device is not made again before this (also when
+        # Robin failed it: one look an hour at most).
+        self._device_look_not_before: datetime | None = None
         # Check-in state read from Robin, by booking id.
         self._confirmations: dict[str, _Confirmation] = {}
         # Room -> the start of the unbooked use last announced (kept across restarts).
@@ -248,10 +256,8 @@ class OfficeActor:
         self.entry.async_on_unload(self._async_save)
         self._forget_long_ended(now)
         self._take_over(now)
-        if self.check_in_on_arrival and self._tells_no_check_in_device():
-            self.entry.async_create_background_task(
-                self.hass, self._async_look_for_check_in_device(), f"{DOMAIN} check-in device"
-            )
+        # Acts at once, and looks for the device at once if an issue kept over the reload
+        # says Robin has none: the user may have registered it and reloaded, as it says.
         self._on_poll()
 
     def _update_read_only_issue(self) -> None:
@@ -404,7 +410,7 @@ class OfficeActor:
         # While polls fail nothing is asked: the rooms stay to act on, and the first poll
         # that works acts (the coordinator retries failed polls soon).
         if not (
-            (self._to_act or self._release_look_up_due(now))
+            (self._to_act or self._release_look_up_due(now) or self._device_look_due(now))
             and self.coordinator.last_update_success
         ):
             return
@@ -508,7 +514,7 @@ class OfficeActor:
         self._update()
 
     def _next_due(self, now: datetime) -> datetime | None:
-        """Return when the next retry or look-up after `now` comes due.
+        """Return when the next retry, release look-up or look for the device comes due after `now`.
 
         Robin's Retry-After is not kept here: while it lasts, every update that has work
         asks to wake at its end again.
@@ -516,6 +522,7 @@ class OfficeActor:
         due = (
             *(tries.not_before for tries in self._tries.values()),
             *(unsure.look_up_at for unsure in self._releases_unsure.values()),
+            self._device_look_at(now),
         )
         return min((when for when in due if when is not None and when > now), default=None)
 
@@ -599,6 +606,9 @@ class OfficeActor:
         """
         async with self._lock:
             now = dt_util.utcnow()
+            if self._device_look_due(now):
+                # First: the check-ins of this pass can use a device found now.
+                await self._async_look_for_check_in_device(now)
             await self._async_look_up_releases(now)
             rooms = sorted(self._to_act)
             self._to_act.difference_update(rooms)
@@ -736,6 +746,7 @@ class OfficeActor:
             active=True,
             placeholders={"device": PRESENCE_DEVICE_NAME},
         )
+        self._wake_for_device_look(dt_util.utcnow())
 
     @callback
     def _device_found(self) -> None:
@@ -770,15 +781,41 @@ class OfficeActor:
         """Tell whether the repair issue says Robin has no device to check in as."""
         return async_entry_issue_raised(self.hass, self.entry, ISSUE_NO_CHECK_IN_DEVICE)
 
-    async def _async_look_for_check_in_device(self) -> None:
-        """Withdraw the issue kept over a reload once the device is no longer missing.
+    def _device_look_at(self, now: datetime) -> datetime | None:
+        """Return when the office looks for the device next; None: no issue says it is missing.
 
-        Also with no booking to check in: the user registered the device and reloaded, as
-        the issue says. Kept while Robin still has none, or cannot tell.
+        While the issue is shown: at once after a setup (the look of the setup before may
+        be an hour old), then DEVICE_LOOK_EVERY after the last look, by whoever made it, or
+        after the office's own that Robin failed.
         """
+        if not (self.check_in_on_arrival and self._tells_no_check_in_device()):
+            return None
+        looks = (
+            self.coordinator.check_in_identity.look_for_device_again_at(),
+            self._device_look_not_before,
+        )
+        return max((when for when in looks if when is not None), default=now)
+
+    def _device_look_due(self, now: datetime) -> bool:
+        return (look_at := self._device_look_at(now)) is not None and look_at <= now
+
+    @callback
+    def _wake_for_device_look(self, now: datetime) -> None:
+        if (look_at := self._device_look_at(now)) is not None and look_at > now:
+            self._wake_at(look_at)
+
+    async def _async_look_for_check_in_device(self, now: datetime) -> None:
+        """Withdraw the issue once the device is no longer missing, without any check-in.
+
+        The user registered the device and reloaded, as the issue says, or waits for the
+        hourly look it promises; nobody need arrive for a booking. Kept while Robin still
+        has none, or cannot tell.
+        """
+        self._device_look_not_before = now + DEVICE_LOOK_EVERY
         try:
             await self.coordinator.check_in_identity.device_to_check_in_as(look_again=False)
         except (HomeAssistantError, RobinError):
+            self._wake_for_device_look(now)
             return
         # Found (which withdrew it), or not needed: the token turned out to be a user's.
         self._withdraw_no_device_issue()
