@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from unittest.mock import Mock
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.repairs import ConfirmRepairFlow
-from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryDisabler, ConfigEntryState
+from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
@@ -23,6 +24,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.robin.const import (
     CONF_CHECK_IN_ON_ARRIVAL,
+    CONF_LOCATIONS,
     CONF_RELEASE_NO_SHOWS,
     CONF_REPORT_PRESENCE,
     ISSUE_LOCATION_REFUSED,
@@ -38,7 +40,7 @@ from robin_simulator.scenarios.demo import HOME_ASSISTANT_DEVICE
 
 from .common import DOMAIN, api_calls, call_action, room_target, setup_with_options
 from .conftest import advance
-from .office import CUSTOMER_CALL_START, customer_call, writes
+from .office import CUSTOMER_CALL_START, customer_call, run_until, writes
 
 # Another integration, with an issue the user can fix from the Repairs dashboard.
 GADGET = "gadget"
@@ -397,3 +399,107 @@ async def test_disabling_or_removing_the_entry_withdraws_the_device_issues(
     assert (await hass.config_entries.async_remove(entry.entry_id))["require_restart"] is False
     await hass.async_block_till_done()
     assert _robin_issues(hass) == {}
+
+
+# --- the device issues while the token can only read, and the hourly look -------------------
+
+# What a read-only token with presence reports and check-in on arrival on raises.
+READ_ONLY_ISSUES = {ISSUE_READ_ONLY_TOKEN, ISSUE_PRESENCE_READ_ONLY, ISSUE_OFFICE_ACTIONS_READ_ONLY}
+# Another token of the organization that can write and has no user behind it.
+SECOND_ACCOUNT_TOKEN = "robin-sim-second-account-token"
+
+
+async def _reconfigure_token(hass: HomeAssistant, entry: MockConfigEntry, token: str) -> None:
+    """Enter another token with Reconfigure, keeping the address and locations; it reloads."""
+    flow = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {CONF_URL: entry.data[CONF_URL], CONF_ACCESS_TOKEN: token}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_LOCATIONS: [str(id_) for id_ in entry.data[CONF_LOCATIONS]]}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def _reauthenticate(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    token: str,
+) -> None:
+    """Robin stops accepting the token; the user re-authenticates with `token`; it reloads."""
+    simulator.revoke_token(entry.data[CONF_ACCESS_TOKEN])
+    await advance(hass, freezer, POLL)
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    result = await hass.config_entries.flow.async_configure(
+        flows[0]["flow_id"], {CONF_ACCESS_TOKEN: token}
+    )
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+@pytest.mark.usefixtures("time_zone")
+@pytest.mark.parametrize("replaced_by", ["reauth", "reconfigure"])
+async def test_a_read_only_token_withdraws_the_device_issues_until_a_writable_one_misses_it(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    replaced_by: str,
+) -> None:
+    """A token that can only read reports and checks in nothing: no device would help."""
+    entry, _device = await _entry_without_the_device(hass, simulator, config_entry, freezer)
+
+    if replaced_by == "reauth":
+        await _reauthenticate(hass, simulator, entry, freezer, READ_ONLY_TOKEN)
+    else:
+        await _reconfigure_token(hass, entry, READ_ONLY_TOKEN)
+    assert set(_robin_issues(hass)) == READ_ONLY_ISSUES
+    # People are still in the Fleet Room, whose Customer call can still be checked in.
+    for _ in range(3):
+        await advance(hass, freezer, POLL)
+        assert set(_robin_issues(hass)) == READ_ONLY_ISSUES
+    assert _confirmations(simulator) == []
+
+    # A token that can write, and Robin still has no device: presence reports miss it, and
+    # so does the check-in of the people in the Fleet Room (its window is open until 11:10).
+    simulator.add_token(SECOND_ACCOUNT_TOKEN, can_list_organizations=False, with_user=False)
+    assert datetime.now(UTC) < CUSTOMER_CALL_START + timedelta(minutes=10)
+    await _reconfigure_token(hass, entry, SECOND_ACCOUNT_TOKEN)
+    assert set(_robin_issues(hass)) == DEVICE_ISSUES
+    assert _confirmations(simulator) == []
+
+
+async def test_the_check_in_issue_goes_within_the_hour_of_registering_the_device(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """As it promises, with no reload, check-in, action or presence report to find it.
+
+    Presence reports are off, and nobody arrives for a booking once the issue is up.
+    """
+    entry, device = await _entry_without_the_device(
+        hass, simulator, config_entry, freezer, report_presence=False
+    )
+    simulator.end_presence(simulator.find_space("Fleet Room").id)
+    devices = f"GET /v1.0/organizations/{simulator.organization.id}/devices"
+    simulator.reset_requests()
+
+    # While Robin has none, it is looked for once an hour, no more.
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(hours=2, minutes=30))
+    assert api_calls(simulator).count(devices) == 2
+    assert set(_robin_issues(hass)) == {ISSUE_NO_CHECK_IN_DEVICE}
+
+    # 13:30: registered in Robin. The next hourly look finds it.
+    simulator.organization.devices.append(device)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(hours=3, minutes=30))
+    assert _robin_issues(hass) == {}
+    assert api_calls(simulator).count(devices) == 3
+    assert _confirmations(simulator) == []
+    assert entry.state is ConfigEntryState.LOADED
