@@ -3,9 +3,9 @@
 Each operation checks what can be checked before Robin is asked (translated
 ServiceValidationError), turns Robin's refusals and failures into translated
 HomeAssistantError, and shows the change at once, whichever day it falls on: in the cache
-straight away, then by re-reading the whole calendar window (such reads are spaced out). A
-change whose answer is lost is never sent again: it is read back from Robin and reported
-as made, not made, or unknown.
+straight away, then by re-reading the whole calendar window (such reads are spaced out),
+unless Robin refused the change. A change whose answer is lost is never sent again: it is
+read back from Robin and reported as made, not made, or unknown.
 """
 
 from __future__ import annotations
@@ -73,8 +73,19 @@ def check_booking_id_given(booking_id: str, space: Space) -> None:
 
 
 # Failures after which Robin may have made the change all the same: the answer, not the
-# request, may be what was lost. Everything else (4xx, 429) means Robin did nothing.
+# request, may be what was lost.
 MAY_HAVE_COMMITTED = (RobinConnectionError, RobinServerError, RobinMalformedResponseError)
+
+
+def may_have_changed(err: RobinError) -> bool:
+    """Tell whether Robin may have made the change whose request failed with `err`.
+
+    Not when Robin refused it (a 4xx, or a 429: slow down) or it was never sent (inside a
+    Retry-After), unless it went out twice: the refusal may be of the second attempt only.
+    """
+    return isinstance(err, MAY_HAVE_COMMITTED) or (
+        isinstance(err, RobinResponseError) and err.resent
+    )
 
 
 def robin_error(coordinator: RobinCoordinator, err: RobinError, room: str) -> HomeAssistantError:
@@ -133,28 +144,48 @@ def robin_errors(coordinator: RobinCoordinator, room: str) -> Iterator[None]:
 
 async def _write_or_look_up[T](
     coordinator: RobinCoordinator,
-    room: str,
+    space: Space,
     write: Callable[[], Awaitable[T]],
     look_up: Callable[[], Awaitable[T | None]],
     *,
     is_booking: bool = False,
+    event_id: str | None = None,
 ) -> T:
     """Make a change; when its outcome is unknown, find out instead of asking again.
 
     `look_up` returns the change as Robin holds it, or None when Robin did not make it.
+    Afterwards the whole calendar window is reread, unless Robin certainly changed nothing:
+    that read is many requests, and after a 429 it would spend, as the wait ends, what
+    Robin asked us to spare. `event_id`: the booking changed, shown gone when Robin says so.
     """
-    failure: RobinError
+    changed_nothing = False
     try:
-        return await write()
-    except MAY_HAVE_COMMITTED as err:
-        failure = err
-    except RobinResponseError as err:
-        # A refusal of the resent request says nothing of the first, which may have worked.
-        if not err.resent:
-            raise robin_error(coordinator, err, room) from err
-        failure = err
-    except RobinError as err:
-        raise robin_error(coordinator, err, room) from err
+        try:
+            return await write()
+        except RobinError as err:
+            if not may_have_changed(err):
+                changed_nothing = True
+                if event_id is not None and isinstance(err, RobinNotFoundError):
+                    # Deleted in Robin since it was read: no reread needed to show it gone.
+                    coordinator.async_show_own_change(space, event_id, None)
+                raise robin_error(coordinator, err, space.name) from err
+            failure = err
+        return await _outcome(coordinator, space.name, failure, look_up, is_booking=is_booking)
+    finally:
+        # Also after a cancelled write, which may have reached Robin.
+        if not changed_nothing:
+            await coordinator.async_refresh_bookings()
+
+
+async def _outcome[T](
+    coordinator: RobinCoordinator,
+    room: str,
+    failure: RobinError,
+    look_up: Callable[[], Awaitable[T | None]],
+    *,
+    is_booking: bool,
+) -> T:
+    """Return the change a failed write made after all; a translated error if none or unknown."""
     try:
         result = await look_up()
     except RobinError as err:
@@ -260,30 +291,25 @@ async def async_book(
     check_booking_times(start, end, dt_util.utcnow())
     time_zone = _booking_time_zone(coordinator, space)
     client = coordinator.client
-    try:
-        # What the slot holds before we ask: after a lost answer only a booking that was
-        # not there before can be ours (see _find_booking).
-        with robin_errors(coordinator, space.name):
-            before = {event.id for event in await client.get_space_events(space.id, start, end)}
-        booked = await _write_or_look_up(
-            coordinator,
-            space.name,
-            lambda: client.create_event(
-                space.id,
-                start=start,
-                end=end,
-                time_zone=time_zone,
-                title=title,
-                description=description,
-                invitees=invitees,
-            ),
-            lambda: _find_booking(
-                coordinator, space, start=start, end=end, title=title, before=before
-            ),
-            is_booking=True,
-        )
-    finally:
-        await coordinator.async_refresh_bookings()
+    # What the slot holds before we ask: after a lost answer only a booking that was not
+    # there before can be ours (see _find_booking).
+    with robin_errors(coordinator, space.name):
+        before = {event.id for event in await client.get_space_events(space.id, start, end)}
+    booked = await _write_or_look_up(
+        coordinator,
+        space,
+        lambda: client.create_event(
+            space.id,
+            start=start,
+            end=end,
+            time_zone=time_zone,
+            title=title,
+            description=description,
+            invitees=invitees,
+        ),
+        lambda: _find_booking(coordinator, space, start=start, end=end, title=title, before=before),
+        is_booking=True,
+    )
     coordinator.async_show_own_change(space, booked.id, booked)
     return booked
 
@@ -365,22 +391,20 @@ async def async_update_booking(
         )
         return event if made else None
 
-    try:
-        updated = await _write_or_look_up(
-            coordinator,
-            space.name,
-            lambda: client.update_event(
-                event_id,
-                time_zone=_kept_time_zone(coordinator, space, time_zone),
-                start=start,
-                end=end,
-                title=title,
-                description=description,
-            ),
-            read_back,
-        )
-    finally:
-        await coordinator.async_refresh_bookings()
+    updated = await _write_or_look_up(
+        coordinator,
+        space,
+        lambda: client.update_event(
+            event_id,
+            time_zone=_kept_time_zone(coordinator, space, time_zone),
+            start=start,
+            end=end,
+            title=title,
+            description=description,
+        ),
+        read_back,
+        event_id=event_id,
+    )
     coordinator.async_show_own_change(space, event_id, updated)
     return updated
 
@@ -400,15 +424,9 @@ async def async_cancel_booking(coordinator: RobinCoordinator, space: Space, even
         # Robin may keep a cancelled occurrence readable, marked so.
         return True if is_cancelled(event) else None
 
-    try:
-        await _write_or_look_up(
-            coordinator,
-            space.name,
-            lambda: _cancel(client, event_id),
-            cancelled,
-        )
-    finally:
-        await coordinator.async_refresh_bookings()
+    await _write_or_look_up(
+        coordinator, space, lambda: _cancel(client, event_id), cancelled, event_id=event_id
+    )
     coordinator.async_show_own_change(space, event_id, None)
 
 
@@ -452,12 +470,6 @@ async def async_check_in(
             raise identity.device_missing(space.name, refusal) from refusal
         return await client.confirm_event(event_id, device_id=device)
 
-    try:
-        return await _write_or_look_up(
-            coordinator,
-            space.name,
-            confirm,
-            lambda: client.get_confirmation(event_id),
-        )
-    finally:
-        await coordinator.async_refresh_bookings()
+    return await _write_or_look_up(
+        coordinator, space, confirm, lambda: client.get_confirmation(event_id)
+    )

@@ -61,9 +61,9 @@ def _watch(hass: HomeAssistant, entry: MockConfigEntry) -> Watch:
     return watch
 
 
-def _wait_of(simulator: RobinSimulator) -> tuple[datetime, datetime]:
-    """Return when Robin answered the one 429 so far, and the end of its Retry-After."""
-    (answer,) = [r for r in simulator.requests if r.status == 429]
+def _wait_of(simulator: RobinSimulator, status: int = 429) -> tuple[datetime, datetime]:
+    """Return when Robin answered the one 429 (or 503) so far, and the end of its Retry-After."""
+    (answer,) = [r for r in simulator.requests if r.status == status]
     assert answer.at is not None
     assert answer.retry_after is not None
     return answer.at, answer.at + timedelta(seconds=int(answer.retry_after))
@@ -274,13 +274,27 @@ async def test_an_actions_refresh_at_night_inside_a_wait_is_made_as_it_ends(
     config_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """The refresh an action asks for is not put off until the next poll, an hour away."""
+    """The refresh an action asks for is not put off until the next poll, an hour away.
+
+    Robin answers the booking itself 503 for 90 s: whether it booked is unknown (it cannot
+    be looked up inside the wait), so the refresh is asked for. A 429 would ask for none.
+    """
     await setup_entry_at(hass, freezer, config_entry, TUESDAY_NIGHT)
     watch = _watch(hass, config_entry)
     await advance(hass, freezer, timedelta(minutes=10))  # 00:10:30
     simulator.reset_requests()
-    await _booking_rate_limited(hass, simulator, "Thames Room", retry_after=90)
-    answered, wait_over = _wait_of(simulator)
+    thames = simulator.find_space("Thames Room")
+    simulator.faults.rate_limit_next(
+        90, status=503, path=f"/spaces/{thames.id}/events", method="POST"
+    )
+    with pytest.raises(HomeAssistantError, match="could not be checked whether"):
+        await call_action(
+            hass,
+            "book_space",
+            {"duration": {"minutes": 30}},
+            room_target(hass, simulator, "Thames Room"),
+        )
+    answered, wait_over = _wait_of(simulator, status=503)
     fleet = simulator.find_space("Fleet Room").id
     simulator.start_presence(fleet)  # someone works late
     simulator.add_event(

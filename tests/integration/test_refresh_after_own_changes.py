@@ -1,0 +1,148 @@
+"""The whole calendar window is reread after a change made from Home Assistant, not a refusal.
+
+That reread is a request per location and day of the window (32 here, against 3 for a
+regular poll). A change Robin refused changed nothing: after a 429 the reread would come as
+the wait ends and spend what Robin asked to spare; after a 4xx it would only cost requests.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from robin_simulator import RobinSimulator
+
+from .common import call_action, meeting, room_state, room_target
+from .conftest import POLL_EVERY_LOCATION_EVERY_MINUTE, advance
+
+POLL = timedelta(seconds=60)
+ONE_SECOND = timedelta(seconds=1)
+RETRY_AFTER = 90
+HALF_HOUR = {"duration": {"minutes": 30}, "title": "Focus session"}
+
+
+def _window_reads(simulator: RobinSimulator) -> list[datetime]:
+    """When each read of a location's bookings was made, since the requests were reset."""
+    return [
+        record.at
+        for record in simulator.requests
+        if record.method == "GET"
+        and record.path.startswith("/v1.0/locations/")
+        and record.path.endswith("/events")
+        and record.at is not None
+    ]
+
+
+async def _regular_poll_reads(
+    hass: HomeAssistant, simulator: RobinSimulator, freezer: FrozenDateTimeFactory
+) -> int:
+    """Return how many booking reads a regular poll makes: the yardstick."""
+    simulator.reset_requests()
+    await advance(hass, freezer, POLL)
+    reads = len(_window_reads(simulator))
+    assert 0 < reads <= 3  # both locations' next hour, and one day of the window in turn
+    return reads
+
+
+async def _run_until(hass: HomeAssistant, freezer: FrozenDateTimeFactory, until: datetime) -> None:
+    """Let the clock run a second at a time until `until`: timers run in their order."""
+    while (now := datetime.now(UTC)) < until:
+        await advance(hass, freezer, min(ONE_SECOND, until - now))
+
+
+@pytest.mark.parametrize(
+    ("action", "room", "data", "method", "path"),
+    [
+        # The read of the slot before booking, then the booking itself.
+        ("book_space", "Thames Room", HALF_HOUR, "GET", "/spaces/6351/events"),
+        ("book_space", "Thames Room", HALF_HOUR, "POST", "/spaces/6351/events"),
+        # The Fleet Room's design review, under way.
+        ("cancel_booking", "Fleet Room", {}, "DELETE", "/events/"),
+    ],
+    ids=["booking_read", "booking", "cancellation"],
+)
+@POLL_EVERY_LOCATION_EVERY_MINUTE
+async def test_a_change_robin_rate_limits_rereads_no_window_as_the_wait_ends(  # noqa: PLR0917 - fixtures and parameters
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    action: str,
+    room: str,
+    data: dict[str, Any],
+    method: str,
+    path: str,
+) -> None:
+    """Robin answers 429 (90 s): the poll at the wait's end is a regular one."""
+    regular = await _regular_poll_reads(hass, simulator, freezer)  # 10:16:00
+    await advance(hass, freezer, timedelta(seconds=20))  # 10:16:20
+    simulator.reset_requests()
+    simulator.faults.rate_limit_next(RETRY_AFTER, path=path, method=method)
+    with pytest.raises(HomeAssistantError, match="try again in 90 seconds"):
+        await call_action(hass, action, data, room_target(hass, simulator, room))
+    assert simulator.faults.pending == 0
+    wait_over = datetime.now(UTC) + timedelta(seconds=RETRY_AFTER)
+    assert _window_reads(simulator) == []
+
+    # The poll due at 10:17:00 is made as the wait ends, and reads what a regular poll does.
+    await _run_until(hass, freezer, wait_over + timedelta(seconds=3))
+    reads = _window_reads(simulator)
+    assert len(reads) == regular
+    assert all(wait_over <= at for at in reads)
+    # Nothing was changed, and the room shows what it showed.
+    assert room_state(hass, simulator, "Fleet Room", "calendar", "bookings").state == "on"
+
+
+@pytest.mark.parametrize(
+    ("action", "room", "data", "error"),
+    [
+        # The Fleet Room's design review (10:00-11:00) is under way.
+        ("book_space", "Fleet Room", HALF_HOUR, "Robin refused the booking"),
+        # Booking the Boardroom is for Robin's administrators only.
+        ("book_space", "Boardroom", HALF_HOUR, "does not allow this token to book"),
+    ],
+    ids=["conflict", "forbidden"],
+)
+@POLL_EVERY_LOCATION_EVERY_MINUTE
+async def test_a_change_robin_refuses_rereads_no_window(  # noqa: PLR0917 - fixtures and parameters
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    action: str,
+    room: str,
+    data: dict[str, Any],
+    error: str,
+) -> None:
+    """Robin refuses the change (400, 403): until and at the next poll, a regular poll's reads."""
+    regular = await _regular_poll_reads(hass, simulator, freezer)  # 10:16:00
+    await advance(hass, freezer, timedelta(seconds=20))
+    simulator.reset_requests()
+    with pytest.raises(HomeAssistantError, match=error):
+        await call_action(hass, action, data, room_target(hass, simulator, room))
+    assert _window_reads(simulator) == []
+    await advance(hass, freezer, timedelta(seconds=40))  # the next poll, 10:17:00
+    assert len(_window_reads(simulator)) == regular
+
+
+@POLL_EVERY_LOCATION_EVERY_MINUTE
+async def test_cancelling_a_booking_robin_no_longer_has_shows_it_gone_without_a_reread(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Cancelled in Robin's app since the last poll: Robin answers 404, and the room frees."""
+    review = meeting(simulator, "Fleet Room", "Design review")
+    simulator.events.cancel(review.id)
+    simulator.reset_requests()
+    with pytest.raises(HomeAssistantError, match="no longer has this booking"):
+        await call_action(hass, "cancel_booking", {}, room_target(hass, simulator, "Fleet Room"))
+    assert _window_reads(simulator) == []
+    assert room_state(hass, simulator, "Fleet Room", "calendar", "bookings").state == "off"
