@@ -82,6 +82,17 @@ class Serve:
     method: str | None = None
 
 
+@dataclass(frozen=True)
+class Hold:
+    """Wait until the test lets the request go (`let_go`), then serve it as usual.
+
+    A poll paused half-way: what it read before the hold it read before the test's changes.
+    """
+
+    path: str | None = None
+    method: str | None = None
+
+
 type Fault = (
     Failure
     | RateLimit
@@ -92,6 +103,7 @@ type Fault = (
     | CommitThenHang
     | HtmlError
     | Serve
+    | Hold
 )
 # Faults that let the request take effect before they strike (Serve never strikes).
 AFTER_COMMIT = (Drop, CommitThenFail, CommitThenHang, Serve)
@@ -128,6 +140,8 @@ class Faults:
         self._queue: deque[Fault] = deque()
         self._released = asyncio.Event()
         self._hanging = asyncio.Event()
+        self._let_go = asyncio.Event()
+        self._holding = asyncio.Event()
         self._empty_lists: deque[EmptyList] = deque()
         self._overlapping_pages: deque[OverlappingPage] = deque()
         # Standing refusals: path segments -> the status every request under them answers.
@@ -222,6 +236,28 @@ class Faults:
         fault = CommitThenHang if after_commit else Hang
         self._queue_next(fault(path, method), count)
 
+    def hold_next(
+        self, count: int = 1, *, path: str | None = None, method: str | None = None
+    ) -> None:
+        """The next `count` requests (to `path`, by `method`) wait for `let_go`, then are served."""
+        self._queue_next(Hold(path, method), count)
+
+    async def hold(self) -> None:
+        """Keep a held request waiting until the test lets it go (or the simulator shuts down)."""
+        let_go = self._let_go
+        self._holding.set()
+        await let_go.wait()
+
+    async def wait_until_held(self) -> None:
+        """Return once a request is held. Tests wait on this while the clock is frozen."""
+        await self._holding.wait()
+        self._holding.clear()
+
+    def let_go(self) -> None:
+        """Serve the requests held so far; those held later wait for the next `let_go`."""
+        self._let_go.set()
+        self._let_go = asyncio.Event()
+
     def malformed_next(self, count: int = 1, *, body: str | None = None) -> None:
         """The next `count` API requests answer 200 with a non-JSON body (or `body`)."""
         self._queue_next(Malformed(body), count)
@@ -271,12 +307,14 @@ class Faults:
         self._hanging.clear()
 
     def release_hanging(self) -> None:
-        """Let hanging requests finish (called on shutdown)."""
+        """Let hanging and held requests finish (called on shutdown)."""
         self._released.set()
+        self._let_go.set()
 
     def rearm(self) -> None:
-        """Make future hangs block again (called on start)."""
+        """Make future hangs and holds block again (called on start)."""
         self._released = asyncio.Event()
+        self._let_go = asyncio.Event()
 
     def empty_list_next(self, count: int = 1, *, path: str | None = None) -> None:
         """The next `count` list answers (whose path contains `path`) have `{}` as data."""

@@ -20,6 +20,7 @@ from .faults import (
     Failure,
     Fault,
     Hang,
+    Hold,
     HtmlError,
     Malformed,
     RateLimit,
@@ -78,6 +79,9 @@ async def _serve(sim: Gatekeeper, request: web.Request, handler: Handler) -> web
     if sim.faults.latency > 0:
         await asyncio.sleep(sim.faults.latency)
     fault = sim.faults.take(request.path, request.method)
+    if isinstance(fault, Hold):
+        await sim.faults.hold()
+        fault = None
     if fault is not None and not isinstance(fault, AFTER_COMMIT):
         return await _fault_response(sim, fault)
     try:
@@ -152,7 +156,7 @@ async def _fault_response(sim: Gatekeeper, fault: Fault) -> web.StreamResponse:
         case HtmlError(status):
             page = f"<html><head><title>{status}</title></head><body>Bad Gateway</body></html>"
             return web.Response(status=status, text=page, content_type="text/html")
-        case Drop() | CommitThenFail() | CommitThenHang() | Serve():  # after it took effect
+        case Drop() | CommitThenFail() | CommitThenHang() | Serve() | Hold():  # served
             raise AssertionError(fault)
 
 

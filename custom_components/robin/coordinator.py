@@ -413,12 +413,14 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         Inside Robin's Retry-After the poll is moved to the wait's end when it may be (see
         `_postponed_for_retry_after`); otherwise the next scheduled poll reads the window.
         """
-        self._full_read_due = True
         # A poll under way may have read Robin before our change, and the debouncer drops
         # requests while one runs: wait for it to end first. The request stays debounced,
         # so a burst of changes (the office actor releasing several no-shows) reads once
         # or twice, not once per change.
         async with self._debounced_refresh.async_lock():
+            # Asked for only now that no poll runs (every poll holds this lock): one under
+            # way, itself reading the whole window, would clear it as it ends.
+            self._full_read_due = True
             if self.client.rate_limited_for:
                 # Sent now, the refresh would fail without a request: the next poll moves to
                 # the wait's end instead or, if it may not, reads the window when it comes.

@@ -3,10 +3,15 @@
 That reread is a request per location and day of the window (32 here, against 3 for a
 regular poll). A change Robin refused changed nothing: after a 429 the reread would come as
 the wait ends and spend what Robin asked to spare; after a 4xx it would only cost requests.
+A change made while such a reread is under way is followed by one more, as that one may
+have read Robin before the change.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Generator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,13 +23,21 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from robin_simulator import RobinSimulator
 
-from .common import call_action, meeting, room_state, room_target
-from .conftest import POLL_EVERY_LOCATION_EVERY_MINUTE, advance
+from .common import call_action, meeting, room_entity_id, room_state, room_target
+from .conftest import MONDAY_MORNING, POLL_EVERY_LOCATION_EVERY_MINUTE, advance
 
 POLL = timedelta(seconds=60)
 ONE_SECOND = timedelta(seconds=1)
 RETRY_AFTER = 90
 HALF_HOUR = {"duration": {"minutes": 30}, "title": "Focus session"}
+# The whole window's reads of a location, one day (UTC) each: from yesterday 10:00 (the
+# current hour, a day back) to Monday 7 December 11:00. The 5th is Thursday's.
+DAYS_READ_BEFORE_THURSDAY = 4
+TUESDAY_AFTERNOON = datetime(2026, 11, 24, 14, tzinfo=UTC)
+THURSDAY = datetime(2026, 11, 26, tzinfo=UTC)
+FRIDAY_AFTERNOON = datetime(2026, 11, 27, 13, tzinfo=UTC)
+# What Home Assistant's debouncer logs as a refresh starts waiting for the poll under way.
+WAITING_FOR_THE_POLL = "Debouncer lock is already acquired, waiting"
 
 
 def _window_reads(simulator: RobinSimulator) -> list[datetime]:
@@ -146,3 +159,106 @@ async def test_cancelling_a_booking_robin_no_longer_has_shows_it_gone_without_a_
         await call_action(hass, "cancel_booking", {}, room_target(hass, simulator, "Fleet Room"))
     assert _window_reads(simulator) == []
     assert room_state(hass, simulator, "Fleet Room", "calendar", "bookings").state == "off"
+
+
+class _WaitingForThePoll(logging.Handler):
+    """Hears Home Assistant's debouncer say that a refresh waits for the poll under way."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.heard = asyncio.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage() == WAITING_FOR_THE_POLL:
+            self.heard.set()
+
+
+@pytest.fixture
+def waiting_for_the_poll() -> Generator[_WaitingForThePoll]:
+    """Listen to the integration's logger, which its coordinator's debouncer logs with."""
+    logger = logging.getLogger("custom_components.robin")
+    handler = _WaitingForThePoll()
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    yield handler
+    logger.removeHandler(handler)
+    logger.setLevel(level)
+
+
+async def _summaries(
+    hass: HomeAssistant, entity_id: str, start: datetime, end: datetime
+) -> list[str]:
+    """Return the titles `calendar.get_events` lists (from the cached window) in the range."""
+    response = await hass.services.async_call(
+        "calendar",
+        "get_events",
+        {
+            "entity_id": entity_id,
+            "start_date_time": start.isoformat(),
+            "end_date_time": end.isoformat(),
+        },
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    events: list[dict[str, Any]] = response[entity_id]["events"]  # type: ignore[assignment,index]
+    return [event["summary"] for event in events]
+
+
+async def test_a_change_made_during_a_window_reread_is_followed_by_another(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    waiting_for_the_poll: _WaitingForThePoll,
+) -> None:
+    """Two bookings from Home Assistant; the second is made while the first one's reread runs.
+
+    That reread has read Tuesday when a meeting is set on Tuesday in Robin's app, and the
+    second booking (Friday) is made. The reread asked for after the second shows Tuesday's
+    meeting at once, not at Tuesday's turn in the window's rereads.
+    """
+    london = simulator.find_location("London HQ")
+    london_events = f"/locations/{london.id}/events"
+    simulator.faults.serve_next(DAYS_READ_BEFORE_THURSDAY, path=london_events, method="GET")
+    simulator.faults.hold_next(path=london_events, method="GET")
+    thames = room_target(hass, simulator, "Thames Room")
+    first = hass.async_create_task(call_action(hass, "book_space", HALF_HOUR, thames))
+    await simulator.faults.wait_until_held()
+    [*_, held] = [r for r in simulator.requests if r.path == f"/v1.0{london_events}"]
+    assert datetime.fromisoformat(held.query["after"]) == THURSDAY
+
+    fleet = simulator.find_space("Fleet Room")
+    simulator.add_event(
+        fleet.id, "Quarterly review", TUESDAY_AFTERNOON, TUESDAY_AFTERNOON + timedelta(hours=1)
+    )
+    second = hass.async_create_task(
+        call_action(
+            hass,
+            "book_space",
+            {"start": FRIDAY_AFTERNOON.isoformat(), "duration": {"hours": 1}, "title": "Planning"},
+            thames,
+        )
+    )
+    # Robin made the second booking, and its refresh waits for the reread under way (were
+    # the booking refused, the action would end instead).
+    heard = asyncio.ensure_future(waiting_for_the_poll.heard.wait())
+    await asyncio.wait({heard, second}, return_when=asyncio.FIRST_COMPLETED)
+    assert heard.done(), second.exception()
+    assert not second.done()
+    assert [r.method for r in simulator.requests if r.path.endswith("/spaces/6351/events")][
+        -1
+    ] == "POST"
+    simulator.faults.let_go()
+    await first
+    await second
+    await hass.async_block_till_done()
+    fleet_calendar = room_entity_id(hass, simulator, "Fleet Room", "calendar", "bookings")
+    tuesday = (TUESDAY_AFTERNOON, TUESDAY_AFTERNOON + timedelta(hours=1))
+    assert "Quarterly review" not in await _summaries(hass, fleet_calendar, *tuesday)
+
+    # The refresh after the second booking, once the first one's cooldown (2 s) is over.
+    await advance(hass, freezer, timedelta(seconds=3))
+    assert datetime.now(UTC) < MONDAY_MORNING + POLL  # before the next regular poll
+    assert "Quarterly review" in await _summaries(hass, fleet_calendar, *tuesday)

@@ -59,6 +59,30 @@ async def test_service_unavailable_with_retry_after(api: Api, sim: RobinSimulato
     assert [(r.status, r.retry_after) for r in sim.requests] == [(503, "300")]
 
 
+async def test_hold_next_serves_the_request_once_let_go(api: Api, sim: RobinSimulator):
+    sim.faults.hold_next(path="/locations")
+    held = asyncio.create_task(api.get(f"/locations/{LONDON}"))
+    await sim.faults.wait_until_held()
+    # Other requests go on meanwhile.
+    assert (await api.get("/auth"))[0] == 200
+    assert [r.status for r in sim.requests] == [0, 200]
+    sim.faults.let_go()
+    status, body = await held
+    assert status == 200
+    assert body["data"]["id"] == LONDON
+    assert [r.status for r in sim.requests] == [200, 200]
+
+
+async def test_a_held_request_is_answered_at_shutdown(session: aiohttp.ClientSession):
+    sim = RobinSimulator("demo", now=TUESDAY_MORNING)
+    async with run_simulator(sim) as url:
+        api = Api(session, url, sim.token)
+        sim.faults.hold_next()
+        held = asyncio.create_task(api.get("/auth"))
+        await sim.faults.wait_until_held()
+    assert (await held)[0] == 200
+
+
 async def test_hang_next_never_answers_until_shutdown(session: aiohttp.ClientSession):
     sim = RobinSimulator("demo", now=TUESDAY_MORNING)
     async with run_simulator(sim) as url:
