@@ -360,10 +360,13 @@ async def test_a_no_show_is_not_released_while_robin_refuses_its_location(
     simulator.faults.fail_next(409, path=booking, method="PATCH")
     simulator.faults.refuse(403, f"locations/{london.id}")
     simulator.reset_requests()
-    # 11:10:00: the release is refused; the refresh after it finds London refused.
+    # 11:10:00: the release is refused (which asks for no refresh: nothing changed); the
+    # poll at 11:10:30 finds London refused.
     await advance(hass, freezer, timedelta(seconds=1))
     assert f"PATCH {booking}" in api_calls(simulator)
     assert released == []
+    await advance(hass, freezer, timedelta(seconds=30))
+    assert f"GET /v1.0/locations/{london.id}/presence" in api_calls(simulator)
 
     # Its retry would be due at 11:11: nothing about the booking is asked while London
     # is refused, nor told.
