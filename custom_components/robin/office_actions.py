@@ -488,7 +488,10 @@ class OfficeActor:
     @callback
     def _retry_later(self, booking: Booking) -> None:
         """Try a refused release or check-in again after a while, not at every update."""
-        self._tries_of(booking).not_before = retry_at = dt_util.utcnow() + RETRY_DELAY
+        tries = self._tries_of(booking)
+        if tries.count >= MAX_ATTEMPTS:
+            return  # given up: no retry to wait for, nor to wake for
+        tries.not_before = retry_at = dt_util.utcnow() + RETRY_DELAY
         self._wake_at(retry_at)
 
     @callback

@@ -8,6 +8,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers.icon import async_get_icons
 
+from custom_components.robin.office_actions import OfficeActor
 from robin_simulator import RobinSimulator
 from robin_simulator.model import Event as SimEvent
 
@@ -77,3 +78,18 @@ async def icon_shown(hass: HomeAssistant, simulator: RobinSimulator, room: str, 
     icons = (await async_get_icons(hass, "entity", [DOMAIN]))[DOMAIN]["binary_sensor"][key]
     shown = state(hass, simulator, room, key)
     return str(icons.get("state", {}).get(shown, icons["default"]))
+
+
+def office_wakes(hass: HomeAssistant) -> list[datetime]:
+    """Return when the office's timer for its retries and look-ups is set to go off.
+
+    The event loop's scheduled handles of `async_track_point_in_utc_time` whose action is
+    the office's: at most one, at the earliest due time; none with nothing left to do.
+    """
+    return sorted(
+        handle._callback.utc_point_in_time
+        for handle in hass.loop._scheduled
+        if not handle.cancelled()
+        and type(handle._callback).__name__ == "_TrackPointUTCTime"
+        and getattr(handle._callback.job.target, "__func__", None) is OfficeActor._on_retry
+    )

@@ -22,6 +22,7 @@ from .office import (
     POLL,
     capture,
     customer_call,
+    office_wakes,
     run_until,
     writes,
 )
@@ -114,3 +115,30 @@ async def test_a_release_is_not_given_up_while_robin_fails_to_show_the_booking(
     assert ended is not None
     assert ended.end < CUSTOMER_CALL_END
     assert len(released) == 1
+
+
+async def test_a_release_given_up_after_its_last_refusal_leaves_nothing_to_wake_for(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Robin refuses the release 3 times (409), a minute apart: it is given up then."""
+    call, released = await _about_to_release(hass, simulator, config_entry, freezer)
+    simulator.faults.fail_next(409, 3, path=f"/events/{call.id}", method="PATCH")
+    await advance(hass, freezer, timedelta(seconds=1))  # 11:10:00: refused
+    assert writes(simulator) == [f"PATCH /v1.0/events/{call.id}"]
+    # The office wakes for its retry a minute later.
+    assert office_wakes(hass) == [TEN_PAST_ELEVEN + POLL]
+
+    await run_until(hass, freezer, TEN_PAST_ELEVEN + 2 * POLL)  # refused at 11:11 and 11:12
+    assert writes(simulator) == [f"PATCH /v1.0/events/{call.id}"] * 3
+    # Given up: nothing is left to wake for.
+    assert office_wakes(hass) == []
+    await run_until(hass, freezer, TEN_PAST_ELEVEN + 10 * POLL)
+    assert writes(simulator) == [f"PATCH /v1.0/events/{call.id}"] * 3
+    assert released == []
+    kept = simulator.events.get(call.id)
+    assert kept is not None
+    assert kept.end == CUSTOMER_CALL_END
