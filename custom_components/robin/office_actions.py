@@ -918,7 +918,18 @@ class OfficeActor:
         )
 
     def _release_look_up_due(self, now: datetime) -> bool:
-        return any(unsure.look_up_at <= now for unsure in self._releases_unsure.values())
+        return any(
+            unsure.look_up_at <= now and not self._look_up_held(unsure, now)
+            for unsure in self._releases_unsure.values()
+        )
+
+    def _look_up_held(self, unsure: _UnsureRelease, now: datetime) -> bool:
+        """Tell whether a release's look-up waits for Robin to answer for its location again.
+
+        Robin would refuse it too, as every write there. Made at the first poll that finds
+        the location answering; given up, as any other, at the booking's end.
+        """
+        return now < unsure.booking.end and self._location_refused(unsure.space_id)
 
     async def _async_look_up_releases(self, now: datetime) -> None:
         """Find out what became of the releases whose outcome is not known yet."""
@@ -929,6 +940,8 @@ class OfficeActor:
             space = self.coordinator.data.spaces.get(unsure.space_id)
             if space is None or now >= unsure.booking.end:
                 self._give_up_release(event_id, unsure)
+                continue
+            if self._look_up_held(unsure, now):
                 continue
             try:
                 event: Event | None = await self.coordinator.client.get_event(event_id)

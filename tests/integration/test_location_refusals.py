@@ -21,14 +21,18 @@ from homeassistant.helpers.translation import async_get_translations
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.robin.const import (
+    CONF_CHECK_IN_ON_ARRIVAL,
     CONF_LOCATIONS,
+    CONF_NO_SHOW_GRACE,
     CONF_OFF_HOURS_INTERVAL,
     CONF_RELEASE_NO_SHOWS,
     CONF_REPORT_PRESENCE,
+    EVENT_BOOKING_CHECKED_IN,
     EVENT_BOOKING_RELEASED,
 )
-from robin_simulator import RobinSimulator
+from robin_simulator import ACCOUNT_TOKEN, RobinSimulator
 from robin_simulator.model import Location
+from robin_simulator.scenarios.demo import HOME_ASSISTANT_DEVICE
 
 from .common import (
     DOMAIN,
@@ -37,12 +41,13 @@ from .common import (
     device_with_identifier,
     location_entity_id,
     registry_counts,
+    room_entity_id,
     room_state,
     setup_entry_at,
     setup_with_options,
 )
 from .conftest import MONDAY_MORNING, POLL_EVERY_LOCATION_EVERY_MINUTE, advance
-from .office import CUSTOMER_CALL_END, CUSTOMER_CALL_START, capture, run_until
+from .office import CUSTOMER_CALL_END, CUSTOMER_CALL_START, capture, customer_call, run_until
 
 POLL = timedelta(seconds=60)
 HOUR = timedelta(hours=1)
@@ -391,3 +396,120 @@ async def test_a_no_show_is_not_released_while_robin_refuses_its_location(
     assert ended.end < CUSTOMER_CALL_END
     await run_until(hass, freezer, ten_past_eleven + timedelta(minutes=10))
     assert len(released) == 1
+
+
+async def test_a_lost_release_is_looked_up_only_once_robin_answers_for_its_location_again(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Robin ends the no-show but its answer is lost; then it refuses the whole location.
+
+    The look-up of what became of the release would be refused too: it waits for London.
+    """
+    boardroom = simulator.find_space("Boardroom")
+    call = simulator.add_event(
+        boardroom.id, "Supplier call", CUSTOMER_CALL_START, CUSTOMER_CALL_END
+    )
+    booking = f"/v1.0/events/{call.id}"
+    config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        config_entry, options={CONF_OFF_HOURS_INTERVAL: 0, CONF_RELEASE_NO_SHOWS: True}
+    )
+    # Polls at :30, away from the no-show's moment at 11:10:00.
+    await setup_entry_at(hass, freezer, config_entry, MONDAY_MORNING + timedelta(seconds=30))
+    released = capture(hass, EVENT_BOOKING_RELEASED)
+    ten_past_eleven = CUSTOMER_CALL_START + timedelta(minutes=10)
+    await run_until(hass, freezer, ten_past_eleven - timedelta(seconds=1))
+    # The check-in and the booking are read before the release; Robin ends the booking,
+    # its answer is lost, and so is the read back. The refresh after it finds London refused.
+    simulator.faults.serve_next(2, path=booking, method="GET")
+    simulator.faults.fail_next(502, path=booking, method="PATCH", after_commit=True)
+    simulator.faults.fail_next(500, path=booking, method="GET")
+    london = simulator.find_location("London HQ")
+    simulator.faults.refuse(403, f"locations/{london.id}")
+    await advance(hass, freezer, timedelta(seconds=1))  # 11:10:00
+    assert api_calls(simulator).count(f"PATCH {booking}") == 1
+    boardroom_occupancy = room_state(hass, simulator, "Boardroom", "binary_sensor", "occupancy")
+    assert boardroom_occupancy.state == STATE_UNAVAILABLE
+    assert released == []
+
+    # The look-up was due at 11:11: the booking is not asked about while London is refused.
+    simulator.reset_requests()
+    await run_until(hass, freezer, ten_past_eleven + timedelta(minutes=5))
+    assert [call for call in api_calls(simulator) if booking in call] == []
+    assert released == []
+
+    # London answers again: the release is looked up at that poll, and told; not sent again.
+    # (The poll reads the booking too: its next hour no longer lists it, ended at 11:10.)
+    simulator.faults.allow(f"locations/{london.id}")
+    simulator.reset_requests()
+    await advance(hass, freezer, POLL)
+    assert f"GET {booking}" in api_calls(simulator)
+    assert [event.data["released_at"] for event in released] == [ten_past_eleven.isoformat()]
+    await run_until(hass, freezer, ten_past_eleven + timedelta(minutes=10))
+    assert {call for call in api_calls(simulator) if booking in call} == {f"GET {booking}"}
+    assert len(released) == 1
+    ended = simulator.events.get(call.id)
+    assert ended is not None
+    assert ended.end == ten_past_eleven
+
+
+async def test_a_check_in_given_up_for_want_of_the_device_waits_for_its_refused_location(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """People come to the Customer call; Robin has no device to check in as, then refuses London.
+
+    The device, registered meanwhile, is found by a check-in in New York: the call's
+    check-in is read anew and made only once London answers again, inside its window.
+    """
+    organization = simulator.organization
+    ours = next(d for d in organization.devices if d.id == HOME_ASSISTANT_DEVICE)
+    organization.devices.remove(ours)
+    await setup_with_options(
+        hass,
+        config_entry,
+        token=ACCOUNT_TOKEN,
+        **{CONF_OFF_HOURS_INTERVAL: 0, CONF_CHECK_IN_ON_ARRIVAL: True, CONF_NO_SHOW_GRACE: 20},
+    )
+    call = customer_call(simulator)
+    booking = f"/v1.0/events/{call.id}"
+    checked_in = capture(hass, EVENT_BOOKING_CHECKED_IN)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
+    simulator.start_presence(simulator.find_space("Fleet Room").id)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=4))
+    assert f"PUT {booking}/confirmation" not in api_calls(simulator)
+
+    london = simulator.find_location("London HQ")
+    simulator.faults.refuse(403, f"locations/{london.id}")
+    await advance(hass, freezer, POLL)
+    organization.devices.append(ours)
+    hudson = simulator.find_space("Hudson Room")
+    early = simulator.add_event(hudson.id, "Early sync", CUSTOMER_CALL_START, CUSTOMER_CALL_END)
+    simulator.reset_requests()
+    await call_action(
+        hass,
+        "check_in",
+        {"booking_id": early.id},
+        {"entity_id": room_entity_id(hass, simulator, "Hudson Room", "calendar", "bookings")},
+    )
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=9))
+    assert f"PUT /v1.0/events/{early.id}/confirmation" in api_calls(simulator)
+    assert [call for call in api_calls(simulator) if booking in call] == []
+    assert checked_in == []
+
+    # London answers again: the call's check-in is read anew, then made, and told.
+    simulator.faults.allow(f"locations/{london.id}")
+    simulator.reset_requests()
+    await advance(hass, freezer, POLL)
+    assert [
+        (record.method, record.path, record.query.get("include"))
+        for record in simulator.requests
+        if record.path.startswith(booking)
+    ] == [("GET", booking, "confirmation"), ("PUT", f"{booking}/confirmation", None)]
+    assert simulator.events.confirmations[call.id].device_id == HOME_ASSISTANT_DEVICE
+    assert [event.data["booking_id"] for event in checked_in] == [call.id]
