@@ -67,6 +67,7 @@ from .office_rules import (
     Release,
     RoomBookings,
     booking_to_check_in,
+    check_in_window,
     current_booking,
     is_no_show,
     is_unbooked_use,
@@ -145,6 +146,17 @@ class _UnsureRelease:
     look_up_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class _CheckInFollowed:
+    """A check-in the office still follows (lost answer, wait for the device, read anew).
+
+    Only while the booking's check-in window is open: none is asked or told after it.
+    """
+
+    space_id: int
+    window_closes: datetime  # as the booking was; one moved later since is kept longer
+
+
 @dataclass(slots=True)
 class _InFlight:
     """What an actor was still doing when its entry unloaded, for the entry's next one."""
@@ -152,7 +164,7 @@ class _InFlight:
     tries: dict[str, _Tries] = field(default_factory=dict)
     # Check-ins asked for whose answer was lost and could not be read back: ours, and
     # told as such, once Robin shows the booking checked in.
-    check_ins_unsure: set[str] = field(default_factory=set)
+    check_ins_unsure: dict[str, _CheckInFollowed] = field(default_factory=dict)
     releases_unsure: dict[str, _UnsureRelease] = field(default_factory=dict)
 
 
@@ -195,12 +207,12 @@ class OfficeActor:
         self._releases_unsure = in_flight.releases_unsure
         # Booking id -> its releases or check-ins asked so far.
         self._tries = in_flight.tries
-        # Check-ins given up for want of the Robin device (booking id -> its room): the
-        # rooms are acted on once more at the first poll after it is found (check_in.py
-        # tells), their check-ins read anew first.
-        self._awaiting_device: dict[str, int] = {}
+        # Check-ins given up for want of the Robin device: their rooms are acted on once
+        # more at the first poll after it is found (check_in.py tells), their check-ins
+        # read anew first.
+        self._awaiting_device: dict[str, _CheckInFollowed] = {}
         self._device_found_since_poll = False
-        self._read_before_check_in: set[str] = set()
+        self._read_before_check_in: dict[str, _CheckInFollowed] = {}
         # The office's own look for the device is not made again before this (also when
         # Robin failed it: one look an hour at most).
         self._device_look_not_before: datetime | None = None
@@ -406,6 +418,7 @@ class OfficeActor:
     def _update(self, rooms: set[int] | None = None) -> None:
         """Work out these rooms (None: all), and those whose moment has come; then act."""
         now = dt_util.utcnow()
+        self._forget_closed_check_ins(now)
         self._work_out(rooms, now)
         # While polls fail nothing is asked: the rooms stay to act on, and the first poll
         # that works acts (the coordinator retries failed polls soon).
@@ -564,17 +577,42 @@ class OfficeActor:
         for event_id, tries in list(self._tries.items()):
             if now - tries.booking_end >= FORGET_AFTER:
                 del self._tries[event_id]
-        # Only a booking with attempts can be unsure or wait for the device.
-        self._check_ins_unsure.intersection_update(self._tries)
-        for event_id in self._awaiting_device.keys() - self._tries.keys():
-            del self._awaiting_device[event_id]
-        self._read_before_check_in.intersection_update(self._tries)
         for event_id, known in list(self._confirmations.items()):
             if now - known.booking_end >= FORGET_AFTER:
                 del self._confirmations[event_id]
         released_dropped = _drop_ended(self._released, now)
         if _drop_ended(self._checked_in, now) or released_dropped:
             self._store.async_delay_save(self._stored, SAVE_DELAY)
+
+    @callback
+    def _forget_closed_check_ins(self, now: datetime) -> None:
+        """Drop the check-ins followed whose window closed: nothing is asked or told of them.
+
+        At every update: the window's close is a moment of its room, so each goes then.
+        A booking moved later since is kept until its new window closes.
+        """
+        for followed in (self._check_ins_unsure, self._awaiting_device, self._read_before_check_in):
+            for event_id, check_in in list(followed.items()):
+                if now < check_in.window_closes:
+                    continue
+                closes = self._check_in_window_closes(check_in.space_id, event_id, now)
+                if closes is not None and now < closes:
+                    followed[event_id] = _CheckInFollowed(check_in.space_id, closes)
+                else:
+                    del followed[event_id]
+
+    def _check_in_window_closes(
+        self, space_id: int, event_id: str, now: datetime
+    ) -> datetime | None:
+        """Return when the booking's check-in window closes, as the room's bookings have it."""
+        space = self.coordinator.data.spaces.get(space_id)
+        if space is None:
+            return None
+        booking = next(
+            (held for held in self._bookings(space, now).timed if held.event_id == event_id),
+            None,
+        )
+        return check_in_window(booking, self.grace)[1] if booking else None
 
     @callback
     def _announce_unbooked_use(self, space: Space, office: RoomOffice) -> None:
@@ -700,6 +738,7 @@ class OfficeActor:
         """Check a booking in once, when people are there for it."""
         if booking.event_id in self._awaiting_device:
             return
+        followed = _CheckInFollowed(space.id, check_in_window(booking, self.grace)[1])
         checked_in = self._is_checked_in(booking)
         if checked_in is False:
             if not self._may_attempt(booking):
@@ -716,19 +755,19 @@ class OfficeActor:
             await async_check_in(self.coordinator, space, booking.event_id, look_again=False)
         except HomeAssistantError as err:
             if err.translation_key in NO_DEVICE_ERRORS:
-                self._check_in_device_missing(space, booking, err)
+                self._check_in_device_missing(booking, followed, err)
                 return
             LOGGER.warning(
                 "Could not check in booking %s in %s: %s", booking.event_id, space.name, err
             )
             if err.translation_key == "outcome_unknown":
-                self._check_ins_unsure.add(booking.event_id)
+                self._check_ins_unsure[booking.event_id] = followed
             self._retry_later(booking)
             return
         await self._async_checked_in(space, booking)
 
     def _check_in_device_missing(
-        self, space: Space, booking: Booking, err: HomeAssistantError
+        self, booking: Booking, followed: _CheckInFollowed, err: HomeAssistantError
     ) -> None:
         """Give the booking up: no retry can check it in before the device is registered.
 
@@ -738,7 +777,7 @@ class OfficeActor:
         again, and the booking checked in if the rules still say so.
         """
         self._tries_of(booking).count -= 1
-        self._awaiting_device[booking.event_id] = space.id
+        self._awaiting_device[booking.event_id] = followed
         if self._tells_no_check_in_device():
             return
         LOGGER.warning("Bookings are not checked in on arrival: %s", err)
@@ -771,7 +810,7 @@ class OfficeActor:
             return set()
         self._device_found_since_poll = False
         self._read_before_check_in.update(self._awaiting_device)
-        rooms = set(self._awaiting_device.values())
+        rooms = {followed.space_id for followed in self._awaiting_device.values()}
         self._awaiting_device.clear()
         return rooms
 
@@ -830,7 +869,7 @@ class OfficeActor:
     async def _async_checked_in(self, space: Space, booking: Booking) -> None:
         """Keep and tell the booking checked in by us."""
         self._withdraw_no_device_issue()
-        self._check_ins_unsure.discard(booking.event_id)
+        self._check_ins_unsure.pop(booking.event_id, None)
         self._checked_in[booking.event_id] = booking.end.isoformat()
         await self._async_save()
         self._work_out({space.id}, dt_util.utcnow())
@@ -1042,7 +1081,7 @@ class OfficeActor:
         if not read_again and (tries is None or tries.count <= 1):
             return False
         await self._async_read_confirmation(space, booking)
-        self._read_before_check_in.discard(booking.event_id)
+        self._read_before_check_in.pop(booking.event_id, None)
         return bool(self._is_checked_in(booking))
 
     @contextmanager

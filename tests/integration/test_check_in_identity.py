@@ -29,6 +29,7 @@ from custom_components.robin.const import (
     CONF_REPORT_PRESENCE,
     EVENT_BOOKING_CHECKED_IN,
 )
+from custom_components.robin.office_actions import office_actor
 from robin_simulator import ACCOUNT_TOKEN, RobinSimulator
 from robin_simulator.model import Device
 from robin_simulator.scenarios.demo import HOME_ASSISTANT_DEVICE
@@ -341,6 +342,54 @@ async def test_a_check_in_given_up_for_want_of_the_device_is_made_once_an_action
     assert put.format(retro.id) not in confirmations(simulator)
     assert [event.data["booking_id"] for event in checked_in] == [call.id]
     assert devices_read(simulator) == 1
+    # Nor is anything kept of the Retro: its window closed before the device was found.
+    assert retro.id not in office_actor(hass, config_entry)._read_before_check_in
+
+
+@pytest.mark.usefixtures("time_zone")
+async def test_a_check_in_given_up_for_want_of_the_device_is_forgotten_as_its_window_closes(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """People come to the Customer call at 11:02 and leave at 11:04; the device is found at 11:05.
+
+    Nobody is there for the call any more: it is not checked in, and what the office kept
+    to read its check-in anew goes as its window closes (11:10), not days later.
+    """
+    ours = without_the_device(simulator)
+    await setup_with_options(
+        hass, config_entry, token=ACCOUNT_TOKEN, **{CONF_CHECK_IN_ON_ARRIVAL: True}
+    )
+    call = customer_call(simulator)
+    boardroom = simulator.find_space("Boardroom")
+    sync = simulator.add_event(
+        boardroom.id, "Board sync", CUSTOMER_CALL_START, CUSTOMER_CALL_START + timedelta(hours=1)
+    )
+    checked_in = capture(hass, EVENT_BOOKING_CHECKED_IN)
+    fleet = simulator.find_space("Fleet Room")
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
+    simulator.start_presence(fleet.id)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=4))
+    assert no_device_issue(hass, config_entry) is not None
+    simulator.end_presence(fleet.id)
+
+    # 11:05: registered in Robin; checking the Boardroom in by hand finds it.
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=5))
+    simulator.organization.devices.append(ours)
+    simulator.reset_requests()
+    await call_action(hass, "check_in", {}, room_target(hass, simulator, "Boardroom"))
+    window_closes = CUSTOMER_CALL_START + timedelta(minutes=10)
+    await run_until(hass, freezer, window_closes - timedelta(seconds=1))
+    actor = office_actor(hass, config_entry)
+    assert call.id in actor._read_before_check_in  # read anew should people come back
+
+    await advance(hass, freezer, timedelta(seconds=1))  # 11:10:00
+    assert call.id not in actor._read_before_check_in
+    await run_until(hass, freezer, window_closes + timedelta(minutes=5))
+    assert confirmations(simulator) == [f"PUT /v1.0/events/{sync.id}/confirmation"]
+    assert checked_in == []
 
 
 @pytest.mark.usefixtures("time_zone")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,11 +12,13 @@ from homeassistant.core import Event, HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.robin.const import CONF_CHECK_IN_ON_ARRIVAL, EVENT_BOOKING_CHECKED_IN
+from custom_components.robin.office_actions import office_actor
 from robin_simulator import RobinSimulator
 from robin_simulator.model import Confirmation
 from robin_simulator.model import Event as SimEvent
 
 from .common import setup_with_options
+from .conftest import advance
 from .office import CUSTOMER_CALL_START, capture, customer_call, run_until, state, writes
 
 
@@ -106,3 +109,63 @@ async def test_a_check_in_whose_answer_was_lost_is_told_once_robin_shows_it(
         if record.name == "custom_components.robin" and record.levelno >= logging.WARNING
     ]
     assert warned.startswith(f"Could not check in booking {call.id} in Fleet Room: ")
+
+
+@pytest.mark.usefixtures("time_zone")
+async def test_a_lost_check_in_robin_does_not_show_in_its_window_is_forgotten_as_it_closes(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Robin checks the call in but the answer is lost, and Robin cannot be read until 11:10.
+
+    Its check-in window closes at 11:10 (the grace period's end): the check-in is told only
+    while it is open, so nothing is kept of it from then on.
+    """
+    call, checked_in = await _people_arrive_for_the_call(hass, simulator, config_entry, freezer)
+    simulator.faults.serve_next(path=f"/events/{call.id}", method="GET")
+    simulator.faults.drop_next(2, path=f"/events/{call.id}/confirmation", method="PUT")
+    simulator.faults.fail_next(500, 1000, path=f"/events/{call.id}", method="GET")
+    window_closes = CUSTOMER_CALL_START + timedelta(minutes=10)
+    await run_until(hass, freezer, window_closes - timedelta(seconds=1))
+    assert writes(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"] * 2
+    actor = office_actor(hass, config_entry)
+    assert call.id in actor._check_ins_unsure  # looked up while the window is open
+
+    await advance(hass, freezer, timedelta(seconds=1))  # 11:10:00
+    assert call.id not in actor._check_ins_unsure
+    # Robin shows it from 11:15: too late to be told, as before.
+    await run_until(hass, freezer, window_closes + timedelta(minutes=5))
+    simulator.faults.clear()
+    await run_until(hass, freezer, window_closes + timedelta(minutes=10))
+    assert checked_in == []
+    assert writes(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"] * 2
+
+
+@pytest.mark.usefixtures("time_zone")
+async def test_a_lost_check_in_of_a_booking_moved_later_is_told_in_its_new_window(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Robin checks the call in but the answer is lost; its organiser moves it to 11:30.
+
+    Robin cannot be read until 11:12, past the first window's close; the people stay. The
+    check-in is still followed, and told once Robin shows it in the new window.
+    """
+    call, checked_in = await _people_arrive_for_the_call(hass, simulator, config_entry, freezer)
+    simulator.faults.serve_next(path=f"/events/{call.id}", method="GET")
+    simulator.faults.drop_next(2, path=f"/events/{call.id}/confirmation", method="PUT")
+    simulator.faults.fail_next(500, 1000, path=f"/events/{call.id}", method="GET")
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=5))
+    moved_start = CUSTOMER_CALL_START + timedelta(minutes=30)
+    simulator.events.save(replace(call, start=moved_start, end=moved_start + timedelta(hours=1)))
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=12))
+    simulator.faults.clear()
+    await run_until(hass, freezer, moved_start + timedelta(minutes=5))
+    assert writes(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"] * 2
+    assert [event.data["booking_id"] for event in checked_in] == [call.id]
+    assert [event.data["start"] for event in checked_in] == [moved_start.isoformat()]
+    assert state(hass, simulator, "Fleet Room", "checked_in") == "on"
