@@ -154,6 +154,7 @@ async def _write_or_look_up[T](
     """Make a change; when its outcome is unknown, find out instead of asking again.
 
     `look_up` returns the change as Robin holds it, or None when Robin did not make it.
+    `write` raises HomeAssistantError only for a change it gave up without Robin making it.
     Afterwards the whole calendar window is reread, unless Robin certainly changed nothing:
     that read is many requests, and after a 429 it would spend, as the wait ends, what
     Robin asked us to spare. `event_id`: the booking changed, shown gone when Robin says so.
@@ -170,6 +171,11 @@ async def _write_or_look_up[T](
                     coordinator.async_show_own_change(space, event_id, None)
                 raise robin_error(coordinator, err, space.name) from err
             failure = err
+        except HomeAssistantError:
+            # The write's own refusal: nothing was sent that Robin may have made (a check-in
+            # Robin refused without a device, with no "Home Assistant" device to send it as).
+            changed_nothing = True
+            raise
         return await _outcome(coordinator, space.name, failure, look_up, is_booking=is_booking)
     finally:
         # Also after a cancelled write, which may have reached Robin.

@@ -22,6 +22,7 @@ from homeassistant.exceptions import HomeAssistantError
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from robin_simulator import RobinSimulator
+from robin_simulator.scenarios.demo import HOME_ASSISTANT_DEVICE
 
 from .common import call_action, meeting, room_entity_id, room_state, room_target
 from .conftest import MONDAY_MORNING, POLL_EVERY_LOCATION_EVERY_MINUTE, advance
@@ -139,6 +140,30 @@ async def test_a_change_robin_refuses_rereads_no_window(  # noqa: PLR0917 - fixt
     simulator.reset_requests()
     with pytest.raises(HomeAssistantError, match=error):
         await call_action(hass, action, data, room_target(hass, simulator, room))
+    assert _window_reads(simulator) == []
+    await advance(hass, freezer, timedelta(seconds=40))  # the next poll, 10:17:00
+    assert len(_window_reads(simulator)) == regular
+
+
+@POLL_EVERY_LOCATION_EVERY_MINUTE
+async def test_a_check_in_refused_for_want_of_the_device_rereads_no_window(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Robin refuses a check-in as the token's user (400), and has no "Home Assistant" device.
+
+    Nothing is sent as the device: Robin changed nothing, and nothing is reread for it.
+    """
+    regular = await _regular_poll_reads(hass, simulator, freezer)  # 10:16:00
+    await advance(hass, freezer, timedelta(seconds=20))
+    devices = simulator.organization.devices
+    devices.remove(next(device for device in devices if device.id == HOME_ASSISTANT_DEVICE))
+    simulator.faults.fail_next(400, path="/confirmation", method="PUT")
+    simulator.reset_requests()
+    with pytest.raises(HomeAssistantError, match='no Robin device named "Home Assistant"'):
+        await call_action(hass, "check_in", {}, room_target(hass, simulator, "Fleet Room"))
     assert _window_reads(simulator) == []
     await advance(hass, freezer, timedelta(seconds=40))  # the next poll, 10:17:00
     assert len(_window_reads(simulator)) == regular
