@@ -120,6 +120,9 @@ class _Tries:
     booking_end: datetime  # forgotten FORGET_AFTER after it
     count: int = 0
     not_before: datetime | None = None  # a refused one is asked again from then on
+    # Whether the office wakes at not_before: not when the check-in window has closed by
+    # then (a release: the booking has ended), as the retry could do nothing.
+    wakes: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -499,13 +502,19 @@ class OfficeActor:
                 update()
 
     @callback
-    def _retry_later(self, booking: Booking) -> None:
-        """Try a refused release or check-in again after a while, not at every update."""
+    def _retry_later(self, booking: Booking, too_late: datetime) -> None:
+        """Try a refused release or check-in again after a while, not at every update.
+
+        too_late: from then on a retry could do nothing (the check-in window has closed, or
+        the booking ended): none is woken for.
+        """
         tries = self._tries_of(booking)
         if tries.count >= MAX_ATTEMPTS:
             return  # given up: no retry to wait for, nor to wake for
         tries.not_before = retry_at = dt_util.utcnow() + RETRY_DELAY
-        self._wake_at(retry_at)
+        tries.wakes = retry_at < too_late
+        if tries.wakes:
+            self._wake_at(retry_at)
 
     @callback
     def _wake_at(self, when: datetime) -> None:
@@ -536,7 +545,7 @@ class OfficeActor:
         asks to wake at its end again.
         """
         due = (
-            *(tries.not_before for tries in self._tries.values()),
+            *(tries.not_before for tries in self._tries.values() if tries.wakes),
             *(unsure.look_up_at for unsure in self._releases_unsure.values()),
             self._device_look_at(now),
         )
@@ -762,7 +771,7 @@ class OfficeActor:
             )
             if err.translation_key == "outcome_unknown":
                 self._check_ins_unsure[booking.event_id] = followed
-            self._retry_later(booking)
+            self._retry_later(booking, followed.window_closes)
             return
         await self._async_checked_in(space, booking)
 
@@ -913,7 +922,7 @@ class OfficeActor:
             # Robin did nothing: may try again.
             del self._released[booking.event_id]
             await self._async_save()
-            self._retry_later(booking)
+            self._retry_later(booking, booking.end)
             LOGGER.warning(
                 "Could not release booking %s in %s: %s", booking.event_id, space.name, err
             )

@@ -19,7 +19,15 @@ from robin_simulator.model import Event as SimEvent
 
 from .common import setup_with_options
 from .conftest import advance
-from .office import CUSTOMER_CALL_START, capture, customer_call, run_until, state, writes
+from .office import (
+    CUSTOMER_CALL_START,
+    capture,
+    customer_call,
+    office_wakes,
+    run_until,
+    state,
+    writes,
+)
 
 
 async def _people_arrive_for_the_call(
@@ -169,3 +177,28 @@ async def test_a_lost_check_in_of_a_booking_moved_later_is_told_in_its_new_windo
     assert [event.data["booking_id"] for event in checked_in] == [call.id]
     assert [event.data["start"] for event in checked_in] == [moved_start.isoformat()]
     assert state(hass, simulator, "Fleet Room", "checked_in") == "on"
+
+
+@pytest.mark.usefixtures("time_zone")
+async def test_a_check_in_refused_as_its_window_closes_leaves_nothing_to_wake_for(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """People arrive at 11:08:30; Robin refuses the check-in at 11:09 (409).
+
+    Its retry would come at 11:10, as the check-in window closes: too late to check in.
+    """
+    await setup_with_options(hass, config_entry, **{CONF_CHECK_IN_ON_ARRIVAL: True})
+    call = customer_call(simulator)
+    window_closes = CUSTOMER_CALL_START + timedelta(minutes=10)
+    await run_until(hass, freezer, window_closes - timedelta(seconds=90))
+    simulator.start_presence(simulator.find_space("Fleet Room").id)
+    simulator.faults.fail_next(409, path=f"/events/{call.id}/confirmation", method="PUT")
+    await run_until(hass, freezer, window_closes - timedelta(minutes=1))  # 11:09: refused
+    assert writes(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"]
+    assert office_wakes(hass) == []
+    await run_until(hass, freezer, window_closes + timedelta(minutes=5))
+    assert writes(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"]
+    assert state(hass, simulator, "Fleet Room", "checked_in") == "off"

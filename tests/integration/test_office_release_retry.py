@@ -10,7 +10,11 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.robin.const import CONF_RELEASE_NO_SHOWS, EVENT_BOOKING_RELEASED
+from custom_components.robin.const import (
+    CONF_NO_SHOW_GRACE,
+    CONF_RELEASE_NO_SHOWS,
+    EVENT_BOOKING_RELEASED,
+)
 from robin_simulator import RobinSimulator
 from robin_simulator.model import Confirmation
 
@@ -142,3 +146,28 @@ async def test_a_release_given_up_after_its_last_refusal_leaves_nothing_to_wake_
     kept = simulator.events.get(call.id)
     assert kept is not None
     assert kept.end == CUSTOMER_CALL_END
+
+
+async def test_a_release_refused_a_minute_before_the_booking_ends_leaves_nothing_to_wake_for(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A grace period of 59 minutes: the call is a no-show at 11:59, a minute before its end.
+
+    Robin refuses the release (409); its retry would come at 12:00, as the call ends.
+    """
+    await setup_with_options(
+        hass, config_entry, **{CONF_RELEASE_NO_SHOWS: True, CONF_NO_SHOW_GRACE: 59}
+    )
+    call = customer_call(simulator)
+    released = capture(hass, EVENT_BOOKING_RELEASED)
+    simulator.faults.fail_next(409, path=f"/events/{call.id}", method="PATCH")
+    await run_until(hass, freezer, CUSTOMER_CALL_END - POLL)  # 11:59: refused
+    assert writes(simulator) == [f"PATCH /v1.0/events/{call.id}"]
+    assert office_wakes(hass) == []
+    await run_until(hass, freezer, CUSTOMER_CALL_END + 5 * POLL)
+    assert writes(simulator) == [f"PATCH /v1.0/events/{call.id}"]
+    assert released == []
