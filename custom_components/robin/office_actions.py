@@ -505,11 +505,12 @@ class OfficeActor:
     def _retry_later(self, booking: Booking, too_late: datetime) -> None:
         """Try a refused release or check-in again after a while, not at every update.
 
+        A check-in whose answer was lost is read back then, also after the last attempt.
         too_late: from then on a retry could do nothing (the check-in window has closed, or
         the booking ended): none is woken for.
         """
         tries = self._tries_of(booking)
-        if tries.count >= MAX_ATTEMPTS:
+        if tries.count >= MAX_ATTEMPTS and booking.event_id not in self._check_ins_unsure:
             return  # given up: no retry to wait for, nor to wake for
         tries.not_before = retry_at = dt_util.utcnow() + RETRY_DELAY
         tries.wakes = retry_at < too_late
@@ -749,11 +750,15 @@ class OfficeActor:
             return
         followed = _CheckInFollowed(space.id, check_in_window(booking, self.grace)[1])
         checked_in = self._is_checked_in(booking)
+        answer_lost = booking.event_id in self._check_ins_unsure
+        if checked_in is False and answer_lost:
+            checked_in = await self._async_read_back_lost_check_in(space, booking)
         if checked_in is False:
             if not self._may_attempt(booking):
                 return
-            with self._no_attempt_if_robin_fails(booking):
-                checked_in = await self._checked_in_since_refusal(space, booking)
+            if not answer_lost:  # else read back just now
+                with self._no_attempt_if_robin_fails(booking):
+                    checked_in = await self._checked_in_since_refusal(space, booking)
         if checked_in is not False:
             # Checked in already: by us, when our check-in's answer was lost.
             if checked_in and booking.event_id in self._check_ins_unsure:
@@ -774,6 +779,22 @@ class OfficeActor:
             self._retry_later(booking, followed.window_closes)
             return
         await self._async_checked_in(space, booking)
+
+    async def _async_read_back_lost_check_in(self, space: Space, booking: Booking) -> bool | None:
+        """Read back our check-in whose answer was lost, when its retry comes due.
+
+        Whatever attempts are left, the last one's too: read, never sent again unless Robin
+        shows none. Returns whether Robin shows it checked in; None: not due yet.
+        """
+        not_before = self._tries_of(booking).not_before
+        if not_before is not None and dt_util.utcnow() < not_before:
+            return None
+        await self._async_read_confirmation(space, booking)
+        if self._is_checked_in(booking):
+            return True
+        # Not made: tried again as after a refusal, while attempts are left.
+        del self._check_ins_unsure[booking.event_id]
+        return False
 
     def _check_in_device_missing(
         self, booking: Booking, followed: _CheckInFollowed, err: HomeAssistantError

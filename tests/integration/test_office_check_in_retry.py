@@ -20,6 +20,7 @@ from robin_simulator.model import Event as SimEvent
 from .common import setup_with_options
 from .conftest import advance
 from .office import (
+    CUSTOMER_CALL_END,
     CUSTOMER_CALL_START,
     capture,
     customer_call,
@@ -177,6 +178,41 @@ async def test_a_lost_check_in_of_a_booking_moved_later_is_told_in_its_new_windo
     assert [event.data["booking_id"] for event in checked_in] == [call.id]
     assert [event.data["start"] for event in checked_in] == [moved_start.isoformat()]
     assert state(hass, simulator, "Fleet Room", "checked_in") == "on"
+
+
+@pytest.mark.usefixtures("time_zone")
+async def test_the_last_check_in_whose_answer_was_lost_is_read_back_and_told(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Robin refuses the check-in twice (409); it makes the third but fails its answer (500).
+
+    Reading it back at once fails too. The third is the last attempt: the check-in is read
+    back a minute later (11:06, its window open until 11:10), never sent a fourth time.
+    """
+    call, checked_in = await _people_arrive_for_the_call(hass, simulator, config_entry, freezer)
+    confirmation = f"/events/{call.id}/confirmation"
+    simulator.faults.fail_next(409, 2, path=confirmation, method="PUT")
+    simulator.faults.fail_next(500, path=confirmation, method="PUT", after_commit=True)
+    # The check-in is read before each attempt; the read-back right after the third fails.
+    simulator.faults.serve_next(3, path=f"/events/{call.id}", method="GET")
+    simulator.faults.fail_next(500, path=f"/events/{call.id}", method="GET")
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=5))
+    assert simulator.faults.pending == 0
+    assert writes(simulator) == [f"PUT /v1.0{confirmation}"] * 3
+    assert call.id in simulator.events.confirmations  # Robin made the last one
+    assert checked_in == []
+    assert state(hass, simulator, "Fleet Room", "checked_in") == "off"
+
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=6))
+    assert [event.data["booking_id"] for event in checked_in] == [call.id]
+    assert state(hass, simulator, "Fleet Room", "checked_in") == "on"
+    # Told once, and nothing more is sent, until the call's end.
+    await run_until(hass, freezer, CUSTOMER_CALL_END)
+    assert writes(simulator) == [f"PUT /v1.0{confirmation}"] * 3
+    assert len(checked_in) == 1
 
 
 @pytest.mark.usefixtures("time_zone")
