@@ -471,7 +471,10 @@ async def async_check_in(
         # after all. Sent once more, as the device.
         LOGGER.debug("Robin refused to check in as the token's user: %s", refusal.message)
         identity.refused_as_user()
-        device = await identity.find_device(look_again=True)
+        # Robin failing to list its devices leaves nothing sent that it may have made: told
+        # as its failure, not as a check-in whose outcome must be looked up.
+        with robin_errors(coordinator, space.name):
+            device = await identity.find_device(look_again=True)
         if device is None:
             raise identity.device_missing(space.name, refusal) from refusal
         return await client.confirm_event(event_id, device_id=device)

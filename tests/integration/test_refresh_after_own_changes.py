@@ -170,6 +170,35 @@ async def test_a_check_in_refused_for_want_of_the_device_rereads_no_window(
 
 
 @POLL_EVERY_LOCATION_EVERY_MINUTE
+async def test_a_check_in_whose_device_robin_fails_to_list_tells_robin_failed_and_rereads_nothing(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Robin refuses a check-in as the token's user (400), then fails to list its devices (500).
+
+    Nothing was sent as the device: the user is told Robin failed, not that the outcome is
+    unknown, and neither the check-in is looked up nor the window reread.
+    """
+    regular = await _regular_poll_reads(hass, simulator, freezer)  # 10:16:00
+    await advance(hass, freezer, timedelta(seconds=20))
+    review = meeting(simulator, "Fleet Room", "Design review")
+    simulator.faults.fail_next(400, path="/confirmation", method="PUT")
+    simulator.faults.fail_next(500, path="/devices", method="GET")
+    simulator.reset_requests()
+    with pytest.raises(HomeAssistantError) as err:
+        await call_action(hass, "check_in", {}, room_target(hass, simulator, "Fleet Room"))
+    assert err.value.translation_key == "robin_failed"
+    assert review.id not in simulator.events.confirmations
+    confirmation = f"/v1.0/events/{review.id}/confirmation"
+    assert [r.method for r in simulator.requests if r.path == confirmation] == ["PUT"]
+    assert _window_reads(simulator) == []
+    await advance(hass, freezer, timedelta(seconds=40))  # the next poll, 10:17:00
+    assert len(_window_reads(simulator)) == regular
+
+
+@POLL_EVERY_LOCATION_EVERY_MINUTE
 async def test_cancelling_a_booking_robin_no_longer_has_shows_it_gone_without_a_reread(
     hass: HomeAssistant,
     simulator: RobinSimulator,
