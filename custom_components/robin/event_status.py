@@ -67,15 +67,22 @@ def status_fields(event: Event, space: Space | None) -> dict[str, Any]:
 
 
 def _room_answer(event: Event, space: Space | None) -> str | None:
-    """Return the response of the room's resource calendar to the event, if invited."""
-    resources = [invitee for invitee in event.invitees if invitee.is_resource]
+    """Return the response of the room's resource calendar to the event, if invited.
+
+    The room is the resource with the room's calendar address, else the only resource.
+    """
+    if not event.invitees:
+        return None
     email = space.calendar.space_resource_email if space and space.calendar else None
-    room: Invitee | None = next(
-        (
-            invitee
-            for invitee in resources
-            if email and invitee.email and invitee.email.lower() == email.lower()
-        ),
-        resources[0] if len(resources) == 1 else None,
-    )
-    return room.response_status if room else None
+    wanted = email.lower() if email else None
+    # Every status and office rule asks this of every booking: one pass, no lists.
+    only_resource: Invitee | None = None
+    resources = 0
+    for invitee in event.invitees:
+        if not invitee.is_resource:
+            continue
+        if wanted and invitee.email and invitee.email.lower() == wanted:
+            return invitee.response_status
+        only_resource = invitee
+        resources += 1
+    return only_resource.response_status if resources == 1 and only_resource else None
