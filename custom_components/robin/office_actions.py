@@ -505,7 +505,8 @@ class OfficeActor:
     def _retry_later(self, booking: Booking, too_late: datetime) -> None:
         """Try a refused release or check-in again after a while, not at every update.
 
-        A check-in whose answer was lost is read back then, also after the last attempt.
+        A check-in whose answer was lost is read back then, also after the last attempt, and
+        whether or not people are still there for it.
         too_late: from then on a retry could do nothing (the check-in window has closed, or
         the booking ended): none is woken for.
         """
@@ -706,15 +707,16 @@ class OfficeActor:
             self._awaiting_poll.add(space.id)
         else:
             self._awaiting_poll.discard(space.id)
-        if (
-            self.check_in_on_arrival
-            and arriving is not None
-            and there_for_it
-            and self.coordinator.can_write
-        ):
-            if self._is_checked_in(arriving) is None:
-                await self._async_read_confirmation(space, arriving)
-            await self._async_check_in(space, arriving)
+        checking_in = (
+            arriving
+            if self.check_in_on_arrival and there_for_it and self.coordinator.can_write
+            else None
+        )
+        if checking_in is not None:
+            if self._is_checked_in(checking_in) is None:
+                await self._async_read_confirmation(space, checking_in)
+            await self._async_check_in(space, checking_in)
+        await self._async_read_back_lost_check_ins(space, now, bookings, checking_in)
         if self.release_no_shows and booking is not None and self.room(space, now).no_show:
             await self._async_release(space, booking)
 
@@ -792,9 +794,33 @@ class OfficeActor:
         await self._async_read_confirmation(space, booking)
         if self._is_checked_in(booking):
             return True
-        # Not made: tried again as after a refusal, while attempts are left.
+        # Not made: tried again as after a refusal, while attempts are left and people are
+        # there for it; nothing is sent for an empty room.
         del self._check_ins_unsure[booking.event_id]
         return False
+
+    async def _async_read_back_lost_check_ins(
+        self, space: Space, now: datetime, bookings: list[Booking], checking_in: Booking | None
+    ) -> None:
+        """Read back the room's lost check-ins as their retry comes due, people there or not.
+
+        The people may have left by then: a check-in Robin made is ours all the same, and
+        told. One Robin shows not made is dropped, not sent here (the room may be empty);
+        people there for it while its window is open get it checked in anew. The booking
+        being checked in now reads back its own (`_async_check_in`).
+        """
+        for booking in bookings:
+            if (
+                booking.event_id in self._check_ins_unsure
+                and (checking_in is None or booking.event_id != checking_in.event_id)
+                # Told only while its check-in window lasts, as any check-in.
+                and now < check_in_window(booking, self.grace)[1]
+                and (
+                    self._is_checked_in(booking)
+                    or await self._async_read_back_lost_check_in(space, booking)
+                )
+            ):
+                await self._async_checked_in(space, booking)
 
     def _check_in_device_missing(
         self, booking: Booking, followed: _CheckInFollowed, err: HomeAssistantError

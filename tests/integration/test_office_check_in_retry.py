@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import CONF_SCAN_INTERVAL
 from homeassistant.core import Event, HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -23,6 +24,7 @@ from .office import (
     CUSTOMER_CALL_END,
     CUSTOMER_CALL_START,
     capture,
+    confirmation_reads,
     customer_call,
     office_wakes,
     run_until,
@@ -238,3 +240,105 @@ async def test_a_check_in_refused_as_its_window_closes_leaves_nothing_to_wake_fo
     await run_until(hass, freezer, window_closes + timedelta(minutes=5))
     assert writes(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"]
     assert state(hass, simulator, "Fleet Room", "checked_in") == "off"
+
+
+async def _check_in_lost_then_people_leave(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    *,
+    made: bool,
+) -> tuple[SimEvent, list[Event]]:
+    """Polls every 30 s; people come into the Fleet Room at 11:02 and leave at 11:02:30.
+
+    The 11:02:30 poll sees them and checks the Customer call in: Robin makes the check-in
+    or not (`made`), its answer is lost and reading it back fails, so it is read back at
+    11:03:30. The 11:03 poll sees the room empty: nobody is there for the call by then.
+    Returns the call and the check-in events fired from the setup on.
+    """
+    await setup_with_options(
+        hass, config_entry, **{CONF_CHECK_IN_ON_ARRIVAL: True, CONF_SCAN_INTERVAL: 30}
+    )
+    call = customer_call(simulator)
+    checked_in = capture(hass, EVENT_BOOKING_CHECKED_IN)
+    fleet = simulator.find_space("Fleet Room").id
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
+    simulator.start_presence(fleet)
+    confirmation = f"/events/{call.id}/confirmation"
+    simulator.faults.serve_next(path=f"/events/{call.id}", method="GET")  # read before
+    if made:  # the answer is lost twice: the client sends the PUT again
+        simulator.faults.drop_next(2, path=confirmation, method="PUT")
+    else:
+        simulator.faults.fail_next(500, path=confirmation, method="PUT")
+    read_back = f"/events/{call.id}"  # the client reads it back after a lost answer
+    simulator.faults.fail_next(500, 2 if made else 1, path=read_back, method="GET")
+    await advance(hass, freezer, timedelta(seconds=30))  # 11:02:30
+    assert simulator.faults.pending == 0
+    assert writes(simulator) == [f"PUT /v1.0{confirmation}"] * (2 if made else 1)
+    assert (call.id in simulator.events.confirmations) is made
+    assert checked_in == []
+    assert state(hass, simulator, "Fleet Room", "checked_in") == "off"
+
+    simulator.end_presence(fleet)
+    await advance(hass, freezer, timedelta(seconds=30))  # 11:03
+    assert state(hass, simulator, "Fleet Room", "occupancy") == "off"
+    return call, checked_in
+
+
+@pytest.mark.usefixtures("time_zone")
+async def test_a_lost_check_in_is_read_back_and_told_after_the_people_left(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Robin made the check-in whose answer was lost; its read-back comes due at 11:03:30.
+
+    Nobody is in the room by then: it is read back all the same, and told.
+    """
+    call, checked_in = await _check_in_lost_then_people_leave(
+        hass, simulator, config_entry, freezer, made=True
+    )
+    reads = confirmation_reads(simulator, call.id)
+    await advance(hass, freezer, timedelta(seconds=30))  # 11:03:30
+    assert [event.data["booking_id"] for event in checked_in] == [call.id]
+    assert state(hass, simulator, "Fleet Room", "checked_in") == "on"
+    assert confirmation_reads(simulator, call.id) == reads + 1
+
+    # Told once; nothing more is read or sent, until the call's end.
+    await run_until(hass, freezer, CUSTOMER_CALL_END)
+    assert len(checked_in) == 1
+    assert confirmation_reads(simulator, call.id) == reads + 1
+    assert writes(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"] * 2
+
+
+@pytest.mark.usefixtures("time_zone")
+async def test_a_lost_check_in_robin_did_not_make_is_not_sent_once_the_people_left(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Robin did not make the check-in whose answer was lost; nobody is there at 11:03:30.
+
+    It is read back once, and not sent again for the empty room. People coming back while
+    the check-in window is open (until 11:10) are checked in, as after a refusal.
+    """
+    call, checked_in = await _check_in_lost_then_people_leave(
+        hass, simulator, config_entry, freezer, made=False
+    )
+    reads = confirmation_reads(simulator, call.id)
+    await advance(hass, freezer, timedelta(seconds=30))  # 11:03:30
+    assert confirmation_reads(simulator, call.id) == reads + 1
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=6))
+    assert confirmation_reads(simulator, call.id) == reads + 1
+    assert writes(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"]
+    assert checked_in == []
+    assert state(hass, simulator, "Fleet Room", "checked_in") == "off"
+
+    simulator.start_presence(simulator.find_space("Fleet Room").id)
+    await advance(hass, freezer, timedelta(seconds=30))  # 11:06:30
+    assert writes(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"] * 2
+    assert [event.data["booking_id"] for event in checked_in] == [call.id]
+    assert state(hass, simulator, "Fleet Room", "checked_in") == "on"
