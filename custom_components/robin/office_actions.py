@@ -90,6 +90,8 @@ FORGET_EVERY = timedelta(hours=1)
 # this long after the last attempt.
 MAX_ATTEMPTS = 3
 RETRY_DELAY = timedelta(minutes=1)
+# A check-in whose answer was lost is read back at the latest this long before its window closes.
+LAST_READ_BACK_BEFORE_CLOSE = timedelta(seconds=5)
 # How far from now the rules look for bookings (see OfficeActor._bookings).
 RULES_REACH = timedelta(days=1)
 # Seconds an announced unbooked use waits to be saved, with any others in the meantime.
@@ -513,7 +515,12 @@ class OfficeActor:
         tries = self._tries_of(booking)
         if tries.count >= MAX_ATTEMPTS and booking.event_id not in self._check_ins_unsure:
             return  # given up: no retry to wait for, nor to wake for
-        tries.not_before = retry_at = dt_util.utcnow() + RETRY_DELAY
+        retry_at = dt_util.utcnow() + RETRY_DELAY
+        if booking.event_id in self._check_ins_unsure:
+            # Lost late in its window, it is read back just before the window closes: no
+            # later read would show it, and Checked in would stay off though it was made.
+            retry_at = min(retry_at, too_late - LAST_READ_BACK_BEFORE_CLOSE)
+        tries.not_before = retry_at
         tries.wakes = retry_at < too_late
         if tries.wakes:
             self._wake_at(retry_at)
@@ -809,6 +816,8 @@ class OfficeActor:
         people there for it while its window is open get it checked in anew. The booking
         being checked in now reads back its own (`_async_check_in`).
         """
+        if not self._check_ins_unsure:  # the rule: no booking of any room to look at
+            return
         for booking in bookings:
             if (
                 booking.event_id in self._check_ins_unsure

@@ -342,3 +342,42 @@ async def test_a_lost_check_in_robin_did_not_make_is_not_sent_once_the_people_le
     assert writes(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"] * 2
     assert [event.data["booking_id"] for event in checked_in] == [call.id]
     assert state(hass, simulator, "Fleet Room", "checked_in") == "on"
+
+
+@pytest.mark.usefixtures("time_zone")
+async def test_a_check_in_lost_in_its_windows_last_minute_is_read_back_before_it_closes(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """People arrive late: the 11:09 check-in is made, its answer lost, reading it back fails.
+
+    A minute later the window (until 11:10) has closed: it is read back just before, and
+    told, so Checked in shows what Robin has.
+    """
+    await setup_with_options(hass, config_entry, **{CONF_CHECK_IN_ON_ARRIVAL: True})
+    call = customer_call(simulator)
+    checked_in = capture(hass, EVENT_BOOKING_CHECKED_IN)
+    window_closes = CUSTOMER_CALL_START + timedelta(minutes=10)
+    await run_until(hass, freezer, window_closes - timedelta(seconds=90))
+    simulator.start_presence(simulator.find_space("Fleet Room").id)
+    confirmation = f"/events/{call.id}/confirmation"
+    simulator.faults.serve_next(path=f"/events/{call.id}", method="GET")  # read before
+    simulator.faults.drop_next(2, path=confirmation, method="PUT")  # sent again once
+    simulator.faults.fail_next(500, 2, path=f"/events/{call.id}", method="GET")
+    await run_until(hass, freezer, window_closes - timedelta(minutes=1))  # 11:09: lost
+    assert simulator.faults.pending == 0
+    assert call.id in simulator.events.confirmations
+    assert checked_in == []
+    assert state(hass, simulator, "Fleet Room", "checked_in") == "off"
+    reads = confirmation_reads(simulator, call.id)
+
+    await advance(hass, freezer, timedelta(seconds=55))  # 11:09:55
+    assert confirmation_reads(simulator, call.id) == reads + 1
+    assert [event.data["booking_id"] for event in checked_in] == [call.id]
+    assert state(hass, simulator, "Fleet Room", "checked_in") == "on"
+    assert writes(simulator) == [f"PUT /v1.0{confirmation}"] * 2
+    await run_until(hass, freezer, window_closes + timedelta(minutes=5))
+    assert confirmation_reads(simulator, call.id) == reads + 1
+    assert len(checked_in) == 1
