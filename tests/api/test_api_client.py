@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from custom_components.robin.api import (
     RobinAuthenticationError,
     RobinClient,
     RobinConnectionError,
+    RobinEventNotFoundError,
     RobinForbiddenError,
     RobinMalformedResponseError,
     RobinNotFoundError,
@@ -26,6 +28,7 @@ from custom_components.robin.api import (
     TimeFrame,
 )
 from robin_simulator import READ_ONLY_TOKEN, RobinSimulator
+from robin_simulator.scenarios.demo import HOME_ASSISTANT_DEVICE
 
 from .conftest import LONDON_ID, NEW_YORK_ID, NOW, ORG_ID
 
@@ -525,6 +528,52 @@ async def test_a_resent_check_in_already_confirmed_returns_the_check_in(
     # A second check-in of our own is still refused.
     with pytest.raises(RobinValidationError):
         await client.confirm_event(event.id)
+
+
+async def test_a_404_to_an_events_own_change_names_the_event(
+    client: RobinClient, sim: RobinSimulator
+) -> None:
+    """Deleted in Robin: its change, cancellation and check-in say that this event is gone."""
+    sim.clock.freeze(london(15, 5))
+    event = sim.add_event(PHONE_BOOTH, "Deleted", london(15), london(16))
+    sim.events.cancel(event.id)
+    changes: list[Callable[[], Awaitable[object]]] = [
+        lambda: client.confirm_event(event.id),
+        lambda: client.confirm_event(event.id, device_id=HOME_ASSISTANT_DEVICE),
+        lambda: client.update_event(event.id, time_zone="Europe/London", title="Moved"),
+        lambda: client.delete_event(event.id),
+    ]
+    for change in changes:
+        with pytest.raises(RobinEventNotFoundError) as gone:
+            await change()
+        assert (gone.value.event_id, gone.value.status, gone.value.resent) == (event.id, 404, False)
+
+    # Robin's 404 to any other request names no event, the event's own reads included.
+    reads: list[Callable[[], Awaitable[object]]] = [
+        lambda: client.get_event(event.id),
+        lambda: client.get_confirmation(event.id),
+        client.get_me,  # as for a token without a user
+        lambda: client.get_devices(999999),
+    ]
+    sim.faults.fail_next(404, path="/me")
+    for read in reads:
+        with pytest.raises(RobinNotFoundError) as missing:
+            await read()
+        assert not isinstance(missing.value, RobinEventNotFoundError)
+
+
+async def test_a_404_to_the_read_after_a_resent_check_in_names_no_event(
+    client: RobinClient, sim: RobinSimulator
+) -> None:
+    """The check-in went through, its answer was lost; the read of it answers 404."""
+    sim.clock.freeze(london(15, 5))
+    event = sim.add_event(PHONE_BOOTH, "To confirm", london(15), london(16))
+    sim.faults.drop_next(path="/confirmation", method="PUT")
+    sim.faults.fail_next(404, path=f"/events/{event.id}", method="GET")
+    with pytest.raises(RobinNotFoundError) as missing:
+        await client.confirm_event(event.id)
+    assert not isinstance(missing.value, RobinEventNotFoundError)
+    assert [r.status for r in sim.requests if r.method == "PUT"] == [200, 400]
 
 
 async def test_posts_and_patches_are_never_resent(client: RobinClient, sim: RobinSimulator) -> None:

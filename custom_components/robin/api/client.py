@@ -35,6 +35,7 @@ from .const import (
 from .errors import (
     RobinAuthenticationError,
     RobinConnectionError,
+    RobinEventNotFoundError,
     RobinForbiddenError,
     RobinInvalidIdError,
     RobinInvalidTokenError,
@@ -496,7 +497,7 @@ class RobinClient:
             body["title"] = title
         if description is not None:
             body["description"] = description
-        envelope = await self._request("PATCH", f"/events/{_segment(event_id)}", json_body=body)
+        envelope = await self._change_event("PATCH", event_id, json_body=body)
         return Event.from_json(self._data(envelope))
 
     async def delete_event(self, event_id: str) -> None:
@@ -505,8 +506,8 @@ class RobinClient:
         A 404 to a resent DELETE means the first attempt cancelled it: that is success.
         """
         try:
-            await self._request("DELETE", f"/events/{_segment(event_id)}", expect_body=False)
-        except RobinNotFoundError as err:
+            await self._change_event("DELETE", event_id, expect_body=False)
+        except RobinEventNotFoundError as err:
             if not err.resent:
                 raise
 
@@ -520,11 +521,15 @@ class RobinClient:
 
         "Already confirmed" to a resent PUT means the first attempt checked in: the check-in
         Robin holds is returned.
+
+        Raises:
+            RobinEventNotFoundError: Robin answered the check-in 404: the event is gone. A
+                404 to the read of the check-in after a resend is a plain
+                `RobinNotFoundError`, as is every other request's.
         """
-        path = f"/events/{_segment(event_id)}/confirmation"
         body: dict[str, Any] = {} if device_id is None else {"device_id": device_id}
         try:
-            envelope = await self._request("PUT", path, json_body=body)
+            envelope = await self._change_event("PUT", event_id, "/confirmation", json_body=body)
         except RobinValidationError as err:
             if not (err.resent and REASON_ALREADY_CONFIRMED in err.reasons):
                 raise
@@ -623,6 +628,26 @@ class RobinClient:
             params=params,
             previous=previous,
         )
+
+    async def _change_event(
+        self,
+        method: str,
+        event_id: str,
+        below: str = "",
+        *,
+        json_body: Any = None,
+        expect_body: bool = True,
+    ) -> JsonObject:
+        """Send a write to the event's own endpoint (or one below it, such as its check-in).
+
+        Robin's 404 to it says the event no longer exists: `RobinEventNotFoundError`, which
+        the caller tells from a 404 of any other request (a device look-up) by its type.
+        """
+        path = f"/events/{_segment(event_id)}{below}"
+        try:
+            return await self._request(method, path, json_body=json_body, expect_body=expect_body)
+        except RobinNotFoundError as err:
+            raise RobinEventNotFoundError(event_id, err) from err
 
     async def _get_data(self, path: str, *, params: Mapping[str, str] | None = None) -> Any:
         return self._data(await self._request("GET", path, params=params))

@@ -71,6 +71,29 @@ class RobinNotFoundError(RobinResponseError):
     """The object does not exist, or the endpoint is unknown to this Robin (HTTP 404)."""
 
 
+class RobinEventNotFoundError(RobinNotFoundError):
+    """Robin answered 404 to a change of the event itself: the event no longer exists.
+
+    Raised by the writes to an event's own endpoint (its change, cancellation, check-in),
+    so that a caller tells the event's 404 from one of another request it made on the way
+    (whose token it is, the devices), which raises a plain `RobinNotFoundError`.
+
+    Attributes:
+        event_id: The event the request was about.
+    """
+
+    def __init__(self, event_id: str, answer: RobinNotFoundError) -> None:
+        """Take over Robin's answer (status, message, reasons, resent) to the event's request."""
+        super().__init__(
+            answer.status,
+            answer.message,
+            answer.reasons,
+            resent=answer.resent,
+            retry_after=answer.retry_after,
+        )
+        self.event_id = event_id
+
+
 class RobinInvalidIdError(RobinNotFoundError):
     """An id or slug no object has: empty, "." or "..", which a URL cannot carry as a segment.
 
