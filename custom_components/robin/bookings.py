@@ -25,6 +25,7 @@ from .api import (
     RobinClient,
     RobinConnectionError,
     RobinError,
+    RobinEventNotFoundError,
     RobinForbiddenError,
     RobinMalformedResponseError,
     RobinNotFoundError,
@@ -157,7 +158,8 @@ async def _write_or_look_up[T](
     `write` raises HomeAssistantError only for a change it gave up without Robin making it.
     Afterwards the whole calendar window is reread, unless Robin certainly changed nothing:
     that read is many requests, and after a 429 it would spend, as the wait ends, what
-    Robin asked us to spare. `event_id`: the booking changed, shown gone when Robin says so.
+    Robin asked us to spare. `event_id`: the booking changed, shown gone when Robin answers
+    404 to its own change; not to another request the write made (a device look-up).
     """
     changed_nothing = False
     try:
@@ -166,9 +168,9 @@ async def _write_or_look_up[T](
         except RobinError as err:
             if not may_have_changed(err):
                 changed_nothing = True
-                if event_id is not None and isinstance(err, RobinNotFoundError):
+                if isinstance(err, RobinEventNotFoundError) and err.event_id == event_id:
                     # Deleted in Robin since it was read: no reread needed to show it gone.
-                    coordinator.async_show_own_change(space, event_id, None)
+                    coordinator.async_show_own_change(space, err.event_id, None)
                 raise robin_error(coordinator, err, space.name) from err
             failure = err
         except HomeAssistantError:
@@ -449,6 +451,8 @@ async def async_check_in(
     As the token's user, or as the Robin device for Home Assistant when the token is not a
     user's (check_in.py). look_again: look for that device in Robin even if it was missing
     within the hour (False for the office's own check-ins, which must not keep asking).
+    A booking Robin answers the check-in 404 for leaves the cache, as after the other writes;
+    a 404 of whose token it is, or of the devices, does not: it is not about the booking.
     """
     if not coordinator.can_write:
         raise validation_error("read_only_token")
@@ -480,5 +484,5 @@ async def async_check_in(
         return await client.confirm_event(event_id, device_id=device)
 
     return await _write_or_look_up(
-        coordinator, space, confirm, lambda: client.get_confirmation(event_id)
+        coordinator, space, confirm, lambda: client.get_confirmation(event_id), event_id=event_id
     )

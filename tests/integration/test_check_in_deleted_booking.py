@@ -1,0 +1,159 @@
+"""Checking in to a booking deleted in Robin since the last poll: it goes at once.
+
+Robin answers the check-in (`PUT /events/{id}/confirmation`) 404: the booking leaves the
+room's calendar, availability and next booking without waiting for a read of its day, as
+after a cancellation or change Robin answers 404. A 404 of another request on the way (the
+look-up of the Robin device an account token checks in as) says nothing of the booking.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from robin_simulator import ACCOUNT_TOKEN, RobinSimulator
+
+from .common import (
+    api_calls,
+    call_action,
+    meeting,
+    room_entity_id,
+    room_state,
+    room_target,
+    setup_with_options,
+)
+from .conftest import MONDAY_MORNING, advance
+from .office import POLL, writes
+
+GONE = "Robin no longer has this booking of {room}"
+# The Thames Room's next booking after Monday's: Tuesday's stand-up, 09:30 in London.
+TUESDAY_STANDUP = "2026-11-24T09:30:00+00:00"
+
+
+def _bookings_read(simulator: RobinSimulator) -> list[str]:
+    """Return the reads of bookings Robin served (a poll's, the window's, a room's)."""
+    return [
+        call
+        for call in api_calls(simulator)
+        if call.startswith("GET ") and call.endswith("/events")
+    ]
+
+
+async def _titles(hass: HomeAssistant, entity_id: str, start: datetime, end: datetime) -> list[str]:
+    """Return the titles `calendar.get_events` lists in the range."""
+    response = await hass.services.async_call(
+        "calendar",
+        "get_events",
+        {
+            "entity_id": entity_id,
+            "start_date_time": start.isoformat(),
+            "end_date_time": end.isoformat(),
+        },
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    events: list[dict[str, Any]] = response[entity_id]["events"]  # type: ignore[assignment,index]
+    return [event["summary"] for event in events]
+
+
+# --- the robin.check_in action -----------------------------------------------------------------
+
+
+async def test_checking_in_to_the_current_booking_deleted_in_robin_frees_the_room_at_once(
+    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+) -> None:
+    """The Fleet Room's design review (10:00-11:00) is deleted in Robin's app at 10:15."""
+    review = meeting(simulator, "Fleet Room", "Design review")
+    assert room_state(hass, simulator, "Fleet Room", "calendar", "bookings").state == STATE_ON
+    assert room_state(hass, simulator, "Fleet Room", "sensor", "availability").state == "in_use"
+    simulator.events.cancel(review.id)
+    simulator.reset_requests()
+
+    with pytest.raises(HomeAssistantError) as err:
+        await call_action(hass, "check_in", {}, room_target(hass, simulator, "Fleet Room"))
+    assert not isinstance(err.value, ServiceValidationError)
+    assert err.value.translation_key == "booking_gone"
+    assert str(err.value) == GONE.format(room="Fleet Room")
+
+    # Gone from the room at once: no poll, no read of the day.
+    assert _bookings_read(simulator) == []
+    calendar = room_state(hass, simulator, "Fleet Room", "calendar", "bookings")
+    assert calendar.state == STATE_OFF
+    assert calendar.attributes.get("message") == "Customer call"  # the next one, at 11:00
+    assert room_state(hass, simulator, "Fleet Room", "sensor", "availability").state != "in_use"
+    fleet_calendar = room_entity_id(hass, simulator, "Fleet Room", "calendar", "bookings")
+    today = (MONDAY_MORNING.replace(hour=0, minute=0), MONDAY_MORNING.replace(hour=23, minute=0))
+    assert await _titles(hass, fleet_calendar, *today) == ["Customer call"]
+
+
+async def test_checking_in_to_an_upcoming_booking_deleted_in_robin_drops_it_as_next_booking(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A retro booked for 10:20 in the Thames Room, deleted in Robin after the poll saw it."""
+    thames = simulator.find_space("Thames Room")
+    retro_start = MONDAY_MORNING + timedelta(minutes=5)
+    retro = simulator.add_event(thames.id, "Retro", retro_start, retro_start + timedelta(hours=1))
+    await advance(hass, freezer, POLL)  # 10:16: the poll reads the next hour
+    next_booking = room_state(hass, simulator, "Thames Room", "sensor", "next_booking")
+    assert next_booking.state == retro_start.isoformat()
+    assert room_state(hass, simulator, "Thames Room", "sensor", "availability").state == "booked"
+    simulator.events.cancel(retro.id)
+    simulator.reset_requests()
+
+    with pytest.raises(HomeAssistantError) as err:
+        await call_action(
+            hass, "check_in", {"booking_id": retro.id}, room_target(hass, simulator, "Thames Room")
+        )
+    assert err.value.translation_key == "booking_gone"
+    assert str(err.value) == GONE.format(room="Thames Room")
+
+    assert _bookings_read(simulator) == []
+    next_booking = room_state(hass, simulator, "Thames Room", "sensor", "next_booking")
+    assert next_booking.state == TUESDAY_STANDUP
+    assert room_state(hass, simulator, "Thames Room", "sensor", "availability").state == "available"
+    thames_calendar = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
+    assert "Retro" not in await _titles(
+        hass, thames_calendar, retro_start, retro_start + timedelta(hours=1)
+    )
+
+
+async def test_a_404_of_the_device_look_up_keeps_the_booking(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+) -> None:
+    """An account token checks in as the "Home Assistant" device; Robin answers its list 404.
+
+    That says nothing of the booking: the check-in fails for want of the device, and the
+    design review stays on the room's calendar.
+    """
+    await setup_with_options(hass, config_entry, token=ACCOUNT_TOKEN)
+    review = meeting(simulator, "Fleet Room", "Design review")
+    devices = f"/organizations/{simulator.organization.id}/devices"
+    simulator.faults.fail_next(404, path=devices, method="GET")
+    simulator.reset_requests()
+
+    with pytest.raises(HomeAssistantError) as err:
+        await call_action(hass, "check_in", {}, room_target(hass, simulator, "Fleet Room"))
+    assert err.value.translation_key == "check_in_needs_device"
+    assert f"GET /v1.0{devices}" in api_calls(simulator)
+    assert not any(call.endswith("/confirmation") for call in writes(simulator))
+
+    calendar = room_state(hass, simulator, "Fleet Room", "calendar", "bookings")
+    assert (calendar.state, calendar.attributes.get("message")) == (STATE_ON, "Design review")
+    assert room_state(hass, simulator, "Fleet Room", "sensor", "availability").state == "in_use"
+    fleet_calendar = room_entity_id(hass, simulator, "Fleet Room", "calendar", "bookings")
+    review_times = (review.start, review.end)
+    assert await _titles(hass, fleet_calendar, *review_times) == ["Design review"]
