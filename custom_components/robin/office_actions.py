@@ -780,6 +780,15 @@ class OfficeActor:
             if err.translation_key in NO_DEVICE_ERRORS:
                 self._check_in_device_missing(booking, followed, err)
                 return
+            if err.translation_key == "booking_gone":
+                # Deleted in Robin since the poll: a retry would be told the same. A 404 to
+                # the check-in itself took it off the room's entities already.
+                LOGGER.info(
+                    "Did not check in booking %s in %s: Robin no longer has it",
+                    booking.event_id,
+                    space.name,
+                )
+                return
             LOGGER.warning(
                 "Could not check in booking %s in %s: %s", booking.event_id, space.name, err
             )

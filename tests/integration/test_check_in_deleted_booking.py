@@ -8,7 +8,8 @@ look-up of the Robin device an account token checks in as) says nothing of the b
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import logging
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,8 +17,9 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
+from custom_components.robin.const import CONF_CHECK_IN_ON_ARRIVAL, EVENT_BOOKING_CHECKED_IN
 from robin_simulator import ACCOUNT_TOKEN, RobinSimulator
 
 from .common import (
@@ -30,7 +32,16 @@ from .common import (
     setup_with_options,
 )
 from .conftest import MONDAY_MORNING, advance
-from .office import POLL, writes
+from .office import (
+    CUSTOMER_CALL_START,
+    POLL,
+    capture,
+    confirmation_reads,
+    customer_call,
+    office_wakes,
+    run_until,
+    writes,
+)
 
 GONE = "Robin no longer has this booking of {room}"
 # The Thames Room's next booking after Monday's: Tuesday's stand-up, 09:30 in London.
@@ -157,3 +168,58 @@ async def test_a_404_of_the_device_look_up_keeps_the_booking(
     fleet_calendar = room_entity_id(hass, simulator, "Fleet Room", "calendar", "bookings")
     review_times = (review.start, review.end)
     assert await _titles(hass, fleet_calendar, *review_times) == ["Design review"]
+
+
+# --- the office's check-in on arrival ----------------------------------------------------------
+
+
+@pytest.mark.usefixtures("time_zone")
+async def test_the_office_checking_in_a_booking_deleted_in_robin_drops_it_and_tries_no_more(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """People arrive for the 11:00 customer call; it is deleted in Robin as they are seen.
+
+    The poll at 11:03 reads the call, and the office reads its check-in (none yet); the call
+    is deleted before the office's check-in reaches Robin, which answers 404.
+    """
+    await setup_with_options(hass, config_entry, **{CONF_CHECK_IN_ON_ARRIVAL: True})
+    call = customer_call(simulator)
+    checked_in = capture(hass, EVENT_BOOKING_CHECKED_IN)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
+    simulator.start_presence(simulator.find_space("Fleet Room").id)
+    simulator.faults.hold_next(path=f"/events/{call.id}/confirmation", method="PUT")
+    simulator.reset_requests()
+    caplog.clear()
+
+    freezer.tick(POLL)  # 11:03
+    async_fire_time_changed(hass)
+    await simulator.faults.wait_until_held()
+    assert room_state(hass, simulator, "Fleet Room", "calendar", "bookings").state == STATE_ON
+    simulator.events.cancel(call.id)
+    simulator.faults.let_go()
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert writes(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"]
+    assert checked_in == []
+    # Gone from the room before any later poll.
+    assert datetime.now(UTC) == CUSTOMER_CALL_START + timedelta(minutes=3)
+    assert room_state(hass, simulator, "Fleet Room", "calendar", "bookings").state == STATE_OFF
+    assert room_state(hass, simulator, "Fleet Room", "sensor", "availability").state != "in_use"
+    # Not a failure to warn about, and no retry is waited for.
+    warnings = [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith("custom_components.robin") and record.levelno >= logging.WARNING
+    ]
+    assert warnings == []
+    assert office_wakes(hass) == []
+
+    # Nothing more is asked of Robin for it while its check-in window lasts, nor after.
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=15))
+    assert writes(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"]
+    assert confirmation_reads(simulator, call.id) == 1
+    assert checked_in == []
