@@ -33,6 +33,7 @@ from .api import (
     Event,
     RobinAuthenticationError,
     RobinError,
+    RobinEventNotFoundError,
     RobinNotFoundError,
     RobinRateLimitError,
     RobinResponseError,
@@ -780,9 +781,9 @@ class OfficeActor:
             if err.translation_key in NO_DEVICE_ERRORS:
                 self._check_in_device_missing(booking, followed, err)
                 return
-            if err.translation_key == "booking_gone":
-                # Deleted in Robin since the poll: a retry would be told the same. A 404 to
-                # the check-in itself took it off the room's entities already.
+            if isinstance(err.__cause__, RobinEventNotFoundError):
+                # Deleted in Robin since the poll: a retry would be told the same. The 404 to
+                # the check-in itself (not to a look-up on the way) took it off the room.
                 LOGGER.info(
                     "Did not check in booking %s in %s: Robin no longer has it",
                     booking.event_id,
