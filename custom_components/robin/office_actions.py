@@ -789,6 +789,7 @@ class OfficeActor:
                     booking.event_id,
                     space.name,
                 )
+                self._work_out({space.id}, dt_util.utcnow())  # its office without the booking
                 return
             LOGGER.warning(
                 "Could not check in booking %s in %s: %s", booking.event_id, space.name, err
@@ -982,9 +983,26 @@ class OfficeActor:
                     time_zone=booking.held_in,
                 )
         except HomeAssistantError as err:
-            if err.translation_key == "outcome_unknown":
-                self._release_outcome_unknown(space, booking, kind, now)
-                return
+            await self._async_release_failed(space, booking, kind, now, err)
+            return
+        self._tell_released(space, booking, kind, now)
+
+    async def _async_release_failed(
+        self, space: Space, booking: Booking, kind: Release, at: datetime, err: HomeAssistantError
+    ) -> None:
+        """Follow a release Robin did not answer, refused, or no longer has the booking of."""
+        if err.translation_key == "outcome_unknown":
+            self._release_outcome_unknown(space, booking, kind, at)
+        elif isinstance(err.__cause__, RobinEventNotFoundError):
+            # Deleted in Robin since the poll, and taken off the room by the 404: nothing is
+            # left to release, nor to try again; no longer a no-show.
+            LOGGER.info(
+                "Did not release booking %s in %s: Robin no longer has it",
+                booking.event_id,
+                space.name,
+            )
+            self._work_out({space.id}, dt_util.utcnow())
+        else:
             # Robin did nothing: may try again.
             del self._released[booking.event_id]
             await self._async_save()
@@ -992,8 +1010,6 @@ class OfficeActor:
             LOGGER.warning(
                 "Could not release booking %s in %s: %s", booking.event_id, space.name, err
             )
-            return
-        self._tell_released(space, booking, kind, now)
 
     def _tell_released(self, space: Space, booking: Booking, kind: Release, at: datetime) -> None:
         """Log the release and fire its event (for automations and the logbook)."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.robin.const import (
     CONF_NO_SHOW_GRACE,
@@ -18,7 +19,7 @@ from custom_components.robin.const import (
 from robin_simulator import RobinSimulator
 from robin_simulator.model import Confirmation
 
-from .common import setup_with_options
+from .common import room_state, setup_with_options
 from .conftest import advance
 from .office import (
     CUSTOMER_CALL_END,
@@ -28,6 +29,7 @@ from .office import (
     customer_call,
     office_wakes,
     run_until,
+    state,
     writes,
 )
 
@@ -171,3 +173,41 @@ async def test_a_release_refused_a_minute_before_the_booking_ends_leaves_nothing
     await run_until(hass, freezer, CUSTOMER_CALL_END + 5 * POLL)
     assert writes(simulator) == [f"PATCH /v1.0/events/{call.id}"]
     assert released == []
+
+
+async def test_a_no_show_deleted_in_robin_as_it_is_released_is_not_tried_again(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    *,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The organiser deletes the no-show in Robin just as it is released: Robin answers 404.
+
+    Nothing is left to release: no warning, no retry waited for, nothing sent again.
+    """
+    call, released = await _about_to_release(hass, simulator, config_entry, freezer)
+    simulator.faults.hold_next(path=f"/events/{call.id}", method="PATCH")
+    caplog.clear()
+    freezer.tick(timedelta(seconds=1))  # 11:10:00: the release
+    async_fire_time_changed(hass)
+    await simulator.faults.wait_until_held()
+    simulator.events.cancel(call.id)
+    simulator.faults.let_go()
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert writes(simulator) == [f"PATCH /v1.0/events/{call.id}"]
+    assert released == []
+    assert room_state(hass, simulator, "Fleet Room", "calendar", "bookings").state == "off"
+    assert state(hass, simulator, "Fleet Room", "no_show") == "off"
+    warnings = [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith("custom_components.robin") and record.levelno >= logging.WARNING
+    ]
+    assert warnings == []
+    assert office_wakes(hass) == []
+    await run_until(hass, freezer, TEN_PAST_ELEVEN + 5 * POLL)
+    assert writes(simulator) == [f"PATCH /v1.0/events/{call.id}"]
