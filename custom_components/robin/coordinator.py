@@ -13,7 +13,7 @@ import dataclasses
 import itertools
 import math
 from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta, tzinfo
 from enum import Flag, auto
 from functools import partial
@@ -256,6 +256,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self.poll_listeners_due = False
         self._shown: dict[int, tuple[ShownRoom, str | None, int, RoomStatus]] = {}
         self._poll_listeners: list[CALLBACK_TYPE] = []
+        self._shown_change_listeners: list[Callable[[int], None]] = []
         self._occupied: dict[int, int] = {}
         # Location id -> its rooms: a location's presence and count look at its rooms only.
         self._rooms_of: dict[int, list[int]] = {}
@@ -434,7 +435,9 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
 
         The window read asked for after a change waits while an earlier one's cooldown or
         Robin's Retry-After lasts: until then the calendar and the room's state would show
-        the booking as it was. That read confirms it later.
+        the booking as it was. That read confirms it later. None also drops a booking Robin
+        answered 404 to a request about it (deleted in Robin), for which no read is asked.
+        The room's entities and the shown-change listeners are told at once.
         """
         zone = self._zone(space.location_id)
         window_start, window_end = self._window
@@ -457,6 +460,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         if changed:
             self._pending_rooms.add(space.id)
             self._publish(dt_util.utcnow())
+            for update in list(self._shown_change_listeners):
+                update(space.id)
 
     def _calendar_window(self, now: datetime) -> tuple[datetime, datetime]:
         hour = now.replace(minute=0, second=0, microsecond=0)
@@ -956,6 +961,17 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         """
         self._poll_listeners.append(update)
         return lambda: self._poll_listeners.remove(update)
+
+    @callback
+    def async_add_shown_change_listener(self, update: Callable[[int], None]) -> CALLBACK_TYPE:
+        """Call `update(room)` when a change shown between polls changed the room's bookings.
+
+        See `async_show_own_change`. For the office actor, which learns of the polls' changes
+        from `rooms_changed_by_poll`: such a change shows before any poll reads it, or none
+        does (Robin answered 404: the booking is gone, and nothing asks for a reread).
+        """
+        self._shown_change_listeners.append(update)
+        return lambda: self._shown_change_listeners.remove(update)
 
     # --- per-room notification -------------------------------------------------------------
 

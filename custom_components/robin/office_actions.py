@@ -265,6 +265,9 @@ class OfficeActor:
         self._update_read_only_issue()
         self.entry.async_on_unload(self.coordinator.async_add_poll_listener(self._on_poll))
         self.entry.async_on_unload(
+            self.coordinator.async_add_shown_change_listener(self._on_change_shown)
+        )
+        self.entry.async_on_unload(
             self.coordinator.check_in_identity.async_add_device_listener(self._device_found)
         )
         self.entry.async_on_unload(self._moments.cancel)
@@ -419,6 +422,21 @@ class OfficeActor:
         for space_id in rooms:
             for update in list(self._listeners.get(space_id, ())):
                 update()
+
+    @callback
+    def _on_change_shown(self, space_id: int) -> None:
+        """Follow a change of the room's bookings shown before any poll reads it.
+
+        An action's, a calendar edit's or the office's own, or a booking dropped after
+        Robin answered 404 (which no poll may ever show as a change).
+        """
+        if self._lock.locked():
+            # Acting now, perhaps making this very change (a release, a check-in): the room
+            # is worked out at once and acted on at the next chance, as after the act's
+            # other requests; not in a second run queued behind this one.
+            self._work_out({space_id}, dt_util.utcnow())
+            return
+        self._update({space_id})
 
     @callback
     def _update(self, rooms: set[int] | None = None) -> None:
@@ -783,13 +801,13 @@ class OfficeActor:
                 return
             if isinstance(err.__cause__, RobinEventNotFoundError):
                 # Deleted in Robin since the poll: a retry would be told the same. The 404 to
-                # the check-in itself (not to a look-up on the way) took it off the room.
+                # the check-in itself (not to a look-up on the way) took it off the room,
+                # which was worked out anew then.
                 LOGGER.info(
                     "Did not check in booking %s in %s: Robin no longer has it",
                     booking.event_id,
                     space.name,
                 )
-                self._work_out({space.id}, dt_util.utcnow())  # its office without the booking
                 return
             LOGGER.warning(
                 "Could not check in booking %s in %s: %s", booking.event_id, space.name, err
@@ -994,14 +1012,13 @@ class OfficeActor:
         if err.translation_key == "outcome_unknown":
             self._release_outcome_unknown(space, booking, kind, at)
         elif isinstance(err.__cause__, RobinEventNotFoundError):
-            # Deleted in Robin since the poll, and taken off the room by the 404: nothing is
-            # left to release, nor to try again; no longer a no-show.
+            # Deleted in Robin since the poll, and taken off the room by the 404 (which
+            # works the room out anew): nothing is left to release, nor to try again.
             LOGGER.info(
                 "Did not release booking %s in %s: Robin no longer has it",
                 booking.event_id,
                 space.name,
             )
-            self._work_out({space.id}, dt_util.utcnow())
         else:
             # Robin did nothing: may try again.
             del self._released[booking.event_id]
