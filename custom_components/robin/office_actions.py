@@ -174,6 +174,19 @@ class _InFlight:
     releases_unsure: dict[str, _UnsureRelease] = field(default_factory=dict)
 
 
+class _BookingGoneError(Exception):
+    """Robin answered 404 to the office's read of a booking itself: it was deleted since.
+
+    Raised for the 404 of that read only (its check-in, or its times before a release): one
+    to any other request (whose token it is, the devices) says nothing of the booking.
+    """
+
+    def __init__(self, event_id: str) -> None:
+        """Name the booking Robin no longer has."""
+        super().__init__(event_id)
+        self.event_id = event_id
+
+
 # Handed over on a reload (an options change, say), within one run of Home Assistant: a
 # reload neither gives a booking its attempts back nor forgets a change whose outcome is
 # being looked up. What was done is in the store (and survives restarts) instead.
@@ -702,6 +715,8 @@ class OfficeActor:
                     continue
                 try:
                     await self._async_act_on_room(space, now, self._bookings(space, now).timed)
+                except _BookingGoneError as gone:
+                    self._drop_gone_booking(space, gone.event_id)
                 except RobinError as err:
                     LOGGER.debug(
                         "Could not read a booking or its check-in in %s: %s", space.name, err
@@ -711,6 +726,22 @@ class OfficeActor:
                     # Robin is failing or limiting: the next update tries again.
                     self._to_act.update(rooms[done:])
                     return
+
+    @callback
+    def _drop_gone_booking(self, space: Space, event_id: str) -> None:
+        """Take a booking Robin no longer has off its room; nothing more is asked for it.
+
+        As after a change Robin answers 404: the room's calendar, state and office show it
+        gone at once, not at the next read of its day. Not a failure: nothing to retry.
+        """
+        LOGGER.info(
+            "Booking %s in %s was deleted in Robin since it was read; it leaves the room",
+            event_id,
+            space.name,
+        )
+        for followed in (self._check_ins_unsure, self._awaiting_device, self._read_before_check_in):
+            followed.pop(event_id, None)
+        self.coordinator.async_show_own_change(space, event_id, None)
 
     async def _async_act_on_room(
         self, space: Space, now: datetime, bookings: list[Booking]
@@ -763,7 +794,10 @@ class OfficeActor:
         )
 
     async def _async_read_confirmation(self, space: Space, booking: Booking) -> None:
-        confirmation = await self.coordinator.client.get_confirmation(booking.event_id)
+        try:
+            confirmation = await self.coordinator.client.get_confirmation(booking.event_id)
+        except RobinNotFoundError as err:
+            raise _BookingGoneError(booking.event_id) from err
         checked_in = confirmation is not None
         before = self._confirmations.get(booking.event_id)
         self._confirmations[booking.event_id] = _Confirmation(
@@ -1170,7 +1204,10 @@ class OfficeActor:
         would move back a meeting its organiser just moved. One cancelled or declined by
         the room since the poll leaves nothing to release.
         """
-        event = await self.coordinator.client.get_event(booking.event_id)
+        try:
+            event = await self.coordinator.client.get_event(booking.event_id)
+        except RobinNotFoundError as err:
+            raise _BookingGoneError(booking.event_id) from err
         now_held = Booking.of(event, self._zone(space))
         return (
             not holds_room(event, space)
