@@ -93,6 +93,17 @@ class Hold:
     method: str | None = None
 
 
+@dataclass(frozen=True)
+class HoldAnswer:
+    """Serve the request, then keep its answer until the test lets it go (`let_go`).
+
+    A read answered before the test's changes and taken in after them.
+    """
+
+    path: str | None = None
+    method: str | None = None
+
+
 type Fault = (
     Failure
     | RateLimit
@@ -104,9 +115,10 @@ type Fault = (
     | HtmlError
     | Serve
     | Hold
+    | HoldAnswer
 )
 # Faults that let the request take effect before they strike (Serve never strikes).
-AFTER_COMMIT = (Drop, CommitThenFail, CommitThenHang, Serve)
+AFTER_COMMIT = (Drop, CommitThenFail, CommitThenHang, Serve, HoldAnswer)
 
 
 @dataclass(frozen=True)
@@ -241,6 +253,16 @@ class Faults:
     ) -> None:
         """The next `count` requests (to `path`, by `method`) wait for `let_go`, then are served."""
         self._queue_next(Hold(path, method), count)
+
+    def hold_answer_next(
+        self, count: int = 1, *, path: str | None = None, method: str | None = None
+    ) -> None:
+        """The next `count` requests (to `path`, by `method`) are served; their answers wait.
+
+        Each answer is sent once the test calls `let_go` (`wait_until_held` returns once one
+        waits): what was read is as it was before the changes the test makes meanwhile.
+        """
+        self._queue_next(HoldAnswer(path, method), count)
 
     async def hold(self) -> None:
         """Keep a held request waiting until the test lets it go (or the simulator shuts down)."""

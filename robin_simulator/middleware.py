@@ -21,6 +21,7 @@ from .faults import (
     Fault,
     Hang,
     Hold,
+    HoldAnswer,
     HtmlError,
     Malformed,
     RateLimit,
@@ -130,6 +131,8 @@ async def _after_commit(
         case CommitThenHang():
             await sim.faults.wait_for_release()
             return error_response(503, "The simulator is shutting down")
+        case HoldAnswer():
+            await sim.faults.hold()
     return response
 
 
@@ -156,7 +159,9 @@ async def _fault_response(sim: Gatekeeper, fault: Fault) -> web.StreamResponse:
         case HtmlError(status):
             page = f"<html><head><title>{status}</title></head><body>Bad Gateway</body></html>"
             return web.Response(status=status, text=page, content_type="text/html")
-        case Drop() | CommitThenFail() | CommitThenHang() | Serve() | Hold():  # served
+        case (
+            Drop() | CommitThenFail() | CommitThenHang() | Serve() | Hold() | HoldAnswer()
+        ):  # served
             raise AssertionError(fault)
 
 

@@ -73,6 +73,25 @@ async def test_hold_next_serves_the_request_once_let_go(api: Api, sim: RobinSimu
     assert [r.status for r in sim.requests] == [200, 200]
 
 
+async def test_hold_answer_next_answers_as_served_once_let_go(api: Api, sim: RobinSimulator):
+    """The read is served at once; its answer waits, and shows nothing changed meanwhile."""
+    now = sim.clock.now()
+    event = sim.add_event(FLEET, "Held read", now, now + timedelta(hours=1))
+    read = f"/events/{event.id}"
+    sim.faults.hold_answer_next(path=read, method="GET")
+    held = asyncio.create_task(api.get(read, params={"include": "confirmation"}))
+    await sim.faults.wait_until_held()
+    # Checked in while the answer waits; not in the answer served before.
+    status, _ = await api.call("PUT", f"{read}/confirmation", json={})
+    assert status == 200
+    sim.faults.let_go()
+    status, body = await held
+    assert status == 200
+    assert not body["data"].get("confirmation")
+    assert (await api.data(read, params={"include": "confirmation"}))["confirmation"]
+    assert sim.faults.pending == 0
+
+
 async def test_a_held_request_is_answered_at_shutdown(session: aiohttp.ClientSession):
     sim = RobinSimulator("demo", now=TUESDAY_MORNING)
     async with run_simulator(sim) as url:
