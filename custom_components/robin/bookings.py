@@ -151,6 +151,7 @@ async def _write_or_look_up[T](
     *,
     is_booking: bool = False,
     event_id: str | None = None,
+    made: Callable[[T], None] | None = None,
 ) -> T:
     """Make a change; when its outcome is unknown, find out instead of asking again.
 
@@ -160,11 +161,14 @@ async def _write_or_look_up[T](
     that read is many requests, and after a 429 it would spend, as the wait ends, what
     Robin asked us to spare. `event_id`: the booking changed, shown gone when Robin answers
     404 to its own change; not to another request the write made (a device look-up).
+    `made` is told of the change Robin made before that reread, whose poll the office acts
+    on: a check-in after it would leave the room a no-show for that moment.
     """
     changed_nothing = False
+    failure: RobinError | None = None
     try:
         try:
-            return await write()
+            result = await write()
         except RobinError as err:
             if not may_have_changed(err):
                 changed_nothing = True
@@ -178,7 +182,13 @@ async def _write_or_look_up[T](
             # Robin refused without a device, with no "Home Assistant" device to send it as).
             changed_nothing = True
             raise
-        return await _outcome(coordinator, space.name, failure, look_up, is_booking=is_booking)
+        if failure is not None:
+            result = await _outcome(
+                coordinator, space.name, failure, look_up, is_booking=is_booking
+            )
+        if made is not None:
+            made(result)
+        return result
     finally:
         # Also after a cancelled write, which may have reached Robin.
         if not changed_nothing:
@@ -453,6 +463,8 @@ async def async_check_in(
     within the hour (False for the office's own check-ins, which must not keep asking).
     A booking Robin answers the check-in 404 for leaves the cache, as after the other writes;
     a 404 of whose token it is, or of the devices, does not: it is not about the booking.
+    A check-in Robin made (also one whose lost answer was looked up) is shown to the office
+    at once (`RobinCoordinator.async_show_check_in`): no poll reads a booking's check-in.
     """
     if not coordinator.can_write:
         raise validation_error("read_only_token")
@@ -484,5 +496,10 @@ async def async_check_in(
         return await client.confirm_event(event_id, device_id=device)
 
     return await _write_or_look_up(
-        coordinator, space, confirm, lambda: client.get_confirmation(event_id), event_id=event_id
+        coordinator,
+        space,
+        confirm,
+        lambda: client.get_confirmation(event_id),
+        event_id=event_id,
+        made=lambda _: coordinator.async_show_check_in(space, event_id),
     )

@@ -257,6 +257,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self._shown: dict[int, tuple[ShownRoom, str | None, int, RoomStatus]] = {}
         self._poll_listeners: list[CALLBACK_TYPE] = []
         self._shown_change_listeners: list[Callable[[int], None]] = []
+        self._check_in_listeners: list[Callable[[int, str], None]] = []
         self._occupied: dict[int, int] = {}
         # Location id -> its rooms: a location's presence and count look at its rooms only.
         self._rooms_of: dict[int, list[int]] = {}
@@ -462,6 +463,16 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             self._publish(dt_util.utcnow())
             for update in list(self._shown_change_listeners):
                 update(space.id)
+
+    @callback
+    def async_show_check_in(self, space: Space, event_id: str) -> None:
+        """Tell the check-in listeners that Robin accepted a check-in made from Home Assistant.
+
+        Nothing the coordinator shows depends on a booking's check-in; the office's No-show
+        and Checked in do, and no poll reads it.
+        """
+        for checked_in in list(self._check_in_listeners):
+            checked_in(space.id, event_id)
 
     def _calendar_window(self, now: datetime) -> tuple[datetime, datetime]:
         hour = now.replace(minute=0, second=0, microsecond=0)
@@ -972,6 +983,16 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         """
         self._shown_change_listeners.append(update)
         return lambda: self._shown_change_listeners.remove(update)
+
+    @callback
+    def async_add_check_in_listener(self, checked_in: Callable[[int, str], None]) -> CALLBACK_TYPE:
+        """Call `checked_in(room, booking id)` when Robin accepted a check-in made here.
+
+        See `async_show_check_in`. For the office actor, which otherwise learns a booking's
+        check-in only from its own reads and check-ins.
+        """
+        self._check_in_listeners.append(checked_in)
+        return lambda: self._check_in_listeners.remove(checked_in)
 
     # --- per-room notification -------------------------------------------------------------
 

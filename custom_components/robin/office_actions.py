@@ -281,6 +281,9 @@ class OfficeActor:
             self.coordinator.async_add_shown_change_listener(self._on_change_shown)
         )
         self.entry.async_on_unload(
+            self.coordinator.async_add_check_in_listener(self._on_check_in_shown)
+        )
+        self.entry.async_on_unload(
             self.coordinator.check_in_identity.async_add_device_listener(self._device_found)
         )
         self.entry.async_on_unload(self._moments.cancel)
@@ -450,6 +453,32 @@ class OfficeActor:
             self._work_out({space_id}, dt_util.utcnow())
             return
         self._update({space_id})
+
+    @callback
+    def _on_check_in_shown(self, space_id: int, event_id: str) -> None:
+        """Take a check-in Robin accepted from Home Assistant as a read of it would show it.
+
+        The user's (`robin.check_in`) or the office's own: the room's No-show and Checked in
+        follow at once, and Robin is not asked for it. Not announced as the office's (its own
+        check-ins are, by `_async_checked_in`). A lost check-in of the office's for the
+        booking was not made, as Robin accepts one per booking: it is neither read back nor
+        told, nor is one given up for want of the device tried again.
+        """
+        if (space := self.coordinator.data.spaces.get(space_id)) is None:
+            return
+        now = dt_util.utcnow()
+        booking = next(
+            (held for held in self._bookings(space, now).timed if held.event_id == event_id),
+            None,
+        )
+        if booking is None:
+            return  # none the rules look at now (another day's, all day): read when they do
+        for followed in (self._check_ins_unsure, self._awaiting_device, self._read_before_check_in):
+            followed.pop(event_id, None)
+        self._confirmations[event_id] = _Confirmation(
+            checked_in=True, read_at=now, booking_end=booking.end
+        )
+        self._on_change_shown(space_id)
 
     @callback
     def _update(self, rooms: set[int] | None = None) -> None:
@@ -794,12 +823,16 @@ class OfficeActor:
         )
 
     async def _async_read_confirmation(self, space: Space, booking: Booking) -> None:
+        before = self._confirmations.get(booking.event_id)
         try:
             confirmation = await self.coordinator.client.get_confirmation(booking.event_id)
         except RobinNotFoundError as err:
             raise _BookingGoneError(booking.event_id) from err
+        if self._confirmations.get(booking.event_id) is not before:
+            # A check-in from Home Assistant was shown while Robin answered: Robin accepted
+            # it after this read began, so the read may predate it (`_on_check_in_shown`).
+            return
         checked_in = confirmation is not None
-        before = self._confirmations.get(booking.event_id)
         self._confirmations[booking.event_id] = _Confirmation(
             checked_in, dt_util.utcnow(), booking.end
         )
@@ -856,12 +889,15 @@ class OfficeActor:
         """Read back our check-in whose answer was lost, when its retry comes due.
 
         Whatever attempts are left, the last one's too: read, never sent again unless Robin
-        shows none. Returns whether Robin shows it checked in; None: not due yet.
+        shows none. Returns whether Robin shows it checked in; None: not due yet, or checked
+        in from Home Assistant during the read (so ours was not made: nothing to tell).
         """
         not_before = self._tries_of(booking).not_before
         if not_before is not None and dt_util.utcnow() < not_before:
             return None
         await self._async_read_confirmation(space, booking)
+        if booking.event_id not in self._check_ins_unsure:
+            return None
         if self._is_checked_in(booking):
             return True
         # Not made: tried again as after a refusal, while attempts are left and people are
