@@ -473,8 +473,7 @@ class OfficeActor:
         )
         if booking is None:
             return  # none the rules look at now (another day's, all day): read when they do
-        for followed in (self._check_ins_unsure, self._awaiting_device, self._read_before_check_in):
-            followed.pop(event_id, None)
+        self._stop_following_check_in(event_id)
         self._confirmations[event_id] = _Confirmation(
             checked_in=True, read_at=now, booking_end=booking.end
         )
@@ -663,6 +662,15 @@ class OfficeActor:
         if _drop_ended(self._checked_in, now) or released_dropped:
             self._store.async_delay_save(self._stored, SAVE_DELAY)
 
+    def _check_ins_followed(self) -> tuple[dict[str, _CheckInFollowed], ...]:
+        """Return the check-ins the office follows: lost, waiting for the device, to read."""
+        return (self._check_ins_unsure, self._awaiting_device, self._read_before_check_in)
+
+    def _stop_following_check_in(self, event_id: str) -> None:
+        """Follow the booking's check-in no more: made, or the booking gone."""
+        for followed in self._check_ins_followed():
+            followed.pop(event_id, None)
+
     @callback
     def _forget_closed_check_ins(self, now: datetime) -> None:
         """Drop the check-ins followed whose window closed: nothing is asked or told of them.
@@ -670,7 +678,7 @@ class OfficeActor:
         At every update: the window's close is a moment of its room, so each goes then.
         A booking moved later since is kept until its new window closes.
         """
-        for followed in (self._check_ins_unsure, self._awaiting_device, self._read_before_check_in):
+        for followed in self._check_ins_followed():
             for event_id, check_in in list(followed.items()):
                 if now < check_in.window_closes:
                     continue
@@ -768,8 +776,7 @@ class OfficeActor:
             event_id,
             space.name,
         )
-        for followed in (self._check_ins_unsure, self._awaiting_device, self._read_before_check_in):
-            followed.pop(event_id, None)
+        self._stop_following_check_in(event_id)
         self.coordinator.async_show_own_change(space, event_id, None)
 
     async def _async_act_on_room(
@@ -915,7 +922,7 @@ class OfficeActor:
         people there for it while its window is open get it checked in anew. The booking
         being checked in now reads back its own (`_async_check_in`).
         """
-        if not self._check_ins_unsure:  # the rule: no booking of any room to look at
+        if not self._check_ins_unsure:  # usually none: no need to look at the bookings
             return
         for booking in bookings:
             if (
