@@ -19,6 +19,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
 from .api import (
+    REASON_ALREADY_CONFIRMED,
     Confirmation,
     Event,
     RobinAuthenticationError,
@@ -477,6 +478,10 @@ async def async_check_in(
         try:
             return await client.confirm_event(event_id, device_id=device_id)
         except RobinValidationError as err:
+            if REASON_ALREADY_CONFIRMED in err.reasons:
+                # Refused, yet Robin says the booking is checked in (at the room's display,
+                # say): the office shows it so, as after a check-in of ours.
+                coordinator.async_show_check_in(space, event_id)
             if err.resent or refused_for_the_event(err):
                 raise
             if device_id is not None:

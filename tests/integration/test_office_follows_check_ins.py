@@ -30,6 +30,7 @@ from custom_components.robin.const import (
     EVENT_BOOKING_RELEASED,
 )
 from robin_simulator import RobinSimulator
+from robin_simulator.model import Confirmation
 from robin_simulator.model import Event as SimEvent
 
 from .common import call_action, room_entity_id, room_target, setup_with_options
@@ -317,3 +318,38 @@ async def test_the_users_check_in_after_the_offices_lost_one_is_not_told_as_the_
     assert checked_in_events == []
     assert writes(simulator) == [_check_in_sent(call)] * 2
     assert confirmation_reads(simulator, call.id) == reads + (when == "during_its_read_back")
+
+
+@pytest.mark.usefixtures("time_zone")
+async def test_a_check_in_robin_says_was_made_already_shows_the_booking_checked_in(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The customer call is a no-show; someone checks it in at the room's display since.
+
+    The user's `robin.check_in` is refused, "already confirmed": the action says so, and
+    No-show and Checked in show what Robin's refusal says, at once and with no request more.
+    """
+    await setup_with_options(hass, config_entry)
+    call = customer_call(simulator)
+    await run_until(hass, freezer, TEN_PAST_ELEVEN + POLL)
+    assert _shows(hass, simulator) == (STATE_ON, STATE_OFF)
+    simulator.events.confirmations[call.id] = Confirmation(
+        event_id=call.id,
+        user_id=simulator.organization.users[0].id,
+        confirmed_at=datetime.now(UTC),
+    )
+    simulator.reset_requests()
+
+    with pytest.raises(HomeAssistantError) as err:
+        await _check_in(hass, simulator)
+
+    assert err.value.translation_key == "booking_refused"
+    assert datetime.now(UTC) == TEN_PAST_ELEVEN + POLL
+    assert _shows(hass, simulator) == (STATE_OFF, STATE_ON)
+    assert writes(simulator) == [_check_in_sent(call)]
+    assert confirmation_reads(simulator, call.id) == 0
+    await run_until(hass, freezer, TEN_PAST_ELEVEN + 4 * POLL)
+    assert _shows(hass, simulator) == (STATE_OFF, STATE_ON)
