@@ -870,27 +870,37 @@ class OfficeActor:
             # The device is looked for in Robin at most hourly while it has none.
             await async_check_in(self.coordinator, space, booking.event_id, look_again=False)
         except HomeAssistantError as err:
-            if err.translation_key in NO_DEVICE_ERRORS:
-                self._check_in_device_missing(booking, followed, err)
-                return
-            if isinstance(err.__cause__, RobinEventNotFoundError):
-                # Deleted in Robin since the poll: a retry would be told the same. The 404 to
-                # the check-in itself (not to a look-up on the way) took it off the room,
-                # which was worked out anew then.
-                LOGGER.info(
-                    "Did not check in booking %s in %s: Robin no longer has it",
-                    booking.event_id,
-                    space.name,
-                )
-                return
+            self._check_in_failed(space, booking, followed, err)
+            return
+        await self._async_checked_in(space, booking)
+
+    @callback
+    def _check_in_failed(
+        self, space: Space, booking: Booking, followed: _CheckInFollowed, err: HomeAssistantError
+    ) -> None:
+        """Follow a check-in Robin did not answer, or refused: try again later, or not."""
+        if err.translation_key in NO_DEVICE_ERRORS:
+            self._check_in_device_missing(booking, followed, err)
+        elif isinstance(err.__cause__, RobinEventNotFoundError):
+            # Deleted in Robin since the poll: a retry would be told the same. The 404 to
+            # the check-in itself (not to a look-up on the way) took it off the room, which
+            # was worked out anew then.
+            LOGGER.info(
+                "Did not check in booking %s in %s: Robin no longer has it",
+                booking.event_id,
+                space.name,
+            )
+        elif self._is_checked_in(booking):
+            # Refused as checked in already (at the room's display, say, since it was read):
+            # done, and shown so (`_on_check_in_shown`); nothing to try again.
+            LOGGER.debug("Booking %s in %s was checked in already", booking.event_id, space.name)
+        else:
             LOGGER.warning(
                 "Could not check in booking %s in %s: %s", booking.event_id, space.name, err
             )
             if err.translation_key == "outcome_unknown":
                 self._check_ins_unsure[booking.event_id] = followed
             self._retry_later(booking, followed.window_closes)
-            return
-        await self._async_checked_in(space, booking)
 
     async def _async_read_back_lost_check_in(self, space: Space, booking: Booking) -> bool | None:
         """Read back our check-in whose answer was lost, when its retry comes due.

@@ -12,6 +12,7 @@ in is never released. It is the user's check-in, not the office's: no
 from __future__ import annotations
 
 import dataclasses
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -42,6 +43,7 @@ from .office import (
     capture,
     confirmation_reads,
     customer_call,
+    office_wakes,
     run_until,
     state,
     writes,
@@ -353,3 +355,49 @@ async def test_a_check_in_robin_says_was_made_already_shows_the_booking_checked_
     assert confirmation_reads(simulator, call.id) == 0
     await run_until(hass, freezer, TEN_PAST_ELEVEN + 4 * POLL)
     assert _shows(hass, simulator) == (STATE_OFF, STATE_ON)
+
+
+@pytest.mark.usefixtures("time_zone")
+async def test_the_offices_check_in_robin_says_was_made_already_is_done(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """People arrive for the customer call; the organiser checks in at the display as well.
+
+    The office read the check-in (none), then its check-in reaches Robin second: "already
+    confirmed". Checked in shows it; no warning, nothing tried again, no event of the office's.
+    """
+    await setup_with_options(hass, config_entry, **{CONF_CHECK_IN_ON_ARRIVAL: True})
+    call = customer_call(simulator)
+    checked_in_events = capture(hass, EVENT_BOOKING_CHECKED_IN)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
+    simulator.start_presence(simulator.find_space("Fleet Room").id)
+    simulator.faults.hold_next(path=f"/events/{call.id}/confirmation", method="PUT")
+    simulator.reset_requests()
+    caplog.clear()
+
+    freezer.tick(POLL)
+    async_fire_time_changed(hass)
+    await simulator.faults.wait_until_held()
+    simulator.events.confirmations[call.id] = Confirmation(
+        event_id=call.id,
+        user_id=simulator.organization.users[0].id,
+        confirmed_at=datetime.now(UTC),
+    )
+    simulator.faults.let_go()
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert state(hass, simulator, "Fleet Room", "checked_in") == STATE_ON
+    assert [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith("custom_components.robin") and record.levelno >= logging.WARNING
+    ] == []
+    assert office_wakes(hass) == []
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=15))
+    assert writes(simulator) == [_check_in_sent(call)]
+    assert state(hass, simulator, "Fleet Room", "checked_in") == STATE_ON
+    assert checked_in_events == []
