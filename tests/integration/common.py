@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
 from typing import Any
 
+import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_ACCESS_TOKEN
 from homeassistant.core import HomeAssistant, State
@@ -173,3 +175,12 @@ async def delete_device(
         answer = await client.receive_json()
     await hass.async_block_till_done(wait_background_tasks=True)
     return answer
+
+
+def robin_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Return the warnings and errors the integration logged (any of its modules)."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith("custom_components.robin") and record.levelno >= logging.WARNING
+    ]

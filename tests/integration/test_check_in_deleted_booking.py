@@ -8,7 +8,6 @@ look-up of the Robin device an account token checks in as) says nothing of the b
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,6 +25,7 @@ from .common import (
     api_calls,
     call_action,
     meeting,
+    robin_warnings,
     room_entity_id,
     room_state,
     room_target,
@@ -210,12 +210,7 @@ async def test_the_office_checking_in_a_booking_deleted_in_robin_drops_it_and_tr
     assert room_state(hass, simulator, "Fleet Room", "calendar", "bookings").state == STATE_OFF
     assert room_state(hass, simulator, "Fleet Room", "sensor", "availability").state != "in_use"
     # Not a failure to warn about, and no retry is waited for.
-    warnings = [
-        record.getMessage()
-        for record in caplog.records
-        if record.name.startswith("custom_components.robin") and record.levelno >= logging.WARNING
-    ]
-    assert warnings == []
+    assert robin_warnings(caplog) == []
     assert office_wakes(hass) == []
 
     # Nothing more is asked of Robin for it while its check-in window lasts, nor after.

@@ -12,7 +12,6 @@ in is never released. It is the user's check-in, not the office's: no
 from __future__ import annotations
 
 import dataclasses
-import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -34,7 +33,13 @@ from robin_simulator import RobinSimulator
 from robin_simulator.model import Confirmation
 from robin_simulator.model import Event as SimEvent
 
-from .common import call_action, room_entity_id, room_target, setup_with_options
+from .common import (
+    call_action,
+    robin_warnings,
+    room_entity_id,
+    room_target,
+    setup_with_options,
+)
 from .conftest import advance
 from .office import (
     CUSTOMER_CALL_END,
@@ -391,11 +396,7 @@ async def test_the_offices_check_in_robin_says_was_made_already_is_done(
     await hass.async_block_till_done(wait_background_tasks=True)
 
     assert state(hass, simulator, "Fleet Room", "checked_in") == STATE_ON
-    assert [
-        record.getMessage()
-        for record in caplog.records
-        if record.name.startswith("custom_components.robin") and record.levelno >= logging.WARNING
-    ] == []
+    assert robin_warnings(caplog) == []
     assert office_wakes(hass) == []
     await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=15))
     assert writes(simulator) == [_check_in_sent(call)]

@@ -27,7 +27,7 @@ from custom_components.robin.const import (
 )
 from robin_simulator import ACCOUNT_TOKEN, RobinSimulator
 
-from .common import api_calls, room_state, setup_with_options
+from .common import api_calls, robin_warnings, room_state, setup_with_options
 from .office import (
     CUSTOMER_CALL_START,
     POLL,
@@ -42,14 +42,6 @@ from .office import (
 
 TEN_PAST_ELEVEN = CUSTOMER_CALL_START + timedelta(minutes=10)
 GONE_LOGGED = "was deleted in Robin since it was read"
-
-
-def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [
-        record.getMessage()
-        for record in caplog.records
-        if record.name.startswith("custom_components.robin") and record.levelno >= logging.WARNING
-    ]
 
 
 def _told_gone(caplog: pytest.LogCaptureFixture, event_id: str) -> list[int]:
@@ -120,7 +112,7 @@ async def test_a_check_in_read_robin_answers_404_drops_the_booking_and_asks_no_m
     assert writes(simulator) == ([check_in] if read == "before_its_retry" else [])
     assert checked_in == []
     # Not a failure to warn about, nor a retry to wait for.
-    assert _warnings(caplog) == []
+    assert robin_warnings(caplog) == []
     assert _told_gone(caplog, call.id) == [logging.INFO]
     assert office_wakes(hass) == []
     reads = confirmation_reads(simulator, call.id)
@@ -171,7 +163,7 @@ async def test_a_no_show_whose_read_before_its_release_robin_answers_404_goes_un
     assert _reads_of(simulator, call.id) == 2
     assert writes(simulator) == []
     assert released == []
-    assert _warnings(caplog) == []
+    assert robin_warnings(caplog) == []
     assert _told_gone(caplog, call.id) == [logging.INFO]
     assert office_wakes(hass) == []
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,7 +18,7 @@ from custom_components.robin.const import (
 from robin_simulator import RobinSimulator
 from robin_simulator.model import Confirmation
 
-from .common import room_state, setup_with_options
+from .common import robin_warnings, room_state, setup_with_options
 from .conftest import advance
 from .office import (
     CUSTOMER_CALL_END,
@@ -202,12 +201,7 @@ async def test_a_no_show_deleted_in_robin_as_it_is_released_is_not_tried_again(
     assert released == []
     assert room_state(hass, simulator, "Fleet Room", "calendar", "bookings").state == "off"
     assert state(hass, simulator, "Fleet Room", "no_show") == "off"
-    warnings = [
-        record.getMessage()
-        for record in caplog.records
-        if record.name.startswith("custom_components.robin") and record.levelno >= logging.WARNING
-    ]
-    assert warnings == []
+    assert robin_warnings(caplog) == []
     assert office_wakes(hass) == []
     await run_until(hass, freezer, TEN_PAST_ELEVEN + 5 * POLL)
     assert writes(simulator) == [f"PATCH /v1.0/events/{call.id}"]
