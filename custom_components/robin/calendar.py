@@ -78,6 +78,10 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
 
     # States this entity has written; an edit that adds none wrote no state.
     _state_writes = 0
+    # The booking `event` last showed, what it depended on, and how it was shown: Home
+    # Assistant reads `event` twice per state write, and each CalendarEvent validates
+    # itself (a deep copy and a schema), so a booking shown again is not built again.
+    _shown_event: tuple[tuple[object, ...], CalendarEvent | None] | None = None
 
     @property
     def event(self) -> CalendarEvent | None:
@@ -85,7 +89,17 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         status = self.status()
         if status is None:
             return None
-        return self._calendar_event(status.current or status.upcoming)
+        booking = status.current or status.upcoming
+        if booking is None:
+            return None
+        # Bookings and rooms are immutable and replaced when they change: identity suffices.
+        shown_for = (booking, self.space, self.time_zone, dt_util.get_default_time_zone())
+        shown = self._shown_event
+        if shown is None or any(
+            old is not new for old, new in zip(shown[0], shown_for, strict=True)
+        ):
+            shown = self._shown_event = (shown_for, self._calendar_event(booking))
+        return shown[1]
 
     async def async_get_events(
         self, hass: HomeAssistant, start_date: datetime, end_date: datetime
