@@ -33,7 +33,7 @@ from custom_components.robin.const import (
 )
 from robin_simulator import READ_ONLY_TOKEN, RobinSimulator, run_simulator
 
-from .common import api_calls, room_entity_id
+from .common import api_calls, robin_warnings, room_entity_id
 from .conftest import MONDAY_MORNING
 
 LONDON = 2117
@@ -723,12 +723,7 @@ async def test_token_with_an_inner_control_character_is_refused_on_its_field(
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_ACCESS_TOKEN: "invalid_token_characters"}
     assert "line break" in _error_text("invalid_token_characters")
-    robin_warnings = [
-        record
-        for record in caplog.records
-        if record.name.startswith("custom_components.robin") and record.levelno >= logging.WARNING
-    ]
-    assert robin_warnings == []  # no "Unexpected error" with a traceback
+    assert robin_warnings(caplog) == []  # no "Unexpected error" with a traceback
     assert "first-half" not in caplog.text
     assert "second-half-of-the-secret" not in caplog.text
 

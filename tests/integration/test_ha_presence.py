@@ -29,7 +29,13 @@ from custom_components.robin.const import (
 )
 from robin_simulator import READ_ONLY_TOKEN, RobinSimulator
 
-from .common import DOMAIN, device_with_identifier, room_entity_id, setup_with_options
+from .common import (
+    DOMAIN,
+    device_with_identifier,
+    robin_warnings,
+    room_entity_id,
+    setup_with_options,
+)
 from .common import room_state as state_of
 from .conftest import advance
 
@@ -716,11 +722,7 @@ async def test_while_robin_cannot_list_its_devices_nothing_is_reported_and_no_re
     assert _our_session_active(simulator, "Thames Room")
     assert sum(record.path.endswith("/devices") for record in simulator.requests) == devices_reads
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
-    told = [
-        record.getMessage()
-        for record in caplog.records
-        if record.name == "custom_components.robin" and record.levelno >= logging.WARNING
-    ]
+    told = robin_warnings(caplog)
     assert len(told) == warnings, told
     if warnings:
         assert "Robin's devices could not be read" in told[0]
