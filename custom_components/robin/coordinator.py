@@ -766,14 +766,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                     )
                 if polls >= REFUSED_POLLS_BEFORE_ISSUE and location_id not in self._refusal_issues:
                     self._refusal_issues.add(location_id)
-                    async_set_entry_issue(
-                        self.hass,
-                        self.config_entry,
-                        ISSUE_LOCATION_REFUSED,
-                        active=True,
-                        subject=str(location_id),
-                        placeholders={"location": location.name},
-                    )
+                    self._show_refusal_issue(location_id, location)
             elif self._refused.pop(location_id, None) is not None:
                 self._refusals_changed.add(location_id)
                 self._full_read_due = True
@@ -784,13 +777,18 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             del self._refused[location_id]  # no longer followed: taken out or gone from Robin
         for location_id in self._refusal_issues - self._refused.keys():
             self._refusal_issues.discard(location_id)
-            async_set_entry_issue(
-                self.hass,
-                self.config_entry,
-                ISSUE_LOCATION_REFUSED,
-                active=False,
-                subject=str(location_id),
-            )
+            self._show_refusal_issue(location_id, None)
+
+    def _show_refusal_issue(self, location_id: int, refused: Location | None) -> None:
+        """Raise the repair issue of the location Robin refuses, or withdraw it (None)."""
+        async_set_entry_issue(
+            self.hass,
+            self.config_entry,
+            ISSUE_LOCATION_REFUSED,
+            active=refused is not None,
+            subject=str(location_id),
+            placeholders={"location": refused.name} if refused else None,
+        )
 
     async def _look_up_vanished(self, vanished: list[tuple[int, Event]]) -> None:
         """Put a booking moved out of the ranges read at its new time; leave a deleted one out."""
