@@ -1210,10 +1210,16 @@ class OfficeActor:
     async def _async_release_looked_up(
         self, space: Space, unsure: _UnsureRelease, event: Event | None
     ) -> None:
-        """Tell a release Robin shows made; let the rules decide again if it shows none."""
+        """Tell a release Robin shows made; let the rules decide again if it shows none.
+
+        A booking Robin shows gone leaves its room, whatever is told of it.
+        """
         booking = unsure.booking
         if event is None or is_cancelled(event):
             # Gone: our cancellation, or (when ours only moved its end) somebody else's.
+            # Off the room at once, as after any 404: the reread after the lost answer came
+            # before, and the next poll may be an hour away (outside working hours).
+            self.coordinator.async_show_own_change(space, booking.event_id, None)
             if unsure.kind is Release.CANCEL:
                 self._tell_released(space, booking, unsure.kind, unsure.released_at)
             else:

@@ -14,6 +14,7 @@ from itertools import pairwise
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import CONF_SCAN_INTERVAL, STATE_OFF, STATE_ON
 from homeassistant.core import Event, HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -26,9 +27,18 @@ from custom_components.robin.office_actions import IN_FLIGHT_BEFORE_RELOAD
 from robin_simulator import RobinSimulator
 from robin_simulator.model import Event as SimEvent
 
-from .common import setup_with_options
+from .common import api_calls, room_state, setup_with_options
 from .conftest import advance
-from .office import CUSTOMER_CALL_END, CUSTOMER_CALL_START, POLL, capture, customer_call, run_until
+from .office import (
+    CUSTOMER_CALL_END,
+    CUSTOMER_CALL_START,
+    POLL,
+    capture,
+    customer_call,
+    office_wakes,
+    run_until,
+    state,
+)
 from .office import writes as changes_asked
 
 
@@ -262,3 +272,72 @@ async def test_a_release_looked_up_through_an_outage_is_given_up_at_its_bookings
     assert released == []
     assert changes_asked(simulator) == [f"PATCH /v1.0{path}"]
     assert _warnings_about(caplog, call.id) == [_lost(call.id), given_up]
+
+
+@pytest.mark.usefixtures("time_zone")
+@pytest.mark.parametrize(
+    ("grace_minutes", "request_sent", "told"),
+    [(10, "PATCH", False), (3, "DELETE", True)],
+    ids=["ended", "cancelled"],
+)
+async def test_a_release_looked_up_as_deleted_takes_the_booking_off_the_room_at_once(  # noqa: PLR0917 - fixtures
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    grace_minutes: int,
+    request_sent: str,
+    told: bool,
+) -> None:
+    """Robin fails (500) the release before making it, and the read that would tell; the
+    call's organiser deletes it in Robin meanwhile, and the look-up a minute later is
+    answered 404.
+
+    The call leaves the room's calendar, availability and No-show with that answer, not at
+    the next read of its day. Polled every 3 minutes: no poll reads it gone before the
+    look-up does. What is told stays as it was: a cancellation looked up gone is ours
+    (`robin_booking_released`); a booking whose end we moved, gone, was released or not.
+    """
+    options = {
+        CONF_RELEASE_NO_SHOWS: True,
+        CONF_NO_SHOW_GRACE: grace_minutes,
+        CONF_SCAN_INTERVAL: 180,
+    }
+    await setup_with_options(hass, config_entry, **options)
+    call = customer_call(simulator)
+    released = capture(hass, EVENT_BOOKING_RELEASED)
+    grace_ends = CUSTOMER_CALL_START + timedelta(minutes=grace_minutes)
+    await run_until(hass, freezer, grace_ends - timedelta(seconds=1))
+    path = f"/events/{call.id}"
+    simulator.faults.serve_next(2, path=path, method="GET")  # its check-in, its times
+    simulator.faults.fail_next(500, path=path, method=request_sent)
+    simulator.faults.fail_next(500, path=path, method="GET")  # the read back
+    await advance(hass, freezer, timedelta(seconds=1))  # the grace period ends
+    assert changes_asked(simulator) == [f"{request_sent} /v1.0{path}"]
+    assert _warnings(caplog) == [_lost(call.id)]
+    assert state(hass, simulator, "Fleet Room", "no_show") == STATE_ON
+
+    caplog.set_level(logging.INFO, logger="custom_components.robin")
+    assert simulator.events.cancel(call.id)  # deleted in Robin's app
+    simulator.reset_requests()
+    await advance(hass, freezer, POLL)  # the look-up
+
+    assert datetime.now(UTC) == grace_ends + POLL
+    assert api_calls(simulator) == [f"GET /v1.0{path}"]  # no poll, no read of the day
+    calendar = room_state(hass, simulator, "Fleet Room", "calendar", "bookings")
+    assert calendar.state == STATE_OFF
+    assert calendar.attributes.get("message") != "Customer call"
+    assert room_state(hass, simulator, "Fleet Room", "sensor", "availability").state == "available"
+    assert state(hass, simulator, "Fleet Room", "no_show") == STATE_OFF
+    assert [event.data["cancelled"] for event in released] == ([True] if told else [])
+    if not told:
+        assert "whether it was released first is not known" in caplog.text
+    assert _warnings(caplog) == [_lost(call.id)]
+    assert office_wakes(hass) == []
+
+    # Nothing more is asked of Robin for it.
+    await run_until(hass, freezer, grace_ends + 10 * POLL)
+    assert changes_asked(simulator) == []
+    assert api_calls(simulator).count(f"GET /v1.0{path}") == 1
+    assert len(released) == (1 if told else 0)
