@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from math import ceil
+from typing import TypeGuard
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
@@ -158,12 +159,14 @@ async def _write_or_look_up[T](
 
     `look_up` returns the change as Robin holds it, or None when Robin did not make it.
     `write` raises HomeAssistantError only for a change it gave up without Robin making it.
-    Afterwards the whole calendar window is reread, unless Robin certainly changed nothing:
-    that read is many requests, and after a 429 it would spend, as the wait ends, what
-    Robin asked us to spare. `event_id`: the booking changed, shown gone when Robin answers
-    404 to its own change; not to another request the write made (a device look-up).
-    `made` is told of the change Robin made before that reread, whose poll the office acts
-    on: a check-in after it would leave the room a no-show for that moment.
+    Afterwards the whole calendar window is reread, unless Robin certainly changed nothing
+    or the booking is gone (shown so at once): that read is many requests, and after a 429
+    it would spend, as the wait ends, what Robin asked us to spare. `event_id`: the booking
+    changed, shown gone when Robin answers 404 to its own change (also to one sent again,
+    or to its look-up after a lost answer: whatever was made went with it); not to another
+    request the write made (a device look-up). `made` is told of the change Robin made
+    before that reread, whose poll the office acts on: a check-in after it would leave the
+    room a no-show for that moment.
     """
     changed_nothing = False
     failure: RobinError | None = None
@@ -171,22 +174,24 @@ async def _write_or_look_up[T](
         try:
             result = await write()
         except RobinError as err:
-            if not may_have_changed(err):
+            if may_have_changed(err) and not _is_gone(err, event_id):
+                failure = err
+            else:
                 changed_nothing = True
-                if isinstance(err, RobinEventNotFoundError) and err.event_id == event_id:
-                    # Deleted in Robin since it was read: no reread needed to show it gone.
-                    coordinator.async_show_own_change(space, err.event_id, None)
-                raise robin_error(coordinator, err, space.name) from err
-            failure = err
+                raise _refused(coordinator, space, err, event_id) from err
         except HomeAssistantError:
             # The write's own refusal: nothing was sent that Robin may have made (a check-in
             # Robin refused without a device, with no "Home Assistant" device to send it as).
             changed_nothing = True
             raise
         if failure is not None:
-            result = await _outcome(
-                coordinator, space.name, failure, look_up, is_booking=is_booking
-            )
+            try:
+                result = await _outcome(
+                    coordinator, space.name, failure, look_up, is_booking=is_booking
+                )
+            except RobinEventNotFoundError as gone:
+                changed_nothing = True
+                raise _refused(coordinator, space, gone, event_id) from gone
         if made is not None:
             made(result)
         return result
@@ -194,6 +199,24 @@ async def _write_or_look_up[T](
         # Also after a cancelled write, which may have reached Robin.
         if not changed_nothing:
             await coordinator.async_refresh_bookings()
+
+
+def _is_gone(err: RobinError, event_id: str | None) -> TypeGuard[RobinEventNotFoundError]:
+    """Tell whether Robin answered 404 to a request about the booking changed itself."""
+    return isinstance(err, RobinEventNotFoundError) and err.event_id == event_id
+
+
+def _refused(
+    coordinator: RobinCoordinator, space: Space, err: RobinError, event_id: str | None
+) -> HomeAssistantError:
+    """Return what to tell of a change Robin did not make, or made to a booking now gone.
+
+    A booking deleted in Robin since it was read leaves its room now: no reread is asked
+    for to show it gone.
+    """
+    if _is_gone(err, event_id):
+        coordinator.async_show_own_change(space, err.event_id, None)
+    return robin_error(coordinator, err, space.name)
 
 
 async def _outcome[T](
@@ -204,9 +227,15 @@ async def _outcome[T](
     *,
     is_booking: bool,
 ) -> T:
-    """Return the change a failed write made after all; a translated error if none or unknown."""
+    """Return the change a failed write made after all; a translated error if none or unknown.
+
+    A look-up that finds the booking itself gone (`RobinEventNotFoundError`) raises that,
+    for the caller to tell so.
+    """
     try:
         result = await look_up()
+    except RobinEventNotFoundError:
+        raise
     except RobinError as err:
         # Not a warning: the error raised tells it, to the action's caller, or in the office
         # actor's own warning (one per lost answer, naming the booking).
@@ -462,8 +491,9 @@ async def async_check_in(
     As the token's user, or as the Robin device for Home Assistant when the token is not a
     user's (check_in.py). look_again: look for that device in Robin even if it was missing
     within the hour (False for the office's own check-ins, which must not keep asking).
-    A booking Robin answers the check-in 404 for leaves the cache, as after the other writes;
-    a 404 of whose token it is, or of the devices, does not: it is not about the booking.
+    A booking Robin answers the check-in 404 for leaves the cache, as after the other writes,
+    also when that is the check-in sent again or read back after a lost answer; a 404 of
+    whose token it is, or of the devices, does not: it is not about the booking.
     A check-in Robin made (also one whose lost answer was looked up) is shown to the office
     at once (`RobinCoordinator.async_show_check_in`): no poll reads a booking's check-in.
     """
@@ -500,11 +530,18 @@ async def async_check_in(
             raise identity.device_missing(space.name, refusal) from refusal
         return await client.confirm_event(event_id, device_id=device)
 
+    async def made_after_all() -> Confirmation | None:
+        try:
+            return await client.get_confirmation(event_id)
+        except RobinNotFoundError as err:
+            # The booking's own read: deleted in Robin since the check-in was sent.
+            raise RobinEventNotFoundError(event_id, err) from err
+
     return await _write_or_look_up(
         coordinator,
         space,
         confirm,
-        lambda: client.get_confirmation(event_id),
+        made_after_all,
         event_id=event_id,
         made=lambda _: coordinator.async_show_check_in(space, event_id),
     )

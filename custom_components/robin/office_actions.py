@@ -883,8 +883,8 @@ class OfficeActor:
             self._check_in_device_missing(booking, followed, err)
         elif isinstance(err.__cause__, RobinEventNotFoundError):
             # Deleted in Robin since the poll: a retry would be told the same. The 404 to
-            # the check-in itself (not to a look-up on the way) took it off the room, which
-            # was worked out anew then.
+            # the check-in itself, or to its resend or read back after a lost answer (not
+            # to a look-up on the way), took it off the room, which was worked out anew then.
             LOGGER.info(
                 "Did not check in booking %s in %s: Robin no longer has it",
                 booking.event_id,

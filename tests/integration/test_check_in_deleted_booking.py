@@ -139,6 +139,57 @@ async def test_checking_in_to_an_upcoming_booking_deleted_in_robin_drops_it_as_n
     )
 
 
+@pytest.mark.parametrize("meets_the_404", ["resent_check_in", "read_back"])
+async def test_a_lost_check_in_of_a_booking_deleted_meanwhile_frees_the_room_at_once(
+    meets_the_404: str,
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Robin checks the design review in, but its answer is lost; the review is deleted in
+    Robin's app before the action learns what became of the check-in.
+
+    Either the connection closed unanswered, and the check-in aiohttp sends again meets the
+    deletion; or Robin failed (503) after making it, and the action's read of the check-in
+    meets it. Robin answers that request 404: the booking is gone, which is what the user
+    is told, and it leaves the room at once, without a read of the calendar window.
+    """
+    review = meeting(simulator, "Fleet Room", "Design review")
+    confirmation = f"/events/{review.id}/confirmation"
+    if meets_the_404 == "resent_check_in":
+        simulator.faults.drop_next(path=confirmation, method="PUT")
+        simulator.faults.hold_next(path=confirmation, method="PUT")
+    else:
+        simulator.faults.fail_next(503, path=confirmation, method="PUT", after_commit=True)
+        simulator.faults.hold_next(path=f"/events/{review.id}", method="GET")
+    simulator.reset_requests()
+
+    action = hass.async_create_task(
+        call_action(hass, "check_in", {}, room_target(hass, simulator, "Fleet Room"))
+    )
+    await simulator.faults.wait_until_held()
+    assert simulator.events.cancel(review.id)
+    simulator.faults.let_go()
+    with pytest.raises(HomeAssistantError) as err:
+        await action
+
+    assert err.value.translation_key == "booking_gone"
+    assert str(err.value) == GONE.format(room="Fleet Room")
+    sent = [f"PUT /v1.0{confirmation}"] * (2 if meets_the_404 == "resent_check_in" else 1)
+    assert writes(simulator) == sent
+    # A 404 to the resent check-in needs no read back: the booking is gone either way.
+    assert confirmation_reads(simulator, review.id) == (
+        0 if meets_the_404 == "resent_check_in" else 1
+    )
+    assert _bookings_read(simulator) == []
+    calendar = room_state(hass, simulator, "Fleet Room", "calendar", "bookings")
+    assert calendar.state == STATE_OFF
+    assert calendar.attributes.get("message") == "Customer call"
+    assert room_state(hass, simulator, "Fleet Room", "sensor", "availability").state != "in_use"
+    assert robin_warnings(caplog) == []
+
+
 async def test_a_404_of_the_device_look_up_keeps_the_booking(
     hass: HomeAssistant,
     simulator: RobinSimulator,
@@ -217,4 +268,62 @@ async def test_the_office_checking_in_a_booking_deleted_in_robin_drops_it_and_tr
     await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=15))
     assert writes(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"]
     assert confirmation_reads(simulator, call.id) == 1
+    assert checked_in == []
+
+
+@pytest.mark.usefixtures("time_zone")
+@pytest.mark.parametrize("meets_the_404", ["resent_check_in", "read_back"])
+async def test_the_offices_lost_check_in_of_a_booking_deleted_meanwhile_drops_it_quietly(  # noqa: PLR0917 - fixtures
+    meets_the_404: str,
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """People arrive for the 11:00 customer call; the office checks it in at 11:03.
+
+    Robin makes the check-in, its answer is lost, and the call is deleted in Robin before
+    the check-in is sent again (or read back, after a 503): Robin answers that request 404.
+    The call leaves the room then, without a warning about a lost answer or a retry.
+    """
+    await setup_with_options(hass, config_entry, **{CONF_CHECK_IN_ON_ARRIVAL: True})
+    call = customer_call(simulator)
+    checked_in = capture(hass, EVENT_BOOKING_CHECKED_IN)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
+    simulator.start_presence(simulator.find_space("Fleet Room").id)
+    confirmation = f"/events/{call.id}/confirmation"
+    simulator.faults.serve_next(path=f"/events/{call.id}", method="GET")  # read before
+    if meets_the_404 == "resent_check_in":
+        simulator.faults.drop_next(path=confirmation, method="PUT")
+        simulator.faults.hold_next(path=confirmation, method="PUT")
+    else:
+        simulator.faults.fail_next(503, path=confirmation, method="PUT", after_commit=True)
+        simulator.faults.hold_next(path=f"/events/{call.id}", method="GET")
+    simulator.reset_requests()
+    caplog.clear()
+
+    freezer.tick(POLL)  # 11:03
+    async_fire_time_changed(hass)
+    await simulator.faults.wait_until_held()
+    assert room_state(hass, simulator, "Fleet Room", "calendar", "bookings").state == STATE_ON
+    assert simulator.events.cancel(call.id)
+    simulator.faults.let_go()
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    sent = [f"PUT /v1.0{confirmation}"] * (2 if meets_the_404 == "resent_check_in" else 1)
+    assert writes(simulator) == sent
+    assert checked_in == []
+    # Gone from the room before any later poll.
+    assert datetime.now(UTC) == CUSTOMER_CALL_START + timedelta(minutes=3)
+    assert room_state(hass, simulator, "Fleet Room", "calendar", "bookings").state == STATE_OFF
+    assert room_state(hass, simulator, "Fleet Room", "sensor", "availability").state != "in_use"
+    # Not a lost answer to warn about, and no read back or retry is waited for.
+    assert robin_warnings(caplog) == []
+    assert office_wakes(hass) == []
+    reads = confirmation_reads(simulator, call.id)
+
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=15))
+    assert writes(simulator) == sent
+    assert confirmation_reads(simulator, call.id) == reads
     assert checked_in == []
