@@ -819,12 +819,16 @@ class OfficeActor:
         Only where it decides something: once per booking, when its grace period ends with
         nobody seen since its start (a no-show unless someone checked in from elsewhere).
         One request per such booking, none per poll (again only if the booking was moved
-        later than that read).
+        later than that read). None for a booking known checked in, however early: Robin
+        cannot undo a check-in.
         """
         known = self._confirmations.get(booking.event_id)
         return (
             booking.event_id not in self._checked_in
-            and (known is None or known.read_at < booking.start + self.grace)
+            and (
+                known is None
+                or (not known.checked_in and known.read_at < booking.start + self.grace)
+            )
             and now >= booking.start + self.grace
             and not self._present_since_start(space, booking)
         )

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import CONF_SCAN_INTERVAL, STATE_OFF, STATE_ON
+from homeassistant.const import CONF_SCAN_INTERVAL, STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_track_state_change_event
@@ -184,6 +184,37 @@ async def test_an_evening_booking_checked_in_by_the_action_is_never_released(
     assert held.end == EVENING_START + timedelta(hours=1)
     assert confirmation_reads(simulator, talk.id) == 0
     assert no_show_states == []
+
+
+@pytest.mark.usefixtures("time_zone")
+async def test_a_booking_checked_in_before_its_grace_period_ends_is_not_read_when_it_ends(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Releasing no-shows on; the user checks the customer call in at 11:02, nobody is there.
+
+    At 11:10 its grace period ends with nobody seen, when the office would read a booking's
+    check-in: this one is checked in, which Robin cannot undo, so nothing is asked of Robin.
+    """
+    await setup_with_options(hass, config_entry, **{CONF_RELEASE_NO_SHOWS: True})
+    call = customer_call(simulator)
+    released = capture(hass, EVENT_BOOKING_RELEASED)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
+    assert _shows(hass, simulator) == (STATE_OFF, STATE_UNKNOWN)  # not read yet
+    simulator.reset_requests()
+    no_show_states = _states_taken(hass, simulator, "no_show")
+
+    await _check_in(hass, simulator)
+    assert _shows(hass, simulator) == (STATE_OFF, STATE_ON)
+
+    await run_until(hass, freezer, TEN_PAST_ELEVEN + 5 * POLL)
+    assert confirmation_reads(simulator, call.id) == 0
+    assert writes(simulator) == [_check_in_sent(call)]
+    assert _shows(hass, simulator) == (STATE_OFF, STATE_ON)
+    assert no_show_states == []
+    assert released == []
 
 
 @pytest.mark.usefixtures("time_zone")
