@@ -256,7 +256,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self.poll_listeners_due = False
         self._shown: dict[int, tuple[ShownRoom, str | None, int, RoomStatus]] = {}
         self._poll_listeners: list[CALLBACK_TYPE] = []
-        self._shown_change_listeners: list[Callable[[int], None]] = []
+        self._shown_change_listeners: list[Callable[[int, str, Event | None], None]] = []
         self._check_in_listeners: list[Callable[[int, str], None]] = []
         self._occupied: dict[int, int] = {}
         # Location id -> its rooms: a location's presence and count look at its rooms only.
@@ -462,7 +462,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             self._pending_rooms.add(space.id)
             self._publish(dt_util.utcnow())
             for update in list(self._shown_change_listeners):
-                update(space.id)
+                update(space.id, event_id, event)
 
     @callback
     def async_show_check_in(self, space: Space, event_id: str) -> None:
@@ -972,12 +972,15 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         return lambda: self._poll_listeners.remove(update)
 
     @callback
-    def async_add_shown_change_listener(self, update: Callable[[int], None]) -> CALLBACK_TYPE:
-        """Call `update(room)` when a change shown between polls changed the room's bookings.
+    def async_add_shown_change_listener(
+        self, update: Callable[[int, str, Event | None], None]
+    ) -> CALLBACK_TYPE:
+        """Call `update(room, booking id, booking)` when a shown change changed room's bookings.
 
-        See `async_show_own_change`. For the office actor, which learns of the polls' changes
-        from `rooms_changed_by_poll`: such a change shows before any poll reads it, or none
-        does (Robin answered 404: the booking is gone, and nothing asks for a reread).
+        See `async_show_own_change`, whose booking (None: cancelled, or answered 404) this
+        is. For the office actor, which learns of the polls' changes from
+        `rooms_changed_by_poll`: such a change shows before any poll reads it, or none does
+        (Robin answered 404: the booking is gone, and nothing asks for a reread).
         """
         self._shown_change_listeners.append(update)
         return lambda: self._shown_change_listeners.remove(update)

@@ -440,12 +440,19 @@ class OfficeActor:
                 update()
 
     @callback
-    def _on_change_shown(self, space_id: int) -> None:
+    def _on_change_shown(self, space_id: int, event_id: str, event: Event | None) -> None:
         """Follow a change of the room's bookings shown before any poll reads it.
 
         An action's, a calendar edit's or the office's own, or a booking dropped after
         Robin answered 404 (which no poll may ever show as a change).
         """
+        if event is None:  # cancelled, or deleted in Robin
+            self._forget_gone_booking(event_id)
+        self._work_out_shown(space_id)
+
+    @callback
+    def _work_out_shown(self, space_id: int) -> None:
+        """Work the room out after a change shown between polls, and act on it."""
         if self._lock.locked():
             # Acting now, perhaps making this very change (a release, a check-in): the room
             # is worked out at once and acted on at the next chance, as after the act's
@@ -477,7 +484,7 @@ class OfficeActor:
         self._confirmations[event_id] = _Confirmation(
             checked_in=True, read_at=now, booking_end=booking.end
         )
-        self._on_change_shown(space_id)
+        self._work_out_shown(space_id)
 
     @callback
     def _update(self, rooms: set[int] | None = None) -> None:
@@ -672,6 +679,26 @@ class OfficeActor:
             followed.pop(event_id, None)
 
     @callback
+    def _forget_gone_booking(self, event_id: str) -> None:
+        """Follow nothing more of a booking cancelled, or deleted in Robin (a 404).
+
+        Its check-in is no longer followed, and its release or check-in not retried: the
+        office's timer, if set for that retry, moves on to the next due time.
+        """
+        self._stop_following_check_in(event_id)
+        tries = self._tries.pop(event_id, None)
+        if tries is None or not tries.wakes or tries.not_before != self._retry_at:
+            return
+        now = dt_util.utcnow()
+        self._cancel_retry()
+        if (next_due := self._next_due(now)) is not None:
+            self._wake_at(next_due)
+        # Robin's Retry-After is not in `_next_due`: a wake asked for at its end may have
+        # been left to the earlier timer just cancelled (`_wake_at` keeps the earliest).
+        if wait := self.coordinator.client.rate_limited_for:
+            self._wake_at(now + timedelta(seconds=math.ceil(wait)))
+
+    @callback
     def _forget_closed_check_ins(self, now: datetime) -> None:
         """Drop the check-ins followed whose window closed: nothing is asked or told of them.
 
@@ -776,7 +803,8 @@ class OfficeActor:
             event_id,
             space.name,
         )
-        self._stop_following_check_in(event_id)
+        # Also when a poll dropped it already, and showing it dropped changes nothing.
+        self._forget_gone_booking(event_id)
         self.coordinator.async_show_own_change(space, event_id, None)
 
     async def _async_act_on_room(

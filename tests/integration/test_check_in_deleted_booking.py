@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.const import CONF_SCAN_INTERVAL, STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
@@ -327,3 +327,44 @@ async def test_the_offices_lost_check_in_of_a_booking_deleted_meanwhile_drops_it
     assert writes(simulator) == sent
     assert confirmation_reads(simulator, call.id) == reads
     assert checked_in == []
+
+
+@pytest.mark.usefixtures("time_zone")
+async def test_a_booking_dropped_after_a_404_leaves_no_retry_of_the_office_to_wake_for(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """People arrive for the customer call; Robin refuses the office's check-in at 11:03 (409).
+
+    The office would try again at 11:04. The call is deleted in Robin's app, and the user's
+    `robin.check_in` at 11:03 is answered 404: the call leaves the room, and with it the
+    office's retry. Nothing is asked of Robin at 11:04 (polled every 2 minutes: nor by a
+    poll), and the office keeps no timer for it.
+    """
+    await setup_with_options(
+        hass, config_entry, **{CONF_CHECK_IN_ON_ARRIVAL: True, CONF_SCAN_INTERVAL: 120}
+    )
+    call = customer_call(simulator)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
+    simulator.start_presence(simulator.find_space("Fleet Room").id)
+    simulator.faults.fail_next(409, path=f"/events/{call.id}/confirmation", method="PUT")
+    simulator.reset_requests()
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=3))
+    assert writes(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"]
+    assert office_wakes(hass) == [CUSTOMER_CALL_START + timedelta(minutes=4)]
+
+    assert simulator.events.cancel(call.id)
+    with pytest.raises(HomeAssistantError) as err:
+        await call_action(hass, "check_in", {}, room_target(hass, simulator, "Fleet Room"))
+    assert err.value.translation_key == "booking_gone"
+    assert room_state(hass, simulator, "Fleet Room", "calendar", "bookings").state == STATE_OFF
+    assert office_wakes(hass) == []
+    simulator.reset_requests()
+
+    await advance(hass, freezer, POLL)  # 11:04, when the retry was due
+    assert api_calls(simulator) == []
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=15))
+    assert writes(simulator) == []
+    assert confirmation_reads(simulator, call.id) == 0
