@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -18,7 +17,7 @@ from robin_simulator import RobinSimulator
 from robin_simulator.model import Confirmation
 from robin_simulator.model import Event as SimEvent
 
-from .common import setup_with_options
+from .common import robin_warnings, setup_with_options
 from .conftest import advance
 from .office import (
     CUSTOMER_CALL_END,
@@ -114,11 +113,7 @@ async def test_a_check_in_whose_answer_was_lost_is_told_once_robin_shows_it(
     assert [event.data["booking_id"] for event in checked_in] == [call.id]
     assert state(hass, simulator, "Fleet Room", "checked_in") == "on"
     # The lost answer is one warning in the log, naming the booking.
-    [warned] = [
-        record.getMessage()
-        for record in caplog.records
-        if record.name == "custom_components.robin" and record.levelno >= logging.WARNING
-    ]
+    [warned] = robin_warnings(caplog)
     assert warned.startswith(f"Could not check in booking {call.id} in Fleet Room: ")
 
 

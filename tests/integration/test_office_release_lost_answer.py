@@ -27,7 +27,7 @@ from custom_components.robin.office_actions import IN_FLIGHT_BEFORE_RELOAD
 from robin_simulator import RobinSimulator
 from robin_simulator.model import Event as SimEvent
 
-from .common import api_calls, room_state, setup_with_options
+from .common import api_calls, robin_warnings, room_state, setup_with_options
 from .conftest import advance
 from .office import (
     CUSTOMER_CALL_END,
@@ -70,16 +70,8 @@ def _lost(booking_id: str) -> str:
     )
 
 
-def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [
-        record.getMessage()
-        for record in caplog.records
-        if record.name == "custom_components.robin" and record.levelno >= logging.WARNING
-    ]
-
-
 def _warnings_about(caplog: pytest.LogCaptureFixture, booking_id: str) -> list[str]:
-    return [message for message in _warnings(caplog) if booking_id in message]
+    return [message for message in robin_warnings(caplog) if booking_id in message]
 
 
 @pytest.mark.parametrize(
@@ -112,7 +104,7 @@ async def test_a_release_whose_answer_is_lost_is_told_once_robin_shows_it(  # no
     assert changes_asked(simulator) == [f"{request_sent} /v1.0{path}"]
     assert released == []  # not claimed while it is not known
     # Said once, by the warning that names the booking and what happens next.
-    warned = _warnings(caplog)
+    warned = robin_warnings(caplog)
     assert warned == [_lost(call.id)]
 
     await advance(hass, freezer, POLL)  # Robin answers the look-up a minute later
@@ -123,7 +115,7 @@ async def test_a_release_whose_answer_is_lost_is_told_once_robin_shows_it(  # no
     await run_until(hass, freezer, released_at + 5 * POLL)
     assert len(released) == 1
     assert changes_asked(simulator) == [f"{request_sent} /v1.0{path}"]  # never sent again
-    assert _warnings(caplog) == warned  # nothing more to warn of
+    assert robin_warnings(caplog) == warned  # nothing more to warn of
     assert f"Released the no-show booking {call.id} in Fleet Room" in caplog.text
 
 
@@ -172,14 +164,14 @@ async def test_a_release_robin_never_shows_is_never_told_nor_sent_again(
     simulator.faults.fail_next(500, 100, path=path, method="GET")
 
     await advance(hass, freezer, timedelta(seconds=1))  # 11:10:00
-    warned = _warnings(caplog)
+    warned = robin_warnings(caplog)
     assert warned == [_lost(call.id)]
     await run_until(hass, freezer, CUSTOMER_CALL_END + 2 * POLL)
     simulator.faults.clear()
     assert changes_asked(simulator) == [f"PATCH /v1.0{path}"]
     assert released == []
     # Said once more, when it is given up: nothing at every failed look-up.
-    [given_up] = _warnings(caplog)[len(warned) :]
+    [given_up] = robin_warnings(caplog)[len(warned) :]
     assert f"never showed whether the no-show booking {call.id}" in given_up
     # Looked up at once, then a minute apart until the booking's end; not at every update.
     look_ups = [
@@ -211,7 +203,7 @@ async def test_a_release_robin_shows_changed_by_someone_else_is_neither_told_nor
     simulator.faults.fail_next(500, path=path, method="GET")
     await advance(hass, freezer, timedelta(seconds=1))  # 11:10:00
     assert changes_asked(simulator) == [f"PATCH /v1.0{path}"]
-    assert _warnings(caplog) == [_lost(call.id)]
+    assert robin_warnings(caplog) == [_lost(call.id)]
 
     caplog.set_level(logging.INFO, logger="custom_components.robin")
     if meanwhile == "moved":
@@ -248,7 +240,7 @@ async def test_a_release_looked_up_through_an_outage_is_given_up_at_its_bookings
     simulator.faults.fail_next(502, path=path, method="PATCH", after_commit=True)
     simulator.faults.fail_next(500, path=path, method="GET")
     await advance(hass, freezer, timedelta(seconds=1))  # 11:10:00
-    assert _warnings(caplog) == [_lost(call.id)]
+    assert robin_warnings(caplog) == [_lost(call.id)]
 
     await advance(hass, freezer, timedelta(seconds=30))
     simulator.faults.refuse(500, "v1.0")  # Robin is down from 11:10:30
@@ -315,7 +307,7 @@ async def test_a_release_looked_up_as_deleted_takes_the_booking_off_the_room_at_
     simulator.faults.fail_next(500, path=path, method="GET")  # the read back
     await advance(hass, freezer, timedelta(seconds=1))  # the grace period ends
     assert changes_asked(simulator) == [f"{request_sent} /v1.0{path}"]
-    assert _warnings(caplog) == [_lost(call.id)]
+    assert robin_warnings(caplog) == [_lost(call.id)]
     assert state(hass, simulator, "Fleet Room", "no_show") == STATE_ON
 
     caplog.set_level(logging.INFO, logger="custom_components.robin")
@@ -333,7 +325,7 @@ async def test_a_release_looked_up_as_deleted_takes_the_booking_off_the_room_at_
     assert [event.data["cancelled"] for event in released] == ([True] if told else [])
     if not told:
         assert "whether it was released first is not known" in caplog.text
-    assert _warnings(caplog) == [_lost(call.id)]
+    assert robin_warnings(caplog) == [_lost(call.id)]
     assert office_wakes(hass) == []
 
     # Nothing more is asked of Robin for it.
