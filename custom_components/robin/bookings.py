@@ -417,6 +417,9 @@ async def async_update_booking(
     """Change a booking's times or text; the absolute values, so a retry cannot add twice.
 
     `time_zone`: the zone Robin holds the booking in (`Event.time_zone`), kept for new times.
+    A booking Robin answers 404 for leaves the cache, as after the other writes, also when
+    that is its read back after a lost answer: deleted in Robin meanwhile, whatever the
+    change made went with it.
     """
     check_can_book(coordinator, space)
     if start is not None and end is not None:
@@ -427,8 +430,9 @@ async def async_update_booking(
     async def read_back() -> Event | None:
         try:
             event = await client.get_event(event_id)
-        except RobinNotFoundError:
-            return None
+        except RobinNotFoundError as err:
+            # The booking's own read: gone, not a change Robin did not make ("try again").
+            raise RobinEventNotFoundError(event_id, err) from err
         time_zone = dt_util.get_default_time_zone()
         made = (
             (start is None or _same_instant(event_start(event, time_zone), start))

@@ -1131,8 +1131,9 @@ class OfficeActor:
         if err.translation_key == "outcome_unknown":
             self._release_outcome_unknown(space, booking, kind, at)
         elif isinstance(err.__cause__, RobinEventNotFoundError):
-            # Deleted in Robin since the poll, and taken off the room by the 404 (which
-            # works the room out anew): nothing is left to release, nor to try again.
+            # Deleted in Robin since the poll, and taken off the room by the 404 (to the
+            # end itself, or to its read back after a lost answer), which works the room out
+            # anew: nothing is left to release, nor to try again.
             LOGGER.info(
                 "Did not release booking %s in %s: Robin no longer has it",
                 booking.event_id,
