@@ -12,7 +12,7 @@ from homeassistant.const import CONF_ACCESS_TOKEN
 from homeassistant.core import HomeAssistant
 
 from .coordinator import RobinConfigEntry
-from .presence_sources import chosen_sources
+from .presence_sources import chosen_sources, room_devices, room_sources
 
 TO_REDACT = {
     CONF_ACCESS_TOKEN,
@@ -69,11 +69,22 @@ async def async_get_config_entry_diagnostics(
         # Whether a user is behind the token and the Robin device for Home Assistant: who
         # check-ins and presence reports are made as. Never the user's id, name or email.
         "check_in_identity": coordinator.check_in_identity.as_diagnostics(),
-        # The binary sensors chosen per room (space id) in "presence sources" subentries;
-        # those in the room's area count too (README), and are not listed.
+        # The binary sensors chosen per room (space id) in "presence sources" subentries.
         "presence_sources": {
             str(space_id): sorted(sources)
             for space_id, sources in sorted(chosen_sources(entry).items())
+        },
+        # Every sensor that counts for each room now: those chosen and those in the room's
+        # area (README), which is what "why is this room occupied?" needs. Rooms with none
+        # are left out. They count only with the presence option on (in the options above).
+        "presence_sources_counting": {
+            str(space_id): sorted(sources)
+            for space_id, sources in sorted(
+                room_sources(
+                    hass, entry, room_devices(hass, entry, coordinator.data.spaces)
+                ).items()
+            )
+            if sources
         },
         # Locations Robin refused (403, or 404 once deleted) at their last poll: their
         # rooms are unavailable.

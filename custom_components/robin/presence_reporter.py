@@ -58,9 +58,9 @@ from .const import (
     LOGGER,
     PRESENCE_DEVICE_NAME,
 )
-from .coordinator import RobinCoordinator, room_identifier
+from .coordinator import RobinCoordinator
 from .issues import async_set_entry_issue
-from .presence_sources import room_sources
+from .presence_sources import room_devices, room_sources
 
 # Robin allows 20 minutes and recommends under 5: a session outlives Home Assistant by at
 # most this long.
@@ -179,7 +179,11 @@ class PresenceReporter:
     @callback
     def _update_sources(self) -> None:
         """Re-read every room's sources and follow their states."""
-        sources = room_sources(self.hass, self.entry, self._room_devices())
+        sources = room_sources(
+            self.hass,
+            self.entry,
+            room_devices(self.hass, self.entry, self.coordinator.data.spaces),
+        )
         for space_id in set(self.rooms) - set(sources):
             # A room gone from Robin or from the entry: its session expires by its TTL.
             del self.rooms[space_id]
@@ -224,17 +228,6 @@ class PresenceReporter:
         return space is not None and (
             space.is_disabled or self.coordinator.is_refused(space.location_id)
         )
-
-    def _room_devices(self) -> dict[int, str]:
-        """Return the device id of each room the coordinator knows."""
-        spaces = {room_identifier(space_id): space_id for space_id in self.coordinator.data.spaces}
-        devices: dict[int, str] = {}
-        for device in dr.async_entries_for_config_entry(
-            dr.async_get(self.hass), self.entry.entry_id
-        ):
-            for identifier in device.identifiers & spaces.keys():
-                devices[spaces[identifier]] = device.id
-        return devices
 
     @callback
     def _source_changed(self, _event: Event[EventStateChangedData]) -> None:

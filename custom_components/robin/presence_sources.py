@@ -19,6 +19,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 
 from .const import CONF_SOURCES, CONF_SPACE_ID, DOMAIN
+from .discovery import room_identifier
 
 SOURCE_DEVICE_CLASSES = frozenset(
     {
@@ -81,15 +82,28 @@ def async_follow_renamed_sources(hass: HomeAssistant, entry: ConfigEntry) -> CAL
 
 
 @callback
+def room_devices(
+    hass: HomeAssistant, entry: ConfigEntry, space_ids: Iterable[int]
+) -> dict[int, str]:
+    """Return the device id of each of these rooms that has its device, by space id."""
+    spaces = {room_identifier(space_id): space_id for space_id in space_ids}
+    devices: dict[int, str] = {}
+    for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id):
+        for identifier in device.identifiers & spaces.keys():
+            devices[spaces[identifier]] = device.id
+    return devices
+
+
+@callback
 def room_sources(
-    hass: HomeAssistant, entry: ConfigEntry, room_devices: Mapping[int, str]
+    hass: HomeAssistant, entry: ConfigEntry, devices: Mapping[int, str]
 ) -> dict[int, frozenset[str]]:
-    """Return each room's sources; room_devices maps space ids to the rooms' device ids."""
+    """Return each room's sources; `devices` maps space ids to the rooms' device ids."""
     entity_registry = er.async_get(hass)
     device_registry = dr.async_get(hass)
     chosen = chosen_sources(entry)
     sources: dict[int, frozenset[str]] = {}
-    for space_id, device_id in room_devices.items():
+    for space_id, device_id in devices.items():
         device = device_registry.async_get(device_id)
         found = set(chosen.get(space_id, ()))
         if device is not None and device.area_id is not None:

@@ -1,7 +1,8 @@
 """Diagnostics: the token and personal data are removed (their content: test_snapshots.py).
 
 They tell as whom check-ins are made, without saying who the token's user is, which sensors
-were chosen to report each room's presence, and which locations Robin refuses.
+were chosen to report each room's presence and which count for it (chosen or in its area),
+and which locations Robin refuses.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from custom_components.robin.const import CONF_SOURCES, CONF_SPACE_ID, SUBENTRY_
 from robin_simulator import ACCOUNT_TOKEN, RobinSimulator
 from robin_simulator.scenarios.demo import HOME_ASSISTANT_DEVICE
 
-from .common import call_action, room_target, setup_with_options
+from .common import call_action, device_with_identifier, room_target, setup_with_options
 from .conftest import MONDAY_MORNING, advance
 
 POLL = timedelta(seconds=60)
@@ -112,7 +113,7 @@ async def test_diagnostics_say_as_whom_check_ins_are_made_not_who_the_user_is(
     assert user.email not in text
 
 
-async def test_diagnostics_list_the_chosen_presence_sources_and_the_refused_locations(
+async def test_diagnostics_list_the_presence_sources_and_the_refused_locations(
     hass: HomeAssistant,
     hass_client,
     simulator: RobinSimulator,
@@ -138,8 +139,25 @@ async def test_diagnostics_list_the_chosen_presence_sources_and_the_refused_loca
     simulator.faults.refuse(403, f"locations/{london.id}")
     await advance(hass, freezer, POLL)
 
+    # A motion sensor in the Fleet Room's area counts for it without being chosen; the
+    # Boardroom's own Occupancy sensor, in the Boardroom's area, never counts.
+    fleet_room = simulator.find_space("Fleet Room")
+    fleet_device = device_with_identifier(
+        hass, setup_integration.entry_id, f"space_{fleet_room.id}"
+    )
+    assert fleet_device is not None
+    registry = er.async_get(hass)
+    motion = registry.async_get_or_create(
+        "binary_sensor", "zigbee", "fleet_motion", original_device_class="motion"
+    ).entity_id
+    registry.async_update_entity(motion, area_id=fleet_device.area_id)
+
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, setup_integration)
     assert diagnostics["presence_sources"] == {str(boardroom.id): [door]}
+    assert diagnostics["presence_sources_counting"] == {
+        str(boardroom.id): [door],
+        str(fleet_room.id): [motion],
+    }
     assert diagnostics["refused_locations"] == [london.id]
 
     # London answers again: it is no longer listed.
