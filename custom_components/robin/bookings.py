@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from http import HTTPStatus
 from math import ceil
 from typing import TypeGuard
 
@@ -419,7 +420,7 @@ async def async_update_booking(
     `time_zone`: the zone Robin holds the booking in (`Event.time_zone`), kept for new times.
     A booking Robin answers 404 for leaves the cache, as after the other writes, also when
     that is its read back after a lost answer: deleted in Robin meanwhile, whatever the
-    change made went with it.
+    change made went with it. So does one that read back finds marked cancelled.
     """
     check_can_book(coordinator, space)
     if start is not None and end is not None:
@@ -433,6 +434,12 @@ async def async_update_booking(
         except RobinNotFoundError as err:
             # The booking's own read: gone, not a change Robin did not make ("try again").
             raise RobinEventNotFoundError(event_id, err) from err
+        if is_cancelled(event):
+            # Robin may keep a cancelled occurrence readable: gone all the same, whatever its
+            # times say of the change.
+            raise RobinEventNotFoundError(
+                event_id, RobinNotFoundError(HTTPStatus.NOT_FOUND, "Robin shows it cancelled")
+            )
         time_zone = dt_util.get_default_time_zone()
         made = (
             (start is None or _same_instant(event_start(event, time_zone), start))

@@ -2,10 +2,11 @@
 
 Robin makes (or fails to make) the change, its answer is lost, and the booking is deleted in
 Robin's app before the read back that finds out what became of the change: Robin answers that
-read 404. The booking is gone, not a change Robin did not make ("Nothing changed: try again"):
-the user is told so, the booking leaves the room at once, without a read of the calendar
-window, and the office gives its release up without a warning or a retry. A cancellation
-read back gone is the cancellation made, as it always was.
+read 404, or (a Robin that keeps cancelled occurrences readable) shows the booking marked
+cancelled. The booking is gone, not a change Robin did not make ("Nothing changed: try
+again") nor one it made: the user is told so, the booking leaves the room at once, without a
+read of the calendar window, and the office gives its release up without a warning or a
+retry. A cancellation read back gone is the cancellation made, as it always was.
 
 aiohttp never sends a PATCH again after a dropped connection (only GET, PUT, DELETE and the
 like), so a lost change of times or text is always read back, and sent once.
@@ -13,6 +14,7 @@ like), so a lost change of times or text is always read back, and sent once.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -65,6 +67,18 @@ def _lose_answer(simulator: RobinSimulator, lost: str, method: str, path: str) -
         simulator.faults.fail_next(503, path=path, method=method, after_commit=True)
     else:
         simulator.faults.fail_next(500, path=path, method=method)
+
+
+def _delete(simulator: RobinSimulator, event_id: str, gone: str) -> None:
+    """Delete the booking in Robin: `deleted` answers 404 for it from then on, `cancelled`
+    keeps it readable and listed, marked cancelled (with the times any change gave it).
+    """
+    if gone == "deleted":
+        assert simulator.events.cancel(event_id)
+        return
+    held = simulator.events.get(event_id)
+    assert held is not None
+    simulator.events.save(dataclasses.replace(held, status="cancelled"))
 
 
 def _bookings_read(simulator: RobinSimulator) -> list[str]:
@@ -144,11 +158,13 @@ async def _change(
             raise HomeAssistantError(answer["error"]["message"])
 
 
+@pytest.mark.parametrize("gone", ["deleted", "cancelled"])
 @pytest.mark.parametrize("lost", ["drop", "5xx"])
 @pytest.mark.parametrize("change", list(CHANGES))
 async def test_a_lost_change_of_a_booking_deleted_meanwhile_says_it_is_gone(  # noqa: PLR0917 - fixtures
     change: str,
     lost: str,
+    gone: str,
     hass: HomeAssistant,
     simulator: RobinSimulator,
     setup_integration: MockConfigEntry,
@@ -158,11 +174,12 @@ async def test_a_lost_change_of_a_booking_deleted_meanwhile_says_it_is_gone(  # 
     """The user ends the current design review (extends the client workshop, or moves it in
     the calendar). Robin makes the change, and its answer is lost: the connection closes
     unanswered, or Robin answers 503. Before the change is read back, the booking is deleted
-    in Robin's app, and Robin answers the read back 404.
+    in Robin's app, and Robin answers the read back 404, or shows it marked cancelled, with
+    the times the change gave it.
 
     The user is told Robin no longer has the booking, not that nothing changed and to try
-    again; the booking leaves the room's calendar at once, and the calendar window is not
-    read again for it.
+    again, nor that the change was made; the booking leaves the room's calendar at once, and
+    the calendar window is not read again for it.
     """
     room, title, read_first = CHANGES[change]
     booking = meeting(simulator, room, title)
@@ -182,7 +199,7 @@ async def test_a_lost_change_of_a_booking_deleted_meanwhile_says_it_is_gone(  # 
         _change(hass, simulator, hass_ws_client, change, room=room, booking_id=booking.id)
     )
     await simulator.faults.wait_until_held()
-    assert simulator.events.cancel(booking.id)
+    _delete(simulator, booking.id, gone)
     simulator.faults.let_go()
     with pytest.raises(HomeAssistantError) as err:
         await action
@@ -248,9 +265,14 @@ async def test_a_lost_cancel_of_a_booking_deleted_meanwhile_is_the_cancel_made(
 
 @pytest.mark.usefixtures("time_zone")
 @pytest.mark.parametrize(
-    ("grace_minutes", "request_sent", "lost", "told"),
-    [(10, "PATCH", "drop", False), (10, "PATCH", "5xx", False), (4, "DELETE", "500_before", True)],
-    ids=["ended-drop", "ended-5xx", "cancelled"],
+    ("grace_minutes", "request_sent", "lost", "told", "gone"),
+    [
+        (10, "PATCH", "drop", False, "deleted"),
+        (10, "PATCH", "5xx", False, "deleted"),
+        (4, "DELETE", "500_before", True, "deleted"),
+        (10, "PATCH", "drop", False, "cancelled"),
+    ],
+    ids=["ended-drop", "ended-5xx", "cancelled", "ended-drop-marked-cancelled"],
 )
 async def test_the_offices_lost_release_of_a_booking_deleted_meanwhile_leaves_no_retry(  # noqa: PLR0917 - fixtures
     hass: HomeAssistant,
@@ -262,11 +284,12 @@ async def test_the_offices_lost_release_of_a_booking_deleted_meanwhile_leaves_no
     request_sent: str,
     lost: str,
     told: bool,
+    gone: str,
 ) -> None:
     """Nobody came to the 11:00 customer call: the office releases it as its grace period
     ends, ending it (or, 5 minutes or less after its start, cancelling it). Robin's answer is
     lost, and the call is deleted in Robin's app before the release is read back, which
-    Robin answers 404.
+    Robin answers 404 (or shows the call marked cancelled, ended as the release asked).
 
     The call leaves the room's calendar, availability and No-show at once (polled every 3
     minutes, at 11:03, 11:06 and so on: no poll reads it gone first). An end is neither
@@ -295,7 +318,7 @@ async def test_the_offices_lost_release_of_a_booking_deleted_meanwhile_leaves_no
     async_fire_time_changed(hass)
     await simulator.faults.wait_until_held()
     assert office_state(hass, simulator, "Fleet Room", "no_show") == STATE_ON
-    assert simulator.events.cancel(call.id)
+    _delete(simulator, call.id, gone)
     simulator.faults.let_go()
     await hass.async_block_till_done(wait_background_tasks=True)
 
