@@ -503,8 +503,9 @@ async def async_check_in(
     user's (check_in.py). look_again: look for that device in Robin even if it was missing
     within the hour (False for the office's own check-ins, which must not keep asking).
     A booking Robin answers the check-in 404 for leaves the cache, as after the other writes,
-    also when that is the check-in sent again or read back after a lost answer; a 404 of
-    whose token it is, or of the devices, does not: it is not about the booking.
+    also when that is the check-in sent again or read back after a lost answer (or the read
+    of the check-in a resent one was answered "already confirmed" for); a 404 of whose token
+    it is, or of the devices, does not: it is not about the booking.
     A check-in Robin made (also one whose lost answer was looked up) is shown to the office
     at once (`RobinCoordinator.async_show_check_in`): no poll reads a booking's check-in.
     """

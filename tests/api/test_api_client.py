@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
@@ -562,18 +563,30 @@ async def test_a_404_to_an_events_own_change_names_the_event(
         assert not isinstance(missing.value, RobinEventNotFoundError)
 
 
-async def test_a_404_to_the_read_after_a_resent_check_in_names_no_event(
+async def test_a_404_to_the_read_after_a_resent_check_in_names_the_event(
     client: RobinClient, sim: RobinSimulator
 ) -> None:
-    """The check-in went through, its answer was lost; the read of it answers 404."""
+    """The check-in went through, its answer was lost, and the one sent again is answered
+    "already confirmed"; the event is deleted before the check-in is read from it (404).
+
+    That read is of the event itself: it is gone, as when the check-in meets the 404.
+    """
     sim.clock.freeze(london(15, 5))
     event = sim.add_event(PHONE_BOOTH, "To confirm", london(15), london(16))
     sim.faults.drop_next(path="/confirmation", method="PUT")
-    sim.faults.fail_next(404, path=f"/events/{event.id}", method="GET")
-    with pytest.raises(RobinNotFoundError) as missing:
-        await client.confirm_event(event.id)
-    assert not isinstance(missing.value, RobinEventNotFoundError)
-    assert [r.status for r in sim.requests if r.method == "PUT"] == [200, 400]
+    sim.faults.hold_next(path=f"/events/{event.id}", method="GET")
+    check_in = asyncio.ensure_future(client.confirm_event(event.id))
+    await sim.faults.wait_until_held()
+    assert sim.events.cancel(event.id)
+    sim.faults.let_go()
+    with pytest.raises(RobinEventNotFoundError) as gone:
+        await check_in
+    assert (gone.value.event_id, gone.value.status, gone.value.resent) == (event.id, 404, False)
+    assert [(r.method, r.status) for r in sim.requests] == [
+        ("PUT", 200),
+        ("PUT", 400),
+        ("GET", 404),
+    ]
 
 
 async def test_posts_and_patches_are_never_resent(client: RobinClient, sim: RobinSimulator) -> None:

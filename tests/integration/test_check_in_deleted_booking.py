@@ -48,6 +48,36 @@ GONE = "Robin no longer has this booking of {room}"
 TUESDAY_STANDUP = "2026-11-24T09:30:00+00:00"
 
 
+# Where a check-in whose answer is lost meets the booking's deletion (Robin's 404).
+WHERE_THE_404_IS_MET = ["resent_check_in", "read_back", "read_after_already_confirmed"]
+
+
+def _lose_check_in_answer(simulator: RobinSimulator, event_id: str, meets_the_404: str) -> None:
+    """Have Robin make the next check-in of the booking and lose its answer; hold the request
+    that follows, for the test to delete the booking before Robin answers it.
+
+    `resent_check_in`: the connection closes unanswered and aiohttp sends the check-in again;
+    `read_back`: Robin answers 503, and the check-in is read back; `read_after_already_confirmed`:
+    the check-in sent again is answered "already confirmed", and the client reads the check-in
+    Robin holds from the booking.
+    """
+    confirmation = f"/events/{event_id}/confirmation"
+    if meets_the_404 == "read_back":
+        simulator.faults.fail_next(503, path=confirmation, method="PUT", after_commit=True)
+    else:
+        simulator.faults.drop_next(path=confirmation, method="PUT")
+    if meets_the_404 == "resent_check_in":
+        simulator.faults.hold_next(path=confirmation, method="PUT")
+    else:
+        simulator.faults.hold_next(path=f"/events/{event_id}", method="GET")
+
+
+def _check_ins_sent(event_id: str, meets_the_404: str) -> list[str]:
+    """Return the check-ins Robin is sent: two when aiohttp sends it again."""
+    sent = 1 if meets_the_404 == "read_back" else 2
+    return [f"PUT /v1.0/events/{event_id}/confirmation"] * sent
+
+
 def _bookings_read(simulator: RobinSimulator) -> list[str]:
     """Return the reads of bookings Robin served (a poll's, the window's, a room's)."""
     return [
@@ -139,7 +169,7 @@ async def test_checking_in_to_an_upcoming_booking_deleted_in_robin_drops_it_as_n
     )
 
 
-@pytest.mark.parametrize("meets_the_404", ["resent_check_in", "read_back"])
+@pytest.mark.parametrize("meets_the_404", WHERE_THE_404_IS_MET)
 async def test_a_lost_check_in_of_a_booking_deleted_meanwhile_frees_the_room_at_once(
     meets_the_404: str,
     hass: HomeAssistant,
@@ -151,18 +181,13 @@ async def test_a_lost_check_in_of_a_booking_deleted_meanwhile_frees_the_room_at_
     Robin's app before the action learns what became of the check-in.
 
     Either the connection closed unanswered, and the check-in aiohttp sends again meets the
-    deletion; or Robin failed (503) after making it, and the action's read of the check-in
-    meets it. Robin answers that request 404: the booking is gone, which is what the user
-    is told, and it leaves the room at once, without a read of the calendar window.
+    deletion, or is answered "already confirmed" and the read of that check-in meets it; or
+    Robin failed (503) after making it, and the action's read of the check-in meets it.
+    Robin answers that request 404: the booking is gone, which is what the user is told,
+    and it leaves the room at once, without a read of the calendar window.
     """
     review = meeting(simulator, "Fleet Room", "Design review")
-    confirmation = f"/events/{review.id}/confirmation"
-    if meets_the_404 == "resent_check_in":
-        simulator.faults.drop_next(path=confirmation, method="PUT")
-        simulator.faults.hold_next(path=confirmation, method="PUT")
-    else:
-        simulator.faults.fail_next(503, path=confirmation, method="PUT", after_commit=True)
-        simulator.faults.hold_next(path=f"/events/{review.id}", method="GET")
+    _lose_check_in_answer(simulator, review.id, meets_the_404)
     simulator.reset_requests()
 
     action = hass.async_create_task(
@@ -176,8 +201,7 @@ async def test_a_lost_check_in_of_a_booking_deleted_meanwhile_frees_the_room_at_
 
     assert err.value.translation_key == "booking_gone"
     assert str(err.value) == GONE.format(room="Fleet Room")
-    sent = [f"PUT /v1.0{confirmation}"] * (2 if meets_the_404 == "resent_check_in" else 1)
-    assert writes(simulator) == sent
+    assert writes(simulator) == _check_ins_sent(review.id, meets_the_404)
     # A 404 to the resent check-in needs no read back: the booking is gone either way.
     assert confirmation_reads(simulator, review.id) == (
         0 if meets_the_404 == "resent_check_in" else 1
@@ -272,7 +296,7 @@ async def test_the_office_checking_in_a_booking_deleted_in_robin_drops_it_and_tr
 
 
 @pytest.mark.usefixtures("time_zone")
-@pytest.mark.parametrize("meets_the_404", ["resent_check_in", "read_back"])
+@pytest.mark.parametrize("meets_the_404", WHERE_THE_404_IS_MET)
 async def test_the_offices_lost_check_in_of_a_booking_deleted_meanwhile_drops_it_quietly(  # noqa: PLR0917 - fixtures
     meets_the_404: str,
     hass: HomeAssistant,
@@ -284,22 +308,17 @@ async def test_the_offices_lost_check_in_of_a_booking_deleted_meanwhile_drops_it
     """People arrive for the 11:00 customer call; the office checks it in at 11:03.
 
     Robin makes the check-in, its answer is lost, and the call is deleted in Robin before
-    the check-in is sent again (or read back, after a 503): Robin answers that request 404.
-    The call leaves the room then, without a warning about a lost answer or a retry.
+    the check-in is sent again (or read back, after a 503; or read from the call after the
+    one sent again is answered "already confirmed"): Robin answers that request 404. The
+    call leaves the room then, without a warning about a lost answer or a retry.
     """
     await setup_with_options(hass, config_entry, **{CONF_CHECK_IN_ON_ARRIVAL: True})
     call = customer_call(simulator)
     checked_in = capture(hass, EVENT_BOOKING_CHECKED_IN)
     await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
     simulator.start_presence(simulator.find_space("Fleet Room").id)
-    confirmation = f"/events/{call.id}/confirmation"
     simulator.faults.serve_next(path=f"/events/{call.id}", method="GET")  # read before
-    if meets_the_404 == "resent_check_in":
-        simulator.faults.drop_next(path=confirmation, method="PUT")
-        simulator.faults.hold_next(path=confirmation, method="PUT")
-    else:
-        simulator.faults.fail_next(503, path=confirmation, method="PUT", after_commit=True)
-        simulator.faults.hold_next(path=f"/events/{call.id}", method="GET")
+    _lose_check_in_answer(simulator, call.id, meets_the_404)
     simulator.reset_requests()
     caplog.clear()
 
@@ -311,7 +330,7 @@ async def test_the_offices_lost_check_in_of_a_booking_deleted_meanwhile_drops_it
     simulator.faults.let_go()
     await hass.async_block_till_done(wait_background_tasks=True)
 
-    sent = [f"PUT /v1.0{confirmation}"] * (2 if meets_the_404 == "resent_check_in" else 1)
+    sent = _check_ins_sent(call.id, meets_the_404)
     assert writes(simulator) == sent
     assert checked_in == []
     # Gone from the room before any later poll.

@@ -520,12 +520,11 @@ class RobinClient:
         refuses the empty body then (`RobinValidationError`, which changed nothing).
 
         "Already confirmed" to a resent PUT means the first attempt checked in: the check-in
-        Robin holds is returned.
+        Robin holds is returned, read from the event.
 
         Raises:
-            RobinEventNotFoundError: Robin answered the check-in 404: the event is gone. A
-                404 to the read of the check-in after a resend is a plain
-                `RobinNotFoundError`, as is every other request's.
+            RobinEventNotFoundError: Robin answered the check-in 404, or that read of the
+                event after a resend: the event is gone.
         """
         body: dict[str, Any] = {} if device_id is None else {"device_id": device_id}
         try:
@@ -533,7 +532,11 @@ class RobinClient:
         except RobinValidationError as err:
             if not (err.resent and REASON_ALREADY_CONFIRMED in err.reasons):
                 raise
-            confirmation = await self.get_confirmation(event_id)
+            try:
+                confirmation = await self.get_confirmation(event_id)
+            except RobinNotFoundError as gone:
+                # The event itself, deleted since the first attempt checked it in.
+                raise RobinEventNotFoundError(event_id, gone) from gone
             if confirmation is None:
                 raise
             return confirmation
