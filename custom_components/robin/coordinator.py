@@ -251,6 +251,9 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         # The rooms whose presence, bookings or facts the last poll changed (for the office
         # actor, which follows the rooms' bookings further than their shown status).
         self.rooms_changed_by_poll: set[int] = set()
+        # The ids of the bookings the last poll dropped as gone: cancelled, or looked up
+        # deleted (for the office actor, which follows nothing more of them).
+        self.bookings_gone_by_poll: list[str] = []
         # From a poll's start until its poll listeners are called: what they work out of it
         # (the office actor's rooms) is not known yet, though entities may turn available.
         self.poll_listeners_due = False
@@ -725,15 +728,27 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             [read for read in slices if read[0].id not in refused],
             whole_window=whole_window,
         )
-        vanished = [
-            (space_id, event)
-            for space_id, event in self.bookings.take_vanished()
-            if event.id not in cancelled
-        ]
+        self.bookings_gone_by_poll = await self._settle_vanished(
+            cancelled, whole_window=whole_window
+        )
+        return self._snapshot()
+
+    async def _settle_vanished(self, cancelled: set[str], *, whole_window: bool) -> list[str]:
+        """Look up the bookings this poll's reads stopped listing; return the ids of those gone.
+
+        Gone: listed cancelled, or looked up deleted, cancelled or declined by the room.
+        """
+        vanished: list[tuple[int, Event]] = []
+        gone: list[str] = []
+        for space_id, event in self.bookings.take_vanished():
+            if event.id in cancelled:
+                gone.append(event.id)
+            else:
+                vanished.append((space_id, event))
         # What the whole window no longer lists is gone from it: nothing to look for.
         if vanished and not whole_window:
-            await self._look_up_vanished(vanished)
-        return self._snapshot()
+            gone.extend(await self._look_up_vanished(vanished))
+        return gone
 
     def _retry_soon(self) -> None:
         """Retry a failed slow poll sooner: at the regular interval, doubling up to the slow one.
@@ -790,8 +805,11 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             placeholders={"location": refused.name} if refused else None,
         )
 
-    async def _look_up_vanished(self, vanished: list[tuple[int, Event]]) -> None:
-        """Put a booking moved out of the ranges read at its new time; leave a deleted one out."""
+    async def _look_up_vanished(self, vanished: list[tuple[int, Event]]) -> list[str]:
+        """Put a booking moved out of the ranges read at its new time; leave a deleted one out.
+
+        Return the ids of those Robin shows gone (deleted, cancelled, declined by the room).
+        """
         found = await look_up(self.client, vanished, self.discovery.spaces)
         window_start, window_end = self._window
         for event in found.found:
@@ -812,6 +830,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             # the bookings kept meanwhile are looked for again if still not listed.
             for key in self._answers_read:
                 self._answers.pop(key, None)
+        return found.gone
 
     def _window_after(
         self, now: datetime, polled: list[Location], slices: list[Read], *, whole_window: bool
@@ -915,6 +934,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self._poll_due_since = None
         self._poll_everything = self._poll_everything or not scheduled
         self.poll_listeners_due = True
+        self.bookings_gone_by_poll = []  # set by a poll that works
         try:
             await super()._async_refresh(
                 log_failures, raise_on_auth_failed, scheduled, raise_on_entry_error
@@ -979,8 +999,9 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
 
         See `async_show_own_change`, whose booking (None: cancelled, or answered 404) this
         is. For the office actor, which learns of the polls' changes from
-        `rooms_changed_by_poll`: such a change shows before any poll reads it, or none does
-        (Robin answered 404: the booking is gone, and nothing asks for a reread).
+        `rooms_changed_by_poll` and `bookings_gone_by_poll`: such a change shows before any
+        poll reads it, or none does (Robin answered 404: the booking is gone, and nothing
+        asks for a reread).
         """
         self._shown_change_listeners.append(update)
         return lambda: self._shown_change_listeners.remove(update)

@@ -423,6 +423,9 @@ class OfficeActor:
                 if (at := coordinator.presence_read_at(space.location_id)) is not None
             }
             self.presence.observe(data.people_present, read_at, coordinator.arrived_at)
+        for event_id in coordinator.bookings_gone_by_poll:
+            # Found cancelled or deleted in Robin: as after a 404 of the office's own.
+            self._forget_gone_booking(event_id)
         answering_again = {
             space_id for space_id in self._awaiting_location if not self._location_refused(space_id)
         }

@@ -46,6 +46,8 @@ class LookUps:
     found: list[Event] = field(default_factory=list)
     # Not asked (beyond the limit) or not answered: (room, booking) as last read.
     unknown: list[tuple[int, Event]] = field(default_factory=list)
+    # Gone, by id: Robin refuses to show it, or shows it cancelled or declined by its room.
+    gone: list[str] = field(default_factory=list)
 
 
 async def look_up(
@@ -63,11 +65,14 @@ async def look_up(
         except _NO_ANSWER:
             result.unknown.append((space_id, event))
         except RobinError:
-            pass  # Robin refuses to show it: gone. Any other error is a bug: it fails the poll.
+            # Robin refuses to show it: gone. Any other error is a bug: it fails the poll.
+            result.gone.append(event.id)
         else:
             room = answer.space_id if answer.space_id is not None else space_id
             if holds_room(answer, spaces.get(room)):
                 result.found.append(answer)
+            else:
+                result.gone.append(event.id)
 
     await asyncio.gather(*(ask(*booking) for booking in vanished[:MAX_LOOKUPS_PER_POLL]))
     return result

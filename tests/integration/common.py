@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from datetime import datetime
@@ -139,6 +140,19 @@ def meeting(simulator: RobinSimulator, room: str, title: str) -> Event:
     found = titled(simulator, room, title)
     assert found, f"no {title} in {room}"
     return min(found, key=lambda event: abs(event.start - MONDAY_MORNING))
+
+
+def delete_in_robin(simulator: RobinSimulator, event_id: str, how: str) -> None:
+    """Delete a booking in Robin's app: `deleted` answers 404 for it from then on;
+    `cancelled` keeps it readable and listed, marked cancelled, as some Robins keep a
+    cancelled occurrence.
+    """
+    if how == "deleted":
+        assert simulator.events.cancel(event_id)
+        return
+    held = simulator.events.get(event_id)
+    assert held is not None
+    simulator.events.save(dataclasses.replace(held, status="cancelled"))
 
 
 async def ws_command(

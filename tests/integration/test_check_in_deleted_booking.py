@@ -16,6 +16,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_SCAN_INTERVAL, STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.robin.const import CONF_CHECK_IN_ON_ARRIVAL, EVENT_BOOKING_CHECKED_IN
@@ -24,6 +25,7 @@ from robin_simulator import ACCOUNT_TOKEN, RobinSimulator
 from .common import (
     api_calls,
     call_action,
+    delete_in_robin,
     meeting,
     robin_warnings,
     room_entity_id,
@@ -383,6 +385,57 @@ async def test_a_booking_dropped_after_a_404_leaves_no_retry_of_the_office_to_wa
     simulator.reset_requests()
 
     await advance(hass, freezer, POLL)  # 11:04, when the retry was due
+    assert api_calls(simulator) == []
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=15))
+    assert writes(simulator) == []
+    assert confirmation_reads(simulator, call.id) == 0
+
+
+@pytest.mark.usefixtures("time_zone")
+@pytest.mark.parametrize("how", ["deleted", "cancelled"])
+async def test_a_booking_a_poll_finds_gone_leaves_no_retry_of_the_office_to_wake_for(
+    how: str,
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """People arrive for the customer call; Robin refuses the office's check-in at 11:03 (409).
+
+    The office would try again at 11:04. The call is deleted in Robin's app, and a refresh
+    asked for at 11:03:30 reads the next hour: the call is no longer listed and Robin
+    answers its look-up 404 (or it is listed marked cancelled). It leaves the room, and with
+    it the office's retry: nothing is asked of Robin at 11:04 (polled every 2 minutes: nor
+    by a poll), and the office keeps no timer for it.
+    """
+    await setup_with_options(
+        hass, config_entry, **{CONF_CHECK_IN_ON_ARRIVAL: True, CONF_SCAN_INTERVAL: 120}
+    )
+    await async_setup_component(hass, "homeassistant", {})
+    call = customer_call(simulator)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
+    simulator.start_presence(simulator.find_space("Fleet Room").id)
+    simulator.faults.fail_next(409, path=f"/events/{call.id}/confirmation", method="PUT")
+    simulator.reset_requests()
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=3))
+    assert writes(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"]
+    assert office_wakes(hass) == [CUSTOMER_CALL_START + timedelta(minutes=4)]
+
+    delete_in_robin(simulator, call.id, how)
+    simulator.reset_requests()
+    await advance(hass, freezer, timedelta(seconds=30))
+    occupancy = room_entity_id(hass, simulator, "Fleet Room", "binary_sensor", "occupancy")
+    await hass.services.async_call(
+        "homeassistant", "update_entity", {"entity_id": occupancy}, blocking=True
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    looked_up = f"GET /v1.0/events/{call.id}" in api_calls(simulator)
+    assert looked_up == (how == "deleted")
+    assert room_state(hass, simulator, "Fleet Room", "calendar", "bookings").state == STATE_OFF
+    assert office_wakes(hass) == []
+    simulator.reset_requests()
+
+    await advance(hass, freezer, timedelta(seconds=30))  # 11:04, when the retry was due
     assert api_calls(simulator) == []
     await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=15))
     assert writes(simulator) == []

@@ -14,7 +14,6 @@ like), so a lost change of times or text is always read back, and sent once.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -36,6 +35,7 @@ from robin_simulator import RobinSimulator
 from .common import (
     api_calls,
     call_action,
+    delete_in_robin,
     meeting,
     robin_warnings,
     room_entity_id,
@@ -67,18 +67,6 @@ def _lose_answer(simulator: RobinSimulator, lost: str, method: str, path: str) -
         simulator.faults.fail_next(503, path=path, method=method, after_commit=True)
     else:
         simulator.faults.fail_next(500, path=path, method=method)
-
-
-def _delete(simulator: RobinSimulator, event_id: str, gone: str) -> None:
-    """Delete the booking in Robin: `deleted` answers 404 for it from then on, `cancelled`
-    keeps it readable and listed, marked cancelled (with the times any change gave it).
-    """
-    if gone == "deleted":
-        assert simulator.events.cancel(event_id)
-        return
-    held = simulator.events.get(event_id)
-    assert held is not None
-    simulator.events.save(dataclasses.replace(held, status="cancelled"))
 
 
 def _bookings_read(simulator: RobinSimulator) -> list[str]:
@@ -199,7 +187,7 @@ async def test_a_lost_change_of_a_booking_deleted_meanwhile_says_it_is_gone(  # 
         _change(hass, simulator, hass_ws_client, change, room=room, booking_id=booking.id)
     )
     await simulator.faults.wait_until_held()
-    _delete(simulator, booking.id, gone)
+    delete_in_robin(simulator, booking.id, gone)
     simulator.faults.let_go()
     with pytest.raises(HomeAssistantError) as err:
         await action
@@ -318,7 +306,7 @@ async def test_the_offices_lost_release_of_a_booking_deleted_meanwhile_leaves_no
     async_fire_time_changed(hass)
     await simulator.faults.wait_until_held()
     assert office_state(hass, simulator, "Fleet Room", "no_show") == STATE_ON
-    _delete(simulator, call.id, gone)
+    delete_in_robin(simulator, call.id, gone)
     simulator.faults.let_go()
     await hass.async_block_till_done(wait_background_tasks=True)
 
