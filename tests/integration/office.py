@@ -5,14 +5,21 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import CONF_SCAN_INTERVAL
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers.icon import async_get_icons
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.robin.const import (
+    CONF_NO_SHOW_GRACE,
+    CONF_RELEASE_NO_SHOWS,
+    EVENT_BOOKING_RELEASED,
+)
 from custom_components.robin.office_actions import OfficeActor
 from robin_simulator import RobinSimulator
 from robin_simulator.model import Event as SimEvent
 
-from .common import DOMAIN, api_calls, room_state
+from .common import DOMAIN, api_calls, room_state, setup_with_options
 from .conftest import MONDAY_MORNING, advance
 
 POLL = timedelta(seconds=60)
@@ -34,6 +41,34 @@ def customer_call(simulator: RobinSimulator) -> SimEvent:
         for event in simulator.events_in(space_id)
         if event.title == "Customer call" and event.start.date() == MONDAY_MORNING.date()
     )
+
+
+async def about_to_release(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    *,
+    grace_minutes: int = 10,
+    scan_interval: int | None = None,
+) -> tuple[SimEvent, list[Event]]:
+    """Release no-shows; stop a second before the Customer call's grace period ends.
+
+    Return the call and the release events fired from the setup on. Robin answers the two
+    reads made before the release (the call's check-in, its times); the request log starts
+    empty. `scan_interval`: seconds between polls (a slower one: no poll at the release).
+    """
+    options: dict[str, object] = {CONF_RELEASE_NO_SHOWS: True, CONF_NO_SHOW_GRACE: grace_minutes}
+    if scan_interval is not None:
+        options[CONF_SCAN_INTERVAL] = scan_interval
+    await setup_with_options(hass, config_entry, **options)
+    call = customer_call(simulator)
+    released = capture(hass, EVENT_BOOKING_RELEASED)
+    grace_ends = CUSTOMER_CALL_START + timedelta(minutes=grace_minutes)
+    await run_until(hass, freezer, grace_ends - timedelta(seconds=1))
+    simulator.reset_requests()
+    simulator.faults.serve_next(2, path=f"/events/{call.id}", method="GET")
+    return call, released
 
 
 def writes(simulator: RobinSimulator) -> list[str]:

@@ -20,16 +20,11 @@ from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import CONF_SCAN_INTERVAL, STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from custom_components.robin.const import (
-    CONF_NO_SHOW_GRACE,
-    CONF_RELEASE_NO_SHOWS,
-    EVENT_BOOKING_RELEASED,
-)
 from robin_simulator import RobinSimulator
 
 from .common import (
@@ -41,12 +36,11 @@ from .common import (
     room_entity_id,
     room_state,
     room_target,
-    setup_with_options,
     writes,
     ws_command,
 )
 from .conftest import MONDAY_MORNING
-from .office import CUSTOMER_CALL_START, POLL, capture, customer_call, office_wakes, run_until
+from .office import CUSTOMER_CALL_START, POLL, about_to_release, office_wakes, run_until
 from .office import state as office_state
 
 GONE = "Robin no longer has this booking of {room}"
@@ -284,21 +278,13 @@ async def test_the_offices_lost_release_of_a_booking_deleted_meanwhile_leaves_no
     warned of nor tried again: nothing is left to release. A cancellation read back gone is
     ours, told as released, as always.
     """
-    options = {
-        CONF_RELEASE_NO_SHOWS: True,
-        CONF_NO_SHOW_GRACE: grace_minutes,
-        CONF_SCAN_INTERVAL: 180,
-    }
-    await setup_with_options(hass, config_entry, **options)
-    call = customer_call(simulator)
-    released = capture(hass, EVENT_BOOKING_RELEASED)
+    call, released = await about_to_release(
+        hass, simulator, config_entry, freezer, grace_minutes=grace_minutes, scan_interval=180
+    )
     grace_ends = CUSTOMER_CALL_START + timedelta(minutes=grace_minutes)
-    await run_until(hass, freezer, grace_ends - timedelta(seconds=1))
     path = f"/events/{call.id}"
-    simulator.faults.serve_next(2, path=path, method="GET")  # its check-in, its times
     _lose_answer(simulator, lost, request_sent, path)
     simulator.faults.hold_next(path=path, method="GET")  # the read back
-    simulator.reset_requests()
     caplog.clear()
     caplog.set_level(logging.INFO, logger="custom_components.robin")
 

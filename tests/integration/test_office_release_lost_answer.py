@@ -14,52 +14,25 @@ from itertools import pairwise
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import CONF_SCAN_INTERVAL, STATE_OFF, STATE_ON
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.robin.const import (
-    CONF_NO_SHOW_GRACE,
-    CONF_RELEASE_NO_SHOWS,
-    EVENT_BOOKING_RELEASED,
-)
 from custom_components.robin.office_actions import IN_FLIGHT_BEFORE_RELOAD
 from robin_simulator import RobinSimulator
-from robin_simulator.model import Event as SimEvent
 
-from .common import api_calls, robin_warnings, room_state, setup_with_options
+from .common import api_calls, robin_warnings, room_state
 from .conftest import advance
 from .office import (
     CUSTOMER_CALL_END,
     CUSTOMER_CALL_START,
     POLL,
-    capture,
-    customer_call,
+    about_to_release,
     office_wakes,
     run_until,
     state,
 )
 from .office import writes as changes_asked
-
-
-async def _about_to_release(
-    hass: HomeAssistant,
-    simulator: RobinSimulator,
-    config_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-    grace_minutes: int = 10,
-) -> tuple[SimEvent, list[Event]]:
-    """Release no-shows; stop a second before the Customer call's grace period ends."""
-    options = {CONF_RELEASE_NO_SHOWS: True, CONF_NO_SHOW_GRACE: grace_minutes}
-    await setup_with_options(hass, config_entry, **options)
-    call = customer_call(simulator)
-    released = capture(hass, EVENT_BOOKING_RELEASED)
-    grace_ends = CUSTOMER_CALL_START + timedelta(minutes=grace_minutes)
-    await run_until(hass, freezer, grace_ends - timedelta(seconds=1))
-    simulator.reset_requests()
-    # The check-in and the booking are read before the release: Robin answers those.
-    simulator.faults.serve_next(2, path=f"/events/{call.id}", method="GET")
-    return call, released
 
 
 def _lost(booking_id: str) -> str:
@@ -94,7 +67,9 @@ async def test_a_release_whose_answer_is_lost_is_told_once_robin_shows_it(  # no
 
     A booking that began 5 minutes ago or less is cancelled, a later one ended.
     """
-    call, released = await _about_to_release(hass, simulator, config_entry, freezer, grace_minutes)
+    call, released = await about_to_release(
+        hass, simulator, config_entry, freezer, grace_minutes=grace_minutes
+    )
     path = f"/events/{call.id}"
     simulator.faults.fail_next(502, path=path, method=request_sent, after_commit=True)
     simulator.faults.fail_next(500, path=path, method="GET")
@@ -127,7 +102,7 @@ async def test_a_release_robin_shows_not_made_is_made_again(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Robin fails (500) before ending the booking, and fails the read that would tell."""
-    call, released = await _about_to_release(hass, simulator, config_entry, freezer)
+    call, released = await about_to_release(hass, simulator, config_entry, freezer)
     path = f"/events/{call.id}"
     simulator.faults.fail_next(500, path=path, method="PATCH")
     simulator.faults.fail_next(500, path=path, method="GET")
@@ -158,7 +133,7 @@ async def test_a_release_robin_never_shows_is_never_told_nor_sent_again(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Robin ends the booking, answers 502, then fails every read of it for the hour."""
-    call, released = await _about_to_release(hass, simulator, config_entry, freezer)
+    call, released = await about_to_release(hass, simulator, config_entry, freezer)
     path = f"/events/{call.id}"
     simulator.faults.fail_next(502, path=path, method="PATCH", after_commit=True)
     simulator.faults.fail_next(500, 100, path=path, method="GET")
@@ -197,7 +172,7 @@ async def test_a_release_robin_shows_changed_by_someone_else_is_neither_told_nor
     """Robin ends the booking and answers 502; before Robin can be read, its organiser
     extends it to 12:30 (or deletes it): whether it was released first, nobody can tell.
     """
-    call, released = await _about_to_release(hass, simulator, config_entry, freezer)
+    call, released = await about_to_release(hass, simulator, config_entry, freezer)
     path = f"/events/{call.id}"
     simulator.faults.fail_next(502, path=path, method="PATCH", after_commit=True)
     simulator.faults.fail_next(500, path=path, method="GET")
@@ -235,7 +210,7 @@ async def test_a_release_looked_up_through_an_outage_is_given_up_at_its_bookings
     The call ends at 12:00 with Robin still down: nothing can be looked up any more, and
     nothing is kept to look up, neither meanwhile nor over a reload.
     """
-    call, released = await _about_to_release(hass, simulator, config_entry, freezer)
+    call, released = await about_to_release(hass, simulator, config_entry, freezer)
     path = f"/events/{call.id}"
     simulator.faults.fail_next(502, path=path, method="PATCH", after_commit=True)
     simulator.faults.fail_next(500, path=path, method="GET")
@@ -291,18 +266,11 @@ async def test_a_release_looked_up_as_deleted_takes_the_booking_off_the_room_at_
     look-up does. What is told stays as it was: a cancellation looked up gone is ours
     (`robin_booking_released`); a booking whose end we moved, gone, was released or not.
     """
-    options = {
-        CONF_RELEASE_NO_SHOWS: True,
-        CONF_NO_SHOW_GRACE: grace_minutes,
-        CONF_SCAN_INTERVAL: 180,
-    }
-    await setup_with_options(hass, config_entry, **options)
-    call = customer_call(simulator)
-    released = capture(hass, EVENT_BOOKING_RELEASED)
+    call, released = await about_to_release(
+        hass, simulator, config_entry, freezer, grace_minutes=grace_minutes, scan_interval=180
+    )
     grace_ends = CUSTOMER_CALL_START + timedelta(minutes=grace_minutes)
-    await run_until(hass, freezer, grace_ends - timedelta(seconds=1))
     path = f"/events/{call.id}"
-    simulator.faults.serve_next(2, path=path, method="GET")  # its check-in, its times
     simulator.faults.fail_next(500, path=path, method=request_sent)
     simulator.faults.fail_next(500, path=path, method="GET")  # the read back
     await advance(hass, freezer, timedelta(seconds=1))  # the grace period ends
