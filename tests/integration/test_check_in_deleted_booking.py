@@ -107,6 +107,16 @@ async def _titles(hass: HomeAssistant, entity_id: str, start: datetime, end: dat
     return [event["summary"] for event in events]
 
 
+def _assert_freed_quietly(
+    hass: HomeAssistant, simulator: RobinSimulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The call has left the Fleet Room; nothing was warned of, and no retry is waited for."""
+    assert room_state(hass, simulator, "Fleet Room", "calendar", "bookings").state == STATE_OFF
+    assert room_state(hass, simulator, "Fleet Room", "sensor", "availability").state != "in_use"
+    assert robin_warnings(caplog) == []
+    assert office_wakes(hass) == []
+
+
 # --- the robin.check_in action -----------------------------------------------------------------
 
 
@@ -284,11 +294,7 @@ async def test_the_office_checking_in_a_booking_deleted_in_robin_drops_it_and_tr
     assert checked_in == []
     # Gone from the room before any later poll.
     assert datetime.now(UTC) == CUSTOMER_CALL_START + timedelta(minutes=3)
-    assert room_state(hass, simulator, "Fleet Room", "calendar", "bookings").state == STATE_OFF
-    assert room_state(hass, simulator, "Fleet Room", "sensor", "availability").state != "in_use"
-    # Not a failure to warn about, and no retry is waited for.
-    assert robin_warnings(caplog) == []
-    assert office_wakes(hass) == []
+    _assert_freed_quietly(hass, simulator, caplog)
 
     # Nothing more is asked of Robin for it while its check-in window lasts, nor after.
     await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=15))
@@ -337,11 +343,7 @@ async def test_the_offices_lost_check_in_of_a_booking_deleted_meanwhile_drops_it
     assert checked_in == []
     # Gone from the room before any later poll.
     assert datetime.now(UTC) == CUSTOMER_CALL_START + timedelta(minutes=3)
-    assert room_state(hass, simulator, "Fleet Room", "calendar", "bookings").state == STATE_OFF
-    assert room_state(hass, simulator, "Fleet Room", "sensor", "availability").state != "in_use"
-    # Not a lost answer to warn about, and no read back or retry is waited for.
-    assert robin_warnings(caplog) == []
-    assert office_wakes(hass) == []
+    _assert_freed_quietly(hass, simulator, caplog)
     reads = confirmation_reads(simulator, call.id)
 
     await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=15))
