@@ -429,11 +429,8 @@ async def async_update_booking(
     client = coordinator.client
 
     async def read_back() -> Event | None:
-        try:
-            event = await client.get_event(event_id)
-        except RobinNotFoundError as err:
-            # The booking's own read: gone, not a change Robin did not make ("try again").
-            raise RobinEventNotFoundError(event_id, err) from err
+        # A 404 (`RobinEventNotFoundError`): gone, not a change Robin did not make.
+        event = await client.get_event(event_id)
         if is_cancelled(event):
             # Robin may keep a cancelled occurrence readable: gone all the same, whatever its
             # times say of the change.
@@ -542,18 +539,11 @@ async def async_check_in(
             raise identity.device_missing(space.name, refusal) from refusal
         return await client.confirm_event(event_id, device_id=device)
 
-    async def made_after_all() -> Confirmation | None:
-        try:
-            return await client.get_confirmation(event_id)
-        except RobinNotFoundError as err:
-            # The booking's own read: deleted in Robin since the check-in was sent.
-            raise RobinEventNotFoundError(event_id, err) from err
-
     return await _write_or_look_up(
         coordinator,
         space,
         confirm,
-        made_after_all,
+        lambda: client.get_confirmation(event_id),
         event_id=event_id,
         made=lambda _: coordinator.async_show_check_in(space, event_id),
     )

@@ -531,28 +531,28 @@ async def test_a_resent_check_in_already_confirmed_returns_the_check_in(
         await client.confirm_event(event.id)
 
 
-async def test_a_404_to_an_events_own_change_names_the_event(
+async def test_a_404_to_an_events_own_request_names_the_event(
     client: RobinClient, sim: RobinSimulator
 ) -> None:
-    """Deleted in Robin: its change, cancellation and check-in say that this event is gone."""
+    """Deleted in Robin: its reads, change, cancellation and check-in say this event is gone."""
     sim.clock.freeze(london(15, 5))
     event = sim.add_event(PHONE_BOOTH, "Deleted", london(15), london(16))
     sim.events.cancel(event.id)
-    changes: list[Callable[[], Awaitable[object]]] = [
+    requests: list[Callable[[], Awaitable[object]]] = [
+        lambda: client.get_event(event.id),
+        lambda: client.get_confirmation(event.id),
         lambda: client.confirm_event(event.id),
         lambda: client.confirm_event(event.id, device_id=HOME_ASSISTANT_DEVICE),
         lambda: client.update_event(event.id, time_zone="Europe/London", title="Moved"),
         lambda: client.delete_event(event.id),
     ]
-    for change in changes:
+    for request in requests:
         with pytest.raises(RobinEventNotFoundError) as gone:
-            await change()
+            await request()
         assert (gone.value.event_id, gone.value.status, gone.value.resent) == (event.id, 404, False)
 
-    # Robin's 404 to any other request names no event, the event's own reads included.
+    # Robin's 404 to any other request names no event.
     reads: list[Callable[[], Awaitable[object]]] = [
-        lambda: client.get_event(event.id),
-        lambda: client.get_confirmation(event.id),
         client.get_me,  # as for a token without a user
         lambda: client.get_devices(999999),
     ]

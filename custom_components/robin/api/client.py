@@ -436,10 +436,12 @@ class RobinClient:
         """Return one event (or one occurrence of a series).
 
         `schedule_only`: keep only what a room's schedule needs (see `Event.from_json`).
+
+        Raises:
+            RobinEventNotFoundError: Robin answered 404: the event is gone.
         """
-        return Event.from_json(
-            await self._get_data(f"/events/{_segment(event_id)}"), schedule_only=schedule_only
-        )
+        envelope = await self._event_request("GET", event_id)
+        return Event.from_json(self._data(envelope), schedule_only=schedule_only)
 
     async def create_event(
         self,
@@ -497,7 +499,7 @@ class RobinClient:
             body["title"] = title
         if description is not None:
             body["description"] = description
-        envelope = await self._change_event("PATCH", event_id, json_body=body)
+        envelope = await self._event_request("PATCH", event_id, json_body=body)
         return Event.from_json(self._data(envelope))
 
     async def delete_event(self, event_id: str) -> None:
@@ -506,7 +508,7 @@ class RobinClient:
         A 404 to a resent DELETE means the first attempt cancelled it: that is success.
         """
         try:
-            await self._change_event("DELETE", event_id, expect_body=False)
+            await self._event_request("DELETE", event_id, expect_body=False)
         except RobinEventNotFoundError as err:
             if not err.resent:
                 raise
@@ -528,15 +530,11 @@ class RobinClient:
         """
         body: dict[str, Any] = {} if device_id is None else {"device_id": device_id}
         try:
-            envelope = await self._change_event("PUT", event_id, "/confirmation", json_body=body)
+            envelope = await self._event_request("PUT", event_id, "/confirmation", json_body=body)
         except RobinValidationError as err:
             if not (err.resent and REASON_ALREADY_CONFIRMED in err.reasons):
                 raise
-            try:
-                confirmation = await self.get_confirmation(event_id)
-            except RobinNotFoundError as gone:
-                # The event itself, deleted since the first attempt checked it in.
-                raise RobinEventNotFoundError(event_id, gone) from gone
+            confirmation = await self.get_confirmation(event_id)
             if confirmation is None:
                 raise
             return confirmation
@@ -598,14 +596,12 @@ class RobinClient:
         """Return the check-in of an event, or ``None`` if it is not checked in.
 
         Read as ``GET /events/{id}?include=confirmation``: one request, and an event that
-        does not exist (`RobinNotFoundError`) is not mistaken for one without a check-in.
+        does not exist (`RobinEventNotFoundError`) is not mistaken for one without a check-in.
         """
-        data = as_object(
-            await self._get_data(
-                f"/events/{_segment(event_id)}", params={"include": INCLUDE_CONFIRMATION}
-            ),
-            "event",
+        envelope = await self._event_request(
+            "GET", event_id, params={"include": INCLUDE_CONFIRMATION}
         )
+        data = as_object(self._data(envelope), "event")
         raw = data.get("confirmation")
         # PHP sends an absent submodel as null, or as an empty `{}`/`[]`.
         if not raw or not isinstance(raw, dict):
@@ -632,23 +628,26 @@ class RobinClient:
             previous=previous,
         )
 
-    async def _change_event(
+    async def _event_request(
         self,
         method: str,
         event_id: str,
         below: str = "",
         *,
+        params: Mapping[str, str] | None = None,
         json_body: Any = None,
         expect_body: bool = True,
     ) -> JsonObject:
-        """Send a write to the event's own endpoint (or one below it, such as its check-in).
+        """Send a request to the event's own endpoint (or one below it, such as its check-in).
 
         Robin's 404 to it says the event no longer exists: `RobinEventNotFoundError`, which
         the caller tells from a 404 of any other request (a device look-up) by its type.
         """
         path = f"/events/{_segment(event_id)}{below}"
         try:
-            return await self._request(method, path, json_body=json_body, expect_body=expect_body)
+            return await self._request(
+                method, path, params=params, json_body=json_body, expect_body=expect_body
+            )
         except RobinNotFoundError as err:
             raise RobinEventNotFoundError(event_id, err) from err
 

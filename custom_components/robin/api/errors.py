@@ -72,12 +72,12 @@ class RobinNotFoundError(RobinResponseError):
 
 
 class RobinEventNotFoundError(RobinNotFoundError):
-    """Robin answered 404 to a change of the event itself: the event no longer exists.
+    """Robin answered 404 to a request about the event itself: the event no longer exists.
 
-    Raised by the writes to an event's own endpoint (its change, cancellation, check-in,
-    and the read of the event a resent check-in makes), so that a caller tells the event's
-    404 from one of another request it made on the way (whose token it is, the devices),
-    which raises a plain `RobinNotFoundError`.
+    Raised by every request to an event's own endpoint (its read, change, cancellation,
+    check-in and the read of its check-in), so that a caller tells the event's 404 from
+    one of another request it made on the way (whose token it is, the devices), which
+    raises a plain `RobinNotFoundError`.
 
     Attributes:
         event_id: The event the request was about.
