@@ -174,19 +174,6 @@ class _InFlight:
     releases_unsure: dict[str, _UnsureRelease] = field(default_factory=dict)
 
 
-class _BookingGoneError(Exception):
-    """Robin answered 404 to the office's read of a booking itself: it was deleted since.
-
-    Raised for the 404 of that read only (its check-in, or its times before a release): one
-    to any other request (whose token it is, the devices) says nothing of the booking.
-    """
-
-    def __init__(self, event_id: str) -> None:
-        """Name the booking Robin no longer has."""
-        super().__init__(event_id)
-        self.event_id = event_id
-
-
 # Handed over on a reload (an options change, say), within one run of Home Assistant: a
 # reload neither gives a booking its attempts back nor forgets a change whose outcome is
 # being looked up. What was done is in the store (and survives restarts) instead.
@@ -782,7 +769,9 @@ class OfficeActor:
                     continue
                 try:
                     await self._async_act_on_room(space, now, self._bookings(space, now).timed)
-                except _BookingGoneError as gone:
+                except RobinEventNotFoundError as gone:
+                    # The 404 of the office's own read of a booking (its check-in, or its
+                    # times before a release): deleted since. Its writes' 404s end there.
                     self._drop_gone_booking(space, gone.event_id)
                 except RobinError as err:
                     LOGGER.debug(
@@ -866,10 +855,8 @@ class OfficeActor:
 
     async def _async_read_confirmation(self, space: Space, booking: Booking) -> None:
         before = self._confirmations.get(booking.event_id)
-        try:
-            confirmation = await self.coordinator.client.get_confirmation(booking.event_id)
-        except RobinNotFoundError as err:
-            raise _BookingGoneError(booking.event_id) from err
+        # Deleted since it was read: `RobinEventNotFoundError`, for `_async_act`.
+        confirmation = await self.coordinator.client.get_confirmation(booking.event_id)
         if self._confirmations.get(booking.event_id) is not before:
             # A check-in from Home Assistant was shown while Robin answered: Robin accepted
             # it after this read began, so the read may predate it (`_on_check_in_shown`).
@@ -1299,10 +1286,8 @@ class OfficeActor:
         would move back a meeting its organiser just moved. One cancelled or declined by
         the room since the poll leaves nothing to release.
         """
-        try:
-            event = await self.coordinator.client.get_event(booking.event_id)
-        except RobinNotFoundError as err:
-            raise _BookingGoneError(booking.event_id) from err
+        # Deleted since it was read: `RobinEventNotFoundError`, for `_async_act`.
+        event = await self.coordinator.client.get_event(booking.event_id)
         now_held = Booking.of(event, self._zone(space))
         return (
             not holds_room(event, space)
