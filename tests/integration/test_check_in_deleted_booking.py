@@ -21,6 +21,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.robin.const import CONF_CHECK_IN_ON_ARRIVAL, EVENT_BOOKING_CHECKED_IN
 from robin_simulator import ACCOUNT_TOKEN, RobinSimulator
+from robin_simulator.model import Event as SimEvent
 
 from .common import (
     api_calls,
@@ -352,6 +353,31 @@ async def test_the_offices_lost_check_in_of_a_booking_deleted_meanwhile_drops_it
     assert checked_in == []
 
 
+async def _check_in_refused_until_11_04(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> SimEvent:
+    """People arrive for the Customer call; Robin refuses the office's check-in at 11:03.
+
+    Polled every 2 minutes. Return the call, at 11:03, its check-in to be tried again at
+    11:04 (the office's one wake).
+    """
+    await setup_with_options(
+        hass, config_entry, **{CONF_CHECK_IN_ON_ARRIVAL: True, CONF_SCAN_INTERVAL: 120}
+    )
+    call = customer_call(simulator)
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
+    simulator.start_presence(simulator.find_space("Fleet Room").id)
+    simulator.faults.fail_next(409, path=f"/events/{call.id}/confirmation", method="PUT")
+    simulator.reset_requests()
+    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=3))
+    assert writes(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"]
+    assert office_wakes(hass) == [CUSTOMER_CALL_START + timedelta(minutes=4)]
+    return call
+
+
 @pytest.mark.usefixtures("time_zone")
 async def test_a_booking_dropped_after_a_404_leaves_no_retry_of_the_office_to_wake_for(
     hass: HomeAssistant,
@@ -366,17 +392,7 @@ async def test_a_booking_dropped_after_a_404_leaves_no_retry_of_the_office_to_wa
     office's retry. Nothing is asked of Robin at 11:04 (polled every 2 minutes: nor by a
     poll), and the office keeps no timer for it.
     """
-    await setup_with_options(
-        hass, config_entry, **{CONF_CHECK_IN_ON_ARRIVAL: True, CONF_SCAN_INTERVAL: 120}
-    )
-    call = customer_call(simulator)
-    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
-    simulator.start_presence(simulator.find_space("Fleet Room").id)
-    simulator.faults.fail_next(409, path=f"/events/{call.id}/confirmation", method="PUT")
-    simulator.reset_requests()
-    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=3))
-    assert writes(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"]
-    assert office_wakes(hass) == [CUSTOMER_CALL_START + timedelta(minutes=4)]
+    call = await _check_in_refused_until_11_04(hass, simulator, config_entry, freezer)
 
     assert simulator.events.cancel(call.id)
     with pytest.raises(HomeAssistantError) as err:
@@ -410,18 +426,8 @@ async def test_a_booking_a_poll_finds_gone_leaves_no_retry_of_the_office_to_wake
     it the office's retry: nothing is asked of Robin at 11:04 (polled every 2 minutes: nor
     by a poll), and the office keeps no timer for it.
     """
-    await setup_with_options(
-        hass, config_entry, **{CONF_CHECK_IN_ON_ARRIVAL: True, CONF_SCAN_INTERVAL: 120}
-    )
-    await async_setup_component(hass, "homeassistant", {})
-    call = customer_call(simulator)
-    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=2))
-    simulator.start_presence(simulator.find_space("Fleet Room").id)
-    simulator.faults.fail_next(409, path=f"/events/{call.id}/confirmation", method="PUT")
-    simulator.reset_requests()
-    await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=3))
-    assert writes(simulator) == [f"PUT /v1.0/events/{call.id}/confirmation"]
-    assert office_wakes(hass) == [CUSTOMER_CALL_START + timedelta(minutes=4)]
+    await async_setup_component(hass, "homeassistant", {})  # for update_entity
+    call = await _check_in_refused_until_11_04(hass, simulator, config_entry, freezer)
 
     delete_in_robin(simulator, call.id, how)
     simulator.reset_requests()
