@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from http import HTTPStatus
 from math import ceil
 from typing import TypeGuard
 
@@ -28,6 +27,7 @@ from .api import (
     RobinClient,
     RobinConnectionError,
     RobinError,
+    RobinEventCancelledError,
     RobinEventNotFoundError,
     RobinForbiddenError,
     RobinMalformedResponseError,
@@ -434,9 +434,7 @@ async def async_update_booking(
         if is_cancelled(event):
             # Robin may keep a cancelled occurrence readable: gone all the same, whatever its
             # times say of the change.
-            raise RobinEventNotFoundError(
-                event_id, RobinNotFoundError(HTTPStatus.NOT_FOUND, "Robin shows it cancelled")
-            )
+            raise RobinEventCancelledError(event_id)
         time_zone = dt_util.get_default_time_zone()
         made = (
             (start is None or _same_instant(event_start(event, time_zone), start))

@@ -12,14 +12,13 @@ from typing import Any
 
 from homeassistant.components import calendar
 
-from .api import Event, Invitee, Space
+from .api import EVENT_STATUS_CANCELLED, Event, Invitee, Space
 
 # The StrEnum on Home Assistant 2026.10+, None before.
 _STATUS_ENUM: Any = getattr(calendar, "CalendarEventStatus", None)
 
 CONFIRMED = "confirmed"
 TENTATIVE = "tentative"
-CANCELLED = "cancelled"
 DECLINED = "declined"
 # The room's own answer (Robin lists the room's resource calendar among the invitees):
 # until the room accepts, the booking may still be turned down.
@@ -28,7 +27,7 @@ _ROOM_UNDECIDED = frozenset({"tentative", "not_responded", "needsAction"})
 
 def is_cancelled(event: Event) -> bool:
     """Tell whether Robin marks the event cancelled."""
-    return (event.status or "").lower() == CANCELLED
+    return (event.status or "").lower() == EVENT_STATUS_CANCELLED
 
 
 def holds_room(event: Event, space: Space | None) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +14,8 @@ import pytest
 from custom_components.robin.api import (
     Confirmation,
     RobinClient,
+    RobinEventCancelledError,
+    RobinEventNotFoundError,
     RobinNotFoundError,
     RobinValidationError,
 )
@@ -58,6 +62,47 @@ async def test_an_unknown_event_is_not_an_unchecked_one(client: RobinClient) -> 
         await client.get_confirmation("404404")
 
 
+async def test_a_booking_robin_shows_cancelled_is_gone_not_unchecked(
+    client: RobinClient, sim: RobinSimulator
+) -> None:
+    """Some Robins keep a cancelled occurrence readable: whether it is checked in is moot."""
+    start = datetime(2024, 6, 3, 12, tzinfo=UTC)
+    event = sim.add_event(FLEET, "Lunch and learn", start, start.replace(hour=13))
+    sim.clock.freeze(start)
+    sim.events.save(dataclasses.replace(event, status="cancelled"))
+    with pytest.raises(RobinEventCancelledError) as gone:
+        await client.get_confirmation(event.id)
+    # Gone as after Robin's 404, for every caller that handles that.
+    assert isinstance(gone.value, RobinEventNotFoundError)
+    assert gone.value.event_id == event.id
+
+
+async def test_a_resent_check_in_of_a_booking_cancelled_meanwhile_is_gone(
+    client: RobinClient, sim: RobinSimulator
+) -> None:
+    """The check-in went through and its answer was lost; the booking is cancelled, kept
+    readable, before the check-in sent again is answered "already confirmed" and read back.
+    """
+    start = datetime(2024, 6, 3, 12, tzinfo=UTC)
+    event = sim.add_event(FLEET, "Lunch and learn", start, start.replace(hour=13))
+    sim.clock.freeze(start)
+    sim.faults.drop_next(path="/confirmation", method="PUT")
+    sim.faults.hold_next(path=f"/events/{event.id}", method="GET")
+    check_in = asyncio.ensure_future(client.confirm_event(event.id))
+    await sim.faults.wait_until_held()
+    held = sim.events.get(event.id)
+    assert held is not None
+    sim.events.save(dataclasses.replace(held, status="cancelled"))
+    sim.faults.let_go()
+    with pytest.raises(RobinEventCancelledError):
+        await check_in
+    assert [(r.method, r.status) for r in sim.requests] == [
+        ("PUT", 200),
+        ("PUT", 400),
+        ("GET", 200),
+    ]
+
+
 @pytest.mark.parametrize(
     ("confirmation", "expected"),
     [
@@ -88,6 +133,18 @@ async def test_confirmation_payloads(
     event = {**load("create_event_response")["data"], "confirmation": confirmation}
     canned.reply_json("GET", "/events/35655099", {"meta": {"status_code": 200}, "data": event})
     assert await canned_client.get_confirmation("35655099") == expected
+
+
+@pytest.mark.parametrize("status", ["cancelled", "Cancelled"])
+@pytest.mark.parametrize("confirmation", [None, load("confirmation")["data"]])
+async def test_a_payload_marked_cancelled_is_gone(
+    canned: CannedRobin, canned_client: RobinClient, status: str, confirmation: Any
+) -> None:
+    event = {**load("create_event_response")["data"], "status": status}
+    event["confirmation"] = confirmation
+    canned.reply_json("GET", "/events/35655099", {"meta": {"status_code": 200}, "data": event})
+    with pytest.raises(RobinEventCancelledError):
+        await canned_client.get_confirmation("35655099")
 
 
 async def test_event_without_the_submodel(canned: CannedRobin, canned_client: RobinClient) -> None:

@@ -81,6 +81,14 @@ def _check_ins_sent(event_id: str, meets_the_404: str) -> list[str]:
     return [f"PUT /v1.0/events/{event_id}/confirmation"] * sent
 
 
+def _reads_after_the_loss(meets_the_404: str, how: str) -> int:
+    """Return the reads of the check-in after its answer is lost: none when the check-in
+    sent again is answered 404; one when it is read back, or when the booking, kept marked
+    cancelled, is answered "already confirmed".
+    """
+    return 0 if (meets_the_404, how) == ("resent_check_in", "deleted") else 1
+
+
 def _bookings_read(simulator: RobinSimulator) -> list[str]:
     """Return the reads of bookings Robin served (a poll's, the window's, a room's)."""
     return [
@@ -182,9 +190,11 @@ async def test_checking_in_to_an_upcoming_booking_deleted_in_robin_drops_it_as_n
     )
 
 
+@pytest.mark.parametrize("how", ["deleted", "cancelled"])
 @pytest.mark.parametrize("meets_the_404", WHERE_THE_404_IS_MET)
-async def test_a_lost_check_in_of_a_booking_deleted_meanwhile_frees_the_room_at_once(
+async def test_a_lost_check_in_of_a_booking_deleted_meanwhile_frees_the_room_at_once(  # noqa: PLR0917 - fixtures
     meets_the_404: str,
+    how: str,
     hass: HomeAssistant,
     simulator: RobinSimulator,
     setup_integration: MockConfigEntry,
@@ -197,7 +207,9 @@ async def test_a_lost_check_in_of_a_booking_deleted_meanwhile_frees_the_room_at_
     deletion, or is answered "already confirmed" and the read of that check-in meets it; or
     Robin failed (503) after making it, and the action's read of the check-in meets it.
     Robin answers that request 404: the booking is gone, which is what the user is told,
-    and it leaves the room at once, without a read of the calendar window.
+    and it leaves the room at once, without a read of the calendar window. A Robin that
+    keeps the review readable, marked cancelled, answers the check-in sent again "already
+    confirmed", and the read of the check-in shows the review cancelled: gone all the same.
     """
     review = meeting(simulator, "Fleet Room", "Design review")
     _lose_check_in_answer(simulator, review.id, meets_the_404)
@@ -207,7 +219,7 @@ async def test_a_lost_check_in_of_a_booking_deleted_meanwhile_frees_the_room_at_
         call_action(hass, "check_in", {}, room_target(hass, simulator, "Fleet Room"))
     )
     await simulator.faults.wait_until_held()
-    assert simulator.events.cancel(review.id)
+    delete_in_robin(simulator, review.id, how)
     simulator.faults.let_go()
     with pytest.raises(HomeAssistantError) as err:
         await action
@@ -216,9 +228,7 @@ async def test_a_lost_check_in_of_a_booking_deleted_meanwhile_frees_the_room_at_
     assert str(err.value) == GONE.format(room="Fleet Room")
     assert writes(simulator) == _check_ins_sent(review.id, meets_the_404)
     # A 404 to the resent check-in needs no read back: the booking is gone either way.
-    assert confirmation_reads(simulator, review.id) == (
-        0 if meets_the_404 == "resent_check_in" else 1
-    )
+    assert confirmation_reads(simulator, review.id) == _reads_after_the_loss(meets_the_404, how)
     assert _bookings_read(simulator) == []
     calendar = room_state(hass, simulator, "Fleet Room", "calendar", "bookings")
     assert calendar.state == STATE_OFF
@@ -305,9 +315,11 @@ async def test_the_office_checking_in_a_booking_deleted_in_robin_drops_it_and_tr
 
 
 @pytest.mark.usefixtures("time_zone")
+@pytest.mark.parametrize("how", ["deleted", "cancelled"])
 @pytest.mark.parametrize("meets_the_404", WHERE_THE_404_IS_MET)
 async def test_the_offices_lost_check_in_of_a_booking_deleted_meanwhile_drops_it_quietly(  # noqa: PLR0917 - fixtures
     meets_the_404: str,
+    how: str,
     hass: HomeAssistant,
     simulator: RobinSimulator,
     config_entry: MockConfigEntry,
@@ -318,8 +330,9 @@ async def test_the_offices_lost_check_in_of_a_booking_deleted_meanwhile_drops_it
 
     Robin makes the check-in, its answer is lost, and the call is deleted in Robin before
     the check-in is sent again (or read back, after a 503; or read from the call after the
-    one sent again is answered "already confirmed"): Robin answers that request 404. The
-    call leaves the room then, without a warning about a lost answer or a retry.
+    one sent again is answered "already confirmed"): Robin answers that request 404, or
+    shows the call marked cancelled. The call leaves the room then, without a warning about
+    a lost answer or a retry.
     """
     await setup_with_options(hass, config_entry, **{CONF_CHECK_IN_ON_ARRIVAL: True})
     call = customer_call(simulator)
@@ -335,7 +348,7 @@ async def test_the_offices_lost_check_in_of_a_booking_deleted_meanwhile_drops_it
     async_fire_time_changed(hass)
     await simulator.faults.wait_until_held()
     assert room_state(hass, simulator, "Fleet Room", "calendar", "bookings").state == STATE_ON
-    assert simulator.events.cancel(call.id)
+    delete_in_robin(simulator, call.id, how)
     simulator.faults.let_go()
     await hass.async_block_till_done(wait_background_tasks=True)
 
@@ -346,6 +359,8 @@ async def test_the_offices_lost_check_in_of_a_booking_deleted_meanwhile_drops_it
     assert datetime.now(UTC) == CUSTOMER_CALL_START + timedelta(minutes=3)
     _assert_freed_quietly(hass, simulator, caplog)
     reads = confirmation_reads(simulator, call.id)
+    # The office's read before it checks in, and those after the answer is lost.
+    assert reads == 1 + _reads_after_the_loss(meets_the_404, how)
 
     await run_until(hass, freezer, CUSTOMER_CALL_START + timedelta(minutes=15))
     assert writes(simulator) == sent

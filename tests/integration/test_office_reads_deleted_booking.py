@@ -27,7 +27,7 @@ from custom_components.robin.const import (
 )
 from robin_simulator import ACCOUNT_TOKEN, RobinSimulator
 
-from .common import api_calls, robin_warnings, room_state, setup_with_options
+from .common import api_calls, delete_in_robin, robin_warnings, room_state, setup_with_options
 from .office import (
     CUSTOMER_CALL_START,
     POLL,
@@ -64,9 +64,11 @@ def _shows_the_call(hass: HomeAssistant, simulator: RobinSimulator) -> bool:
 
 
 @pytest.mark.usefixtures("time_zone")
+@pytest.mark.parametrize("how", ["deleted", "cancelled"])
 @pytest.mark.parametrize("read", ["before_the_check_in", "before_its_retry"])
 async def test_a_check_in_read_robin_answers_404_drops_the_booking_and_asks_no_more(
     read: str,
+    how: str,
     hass: HomeAssistant,
     simulator: RobinSimulator,
     *,
@@ -79,6 +81,7 @@ async def test_a_check_in_read_robin_answers_404_drops_the_booking_and_asks_no_m
     The poll at 11:03 sees them: the office reads the call's check-in before checking it in.
     Or Robin refuses that check-in (409), and the call is deleted as its retry at 11:04 reads
     the check-in anew. Polled every 2 minutes: no poll at 11:04 reads the call gone first.
+    Robin answers the read 404, or (keeping the call readable) shows it marked cancelled.
     """
     await setup_with_options(
         hass, config_entry, **{CONF_CHECK_IN_ON_ARRIVAL: True, CONF_SCAN_INTERVAL: 120}
@@ -101,7 +104,7 @@ async def test_a_check_in_read_robin_answers_404_drops_the_booking_and_asks_no_m
     async_fire_time_changed(hass)
     await simulator.faults.wait_until_held()
     assert _shows_the_call(hass, simulator)
-    simulator.events.cancel(call.id)
+    delete_in_robin(simulator, call.id, how)
     simulator.faults.let_go()
     await hass.async_block_till_done(wait_background_tasks=True)
 

@@ -23,6 +23,7 @@ from .base_url import normalize_base_url
 from .client import Answer, RobinClient
 from .const import (
     DEFAULT_BASE_URL,
+    EVENT_STATUS_CANCELLED,
     MAX_PRESENCE_TTL,
     REASON_ALREADY_CONFIRMED,
     REASON_TOO_LATE_TO_CONFIRM,
@@ -32,6 +33,7 @@ from .errors import (
     RobinAuthenticationError,
     RobinConnectionError,
     RobinError,
+    RobinEventCancelledError,
     RobinEventNotFoundError,
     RobinForbiddenError,
     RobinInvalidIdError,
@@ -69,6 +71,7 @@ from .rate_limit import RetryAfterGate
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "EVENT_STATUS_CANCELLED",
     "MAX_PRESENCE_TTL",
     "REASON_ALREADY_CONFIRMED",
     "REASON_TOO_LATE_TO_CONFIRM",
@@ -91,6 +94,7 @@ __all__ = [
     "RobinClient",
     "RobinConnectionError",
     "RobinError",
+    "RobinEventCancelledError",
     "RobinEventNotFoundError",
     "RobinForbiddenError",
     "RobinInvalidIdError",

@@ -20,6 +20,7 @@ from .const import (
     AUTHORIZATION_SCHEME,
     DEFAULT_BASE_URL,
     DEFAULT_REQUEST_TIMEOUT,
+    EVENT_STATUS_CANCELLED,
     HEADER_AUTHORIZATION,
     HEADER_RETRY_AFTER,
     HEADER_TENANT_ID,
@@ -35,6 +36,7 @@ from .const import (
 from .errors import (
     RobinAuthenticationError,
     RobinConnectionError,
+    RobinEventCancelledError,
     RobinEventNotFoundError,
     RobinForbiddenError,
     RobinInvalidIdError,
@@ -526,7 +528,7 @@ class RobinClient:
 
         Raises:
             RobinEventNotFoundError: Robin answered the check-in 404, or that read of the
-                event after a resend: the event is gone.
+                event after a resend did (or showed it cancelled): the event is gone.
         """
         body: dict[str, Any] = {} if device_id is None else {"device_id": device_id}
         try:
@@ -596,12 +598,18 @@ class RobinClient:
         """Return the check-in of an event, or ``None`` if it is not checked in.
 
         Read as ``GET /events/{id}?include=confirmation``: one request, and an event that
-        does not exist (`RobinEventNotFoundError`) is not mistaken for one without a check-in.
+        does not exist is not mistaken for one without a check-in.
+
+        Raises:
+            RobinEventNotFoundError: Robin answered 404: the event is gone.
+            RobinEventCancelledError: Robin shows the event cancelled: gone all the same.
         """
         envelope = await self._event_request(
             "GET", event_id, params={"include": INCLUDE_CONFIRMATION}
         )
         data = as_object(self._data(envelope), "event")
+        if str(data.get("status") or "").lower() == EVENT_STATUS_CANCELLED:
+            raise RobinEventCancelledError(event_id)
         raw = data.get("confirmation")
         # PHP sends an absent submodel as null, or as an empty `{}`/`[]`.
         if not raw or not isinstance(raw, dict):

@@ -26,6 +26,9 @@ INCLUDE_CALENDAR: Final = "calendar"
 INCLUDE_SPACE_AMENITIES: Final = "space_amenities"
 INCLUDE_CONFIRMATION: Final = "confirmation"
 
+# An event's `status` once cancelled: some Robins keep a cancelled occurrence readable.
+EVENT_STATUS_CANCELLED: Final = "cancelled"
+
 # Robin's reasons for refusing a check-in: a second one of the same event, one after its end.
 REASON_ALREADY_CONFIRMED: Final = "event_already_confirmed"
 REASON_TOO_LATE_TO_CONFIRM: Final = "too_late_to_confirm_event"

@@ -3,6 +3,8 @@
 Every failure of a client method surfaces as a `RobinError`, so callers need one ``except``.
 """
 
+from http import HTTPStatus
+
 
 class RobinError(Exception):
     """Base class of every error raised by the Robin API client."""
@@ -93,6 +95,20 @@ class RobinEventNotFoundError(RobinNotFoundError):
             retry_after=answer.retry_after,
         )
         self.event_id = event_id
+
+
+class RobinEventCancelledError(RobinEventNotFoundError):
+    """Robin shows the event, marked cancelled: gone all the same, as after a 404.
+
+    Raised where the client reads an event to tell what became of it (its check-in), as
+    some Robins keep a cancelled occurrence readable; ``status`` is the 404 it stands for.
+    """
+
+    def __init__(self, event_id: str) -> None:
+        """Stand for the 404 of an event Robin no longer holds."""
+        super().__init__(
+            event_id, RobinNotFoundError(HTTPStatus.NOT_FOUND, "Robin shows the event cancelled")
+        )
 
 
 class RobinInvalidIdError(RobinNotFoundError):
