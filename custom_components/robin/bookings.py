@@ -132,8 +132,13 @@ def _refusal(err: RobinResponseError, room: str) -> HomeAssistantError:
     """Robin answered and did nothing: say why, in Robin's words."""
     if isinstance(err, RobinForbiddenError):
         return robin_failure("booking_forbidden", room=room, message=err.message)
-    if isinstance(err, RobinNotFoundError):
+    if isinstance(err, RobinEventNotFoundError):
         return robin_failure("booking_gone", room=room)
+    if isinstance(err, RobinNotFoundError):
+        # Not the booking's own request (that is the event's error): the room's, such as
+        # the read of its bookings or the booking made in it. Deleted in Robin since the
+        # hourly look at the rooms.
+        return robin_failure("room_deleted_in_robin", room=room)
     return robin_failure("booking_refused", room=room, message=err.message)
 
 

@@ -264,6 +264,33 @@ async def test_book_space_refuses_a_room_disabled_in_robin_saying_so(
     assert _posted(simulator) == []
 
 
+@pytest.mark.parametrize("gone_before", ["read", "booking"])
+async def test_booking_a_room_deleted_in_robin_says_the_room_is_gone(
+    gone_before: str,
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+) -> None:
+    """The Thames Room is deleted in Robin before the hourly look at the rooms sees it: Robin
+    answers 404 to the read of its bookings, or (deleted in between) to the booking itself.
+
+    The user is told the room is gone, not that a booking they never had is.
+    """
+    thames = simulator.find_space("Thames Room")
+    target = room_target(hass, simulator, "Thames Room")
+    if gone_before == "read":
+        simulator.remove_space(thames.id)
+    else:
+        simulator.faults.fail_next(404, path=f"/spaces/{thames.id}/events", method="POST")
+    with pytest.raises(HomeAssistantError) as err:
+        await call_action(hass, "book_space", HALF_HOUR, target)
+    assert not isinstance(err.value, ServiceValidationError)
+    assert err.value.translation_key == "room_deleted_in_robin"
+    assert str(err.value) == "Robin no longer has Thames Room: it was deleted there"
+    posted = [] if gone_before == "read" else [f"POST /v1.0/spaces/{thames.id}/events"]
+    assert _posted(simulator) == posted
+
+
 async def test_book_space_refuses_a_conflict_with_robins_message(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
 ) -> None:
