@@ -24,10 +24,12 @@ class Availability(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class RobinData:
-    """One comparable snapshot of the selected locations.
+    """What the coordinator knows of the selected locations.
 
-    A new object on every poll: the coordinator compares it with the last one and only
-    notifies entities when something a user could see has changed.
+    Replaced only when the locations, rooms, floors or window bounds change: the coordinator's
+    own listeners (new rooms, availability) run then. `people_present` and `events` are live
+    views the coordinator updates in place at every poll, telling entities room by room; so
+    an old object is no record of an earlier poll.
     """
 
     locations: Mapping[int, Location]
