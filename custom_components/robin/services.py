@@ -8,13 +8,16 @@ from typing import Any
 
 import voluptuous as vol
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import ATTR_DEVICE_ID, ATTR_ENTITY_ID
+from homeassistant.const import ATTR_AREA_ID, ATTR_FLOOR_ID, ATTR_LABEL_ID
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
     ServiceResponse,
     SupportsResponse,
     callback,
+)
+from homeassistant.helpers import (
+    area_registry as ar,
 )
 from homeassistant.helpers import (
     config_validation as cv,
@@ -25,6 +28,13 @@ from homeassistant.helpers import (
 from homeassistant.helpers import (
     entity_registry as er,
 )
+from homeassistant.helpers import (
+    floor_registry as fr,
+)
+from homeassistant.helpers import (
+    label_registry as lr,
+)
+from homeassistant.helpers.target import TargetSelection, async_extract_referenced_entity_ids
 from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JsonValueType
 
@@ -89,10 +99,9 @@ def _within_limits(validator: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 DURATION = _within_limits(cv.positive_time_period)
 
-ROOM_TARGET = {
-    vol.Optional(ATTR_ENTITY_ID): cv.comp_entity_ids,
-    vol.Optional(ATTR_DEVICE_ID): vol.All(cv.ensure_list, [str]),
-}
+# Home Assistant's target fields: entities, devices, and the areas, floors and labels its
+# target picker offers for the rooms they hold.
+ROOM_TARGET = cv.ENTITY_SERVICE_FIELDS
 BOOK_SPACE_SCHEMA = vol.Schema(
     {
         **ROOM_TARGET,
@@ -155,30 +164,34 @@ def _loaded_entry(hass: HomeAssistant, entry_id: str) -> RobinConfigEntry:
 
 
 def _target_room(call: ServiceCall) -> tuple[RobinCoordinator, Space]:
-    """Resolve the action's target (a room's entity or device) to exactly one room."""
+    """Resolve the action's target to exactly one room.
+
+    A room is named by one of its entities or its device; an area, floor or label stands
+    for the rooms it holds. Anything named that is not a room, or holds none, is refused
+    rather than ignored: the action would otherwise act on a room nobody meant.
+    """
     hass = call.hass
+    target = TargetSelection(call.data)
     entity_registry = er.async_get(hass)
     device_registry = dr.async_get(hass)
-    device_ids = set(call.data.get(ATTR_DEVICE_ID, []))
-    for entity_id in call.data.get(ATTR_ENTITY_ID, []):
+    room_of_device = _rooms_by_device(hass, device_registry)
+    rooms: set[tuple[str, int]] = set()
+    device_ids = set(target.device_ids)
+    for entity_id in sorted(target.entity_ids):
         entity = entity_registry.async_get(entity_id)
         if entity is None or entity.platform != DOMAIN or entity.device_id is None:
             raise validation_error("not_a_room", target=entity_id)
         device_ids.add(entity.device_id)
-    # Which Robin entry each of our devices belongs to (asked this way because the
-    # device's own config entry attribute differs between Home Assistant versions).
-    entry_of_device = {
-        device.id: entry.entry_id
-        for entry in hass.config_entries.async_entries(DOMAIN)
-        for device in dr.async_entries_for_config_entry(device_registry, entry.entry_id)
-    }
-    rooms: set[tuple[str, int]] = set()
-    for device_id in device_ids:
-        device = device_registry.async_get(device_id)
-        space_id = _space_id_of(device) if device else None
-        if device is None or space_id is None or device_id not in entry_of_device:
+    for device_id in sorted(device_ids):
+        if device_id not in room_of_device:
+            device = device_registry.async_get(device_id)
             raise validation_error("not_a_room", target=(device and device.name) or device_id)
-        rooms.add((entry_of_device[device_id], space_id))
+        rooms.add(room_of_device[device_id])
+    for place, place_id, name in _places(hass, target):
+        held = _rooms_held(hass, TargetSelection({place: place_id}), room_of_device)
+        if not held:
+            raise validation_error("not_a_room", target=name)
+        rooms |= held
     if len(rooms) != 1:
         raise validation_error("one_room_required")
     entry_id, space_id = rooms.pop()
@@ -187,6 +200,60 @@ def _target_room(call: ServiceCall) -> tuple[RobinCoordinator, Space]:
     if space is None:
         raise validation_error("room_gone")
     return coordinator, space
+
+
+def _rooms_by_device(
+    hass: HomeAssistant, device_registry: dr.DeviceRegistry
+) -> dict[str, tuple[str, int]]:
+    """Return the Robin entry and room id of each room's device."""
+    # Asked per entry because the device's own config entry attribute differs between
+    # Home Assistant versions.
+    return {
+        device.id: (entry.entry_id, space_id)
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        for device in dr.async_entries_for_config_entry(device_registry, entry.entry_id)
+        if (space_id := _space_id_of(device)) is not None
+    }
+
+
+def _places(hass: HomeAssistant, target: TargetSelection) -> list[tuple[str, str, str]]:
+    """Return the targeted areas, floors and labels: their target field, id and name.
+
+    One that no longer exists is named by its id.
+    """
+    areas = ar.async_get(hass)
+    floors = fr.async_get(hass)
+    labels = lr.async_get(hass)
+    places: list[tuple[str, str, str]] = []
+    for area_id in sorted(target.area_ids):
+        area = areas.async_get_area(area_id)
+        places.append((ATTR_AREA_ID, area_id, area.name if area else area_id))
+    for floor_id in sorted(target.floor_ids):
+        floor = floors.async_get_floor(floor_id)
+        places.append((ATTR_FLOOR_ID, floor_id, floor.name if floor else floor_id))
+    for label_id in sorted(target.label_ids):
+        label = labels.async_get_label(label_id)
+        places.append((ATTR_LABEL_ID, label_id, label.name if label else label_id))
+    return places
+
+
+def _rooms_held(
+    hass: HomeAssistant, place: TargetSelection, room_of_device: dict[str, tuple[str, int]]
+) -> set[tuple[str, int]]:
+    """Return the rooms an area, floor or label holds, as Home Assistant resolves it.
+
+    A room is held when its device is, or one of the room's entities is (an entity's own
+    area overrides its device's). The other things it holds (lights, an office's device)
+    are no rooms and are left out.
+    """
+    selected = async_extract_referenced_entity_ids(hass, place, expand_group=False)
+    device_ids = set(selected.referenced_devices)
+    entity_registry = er.async_get(hass)
+    for entity_id in selected.indirectly_referenced:
+        entity = entity_registry.async_get(entity_id)
+        if entity is not None and entity.platform == DOMAIN and entity.device_id is not None:
+            device_ids.add(entity.device_id)
+    return {room_of_device[device_id] for device_id in device_ids if device_id in room_of_device}
 
 
 def _space_id_of(device: dr.DeviceEntry) -> int | None:
