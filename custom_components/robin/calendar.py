@@ -37,7 +37,7 @@ from .bookings import (
     validation_error,
 )
 from .const import DOMAIN, LOGGER
-from .coordinator import RobinConfigEntry, RoomChange
+from .coordinator import RobinConfigEntry, RobinCoordinator, RoomChange
 from .data import event_end, event_start
 from .entity import RobinRoomEntity, add_entities_for_new_rooms
 from .event_status import holds_room, status_fields
@@ -46,6 +46,12 @@ from .event_status import holds_room, status_fields
 PARALLEL_UPDATES = 1
 
 BOOKINGS = CalendarEntityDescription(key="bookings", translation_key="bookings")
+# What Home Assistant's calendar offers to do with a booking.
+EDITS = (
+    CalendarEntityFeature.CREATE_EVENT
+    | CalendarEntityFeature.UPDATE_EVENT
+    | CalendarEntityFeature.DELETE_EVENT
+)
 
 
 async def async_setup_entry(
@@ -70,11 +76,6 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
     """
 
     _shows = RoomChange.ROOM | RoomChange.STATUS
-    _attr_supported_features = (
-        CalendarEntityFeature.CREATE_EVENT
-        | CalendarEntityFeature.UPDATE_EVENT
-        | CalendarEntityFeature.DELETE_EVENT
-    )
 
     # States this entity has written; an edit that adds none wrote no state.
     _state_writes = 0
@@ -82,6 +83,17 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
     # Assistant reads `event` twice per state write, and each CalendarEvent validates
     # itself (a deep copy and a schema), so a booking shown again is not built again.
     _shown_event: tuple[tuple[object, ...], CalendarEvent | None] | None = None
+
+    def __init__(
+        self, coordinator: RobinCoordinator, space: Space, description: CalendarEntityDescription
+    ) -> None:
+        """Offer creating, moving and deleting bookings only with a token that can write.
+
+        With a read-only token every edit would be refused, but only once the dialog was
+        filled in. The token's scopes are read at setup, and a new token reloads the entry.
+        """
+        super().__init__(coordinator, space, description)
+        self._attr_supported_features = EDITS if coordinator.can_write else CalendarEntityFeature(0)
 
     @property
     def event(self) -> CalendarEvent | None:

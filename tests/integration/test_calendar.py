@@ -9,14 +9,23 @@ from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import STATE_ON
+from homeassistant.components.calendar import CalendarEntityFeature
+from homeassistant.const import ATTR_SUPPORTED_FEATURES, CONF_ACCESS_TOKEN, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from robin_simulator import RobinSimulator
+from robin_simulator import DEFAULT_TOKEN, READ_ONLY_TOKEN, RobinSimulator
 
-from .common import api_calls, meeting, room_entity_id, setup_entry_at, ws_command
+from .common import (
+    api_calls,
+    meeting,
+    room_entity_id,
+    setup_entry_at,
+    setup_with_options,
+    writes,
+    ws_command,
+)
 from .conftest import advance
 
 STANDUP_SERIES = "23481829"
@@ -299,6 +308,57 @@ async def test_create_from_the_calendar_dialog_books_the_room(
     # The room's next booking is the new one, at once.
     state = hass.states.get(thames)
     assert state.attributes["message"] == "Focus session"
+
+
+async def test_a_read_only_token_offers_no_edits_until_a_token_that_can_write_is_entered(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    hass_ws_client,
+) -> None:
+    # Robin lets a read-only token show the calendars, not change them: the calendar does
+    # not offer Add, Edit and Delete that would each fail once the dialog is filled in.
+    await setup_with_options(hass, config_entry, READ_ONLY_TOKEN)
+    fleet = room_entity_id(hass, simulator, "Fleet Room", "calendar", "bookings")
+    space_id = simulator.find_space("Fleet Room").id
+    review = meeting(simulator, "Fleet Room", "Design review")
+    assert hass.states.get(fleet).attributes[ATTR_SUPPORTED_FEATURES] == 0
+    half_hour = {"dtstart": "2026-11-23T13:00:00+00:00", "dtend": "2026-11-23T13:30:00+00:00"}
+    edits = {
+        "create": {"event": {"summary": "Focus session", **half_hour}},
+        "update": {"uid": review.id, "event": {"summary": "Design review", **half_hour}},
+        "delete": {"uid": review.id},
+    }
+    before = simulator.events_in(space_id)
+    simulator.reset_requests()
+    for command, fields in edits.items():
+        answer = await _edit(hass, hass_ws_client, command, fleet, **fields)
+        # Home Assistant refuses them itself, as for any calendar that cannot be edited.
+        assert not answer["success"], command
+        assert answer["error"]["code"] == "not_supported", command
+    assert writes(simulator) == []
+    assert simulator.events_in(space_id) == before
+
+    # A token that can write, entered when Home Assistant asks for one: the entry reloads
+    # and the calendar can be edited.
+    flow = await config_entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {CONF_ACCESS_TOKEN: DEFAULT_TOKEN}
+    )
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done()
+    assert hass.states.get(fleet).attributes[ATTR_SUPPORTED_FEATURES] == (
+        CalendarEntityFeature.CREATE_EVENT
+        | CalendarEntityFeature.UPDATE_EVENT
+        | CalendarEntityFeature.DELETE_EVENT
+    )
+    answer = await _edit(hass, hass_ws_client, "create", fleet, **edits["create"])
+    assert answer["success"], answer
+    booked = [e for e in simulator.events_in(space_id) if e.title == "Focus session"]
+    assert [(event.start, event.end) for event in booked] == [
+        (datetime(2026, 11, 23, 13, 0, tzinfo=UTC), datetime(2026, 11, 23, 13, 30, tzinfo=UTC))
+    ]
 
 
 async def test_create_event_action_books_next_week(
