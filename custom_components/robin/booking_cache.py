@@ -320,6 +320,10 @@ class BookingCache:
         """Return all cached events of a room, by start."""
         return tuple(entry[3] for entry in self._rooms.get(space_id, ()))
 
+    def count(self, space_id: int) -> int:
+        """Return how many events of a room are cached."""
+        return len(self._rooms.get(space_id, ()))
+
     def between(self, space_id: int, start: datetime, end: datetime) -> tuple[Event, ...]:
         """Return the room's cached events that overlap start..end, by start."""
         entries = self._rooms.get(space_id, [])

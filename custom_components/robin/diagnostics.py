@@ -11,7 +11,7 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_ACCESS_TOKEN
 from homeassistant.core import HomeAssistant
 
-from .coordinator import RobinConfigEntry
+from .coordinator import RobinConfigEntry, RobinCoordinator
 from .presence_sources import chosen_sources, room_devices, room_sources
 
 TO_REDACT = {
@@ -95,5 +95,33 @@ async def async_get_config_entry_diagnostics(
         ),
         "location_events_supported": coordinator.location_events_supported,
         "last_update_success": coordinator.last_update_success,
-        "data": async_redact_data(_as_json_data(coordinator.data), TO_REDACT),
+        "data": async_redact_data(_as_json_data(_data(coordinator)), TO_REDACT),
     }
+
+
+def _data(coordinator: RobinCoordinator) -> dict[str, Any]:
+    """Return what the coordinator knows, its cached bookings summed up per room."""
+    data = coordinator.data
+    known = {
+        field.name: getattr(data, field.name)
+        for field in dataclasses.fields(data)
+        if field.name != "events"
+    }
+    return {**known, "bookings": _bookings_by_room(coordinator)}
+
+
+def _bookings_by_room(coordinator: RobinCoordinator) -> dict[str, dict[str, Any]]:
+    """Return per room with cached bookings how many there are, and its current and next one.
+
+    Not every booking: the window holds thousands at hundreds of rooms, a file too large to
+    attach to an issue and to redact in the event loop, and mostly noise.
+    """
+    bookings: dict[str, dict[str, Any]] = {}
+    for space_id in sorted(coordinator.data.events):
+        status = coordinator.room_status(space_id)
+        bookings[str(space_id)] = {
+            "cached": coordinator.bookings.count(space_id),
+            "current": status.current if status else None,
+            "next": status.upcoming if status else None,
+        }
+    return bookings

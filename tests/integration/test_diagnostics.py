@@ -1,5 +1,8 @@
 """Diagnostics: the token and personal data are removed (their content: test_snapshots.py).
 
+Of the cached bookings they give each room's count and its current and next booking, not
+every booking of the window: thousands at hundreds of rooms.
+
 They tell as whom check-ins are made, without saying who the token's user is, which sensors
 were chosen to report each room's presence and which count for it (chosen or in its area),
 and which locations Robin refuses.
@@ -8,7 +11,7 @@ and which locations Robin refuses.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -44,6 +47,41 @@ async def test_diagnostics_redact_token_and_people(
     assert "@acme-robotics.example" not in text  # organizer and invitee emails
     assert "London Bridge Street" not in text  # the office address
     assert "Design review" not in text  # meeting titles can be confidential
+
+
+async def test_diagnostics_give_a_rooms_booking_count_and_only_its_current_and_next_one(
+    hass: HomeAssistant,
+    hass_client,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+) -> None:
+    # 30 bookings of Phone Booth 1 in the cached window: one under way (10:00-10:30 on
+    # Monday morning, it is 10:15), then one every 6 hours from noon on.
+    booth = simulator.find_space("Phone Booth 1")
+    monday_ten = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    starts = [monday_ten, *(monday_ten + timedelta(hours=2 + 6 * n) for n in range(29))]
+    booked = [
+        simulator.add_event(booth.id, f"Call {n}", start, start + timedelta(minutes=30))
+        for n, start in enumerate(starts)
+    ]
+    await setup_with_options(hass, config_entry)
+
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, config_entry)
+
+    # None of the 28 bookings after the next one.
+    text = json.dumps(diagnostics)
+    assert [event.id for event in booked[2:] if event.id in text] == []
+    room = diagnostics["data"]["bookings"][str(booth.id)]
+    assert room["cached"] == 30
+    current, upcoming = room["current"], room["next"]
+    assert (current["id"], current["start"], current["end"]) == (
+        booked[0].id,
+        "2026-11-23T10:00:00+00:00",
+        "2026-11-23T10:30:00+00:00",
+    )
+    assert (upcoming["id"], upcoming["start"]) == (booked[1].id, "2026-11-23T12:00:00+00:00")
+    assert current["title"] == upcoming["title"] == "**REDACTED**"
 
 
 async def test_diagnostics_redact_the_rooms_calendar_addresses(
