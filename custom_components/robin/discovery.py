@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from collections import Counter
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.normalized_name_base_registry import normalize_name
 
 from .api import (
     Level,
@@ -68,15 +70,62 @@ def room_model(space_type: str | None) -> str:
     return space_type.replace("_", " ").capitalize()
 
 
-def room_device_info(space: Space) -> dr.DeviceInfo:
-    """Return what the room's device shows: its name, type and Robin id; its area."""
+def room_with_location(space: Space, location: Location) -> str:
+    """Return the room's name with its office's, e.g. "Reception (London HQ)".
+
+    Offices often have rooms of the same name, which would look alike without it.
+    """
+    return f"{space.name} ({location.name})"
+
+
+def suggested_areas(
+    spaces: Mapping[int, Space], locations: Mapping[int, Location]
+) -> dict[int, str | None]:
+    """Return the area to suggest for each room's device, by space id.
+
+    Home Assistant puts a new device in the area of the suggested name, compared as its
+    area registry compares names (case and spaces ignored), and creates it if none exists.
+    Rooms of the same name in two offices would share one area: each room's area
+    automations and presence sources would be the other's too. So a name another followed
+    room shares gets its office's name. A room whose name is still shared then (two rooms
+    "Reception" in one office) gets no area rather than another room's.
+    """
+    shared = _shared(space.name for space in spaces.values())
+    named = {
+        space_id: (
+            room_with_location(space, location)
+            if normalize_name(space.name) in shared
+            and (location := locations.get(space.location_id)) is not None
+            else space.name
+        )
+        for space_id, space in spaces.items()
+    }
+    still_shared = _shared(named.values())
+    return {
+        space_id: None if normalize_name(name) in still_shared else name
+        for space_id, name in named.items()
+    }
+
+
+def _shared(names: Iterable[str]) -> set[str]:
+    """Return the names that occur more than once, normalized as area names are."""
+    counts = Counter(normalize_name(name) for name in names)
+    return {name for name, count in counts.items() if count > 1}
+
+
+def room_device_info(space: Space, area: str | None) -> dr.DeviceInfo:
+    """Return what the room's device shows: its name, type and Robin id; its area.
+
+    Home Assistant uses the area only for a device it creates: a device keeps the area
+    it has, the one its user gave it included.
+    """
     return dr.DeviceInfo(
         identifiers={room_identifier(space.id)},
         name=space.name,
         manufacturer=MANUFACTURER,
         model=room_model(space.type),
         model_id=space.type,
-        suggested_area=space.name,
+        suggested_area=area,
         serial_number=str(space.id),
     )
 
@@ -111,6 +160,8 @@ class RoomDiscovery:
         self._empty_answer_logged = False
         # Each room's device as last registered, with the name and type it was given.
         self._devices: dict[int, tuple[tuple[str, str | None], dr.DeviceEntry]] = {}
+        # The area suggested for each room's device, should Home Assistant create it.
+        self._areas: dict[int, str | None] = {}
 
     async def discover(self, now: datetime) -> None:
         """Read the selected locations and their rooms; forget those Robin no longer has.
@@ -222,8 +273,7 @@ class RoomDiscovery:
         self._listed = listed
         self.discovered_at = now
         self.refused = refused
-        self._remove_devices(removed)
-        self._follow_renames()
+        self._update_devices(removed)
 
     async def list_selected_locations(self) -> dict[int, Location]:
         """Return the selected locations as Robin lists them now; nothing else is read.
@@ -360,6 +410,12 @@ class RoomDiscovery:
             known.update(identifier for identifier in device.identifiers if identifier[0] == DOMAIN)
         return known
 
+    def _update_devices(self, removed: set[Identifier]) -> None:
+        """Bring the devices in line with what this discovery found."""
+        self._areas = suggested_areas(self.spaces, self.locations)
+        self._remove_devices(removed)
+        self._follow_renames()
+
     def _remove_devices(self, removed: set[Identifier]) -> None:
         """Remove the devices of rooms and locations that are gone from Robin."""
         registry = dr.async_get(self.hass)
@@ -409,7 +465,8 @@ class RoomDiscovery:
         ):
             return known[1]
         device = registry.async_get_or_create(
-            config_entry_id=self.config_entry.entry_id, **room_device_info(space)
+            config_entry_id=self.config_entry.entry_id,
+            **room_device_info(space, self._areas.get(space.id, space.name)),
         )
         self._devices[space.id] = (shown_as, device)
         return device

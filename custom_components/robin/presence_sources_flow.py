@@ -25,6 +25,7 @@ from homeassistant.helpers.selector import (
 from .api import Space
 from .const import CONF_SOURCES, CONF_SPACE_ID, DOMAIN, SUBENTRY_PRESENCE_SOURCES
 from .data import RobinData
+from .discovery import room_with_location
 
 
 class PresenceSourcesFlow(ConfigSubentryFlow):
@@ -133,4 +134,4 @@ def _room_label(space: Space, data: RobinData) -> str:
     location = data.locations.get(space.location_id)
     if location is None or len(data.locations) == 1:
         return space.name
-    return f"{space.name} ({location.name})"
+    return room_with_location(space, location)
