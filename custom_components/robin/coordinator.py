@@ -98,6 +98,8 @@ type RobinConfigEntry = ConfigEntry[RobinCoordinator]
 
 # After our own booking or calendar edit, refresh at once but not more than every 2 s.
 REFRESH_COOLDOWN = 2.0
+# A change made while a poll read Robin is followed by a poll this much after it ends.
+POLL_AFTER_A_CHANGE = timedelta(seconds=REFRESH_COOLDOWN)
 # Every poll reads the bookings of the next hour: all that decides a room's availability
 # (a meeting under way, or one starting within 15 minutes) and its next booking soon.
 NEAR_WINDOW = timedelta(hours=1)
@@ -186,6 +188,14 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
     """
 
     config_entry: RobinConfigEntry
+
+    # Set by `async_refresh` and `async_request_refresh`: the next poll is asked for.
+    _refresh_asked = False
+    # Set while a poll is moved to a Retry-After's end: the interval it puts back after.
+    _interval_before_wait: timedelta | None = None
+    # The whole window asked for since the poll under way decided what to read: what that
+    # poll reads may predate the ask.
+    _full_read_asked_again = False
 
     def __init__(self, hass: HomeAssistant, entry: RobinConfigEntry, client: RobinClient) -> None:
         """Create the coordinator of one config entry."""
@@ -416,22 +426,29 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         """Refresh at once after our own change, re-reading the whole calendar window.
 
         Inside Robin's Retry-After the poll is moved to the wait's end when it may be (see
-        `_postponed_for_retry_after`); otherwise the next scheduled poll reads the window.
+        `_retry_after_wait`); otherwise the next scheduled poll reads the window.
         """
-        # A poll under way may have read Robin before our change, and the debouncer drops
-        # requests while one runs: wait for it to end first. The request stays debounced,
-        # so a burst of changes (the office actor releasing several no-shows) reads once
-        # or twice, not once per change.
-        async with self._debounced_refresh.async_lock():
-            # Asked for only now that no poll runs (every poll holds this lock): one under
-            # way, itself reading the whole window, would clear it as it ends.
-            self._full_read_due = True
-            if self.client.rate_limited_for:
-                # Sent now, the refresh would fail without a request: the next poll moves to
-                # the wait's end instead or, if it may not, reads the window when it comes.
-                self._postponed_for_retry_after(scheduled=False)
-                return
+        self._full_read_due = True
+        # A poll reading Robin now may have read it before our change: the next one, a
+        # cooldown after it ends, reads the window again (see `_async_update_data`).
+        self._full_read_asked_again = True
+        if self.client.rate_limited_for and self._retry_after_wait() is None:
+            # Sent now, the refresh would fail without a request: the next poll reads the
+            # window when it comes.
+            return
+        # Debounced: a burst of changes (the office actor releasing several no-shows) reads
+        # once or twice, not once per change.
         await self.async_request_refresh()
+
+    async def async_request_refresh(self) -> None:
+        """Ask for a poll (debounced) that reads every location, in working hours or not."""
+        self._refresh_asked = True
+        await super().async_request_refresh()
+
+    async def async_refresh(self) -> None:
+        """Poll now, every location (the `async_request_refresh` without the debounce)."""
+        self._refresh_asked = True
+        await super().async_refresh()
 
     @callback
     def async_show_own_change(self, space: Space, event_id: str, event: Event | None) -> None:
@@ -651,6 +668,37 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         return timedelta(seconds=max(1, math.ceil((next_poll - now).total_seconds())))
 
     async def _async_update_data(self) -> RobinData:
+        """Poll Robin, or move a poll due inside Robin's Retry-After to the wait's end.
+
+        A poll asked for (`homeassistant.update_entity`, the refresh after an action) reads
+        every location; moved, it stays asked for, and the last poll's data stays shown.
+        """
+        asked, self._refresh_asked = self._refresh_asked, False
+        if self.data is not None and (moved_by := self._retry_after_wait()):
+            self._poll_due_since = self._poll_due_since or dt_util.utcnow()
+            self._poll_everything = self._poll_everything or asked
+            # Home Assistant schedules the next refresh by this once this one returns;
+            # `_async_refresh_finished` puts the usual interval back.
+            self._interval_before_wait, self.update_interval = self.update_interval, moved_by
+            return self.data
+        self._poll_due_since = None
+        self._poll_everything = self._poll_everything or asked
+        self.poll_listeners_due = True
+        self.bookings_gone_by_poll = []  # set by a poll that works
+        try:
+            data = await self._poll()
+        except asyncio.CancelledError:
+            # Home Assistant passes a cancellation on without finishing the refresh.
+            self.poll_listeners_due = False
+            raise
+        if self._full_read_asked_again:
+            # Read anew a cooldown after this poll, which may have read Robin before.
+            self.update_interval = min(
+                self.update_interval or POLL_AFTER_A_CHANGE, POLL_AFTER_A_CHANGE
+            )
+        return data
+
+    async def _poll(self) -> RobinData:
         now = dt_util.utcnow()
         try:
             discovered_at = self.discovery.discovered_at
@@ -670,6 +718,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                 await self._reread_working_hours(now)
             locations, starting = self._due(now)
             reads, slices, whole_window = self._reads(now, locations, starting)
+            self._full_read_asked_again = False
             self._answers_read = {}
             # A failed poll is retried at the rhythm a worked one would have had.
             self.update_interval = self._next_poll_in(now, locations)
@@ -839,7 +888,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         window_start, window_end = self._window
         if whole_window:
             window_start, window_end = self._calendar_window(now)
-            self._full_read_due = False
+            # Unless asked for again while this read ran: what it read may predate the ask.
+            self._full_read_due = self._full_read_asked_again
             self._rolling.clear()
             self._covered_until = {location.id: window_end for location in polled}
         else:
@@ -916,29 +966,19 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             levels=dict(discovery.levels),
         )
 
-    async def _async_refresh(
-        self,
-        log_failures: bool = True,  # noqa: FBT001, FBT002 - Home Assistant's signature
-        raise_on_auth_failed: bool = False,  # noqa: FBT001, FBT002
-        scheduled: bool = False,  # noqa: FBT001, FBT002
-        raise_on_entry_error: bool = False,  # noqa: FBT001, FBT002
-    ) -> None:
-        """Refresh, then tell the rooms whose shown data changed, then the poll listeners.
+    @callback
+    def _async_refresh_finished(self) -> None:
+        """Tell the rooms whose shown data changed, then the poll listeners.
 
-        A poll, scheduled or asked for (`homeassistant.update_entity`, the refresh after an
-        action), may wait for a Retry-After to end instead: nothing was read, so nothing is
-        told, and the poll listeners (the office actor) see no new read.
+        Home Assistant calls this after every refresh, worked or failed, before it tells the
+        coordinator's own listeners. A poll moved to a Retry-After's end read nothing, so
+        nothing is told, and the poll listeners (the office actor) see no new read.
         """
-        if self._postponed_for_retry_after(scheduled=scheduled):
+        if self._interval_before_wait is not None:
+            # The moved poll is scheduled by now: later ones keep the usual rhythm.
+            self.update_interval, self._interval_before_wait = self._interval_before_wait, None
             return
-        self._poll_due_since = None
-        self._poll_everything = self._poll_everything or not scheduled
-        self.poll_listeners_due = True
-        self.bookings_gone_by_poll = []  # set by a poll that works
         try:
-            await super()._async_refresh(
-                log_failures, raise_on_auth_failed, scheduled, raise_on_entry_error
-            )
             self.rooms_changed_by_poll = (
                 self._publish(dt_util.utcnow()) if self.last_update_success else set()
             )
@@ -947,39 +987,29 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         for update in list(self._poll_listeners):
             update()
 
-    def _postponed_for_retry_after(self, *, scheduled: bool) -> bool:
-        """Move a poll due inside Robin's Retry-After to its end; tell whether it was moved.
+    def _retry_after_wait(self) -> timedelta | None:
+        """Return how long to move a poll due now inside Robin's Retry-After; None: not moved.
 
         Only after a poll that worked: the first refresh (setup), or a poll refused itself
         (429) or failed, leaves nothing current to show, and fails as before (the next one
-        comes after the wait). Moved, it keeps the one refresh timer: nothing else is
-        scheduled. A refresh asked for (not scheduled) is that poll, reading every location.
+        comes after the wait). Not if that makes the poll more than `POLL_LATE_AT_MOST` late.
         """
         wait = self.client.rate_limited_for
         if (
             not wait
             or self.data is None
             or not self.last_update_success
-            or self._shutdown_requested
             or self.hass.is_stopping
-            or not self._listeners
             # Polling turned off (the entry's system options): no poll to move the refresh to.
             or self.config_entry.pref_disable_polling
         ):
-            return False
-        now = dt_util.utcnow()
-        due = self._poll_due_since or now
+            return None
         # +1: Home Assistant rounds the loop time down to the second.
-        postponed_by = timedelta(seconds=math.ceil(wait) + 1)
-        if now + postponed_by - due > POLL_LATE_AT_MOST:
-            return False
-        self._poll_due_since = due
-        self._poll_everything = self._poll_everything or not scheduled
-        interval = self.update_interval
-        self.update_interval = postponed_by
-        self._schedule_refresh()
-        self.update_interval = interval
-        return True
+        moved_by = timedelta(seconds=math.ceil(wait) + 1)
+        now = dt_util.utcnow()
+        if now + moved_by - (self._poll_due_since or now) > POLL_LATE_AT_MOST:
+            return None
+        return moved_by
 
     @callback
     def async_add_poll_listener(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
