@@ -16,6 +16,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.robin.const import CONF_REPORT_PRESENCE
 from robin_simulator import RobinSimulator
 from robin_simulator.model import Event
 
@@ -90,6 +91,18 @@ async def setup_with_options(
     hass.config_entries.async_update_entry(entry, data=data, options=options)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+    return entry
+
+
+async def set_up_reporting(
+    hass: HomeAssistant, entry: MockConfigEntry, **options: Any
+) -> MockConfigEntry:
+    """Set the entry up with "Report presence from Home Assistant sensors" on.
+
+    Its reporter starts in the background: waited for, so that sensors are followed.
+    """
+    await setup_with_options(hass, entry, **{CONF_REPORT_PRESENCE: True, **options})
+    await hass.async_block_till_done(wait_background_tasks=True)
     return entry
 
 

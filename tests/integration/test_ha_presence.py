@@ -34,6 +34,7 @@ from .common import (
     device_with_identifier,
     robin_warnings,
     room_entity_id,
+    set_up_reporting,
     setup_with_options,
 )
 from .common import room_state as state_of
@@ -46,20 +47,12 @@ TRANSLATIONS = (
 POLL = timedelta(seconds=60)
 
 
-async def _set_up_reporting(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Set the entry up with "Report presence from Home Assistant sensors" on."""
-    entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(entry, options={CONF_REPORT_PRESENCE: True})
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
 @pytest.fixture
 async def reporting(
     hass: HomeAssistant, time_zone: None, config_entry: MockConfigEntry
 ) -> MockConfigEntry:
     """The entry, set up with presence reports on."""
-    await _set_up_reporting(hass, config_entry)
+    await set_up_reporting(hass, config_entry)
     return config_entry
 
 
@@ -622,7 +615,7 @@ async def test_without_a_robin_device_for_home_assistant_a_repair_explains_and_n
 ) -> None:
     organization = simulator.organization
     organization.devices = [d for d in organization.devices if d.id != HOME_ASSISTANT_DEVICE]
-    await _set_up_reporting(hass, config_entry)
+    await set_up_reporting(hass, config_entry)
     issue_id = f"no_presence_device_{config_entry.entry_id}"
     issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
     assert issue is not None
@@ -653,7 +646,7 @@ async def test_without_a_robin_device_its_devices_are_read_hourly_not_on_every_s
     organization = simulator.organization
     ours = next(d for d in organization.devices if d.id == HOME_ASSISTANT_DEVICE)
     organization.devices = [d for d in organization.devices if d is not ours]
-    await _set_up_reporting(hass, config_entry)
+    await set_up_reporting(hass, config_entry)
     mmwave = _room_sensor(hass, simulator, config_entry, "Thames Room", "thames_mmwave")
     await hass.async_block_till_done(wait_background_tasks=True)
     simulator.reset_requests()
@@ -704,7 +697,7 @@ async def test_while_robin_cannot_list_its_devices_nothing_is_reported_and_no_re
         simulator.faults.fail_next(500, 3, path="/devices", method="GET")
     else:
         simulator.faults.rate_limit_next(retry_after=30, path="/devices", method="GET")
-    await _set_up_reporting(hass, config_entry)
+    await set_up_reporting(hass, config_entry)
     mmwave = _room_sensor(hass, simulator, config_entry, "Thames Room", "thames_mmwave")
     issue_id = f"no_presence_device_{config_entry.entry_id}"
     await _turn(hass, mmwave, STATE_ON)

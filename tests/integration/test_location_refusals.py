@@ -26,7 +26,6 @@ from custom_components.robin.const import (
     CONF_NO_SHOW_GRACE,
     CONF_OFF_HOURS_INTERVAL,
     CONF_RELEASE_NO_SHOWS,
-    CONF_REPORT_PRESENCE,
     EVENT_BOOKING_CHECKED_IN,
     EVENT_BOOKING_RELEASED,
 )
@@ -43,6 +42,7 @@ from .common import (
     registry_counts,
     room_entity_id,
     room_state,
+    set_up_reporting,
     setup_entry_at,
     setup_with_options,
 )
@@ -312,10 +312,7 @@ async def test_a_refused_locations_rooms_get_no_presence_reports_until_it_answer
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Robin would refuse every report for London's rooms: none is sent, New York's go on."""
-    entry = await setup_with_options(
-        hass, config_entry, **{CONF_OFF_HOURS_INTERVAL: 0, CONF_REPORT_PRESENCE: True}
-    )
-    await hass.async_block_till_done(wait_background_tasks=True)
+    entry = await set_up_reporting(hass, config_entry, **{CONF_OFF_HOURS_INTERVAL: 0})
     thames = f"POST /v1.0/spaces/{simulator.find_space('Thames Room').id}/presence"
     hudson = f"POST /v1.0/spaces/{simulator.find_space('Hudson Room').id}/presence"
     _sensor_on_in(hass, simulator, entry, "Thames Room")

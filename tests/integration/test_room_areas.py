@@ -13,11 +13,10 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.robin.const import CONF_REPORT_PRESENCE
 from robin_simulator import RobinSimulator
 from robin_simulator.model import Space
 
-from .common import DOMAIN, device_with_identifier, setup_with_options
+from .common import DOMAIN, device_with_identifier, set_up_reporting
 from .conftest import advance
 
 POLL = timedelta(seconds=60)
@@ -72,12 +71,6 @@ def _add_reception(simulator: RobinSimulator, location: str, name: str = "Recept
     return simulator.add_space(simulator.find_location(location).id, name)
 
 
-async def _set_up_reporting(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Set the entry up with "Report presence from Home Assistant sensors" on."""
-    await setup_with_options(hass, entry, **{CONF_REPORT_PRESENCE: True})
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
 # Home Assistant compares area names without case: "RECEPTION" would join "Reception".
 @pytest.mark.parametrize("new_york_name", ["Reception", "RECEPTION"])
 @pytest.mark.usefixtures("time_zone")
@@ -90,7 +83,7 @@ async def test_rooms_of_one_name_in_two_offices_get_an_area_each(
 ) -> None:
     london = _add_reception(simulator, "London HQ")
     new_york = _add_reception(simulator, "New York Studio", new_york_name)
-    await _set_up_reporting(hass, config_entry)
+    await set_up_reporting(hass, config_entry)
 
     london_area = _area(hass, config_entry, london)
     new_york_area = _area(hass, config_entry, new_york)
@@ -117,7 +110,7 @@ async def test_a_room_named_like_one_already_followed_gets_an_area_of_its_own(
     config_entry: MockConfigEntry,
 ) -> None:
     london = _add_reception(simulator, "London HQ")
-    await _set_up_reporting(hass, config_entry)
+    await set_up_reporting(hass, config_entry)
     london_area = _area(hass, config_entry, london)
     assert london_area.name == "Reception"  # the only room of that name, so far
     motion = _motion_sensor(hass, "london_reception_motion", london_area.id)
@@ -165,7 +158,7 @@ async def test_a_room_joins_the_area_of_its_name_that_the_user_already_has(
     # Made for the room's own sensors before Robin was added: they count for the room at once.
     thames_area = ar.async_get(hass).async_create("thames room")
     motion = _motion_sensor(hass, "thames_motion", thames_area.id)
-    await _set_up_reporting(hass, config_entry)
+    await set_up_reporting(hass, config_entry)
 
     thames = simulator.find_space("Thames Room")
     assert _area(hass, config_entry, thames) == thames_area
