@@ -8,7 +8,7 @@ from typing import Any
 
 import voluptuous as vol
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import ATTR_AREA_ID, ATTR_FLOOR_ID, ATTR_LABEL_ID
+from homeassistant.const import ATTR_AREA_ID, ATTR_FLOOR_ID, ATTR_LABEL_ID, ENTITY_MATCH_ALL
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -177,6 +177,9 @@ def _target_room(call: ServiceCall) -> tuple[RobinCoordinator, Space]:
     room_of_device = _rooms_by_device(hass, device_registry)
     rooms: set[tuple[str, int]] = set()
     device_ids = set(target.device_ids)
+    if ENTITY_MATCH_ALL in target.entity_ids:
+        # Home Assistant's "every entity": every room, where one is needed.
+        raise validation_error("one_room_required")
     for entity_id in sorted(target.entity_ids):
         entity = entity_registry.async_get(entity_id)
         if entity is None or entity.platform != DOMAIN or entity.device_id is None:

@@ -165,6 +165,9 @@ async def test_an_area_with_two_robin_rooms_is_refused(
     dr.async_get(hass).async_update_device(fleet.id, area_id="fleet_room")
     err = await _refused(hass, "check_in", {}, {"area_id": ["thames_room", "fleet_room"]})
     assert err.translation_key == "one_room_required"
+    # Home Assistant's `entity_id: all` stands for every room.
+    err = await _refused(hass, "book_space", HALF_HOUR, {"entity_id": "all"})
+    assert err.translation_key == "one_room_required"
     assert writes(simulator) == []
 
 
