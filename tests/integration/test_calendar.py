@@ -12,7 +12,11 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.calendar import CalendarEntityFeature
 from homeassistant.const import ATTR_SUPPORTED_FEATURES, CONF_ACCESS_TOKEN, STATE_ON
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import (
+    HomeAssistantError,
+    ServiceNotSupported,
+    ServiceValidationError,
+)
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from robin_simulator import DEFAULT_TOKEN, READ_ONLY_TOKEN, RobinSimulator
@@ -337,6 +341,19 @@ async def test_a_read_only_token_offers_no_edits_until_a_token_that_can_write_is
         # Home Assistant refuses them itself, as for any calendar that cannot be edited.
         assert not answer["success"], command
         assert answer["error"]["code"] == "not_supported", command
+    # And Home Assistant's action, as an automation would call it.
+    with pytest.raises(ServiceNotSupported):
+        await hass.services.async_call(
+            "calendar",
+            "create_event",
+            {
+                "entity_id": fleet,
+                "summary": "Focus session",
+                "start_date_time": half_hour["dtstart"],
+                "end_date_time": half_hour["dtend"],
+            },
+            blocking=True,
+        )
     assert writes(simulator) == []
     assert simulator.events_in(space_id) == before
 
