@@ -98,8 +98,6 @@ type RobinConfigEntry = ConfigEntry[RobinCoordinator]
 
 # After our own booking or calendar edit, refresh at once but not more than every 2 s.
 REFRESH_COOLDOWN = 2.0
-# A change made while a poll read Robin is followed by a poll this much after it ends.
-POLL_AFTER_A_CHANGE = timedelta(seconds=REFRESH_COOLDOWN)
 # Every poll reads the bookings of the next hour: all that decides a room's availability
 # (a meeting under way, or one starting within 15 minutes) and its next booking soon.
 NEAR_WINDOW = timedelta(hours=1)
@@ -686,17 +684,11 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self.poll_listeners_due = True
         self.bookings_gone_by_poll = []  # set by a poll that works
         try:
-            data = await self._poll()
+            return await self._poll()
         except asyncio.CancelledError:
             # Home Assistant passes a cancellation on without finishing the refresh.
             self.poll_listeners_due = False
             raise
-        if self._full_read_asked_again:
-            # Read anew a cooldown after this poll, which may have read Robin before.
-            self.update_interval = min(
-                self.update_interval or POLL_AFTER_A_CHANGE, POLL_AFTER_A_CHANGE
-            )
-        return data
 
     async def _poll(self) -> RobinData:
         now = dt_util.utcnow()
@@ -978,14 +970,31 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             # The moved poll is scheduled by now: later ones keep the usual rhythm.
             self.update_interval, self._interval_before_wait = self._interval_before_wait, None
             return
+        if self._full_read_asked_again and not self.client.rate_limited_for:
+            # This poll may have read Robin before a change of ours, whose own request for
+            # a refresh Home Assistant drops if this poll outlasts the cooldown: asked again,
+            # the window is reread a cooldown from now, worked or failed, polling on or off.
+            # (Inside a Retry-After the next poll, moved to its end, reads it.)
+            self._full_read_asked_again = False
+            self.config_entry.async_create_background_task(
+                self.hass, self.async_request_refresh(), f"{DOMAIN} reread after a change"
+            )
         try:
             self.rooms_changed_by_poll = (
                 self._publish(dt_util.utcnow()) if self.last_update_success else set()
             )
+        except Exception:  # noqa: BLE001 - logged with its traceback
+            # Home Assistant tells the coordinator's own listeners next, whatever happens
+            # here: entities turning available again, new rooms' entities.
+            LOGGER.exception("Unexpected error telling the rooms what the poll changed")
+            self.rooms_changed_by_poll = set()
         finally:
             self.poll_listeners_due = False
         for update in list(self._poll_listeners):
-            update()
+            try:
+                update()
+            except Exception:  # noqa: BLE001 - logged with its traceback, as Home Assistant does
+                LOGGER.exception("Unexpected error in %s after a poll", update)
 
     def _retry_after_wait(self) -> timedelta | None:
         """Return how long to move a poll due now inside Robin's Retry-After; None: not moved.

@@ -462,6 +462,34 @@ async def test_no_request_outlives_a_failed_refresh(
     assert leftovers == []
 
 
+async def test_an_error_in_what_follows_a_poll_leaves_the_rooms_recovering(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A fault in one follower of the polls is logged; the others still see the poll.
+
+    Home Assistant tells the coordinator's own listeners (rooms turning available again)
+    after the integration's: one of those raising must not keep every room unavailable.
+    """
+    occupancy = room_entity_id(hass, simulator, "Fleet Room", "binary_sensor", "occupancy")
+    simulator.faults.fail_next(500, count=10, path="/presence")
+    await advance(hass, freezer, POLL)
+    assert hass.states.get(occupancy).state == STATE_UNAVAILABLE
+    simulator.faults.clear()
+
+    def broken() -> None:
+        raise RuntimeError("a fault in a poll listener")
+
+    unsubscribe = _coordinator(setup_integration).async_add_poll_listener(broken)
+    await advance(hass, freezer, POLL)
+    unsubscribe()
+    assert hass.states.get(occupancy).state == "on"  # the design review, under way
+    assert "a fault in a poll listener" in caplog.text
+
+
 # --- removal ---------------------------------------------------------------------------------
 
 

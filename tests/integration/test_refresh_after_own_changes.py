@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from robin_simulator import RobinSimulator
 from robin_simulator.scenarios.demo import HOME_ASSISTANT_DEVICE
@@ -230,23 +231,39 @@ async def _summaries(
     return [event["summary"] for event in events]
 
 
-async def test_a_change_made_during_a_window_reread_is_followed_by_another(
+@pytest.mark.parametrize(
+    ("polling", "reread_fails"),
+    [(True, False), (False, False), (True, True)],
+    ids=["polling", "polling_off", "reread_fails"],
+)
+async def test_a_change_made_during_a_window_reread_is_followed_by_another(  # noqa: PLR0917 - fixtures and parameters
     hass: HomeAssistant,
     simulator: RobinSimulator,
-    setup_integration: MockConfigEntry,
+    time_zone: None,
+    config_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
+    polling: bool,
+    reread_fails: bool,
 ) -> None:
     """Two bookings from Home Assistant; the second is made while the first one's reread runs.
 
     That reread has read Tuesday when a meeting is set on Tuesday in Robin's app, and the
     second booking (Friday) is made. The second action does not wait for the reread under
-    way; the reread after it shows Tuesday's meeting a cooldown after that one ends, not at
-    Tuesday's turn in the window's rereads.
+    way, which lasts longer than the refresh's cooldown. The reread after it shows
+    Tuesday's meeting a cooldown after that one ends, not at Tuesday's turn in the window's
+    rereads: also with polling turned off (the entry's system options), and after a reread
+    that failed.
     """
+    config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(config_entry, pref_disable_polling=not polling)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
     london = simulator.find_location("London HQ")
     london_events = f"/locations/{london.id}/events"
     simulator.faults.serve_next(DAYS_READ_BEFORE_THURSDAY, path=london_events, method="GET")
     simulator.faults.hold_next(path=london_events, method="GET")
+    if reread_fails:
+        simulator.faults.fail_next(500, path=london_events, method="GET")
     thames = room_target(hass, simulator, "Thames Room")
     first = hass.async_create_task(call_action(hass, "book_space", HALF_HOUR, thames))
     await simulator.faults.wait_until_held()
@@ -264,15 +281,23 @@ async def test_a_change_made_during_a_window_reread_is_followed_by_another(
         thames,
     )
     assert booked["booking"]["title"] == "Planning"
-    assert not first.done()  # its reread is still held
+    # The reread under way lasts past the cooldown (2 s): the refresh the second booking
+    # asked for comes due while it still runs, which Home Assistant then drops.
+    freezer.tick(timedelta(seconds=3))
+    async_fire_time_changed(hass)
+    assert not first.done()
     simulator.faults.let_go()
     await first
     await hass.async_block_till_done()
     fleet_calendar = room_entity_id(hass, simulator, "Fleet Room", "calendar", "bookings")
     tuesday = (TUESDAY_AFTERNOON, TUESDAY_AFTERNOON + timedelta(hours=1))
-    assert "Quarterly review" not in await _summaries(hass, fleet_calendar, *tuesday)
+    if reread_fails:
+        assert hass.states.get(fleet_calendar).state == STATE_UNAVAILABLE
+    else:
+        assert "Quarterly review" not in await _summaries(hass, fleet_calendar, *tuesday)
 
     # The reread after the second booking, a cooldown (2 s) after the first one's.
     await advance(hass, freezer, timedelta(seconds=3))
     assert datetime.now(UTC) < MONDAY_MORNING + POLL  # before the next regular poll
+    assert hass.states.get(fleet_calendar).state != STATE_UNAVAILABLE
     assert "Quarterly review" in await _summaries(hass, fleet_calendar, *tuesday)
