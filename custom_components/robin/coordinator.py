@@ -686,8 +686,10 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         try:
             return await self._poll()
         except asyncio.CancelledError:
-            # Home Assistant passes a cancellation on without finishing the refresh.
+            # Home Assistant passes a cancellation on without finishing the refresh (e.g.
+            # the script whose action refreshed was stopped).
             self.poll_listeners_due = False
+            self._ask_again_for_a_full_read()
             raise
 
     async def _poll(self) -> RobinData:
@@ -970,15 +972,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             # The moved poll is scheduled by now: later ones keep the usual rhythm.
             self.update_interval, self._interval_before_wait = self._interval_before_wait, None
             return
-        if self._full_read_asked_again and not self.client.rate_limited_for:
-            # This poll may have read Robin before a change of ours, whose own request for
-            # a refresh Home Assistant drops if this poll outlasts the cooldown: asked again,
-            # the window is reread a cooldown from now, worked or failed, polling on or off.
-            # (Inside a Retry-After the next poll, moved to its end, reads it.)
-            self._full_read_asked_again = False
-            self.config_entry.async_create_background_task(
-                self.hass, self.async_request_refresh(), f"{DOMAIN} reread after a change"
-            )
+        self._ask_again_for_a_full_read()
         try:
             self.rooms_changed_by_poll = (
                 self._publish(dt_util.utcnow()) if self.last_update_success else set()
@@ -995,6 +989,29 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                 update()
             except Exception:  # noqa: BLE001 - logged with its traceback, as Home Assistant does
                 LOGGER.exception("Unexpected error in %s after a poll", update)
+
+    @callback
+    def _ask_again_for_a_full_read(self) -> None:
+        """Ask for the window's reread again if a change of ours came during this refresh.
+
+        The refresh it asked for is dropped by Home Assistant's debouncer if this one outlasts
+        the cooldown: asked again as it ends (worked, failed or cancelled, polling on or
+        off), the window is reread a cooldown later, the debouncer's lock being still held.
+        Inside a Retry-After the next poll reads it: moved to the wait's end, or, polling
+        off, whenever one is asked for.
+        """
+        if (
+            self._full_read_asked_again
+            and not self.client.rate_limited_for
+            and not self.hass.is_stopping
+        ):
+            self._full_read_asked_again = False
+            self.config_entry.async_create_background_task(
+                self.hass,
+                self.async_request_refresh(),
+                f"{DOMAIN} reread after a change",
+                eager_start=True,
+            )
 
     def _retry_after_wait(self) -> timedelta | None:
         """Return how long to move a poll due now inside Robin's Retry-After; None: not moved.
@@ -1187,7 +1204,11 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
     def _notify(listeners: Listeners, key: int, changes: RoomChange = RoomChange.ALL) -> None:
         for update, wanted in list(listeners.get(key, ())):
             if wanted & changes:
-                update()
+                try:
+                    update()
+                except Exception:  # noqa: BLE001 - logged with its traceback, as Home Assistant does
+                    # The room's other entities, and the other rooms, are still told.
+                    LOGGER.exception("Unexpected error in %s", update)
 
     @callback
     def _boundary_passed(self, due: set[int]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -30,6 +30,7 @@ from .common import (
     delete_device,
     device_with_identifier,
     location_entity_id,
+    meeting,
     registry_counts,
     room_entity_id,
     room_state,
@@ -488,6 +489,33 @@ async def test_an_error_in_what_follows_a_poll_leaves_the_rooms_recovering(
     unsubscribe()
     assert hass.states.get(occupancy).state == "on"  # the design review, under way
     assert "a fault in a poll listener" in caplog.text
+
+
+async def test_an_error_in_one_rooms_follower_leaves_the_other_rooms_told(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A poll changes two rooms; a follower of the first raises: the second still changes."""
+    now = datetime.now(UTC)
+    thames = simulator.find_space("Thames Room")
+    simulator.add_event(
+        thames.id, "Walk-in", now - timedelta(minutes=1), now + timedelta(minutes=40)
+    )
+    simulator.events.cancel(meeting(simulator, "Fleet Room", "Design review").id)
+
+    def broken() -> None:
+        raise RuntimeError("a fault in a room's follower")
+
+    coordinator = _coordinator(setup_integration)
+    for room in ("Thames Room", "Fleet Room"):
+        coordinator.async_add_room_listener(simulator.find_space(room).id, broken)
+    await advance(hass, freezer, POLL)
+    assert room_state(hass, simulator, "Thames Room", "sensor", "availability").state == "booked"
+    assert room_state(hass, simulator, "Fleet Room", "sensor", "availability").state == "available"
+    assert "a fault in a room's follower" in caplog.text
 
 
 # --- removal ---------------------------------------------------------------------------------

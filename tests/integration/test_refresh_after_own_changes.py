@@ -9,6 +9,7 @@ have read Robin before the change.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -232,9 +233,9 @@ async def _summaries(
 
 
 @pytest.mark.parametrize(
-    ("polling", "reread_fails"),
-    [(True, False), (False, False), (True, True)],
-    ids=["polling", "polling_off", "reread_fails"],
+    ("polling", "first_reread"),
+    [(True, "ends"), (False, "ends"), (True, "fails"), (False, "is_cancelled")],
+    ids=["polling", "polling_off", "reread_fails", "reread_cancelled"],
 )
 async def test_a_change_made_during_a_window_reread_is_followed_by_another(  # noqa: PLR0917 - fixtures and parameters
     hass: HomeAssistant,
@@ -243,7 +244,7 @@ async def test_a_change_made_during_a_window_reread_is_followed_by_another(  # n
     config_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
     polling: bool,
-    reread_fails: bool,
+    first_reread: str,
 ) -> None:
     """Two bookings from Home Assistant; the second is made while the first one's reread runs.
 
@@ -251,8 +252,8 @@ async def test_a_change_made_during_a_window_reread_is_followed_by_another(  # n
     second booking (Friday) is made. The second action does not wait for the reread under
     way, which lasts longer than the refresh's cooldown. The reread after it shows
     Tuesday's meeting a cooldown after that one ends, not at Tuesday's turn in the window's
-    rereads: also with polling turned off (the entry's system options), and after a reread
-    that failed.
+    rereads: also with polling turned off (the entry's system options), after a reread
+    that failed, and after one cancelled with the script whose action it followed.
     """
     config_entry.add_to_hass(hass)
     hass.config_entries.async_update_entry(config_entry, pref_disable_polling=not polling)
@@ -262,7 +263,7 @@ async def test_a_change_made_during_a_window_reread_is_followed_by_another(  # n
     london_events = f"/locations/{london.id}/events"
     simulator.faults.serve_next(DAYS_READ_BEFORE_THURSDAY, path=london_events, method="GET")
     simulator.faults.hold_next(path=london_events, method="GET")
-    if reread_fails:
+    if first_reread == "fails":
         simulator.faults.fail_next(500, path=london_events, method="GET")
     thames = room_target(hass, simulator, "Thames Room")
     first = hass.async_create_task(call_action(hass, "book_space", HALF_HOUR, thames))
@@ -286,15 +287,20 @@ async def test_a_change_made_during_a_window_reread_is_followed_by_another(  # n
     freezer.tick(timedelta(seconds=3))
     async_fire_time_changed(hass)
     assert not first.done()
+    if first_reread == "is_cancelled":
+        first.cancel()  # the script that made the first booking is stopped
+        with pytest.raises(asyncio.CancelledError):
+            await first
     simulator.faults.let_go()
-    await first
+    if first_reread != "is_cancelled":
+        await first
     await hass.async_block_till_done()
     fleet_calendar = room_entity_id(hass, simulator, "Fleet Room", "calendar", "bookings")
     tuesday = (TUESDAY_AFTERNOON, TUESDAY_AFTERNOON + timedelta(hours=1))
-    if reread_fails:
-        assert hass.states.get(fleet_calendar).state == STATE_UNAVAILABLE
-    else:
+    if first_reread == "ends":
         assert "Quarterly review" not in await _summaries(hass, fleet_calendar, *tuesday)
+    elif first_reread == "fails":
+        assert hass.states.get(fleet_calendar).state == STATE_UNAVAILABLE
 
     # The reread after the second booking, a cooldown (2 s) after the first one's.
     await advance(hass, freezer, timedelta(seconds=3))
