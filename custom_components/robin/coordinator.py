@@ -428,7 +428,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         """
         self._full_read_due = True
         # A poll reading Robin now may have read it before our change: the next one, a
-        # cooldown after it ends, reads the window again (see `_async_update_data`).
+        # cooldown after it ends, reads the window again (see `_ask_again_for_a_full_read`).
         self._full_read_asked_again = True
         if self.client.rate_limited_for and self._retry_after_wait() is None:
             # Sent now, the refresh would fail without a request: the next poll reads the
