@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -463,32 +464,46 @@ async def test_no_request_outlives_a_failed_refresh(
     assert leftovers == []
 
 
+@pytest.mark.parametrize("faulty", ["poll_listener", "telling_the_rooms"])
 async def test_an_error_in_what_follows_a_poll_leaves_the_rooms_recovering(
     hass: HomeAssistant,
     simulator: RobinSimulator,
     setup_integration: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
+    *,
     caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    faulty: str,
 ) -> None:
-    """A fault in one follower of the polls is logged; the others still see the poll.
+    """A fault in what follows a poll is logged; what comes after it still sees the poll.
 
     Home Assistant tells the coordinator's own listeners (rooms turning available again)
-    after the integration's: one of those raising must not keep every room unavailable.
+    after the integration's work: a follower of the polls raising, or telling the rooms
+    what changed, must not keep every room unavailable or the office uninformed.
     """
     occupancy = room_entity_id(hass, simulator, "Fleet Room", "binary_sensor", "occupancy")
     simulator.faults.fail_next(500, count=10, path="/presence")
     await advance(hass, freezer, POLL)
     assert hass.states.get(occupancy).state == STATE_UNAVAILABLE
     simulator.faults.clear()
+    coordinator = _coordinator(setup_integration)
+    polls_seen: list[bool] = []
 
-    def broken() -> None:
-        raise RuntimeError("a fault in a poll listener")
+    def broken(*_: object) -> NoReturn:
+        raise RuntimeError(f"a fault in {faulty}")
 
-    unsubscribe = _coordinator(setup_integration).async_add_poll_listener(broken)
+    followers: list[Callable[[], None]] = [lambda: polls_seen.append(True)]
+    if faulty == "poll_listener":
+        followers.insert(0, broken)
+    else:
+        monkeypatch.setattr(coordinator, "_publish", broken)
+    unsubscribe = [coordinator.async_add_poll_listener(follower) for follower in followers]
     await advance(hass, freezer, POLL)
-    unsubscribe()
+    for stop in unsubscribe:
+        stop()
     assert hass.states.get(occupancy).state == "on"  # the design review, under way
-    assert "a fault in a poll listener" in caplog.text
+    assert polls_seen == [True]
+    assert f"a fault in {faulty}" in caplog.text
 
 
 async def test_an_error_in_one_rooms_follower_leaves_the_other_rooms_told(

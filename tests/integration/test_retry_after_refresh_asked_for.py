@@ -373,3 +373,53 @@ async def test_a_setup_inside_a_wait_fails_until_it_ends(
     await _run_until(hass, freezer, wait_over + timedelta(minutes=3))
     assert setup_integration.state is ConfigEntryState.LOADED
     assert _fleet_occupancy(hass, simulator) == "on"
+
+
+async def test_with_polling_off_an_unknown_outcome_inside_a_wait_keeps_the_rooms_shown(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Robin answers a booking 503 for 90 s, polling off: no refresh is asked for then.
+
+    It could only fail inside the wait, turning every room unavailable for the user's
+    change; the next update asked for after the wait reads the whole calendar window.
+    """
+    config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(config_entry, pref_disable_polling=True)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    watch = _watch(hass, config_entry)
+    await advance(hass, freezer, ACTION_AT - MONDAY_MORNING)
+    simulator.reset_requests()
+    thames = simulator.find_space("Thames Room")
+    simulator.faults.rate_limit_next(
+        90, status=503, path=f"/spaces/{thames.id}/events", method="POST"
+    )
+    with pytest.raises(HomeAssistantError, match="could not be checked whether"):
+        await call_action(
+            hass,
+            "book_space",
+            {"duration": {"minutes": 30}},
+            room_target(hass, simulator, "Thames Room"),
+        )
+    answered, wait_over = _wait_of(simulator, status=503)
+    fleet = simulator.find_space("Fleet Room").id
+    simulator.add_event(
+        fleet, "Quarterly review", THURSDAY_AFTERNOON, THURSDAY_AFTERNOON + timedelta(hours=1)
+    )
+
+    await _run_until(hass, freezer, wait_over + timedelta(seconds=3))
+    assert _sent_inside(simulator, answered, wait_over) == []
+    assert _presence_reads(simulator) == []  # nothing polls by itself
+    assert watch.went_unavailable == []
+
+    fleet_calendar = room_entity_id(hass, simulator, "Fleet Room", "calendar", "bookings")
+    await _update_entity(hass, fleet_calendar)
+    thursday = await _calendar_events(
+        hass, fleet_calendar, THURSDAY_AFTERNOON, THURSDAY_AFTERNOON + timedelta(hours=1)
+    )
+    assert "Quarterly review" in [event["summary"] for event in thursday]
+    assert watch.went_unavailable == []
