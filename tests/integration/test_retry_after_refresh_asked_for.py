@@ -109,6 +109,35 @@ async def _booking_rate_limited(
         )
 
 
+async def _booking_outcome_unknown(
+    hass: HomeAssistant, simulator: RobinSimulator
+) -> tuple[datetime, datetime]:
+    """Book the Thames Room; Robin answers 503 for 90 s: whether it booked is unknown.
+
+    Return when Robin answered and when its Retry-After ends.
+    """
+    thames = simulator.find_space("Thames Room")
+    simulator.faults.rate_limit_next(
+        90, status=503, path=f"/spaces/{thames.id}/events", method="POST"
+    )
+    with pytest.raises(HomeAssistantError, match="could not be checked whether"):
+        await call_action(
+            hass,
+            "book_space",
+            {"duration": {"minutes": 30}},
+            room_target(hass, simulator, "Thames Room"),
+        )
+    return _wait_of(simulator, status=503)
+
+
+async def _set_up_with_polling_off(hass: HomeAssistant, config_entry: MockConfigEntry) -> None:
+    """Set the entry up with polling turned off (the entry's system options)."""
+    config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(config_entry, pref_disable_polling=True)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+
 async def _update_entity(hass: HomeAssistant, entity_id: str) -> None:
     """Ask for a refresh as a user or an automation does."""
     await async_setup_component(hass, "homeassistant", {})
@@ -283,18 +312,7 @@ async def test_an_actions_refresh_at_night_inside_a_wait_is_made_as_it_ends(
     watch = _watch(hass, config_entry)
     await advance(hass, freezer, timedelta(minutes=10))  # 00:10:30
     simulator.reset_requests()
-    thames = simulator.find_space("Thames Room")
-    simulator.faults.rate_limit_next(
-        90, status=503, path=f"/spaces/{thames.id}/events", method="POST"
-    )
-    with pytest.raises(HomeAssistantError, match="could not be checked whether"):
-        await call_action(
-            hass,
-            "book_space",
-            {"duration": {"minutes": 30}},
-            room_target(hass, simulator, "Thames Room"),
-        )
-    answered, wait_over = _wait_of(simulator, status=503)
+    answered, wait_over = await _booking_outcome_unknown(hass, simulator)
     fleet = simulator.find_space("Fleet Room").id
     simulator.start_presence(fleet)  # someone works late
     simulator.add_event(
@@ -328,10 +346,7 @@ async def test_with_polling_off_an_update_inside_a_wait_fails_rather_than_vanish
     rather than be dropped while they go on showing what they showed; asked again after
     the wait, it reads Robin.
     """
-    config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(config_entry, pref_disable_polling=True)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
+    await _set_up_with_polling_off(hass, config_entry)
     await advance(hass, freezer, ACTION_AT - MONDAY_MORNING)
     simulator.reset_requests()
     await _booking_rate_limited(hass, simulator, "Thames Room", retry_after=90)
@@ -387,25 +402,11 @@ async def test_with_polling_off_an_unknown_outcome_inside_a_wait_keeps_the_rooms
     It could only fail inside the wait, turning every room unavailable for the user's
     change; the next update asked for after the wait reads the whole calendar window.
     """
-    config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(config_entry, pref_disable_polling=True)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
+    await _set_up_with_polling_off(hass, config_entry)
     watch = _watch(hass, config_entry)
     await advance(hass, freezer, ACTION_AT - MONDAY_MORNING)
     simulator.reset_requests()
-    thames = simulator.find_space("Thames Room")
-    simulator.faults.rate_limit_next(
-        90, status=503, path=f"/spaces/{thames.id}/events", method="POST"
-    )
-    with pytest.raises(HomeAssistantError, match="could not be checked whether"):
-        await call_action(
-            hass,
-            "book_space",
-            {"duration": {"minutes": 30}},
-            room_target(hass, simulator, "Thames Room"),
-        )
-    answered, wait_over = _wait_of(simulator, status=503)
+    answered, wait_over = await _booking_outcome_unknown(hass, simulator)
     fleet = simulator.find_space("Fleet Room").id
     simulator.add_event(
         fleet, "Quarterly review", THURSDAY_AFTERNOON, THURSDAY_AFTERNOON + timedelta(hours=1)
