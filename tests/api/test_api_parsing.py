@@ -113,6 +113,7 @@ def test_format_timestamp() -> None:
         ("Plain text, kept\nas is", "Plain text, kept\nas is"),
         ("Fish &amp; chips &lt;3", "Fish & chips <3"),
         ("a < b and c > d", "a < b and c > d"),
+        ("Costs < budget\nRevenue > plan", "Costs < budget\nRevenue > plan"),
         ("Line one<br>Line two<br/>Line three<BR />", "Line one\nLine two\nLine three"),
         ("<p>First</p><p>Second</p>", "First\n\nSecond"),
         ("<div>one</div><div>two</div>", "one\ntwo"),

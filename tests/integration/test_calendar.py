@@ -378,6 +378,9 @@ async def test_a_read_only_token_offers_no_edits_until_a_token_that_can_write_is
     ]
 
 
+BOARD_VISIT_AGENDA = "Costs < budget?\nRevenue > plan?"
+
+
 async def test_create_event_action_books_next_week(
     hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry, hass_client
 ) -> None:
@@ -389,6 +392,7 @@ async def test_create_event_action_books_next_week(
         {
             "entity_id": hudson,
             "summary": "Board visit",
+            "description": BOARD_VISIT_AGENDA,
             "start_date_time": "2026-11-30T09:00:00-05:00",
             "end_date_time": "2026-11-30T10:30:00-05:00",
         },
@@ -407,6 +411,8 @@ async def test_create_event_action_books_next_week(
         ("Board visit", "2026-11-30T14:00:00+00:00", "2026-11-30T15:30:00+00:00"),
         ("Client workshop", "2026-11-30T18:00:00+00:00", "2026-11-30T19:00:00+00:00"),
     ]
+    # Plain text comparing with < and > is no HTML: its lines are shown as written.
+    assert events[0]["description"] == BOARD_VISIT_AGENDA
 
 
 async def test_update_moves_and_renames_one_occurrence_of_the_series(

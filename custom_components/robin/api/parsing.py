@@ -331,7 +331,9 @@ def format_utc(moment: datetime) -> str:
     return format_timestamp(moment, "UTC").replace("+00:00", "Z")
 
 
-_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
+# As HTML reads a tag: "<" then at once a letter, "/" and a letter, or "!" (a comment). Plain
+# text such as "costs < budget, revenue > plan" is no HTML, and keeps its line breaks.
+_TAG = re.compile(r"<(?:/?[a-zA-Z]|!)[^>]*>")
 _BLOCK_TAGS = frozenset(
     {"p", "div", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "pre"}
 )
