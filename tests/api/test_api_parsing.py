@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from custom_components.robin.api import RobinMalformedResponseError
 from custom_components.robin.api.parsing import (
@@ -126,6 +128,18 @@ def test_format_timestamp() -> None:
 )
 def test_html_to_text(html: str | None, text: str) -> None:
     assert html_to_text(html) == text
+
+
+# Plain text as a user types it in Home Assistant: lines, comparisons with < and >, no
+# character references ("&" is left out: "&copy" is one).
+_PLAIN_TEXT = st.lists(
+    st.text(st.characters(exclude_characters="<&", exclude_categories=("Cs",))), min_size=1
+).map(" < ".join)
+
+
+@given(_PLAIN_TEXT)
+def test_plain_text_reads_as_written(text: str) -> None:
+    assert html_to_text(text) == text.strip()
 
 
 def test_scalars() -> None:
