@@ -266,8 +266,12 @@ async def async_read_booking(coordinator: RobinCoordinator, space: Space, event_
     # Robin may keep a cancelled occurrence readable: it is gone all the same, and changing
     # or checking in to it would act on a booking nobody holds any more. One the room
     # declined is not a booking of this room either.
-    if event is None or not holds_room(event, space):
+    if event is None or not holds_room(event, space) or event.space_id not in (None, space.id):
         raise validation_error("booking_not_found", booking=event_id, room=space.name)
+    if event.recurrence and event.recurrence_id is None:
+        # A series' own id (an occurrence has its recurrence id): a change or cancellation
+        # would apply to every occurrence.
+        raise validation_error("recurrence_not_supported")
     return event
 
 

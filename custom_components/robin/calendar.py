@@ -217,6 +217,8 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         if recurrence_range:
             raise validation_error("recurrence_not_supported")
         check_booking_id_given(uid, space)
+        # Only this room's bookings, one occurrence at a time (not a series' own id).
+        await self._booking(space, uid)
         await self._edit(async_cancel_booking(self.coordinator, space, uid))
 
     async def _edit(self, change: Awaitable[Any]) -> None:

@@ -333,9 +333,8 @@ async def _booking(call: ServiceCall) -> tuple[RobinCoordinator, Space, Event]:
     cached = {event.id: event for event in coordinator.data.events.get(space.id, ())}
     event = cached.get(booking_id)
     if event is None:
+        # Refuses another room's booking, and a series' own id.
         event = await async_read_booking(coordinator, space, booking_id)
-    if event.space_id not in (None, space.id):
-        raise validation_error("booking_not_found", booking=booking_id, room=space.name)
     return coordinator, space, event
 
 

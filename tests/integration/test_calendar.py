@@ -809,3 +809,57 @@ async def test_a_booking_robin_gives_impossible_times_is_left_out_of_the_calenda
     assert "Sane" in summaries
     assert "Backwards" not in summaries
     assert f"Skipping Robin event {broken.id}: its times are not valid" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("command", "fields"),
+    [
+        ("delete", {}),
+        (
+            "update",
+            {
+                "event": {
+                    "summary": "Renamed from another room",
+                    "dtstart": "2026-11-23T10:00:00+00:00",
+                    "dtend": "2026-11-23T11:00:00+00:00",
+                }
+            },
+        ),
+    ],
+)
+@pytest.mark.parametrize("which", ["another_rooms_booking", "the_series_itself"])
+async def test_a_room_calendar_changes_only_its_own_bookings_one_at_a_time(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    hass_ws_client,
+    *,
+    command: str,
+    fields: dict[str, Any],
+    which: str,
+) -> None:
+    """Neither the Fleet Room's booking nor the stand-up series' own id, from Thames' calendar.
+
+    Robin would cancel or rename the other room's meeting, or every stand-up of the series.
+    """
+    thames = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
+    uid = meeting(simulator, "Fleet Room", "Design review").id
+    if which == "the_series_itself":
+        uid = STANDUP_SERIES
+    rooms = [simulator.find_space(room).id for room in ("Thames Room", "Fleet Room")]
+
+    def held() -> list[tuple[str, str, datetime]]:
+        return sorted(
+            (event.id, event.title, event.end)
+            for room in rooms
+            for event in simulator.events_in(room)
+        )
+
+    before = held()
+
+    answer = await _edit(hass, hass_ws_client, command, thames, uid=uid, **fields)
+
+    assert not answer["success"]
+    expected = "Recurring bookings cannot" if which == "the_series_itself" else "was not found"
+    assert expected in answer["error"]["message"]
+    assert held() == before

@@ -15,6 +15,7 @@ from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from robin_simulator import READ_ONLY_TOKEN, RobinSimulator
+from robin_simulator.scenarios.demo import STANDUP_SERIES_ID
 
 from .common import (
     DOMAIN,
@@ -587,6 +588,25 @@ async def test_unknown_booking_and_booking_of_another_room(
     # Nothing happened to the Fleet Room's meeting.
     assert simulator.events_in(simulator.find_space("Fleet Room").id) == fleet_before
     assert simulator.events.confirmations.get(review.id) is None
+
+
+async def test_a_series_own_id_is_refused_not_applied_to_every_occurrence(
+    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+) -> None:
+    """The stand-up series' own id (not one occurrence's): Robin would change them all."""
+    thames = simulator.find_space("Thames Room")
+    thames_before = simulator.events_in(thames.id)
+    for action, data in CHANGES_TO_A_BOOKING:
+        with pytest.raises(ServiceValidationError) as err:
+            await call_action(
+                hass,
+                action,
+                {**data, "booking_id": STANDUP_SERIES_ID},
+                room_target(hass, simulator, "Thames Room"),
+            )
+        assert err.value.translation_key == "recurrence_not_supported", action
+    assert simulator.events_in(thames.id) == thames_before
+    assert simulator.events.confirmations.get(STANDUP_SERIES_ID) is None
 
 
 @pytest.mark.parametrize("booking_id", ["", " "], ids=["empty", "blank"])
