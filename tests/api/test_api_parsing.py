@@ -116,6 +116,9 @@ def test_format_timestamp() -> None:
         ("Fish &amp; chips &lt;3", "Fish & chips <3"),
         ("a < b and c > d", "a < b and c > d"),
         ("Costs < budget\nRevenue > plan", "Costs < budget\nRevenue > plan"),
+        ("Host: Ada <ada@example.com>\nAgenda", "Host: Ada <ada@example.com>\nAgenda"),
+        ("<P>Shouted</P><o:p></o:p>", "Shouted"),
+        ("<!-- a note -->Visible", "Visible"),
         ("Line one<br>Line two<br/>Line three<BR />", "Line one\nLine two\nLine three"),
         ("<p>First</p><p>Second</p>", "First\n\nSecond"),
         ("<div>one</div><div>two</div>", "one\ntwo"),
@@ -130,11 +133,11 @@ def test_html_to_text(html: str | None, text: str) -> None:
     assert html_to_text(html) == text
 
 
-# Plain text as a user types it in Home Assistant: lines, comparisons with < and >, no
-# character references ("&" is left out: "&copy" is one).
+# Plain text as a user types it in Home Assistant: lines, comparisons with < and >, e-mail
+# addresses in <>, no character references ("&" is left out: "&copy" is one).
 _PLAIN_TEXT = st.lists(
     st.text(st.characters(exclude_characters="<&", exclude_categories=("Cs",))), min_size=1
-).map(" < ".join)
+).map(" < ".join) | st.emails().map(lambda address: f"Host: Ada <{address}>\nAgenda")
 
 
 @given(_PLAIN_TEXT)

@@ -331,9 +331,16 @@ def format_utc(moment: datetime) -> str:
     return format_timestamp(moment, "UTC").replace("+00:00", "Z")
 
 
-# As HTML reads a tag: "<" then at once a letter, "/" and a letter, or "!" (a comment). Plain
-# text such as "costs < budget, revenue > plan" is no HTML, and keeps its line breaks.
-_TAG = re.compile(r"<(?:/?[a-zA-Z]|!)[^>]*>")
+# HTML as calendars write it: a tag of HTML's own ("<p>", "</div>", "<br/>", Outlook's
+# "<o:p>") or a comment. Plain text such as "costs < budget, revenue > plan" or an address
+# written "Ada <ada@example.com>" is no HTML, and keeps its line breaks.
+_TAG = re.compile(
+    r"<(?:!--|!doctype|/?(?:a|abbr|b|big|blockquote|body|br|center|code|col|colgroup|dd|div"
+    r"|dl|dt|em|font|h[1-6]|head|hr|html|i|img|li|link|meta|o:p|ol|p|pre|s|small|span|strike"
+    r"|strong|style|script|sub|sup|table|tbody|td|tfoot|th|thead|title|tr|u|ul)(?=[\s/>]))"
+    r"[^>]*>",
+    re.IGNORECASE,
+)
 _BLOCK_TAGS = frozenset(
     {"p", "div", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "pre"}
 )
