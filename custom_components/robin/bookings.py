@@ -36,6 +36,7 @@ from .api import (
     RobinResponseError,
     RobinServerError,
     RobinValidationError,
+    RobinWaitingError,
     Space,
     html_to_text,
 )
@@ -109,6 +110,8 @@ def robin_error(coordinator: RobinCoordinator, err: RobinError, room: str) -> Ho
 def _robin_busy(err: RobinRateLimitError | RobinServerError) -> HomeAssistantError:
     """Robin limits requests (429) or failed on its side (5xx): say when to try again."""
     wait = str(ceil(err.retry_after)) if err.retry_after else None  # none, or already over
+    if isinstance(err, RobinWaitingError) and err.unavailable and wait is not None:
+        return robin_failure("robin_unavailable_for", seconds=wait)  # still down
     if isinstance(err, RobinRateLimitError):
         if wait is None:
             return robin_failure("rate_limited_action")
@@ -165,9 +168,10 @@ async def _write_or_look_up[T](
 
     `look_up` returns the change as Robin holds it, or None when Robin did not make it.
     `write` raises HomeAssistantError only for a change it gave up without Robin making it.
-    Afterwards the whole calendar window is reread, unless Robin certainly changed nothing
-    or the booking is gone (shown so at once): that read is many requests, and after a 429
-    it would spend, as the wait ends, what Robin asked us to spare. `event_id`: the booking
+    Afterwards a reread of the whole calendar window is started, not waited for, unless
+    Robin certainly changed nothing or the booking is gone (shown so at once): that read is
+    many requests, and after a 429 it would spend, as the wait ends, what Robin asked us to
+    spare. `event_id`: the booking
     changed, shown gone when Robin answers 404 to its own change (also to one sent again,
     or to its look-up after a lost answer: whatever was made went with it); not to another
     request the write made (a device look-up). `made` is told of the change Robin made
@@ -204,7 +208,7 @@ async def _write_or_look_up[T](
     finally:
         # Also after a cancelled write, which may have reached Robin.
         if not changed_nothing:
-            await coordinator.async_refresh_bookings()
+            coordinator.async_refresh_bookings()
 
 
 def _is_gone(err: RobinError, event_id: str | None) -> TypeGuard[RobinEventNotFoundError]:
@@ -268,9 +272,7 @@ async def async_read_booking(coordinator: RobinCoordinator, space: Space, event_
     # declined is not a booking of this room either.
     if event is None or not holds_room(event, space) or event.space_id not in (None, space.id):
         raise validation_error("booking_not_found", booking=event_id, room=space.name)
-    if event.recurrence and event.recurrence_id is None:
-        # A series' own id (an occurrence has its recurrence id): a change or cancellation
-        # would apply to every occurrence.
+    if event.is_series:  # a change or cancellation would apply to every occurrence
         raise validation_error("recurrence_not_supported")
     return event
 
@@ -287,7 +289,9 @@ def _same_instant(read: datetime, sent: datetime) -> bool:
 def check_duration(start: datetime, end: datetime) -> None:
     """Refuse a booking that ends before it starts or lasts 5 minutes or less, as Robin does."""
     # In UTC: two times of one time zone subtract as clock times, wrong across a clock change.
-    start, end = dt_util.as_utc(start), dt_util.as_utc(end)
+    # To the second, as they are sent: 5 minutes and half a second would reach Robin as 5.
+    start = dt_util.as_utc(start).replace(microsecond=0)
+    end = dt_util.as_utc(end).replace(microsecond=0)
     if end <= start:
         raise validation_error("end_before_start")
     if end - start <= MIN_BOOKING_DURATION:
@@ -306,6 +310,19 @@ def check_booking_times(start: datetime, end: datetime, now: datetime) -> None:
     check_duration(start, end)
     if start < now - PAST_START_GRACE:
         raise validation_error("start_in_past")
+
+
+def check_moved_times(start: datetime, end: datetime, now: datetime, *, started: datetime) -> None:
+    """Refuse a move into the past: of its start (`started`: before the move), or its end.
+
+    A booking under way keeps its start when its end is moved; a new start in the past is
+    refused as a new booking's is, and an end gone by would leave a booking already over.
+    """
+    check_duration(start, end)
+    if dt_util.as_utc(start) != dt_util.as_utc(started) and start < now - PAST_START_GRACE:
+        raise validation_error("start_in_past")
+    if end <= now:
+        raise validation_error("end_in_past")
 
 
 def check_can_book(coordinator: RobinCoordinator, space: Space) -> None:

@@ -32,6 +32,7 @@ from .bookings import (
     async_read_booking,
     async_update_booking,
     check_booking_id_given,
+    check_moved_times,
     check_within_reach,
     robin_read_error,
     validation_error,
@@ -173,9 +174,12 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         # days beyond it when a view reads them, so the times shown may be older than a move
         # made elsewhere, which they would undo.
         zone = self.time_zone
-        moved = dt_util.as_utc(start) != dt_util.as_utc(event_start(booking, zone)) or (
+        started = event_start(booking, zone)
+        moved = dt_util.as_utc(start) != dt_util.as_utc(started) or (
             dt_util.as_utc(end) != dt_util.as_utc(event_end(booking, zone))
         )
+        if moved:
+            check_moved_times(start, end, dt_util.utcnow(), started=started)
         await self._edit(
             async_update_booking(
                 self.coordinator,

@@ -20,7 +20,7 @@ from functools import partial
 from http import HTTPStatus
 from typing import NamedTuple
 
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.const import CONF_SCAN_INTERVAL
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
@@ -40,6 +40,7 @@ from .api import (
     RobinNotFoundError,
     RobinRateLimitError,
     RobinResponseError,
+    RobinWaitingError,
     Space,
     TokenInfo,
 )
@@ -194,6 +195,9 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
     # The whole window asked for since the poll under way decided what to read: what that
     # poll reads may predate the ask.
     _full_read_asked_again = False
+    # While a poll reads Robin: our changes shown meanwhile, by booking id, which its reads
+    # may predate (see `_keep_changes_shown_during_poll`).
+    _shown_during_poll: dict[str, tuple[Space, Event | None]] | None = None
 
     def __init__(self, hass: HomeAssistant, entry: RobinConfigEntry, client: RobinClient) -> None:
         """Create the coordinator of one config entry."""
@@ -420,11 +424,15 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self._publish(dt_util.utcnow())
         return True
 
-    async def async_refresh_bookings(self) -> None:
-        """Refresh at once after our own change, re-reading the whole calendar window.
+    @callback
+    def async_refresh_bookings(self) -> None:
+        """Start a refresh after our own change, re-reading the whole calendar window.
 
-        Inside Robin's Retry-After the poll is moved to the wait's end when it may be (see
-        `_retry_after_wait`); otherwise the next scheduled poll reads the window.
+        Not waited for: the change already shows (`async_show_own_change`), and the window
+        is a request per location and day, seconds that an action or the calendar's editor
+        would otherwise wait for. Inside Robin's Retry-After the poll is moved to the wait's
+        end when it may be (see `_retry_after_wait`); otherwise the next scheduled poll
+        reads the window.
         """
         self._full_read_due = True
         # A poll reading Robin now may have read it before our change: the next one, a
@@ -435,8 +443,19 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             # window when it comes.
             return
         # Debounced: a burst of changes (the office actor releasing several no-shows) reads
-        # once or twice, not once per change.
-        await self.async_request_refresh()
+        # once or twice, not once per change. In the background: an unload cancels it.
+        self._start_reread()
+
+    @callback
+    def _start_reread(self) -> None:
+        """Start the window's reread asked for after a change, unless the entry is going."""
+        if self.config_entry.state is ConfigEntryState.LOADED and not self.hass.is_stopping:
+            self.config_entry.async_create_background_task(
+                self.hass,
+                self.async_request_refresh(),
+                f"{DOMAIN} reread after a change",
+                eager_start=True,
+            )
 
     async def async_request_refresh(self) -> None:
         """Ask for a poll (debounced) that reads every location, in working hours or not."""
@@ -458,10 +477,20 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         answered 404 to a request about it (deleted in Robin), for which no read is asked.
         The room's entities and the shown-change listeners are told at once.
         """
-        zone = self._zone(space.location_id)
-        window_start, window_end = self._window
         if event is not None and event.space_id is None:  # an answer that leaves it out
             event = dataclasses.replace(event, space_id=space.id)
+        if self._shown_during_poll is not None:
+            self._shown_during_poll[event_id] = (space, event)
+        if self._put_shown_change(space, event_id, event):
+            self._pending_rooms.add(space.id)
+            self._publish(dt_util.utcnow())
+            for update in list(self._shown_change_listeners):
+                update(space.id, event_id, event)
+
+    def _put_shown_change(self, space: Space, event_id: str, event: Event | None) -> bool:
+        """Put a shown change in the cache; return whether the room's bookings changed."""
+        zone = self._zone(space.location_id)
+        window_start, window_end = self._window
         self.read_copies.forget(event_id)
         if (
             event is not None
@@ -470,17 +499,23 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             and event_end(event, zone) > window_start
             and event_start(event, zone) < window_end
         ):
-            changed = self.bookings.put(space.location_id, event, zone)
-        else:
-            changed = self.bookings.drop(space.id, event_id)
-            if event is not None and event.space_id == space.id and holds_room(event, space):
-                # Beyond the window: the calendar's next read of its day shows it so.
-                self.read_copies.remember(event)
-        if changed:
-            self._pending_rooms.add(space.id)
-            self._publish(dt_util.utcnow())
-            for update in list(self._shown_change_listeners):
-                update(space.id, event_id, event)
+            return self.bookings.put(space.location_id, event, zone)
+        if event is not None and event.space_id == space.id and holds_room(event, space):
+            # Beyond the window: the calendar's next read of its day shows it so.
+            self.read_copies.remember(event)
+        return self.bookings.drop(space.id, event_id)
+
+    def _keep_changes_shown_during_poll(self) -> None:
+        """Put back the changes of ours shown while this poll read Robin.
+
+        Its reads may predate them (a change made during a window reread of seconds):
+        applied as they are, they would show the booking as it was until the reread asked
+        for after the change. Read after them, they hold the same; a change made elsewhere
+        meanwhile shows at that reread.
+        """
+        for event_id, (space, event) in (self._shown_during_poll or {}).items():
+            if self._put_shown_change(space, event_id, event):
+                self._pending_rooms.add(space.id)
 
     @callback
     def async_show_check_in(self, space: Space, event_id: str) -> None:
@@ -672,25 +707,41 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         every location; moved, it stays asked for, and the last poll's data stays shown.
         """
         asked, self._refresh_asked = self._refresh_asked, False
-        if self.data is not None and (moved_by := self._retry_after_wait()):
-            self._poll_due_since = self._poll_due_since or dt_util.utcnow()
-            self._poll_everything = self._poll_everything or asked
-            # Home Assistant schedules the next refresh by this once this one returns;
-            # `_async_refresh_finished` puts the usual interval back.
-            self._interval_before_wait, self.update_interval = self.update_interval, moved_by
-            return self.data
-        self._poll_due_since = None
         self._poll_everything = self._poll_everything or asked
+        due_since = self._poll_due_since or dt_util.utcnow()
+        if self.data is not None and (moved_by := self._retry_after_wait()):
+            return self._move_to_wait_end(moved_by, due_since)
+        self._poll_due_since = None
         self.poll_listeners_due = True
         self.bookings_gone_by_poll = []  # set by a poll that works
         try:
             return await self._poll()
+        except RobinWaitingError as err:
+            # Held back by a wait another request earned while this poll ran (an action's
+            # 429, say): moved to the wait's end as a poll due inside it is, the rooms kept.
+            self._poll_due_since = due_since  # how late it would be counts from then
+            if (moved_by := self._retry_after_wait()) is None:
+                self._poll_due_since = None
+                self._retry_soon()
+                raise self._translate_error(err) from err
+            self.poll_listeners_due = False
+            return self._move_to_wait_end(moved_by, due_since)
         except asyncio.CancelledError:
             # Home Assistant passes a cancellation on without finishing the refresh (e.g.
-            # the script whose action refreshed was stopped).
+            # Home Assistant stopping).
             self.poll_listeners_due = False
             self._ask_again_for_a_full_read()
             raise
+        finally:
+            self._shown_during_poll = None
+
+    def _move_to_wait_end(self, moved_by: timedelta, due_since: datetime) -> RobinData:
+        """Keep the data shown, and poll (every location asked for) as the wait ends."""
+        self._poll_due_since = due_since
+        # Home Assistant schedules the next refresh by this once this one returns;
+        # `_async_refresh_finished` puts the usual interval back.
+        self._interval_before_wait, self.update_interval = self.update_interval, moved_by
+        return self.data
 
     async def _poll(self) -> RobinData:
         now = dt_util.utcnow()
@@ -713,6 +764,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             locations, starting = self._due(now)
             reads, slices, whole_window = self._reads(now, locations, starting)
             self._full_read_asked_again = False
+            self._shown_during_poll = {}
             self._answers_read = {}
             # A failed poll is retried at the rhythm a worked one would have had.
             self.update_interval = self._next_poll_in(now, locations)
@@ -736,6 +788,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                 # Every location refused: Robin as a whole, as any other failure.
                 raise next(iter(refused.values()))
         # `run_all` raises one error of several, a rate limit first.
+        except RobinWaitingError:
+            raise  # nothing was refused: see `_async_update_data`
         except RobinError as err:
             self._retry_soon()
             raise self._translate_error(err) from err
@@ -771,9 +825,13 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             [read for read in slices if read[0].id not in refused],
             whole_window=whole_window,
         )
+        # Before the bookings the reads stopped listing are settled: one of ours made
+        # meanwhile is no booking gone.
+        self._keep_changes_shown_during_poll()
         self.bookings_gone_by_poll = await self._settle_vanished(
             cancelled, whole_window=whole_window
         )
+        self._keep_changes_shown_during_poll()  # also over the look-ups' answers
         return self._snapshot()
 
     async def _settle_vanished(self, cancelled: set[str], *, whole_window: bool) -> list[str]:
@@ -1000,18 +1058,9 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         Inside a Retry-After the next poll reads it: moved to the wait's end, or, polling
         off, whenever one is asked for.
         """
-        if (
-            self._full_read_asked_again
-            and not self.client.rate_limited_for
-            and not self.hass.is_stopping
-        ):
+        if self._full_read_asked_again and not self.client.rate_limited_for:
             self._full_read_asked_again = False
-            self.config_entry.async_create_background_task(
-                self.hass,
-                self.async_request_refresh(),
-                f"{DOMAIN} reread after a change",
-                eager_start=True,
-            )
+            self._start_reread()
 
     def _retry_after_wait(self) -> timedelta | None:
         """Return how long to move a poll due now inside Robin's Retry-After; None: not moved.
@@ -1471,6 +1520,8 @@ def _first_error(failures: BaseExceptionGroup[RobinError]) -> RobinError:
         elif isinstance(error, RobinError):
             errors.append(error)
     rate_limits = [error for error in errors if isinstance(error, RobinRateLimitError)]
+    # A 429 Robin answered first, then one held back by a wait (nothing sent for it).
+    rate_limits.sort(key=lambda error: isinstance(error, RobinWaitingError))
     return (rate_limits or errors)[0]
 
 

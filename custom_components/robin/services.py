@@ -353,6 +353,8 @@ async def _extend_booking(call: ServiceCall) -> ServiceResponse:
     event = await async_read_booking(coordinator, space, event.id)
     zone = coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone()
     start = event_start(event, zone)
+    if event_end(event, zone) <= dt_util.utcnow():  # it would be booked again after the fact
+        raise validation_error("booking_already_over", room=space.name)
     # In UTC: minutes added across a change of the clocks are the minutes asked for.
     end = dt_util.as_utc(event_end(event, zone)) + timedelta(minutes=call.data[ATTR_MINUTES])
     updated = await async_update_booking(

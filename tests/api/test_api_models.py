@@ -232,6 +232,10 @@ def test_recurring_occurrence() -> None:
     assert event.uid == "jsdopi342kf2309fj203@google.com"
     assert event.is_recurring
     assert event.recurrence == ("RRULE:FREQ=WEEKLY;UNTIL=20240701T090000Z",)
+    # With its series' rules, but an occurrence: changing it changes only this one.
+    assert not event.is_series
+    series = Event.from_json({**load("space_events")["data"][0], "recurrence_id": None})
+    assert series.is_series
     assert event.title == "Weekly Round-Up"
     assert event.description == "Discuss the progress made during the week."
     # `+0100` in Europe/London: 09:00 UTC, shown in the event's own zone.
@@ -277,6 +281,7 @@ def test_created_event() -> None:
     assert event.id == "35655099"
     assert event.series_id is None
     assert not event.is_recurring
+    assert not event.is_series
     assert event.start == datetime(2024, 6, 3, 13, tzinfo=UTC)
     assert event.end - event.start == timedelta(minutes=30)  # type: ignore[operator]
     assert event.creation_type == "manual"

@@ -21,6 +21,7 @@ from custom_components.robin.api import (
     RobinResponseError,
     RobinServerError,
     RobinValidationError,
+    RobinWaitingError,
 )
 
 from .conftest import TOKEN, CannedRobin, Reply, load
@@ -395,8 +396,9 @@ async def test_no_request_is_sent_inside_retry_after(
         await canned_client.get_me()
     assert 29 < canned_client.rate_limited_for <= 30
     for call in (canned_client.get_me(), canned_client.get_locations(1)):
-        with pytest.raises(RobinRateLimitError) as err:
+        with pytest.raises(RobinWaitingError) as err:
             await call
+        assert not err.value.unavailable  # a rate limit
         assert err.value.retry_after is not None
         assert 29 < err.value.retry_after <= 30
     assert len(canned.requests) == 1  # neither was sent
@@ -447,8 +449,9 @@ async def test_a_503_with_retry_after_stops_requests_for_that_long(
     assert err.value.status == 503
     assert err.value.retry_after == 120.0
     assert 119 < canned_client.rate_limited_for <= 120
-    with pytest.raises(RobinRateLimitError):
+    with pytest.raises(RobinWaitingError) as waiting:
         await canned_client.get_locations(1)
+    assert waiting.value.unavailable  # Robin is down, not limiting requests
     assert len(canned.requests) == 1  # the second was not sent
 
 

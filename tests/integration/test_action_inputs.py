@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from robin_simulator import RobinSimulator
 
-from .common import DOMAIN, api_calls, room_entity_id, writes
+from .common import DOMAIN, api_calls, room_entity_id, writes, ws_command
 
 FAR_END = "9999-12-31T23:59:59-12:00"
 HUGE_DURATION = {"days": 999_999_999}
@@ -118,4 +119,97 @@ async def test_the_calendar_refuses_far_bookings_and_moves_too(
     answer = await client.receive_json()
     assert not answer["success"]
     assert answer["error"]["message"] == "Times must be within 100 years of now"
+    assert writes(simulator) == []
+
+
+@pytest.mark.parametrize(
+    ("room", "title", "day", "times", "error"),
+    [
+        # Tomorrow's stand-up moved to this morning, before now (10:15).
+        (
+            "Thames Room",
+            "Stand-up",
+            date(2026, 11, 24),
+            ("2026-11-23T08:00:00+00:00", "2026-11-23T08:15:00+00:00"),
+            "The start is in the past",
+        ),
+        # The design review under way (10:00-11:00) cut to end before now: over already.
+        (
+            "Fleet Room",
+            "Design review",
+            date(2026, 11, 23),
+            ("2026-11-23T10:00:00+00:00", "2026-11-23T10:10:00+00:00"),
+            "The end is in the past: the booking would be over already",
+        ),
+        # The design review under way cut to end later than now: its start, past but
+        # unchanged, is kept.
+        (
+            "Fleet Room",
+            "Design review",
+            date(2026, 11, 23),
+            ("2026-11-23T10:00:00+00:00", "2026-11-23T10:45:00+00:00"),
+            None,
+        ),
+    ],
+    ids=["start_in_past", "end_in_past", "under_way_cut_short"],
+)
+async def test_the_calendar_moves_no_booking_into_the_past(  # noqa: PLR0917 - fixtures and parameters
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    hass_ws_client: Any,
+    room: str,
+    title: str,
+    day: date,
+    times: tuple[str, str],
+    error: str | None,
+) -> None:
+    calendar = room_entity_id(hass, simulator, room, "calendar", "bookings")
+    space_id = simulator.find_space(room).id
+    [booking] = [
+        event
+        for event in simulator.events_in(space_id)
+        if event.title == title and event.start.date() == day
+    ]
+    before = (booking.start, booking.end)
+    simulator.reset_requests()
+    answer = await ws_command(
+        hass,
+        hass_ws_client,
+        {
+            "type": "calendar/event/update",
+            "entity_id": calendar,
+            "uid": booking.id,
+            "event": {"summary": title, "dtstart": times[0], "dtend": times[1]},
+        },
+    )
+    [after] = [event for event in simulator.events_in(space_id) if event.id == booking.id]
+    if error is None:
+        assert answer["success"], answer
+        assert (after.start, after.end) == tuple(map(datetime.fromisoformat, times))
+        return
+    assert not answer["success"]
+    assert answer["error"]["message"] == error
+    assert (after.start, after.end) == before
+    assert writes(simulator) == []
+
+
+async def test_extending_a_booking_that_is_already_over_is_refused(
+    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+) -> None:
+    thames = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
+    [standup] = [
+        event
+        for event in simulator.events_in(simulator.find_space("Thames Room").id)
+        if event.title == "Stand-up" and event.start.date() == date(2026, 11, 23)
+    ]  # today 09:30-09:45; now 10:15
+    end = standup.end
+    simulator.reset_requests()
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(
+            hass, "extend_booking", {"entity_id": thames, "booking_id": standup.id, "minutes": 30}
+        )
+    assert err.value.translation_key == "booking_already_over"
+    assert str(err.value) == "This booking of Thames Room is already over"
+    assert standup.end == end
     assert writes(simulator) == []

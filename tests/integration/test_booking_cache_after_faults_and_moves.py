@@ -61,7 +61,7 @@ async def test_a_booking_read_by_a_poll_that_failed_shows_once_robin_recovers(
     if robin_fails:
         simulator.faults.serve_next(len(days) - 1, path=path)
         simulator.faults.fail_next(500, path=path)
-    await coordinator.async_refresh_bookings()
+    coordinator.async_refresh_bookings()
     await hass.async_block_till_done(wait_background_tasks=True)
     assert coordinator.last_update_success is not robin_fails
 

@@ -138,6 +138,7 @@ async def test_ending_a_no_show_while_the_reread_waits_turns_no_show_off_at_once
         {"start": THIS_AFTERNOON.isoformat(), "duration": {"minutes": 30}, "title": "Focus"},
         room_target(hass, simulator, "Thames Room"),
     )
+    await hass.async_block_till_done(wait_background_tasks=True)  # the reread it started
     simulator.reset_requests()
 
     response = await call_action(

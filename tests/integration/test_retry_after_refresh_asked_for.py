@@ -424,3 +424,52 @@ async def test_with_polling_off_an_unknown_outcome_inside_a_wait_keeps_the_rooms
     )
     assert "Quarterly review" in [event["summary"] for event in thursday]
     assert watch.went_unavailable == []
+
+
+async def test_a_reread_under_way_when_an_action_meets_a_429_keeps_the_rooms(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A booking's window reread is under way when the next action meets a 429 (90 s).
+
+    The reread's later reads would be held back by the wait: it is moved to the wait's end
+    instead of failing. No room turns unavailable meanwhile, and the poll at the wait's end
+    reads every location and the meeting set on Thursday in Robin's app.
+    """
+    watch = _watch(hass, setup_integration)
+    await advance(hass, freezer, ACTION_AT - MONDAY_MORNING)
+    london_events = f"/locations/{simulator.find_location('London HQ').id}/events"
+    simulator.faults.hold_next(path=london_events, method="GET")
+    await call_action(
+        hass,
+        "book_space",
+        {"duration": {"minutes": 30}},
+        room_target(hass, simulator, "Thames Room"),
+    )
+    await simulator.faults.wait_until_held()  # the reread's first read of London
+    simulator.reset_requests()
+    await _booking_rate_limited(hass, simulator, "Boardroom", retry_after=90)
+    answered, wait_over = _wait_of(simulator)
+    fleet = simulator.find_space("Fleet Room")
+    simulator.add_event(
+        fleet.id, "Quarterly review", THURSDAY_AFTERNOON, THURSDAY_AFTERNOON + timedelta(hours=1)
+    )
+    simulator.faults.let_go()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert setup_integration.runtime_data.last_update_success
+    assert watch.went_unavailable == []
+
+    await _run_until(hass, freezer, wait_over - ONE_SECOND)
+    assert _sent_inside(simulator, answered, wait_over) == []
+    await _run_until(hass, freezer, wait_over + timedelta(seconds=3), ONE_SECOND)
+    reads = _presence_reads(simulator)
+    assert [name for _, name in reads] == ["London HQ", "New York Studio"]
+    assert wait_over < reads[0][0] <= wait_over + timedelta(seconds=3)
+    fleet_calendar = room_entity_id(hass, simulator, "Fleet Room", "calendar", "bookings")
+    thursday = await _calendar_events(
+        hass, fleet_calendar, THURSDAY_AFTERNOON, THURSDAY_AFTERNOON + timedelta(hours=1)
+    )
+    assert "Quarterly review" in [event["summary"] for event in thursday]
+    assert watch.went_unavailable == []

@@ -45,6 +45,7 @@ from .errors import (
     RobinServerError,
     RobinTimeoutError,
     RobinValidationError,
+    RobinWaitingError,
 )
 from .models import (
     Amenity,
@@ -106,6 +107,7 @@ __all__ = [
     "RobinServerError",
     "RobinTimeoutError",
     "RobinValidationError",
+    "RobinWaitingError",
     "Space",
     "SpaceState",
     "TimeFrame",

@@ -48,6 +48,7 @@ from .errors import (
     RobinServerError,
     RobinTimeoutError,
     RobinValidationError,
+    RobinWaitingError,
 )
 from .models import (
     Amenity,
@@ -833,7 +834,7 @@ class RobinClient:
         if wait := self.rate_limited_for:
             _LOGGER.debug("%s %s not sent: Robin asked to wait %.0f s more", method, path, wait)
             msg = f"Robin asked to wait {wait:.0f} s more before {method} {path}"
-            raise RobinRateLimitError(HTTPStatus.TOO_MANY_REQUESTS, msg, retry_after=wait)
+            raise RobinWaitingError(msg, retry_after=wait, unavailable=self._gate.unavailable)
         url = f"{self._base_url}{path}"
         # Writes count their attempts (see the class docstring) and follow no redirects, so
         # the per-request middleware stands in for the session's redirect checks.
@@ -939,7 +940,7 @@ class RobinClient:
             now = datetime.now(UTC)
             wait = _retry_after(retry_after, now)
             if wait is not None:
-                self._gate.close_for(wait, now)
+                self._gate.close_for(wait, now, unavailable=status != HTTPStatus.TOO_MANY_REQUESTS)
         if status == HTTPStatus.TOO_MANY_REQUESTS:
             kind: type[RobinResponseError] = RobinRateLimitError
         elif status >= HTTPStatus.INTERNAL_SERVER_ERROR:

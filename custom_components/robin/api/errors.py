@@ -127,5 +127,18 @@ class RobinRateLimitError(RobinResponseError):
     """Robin asks the client to slow down (HTTP 429); `retry_after` says for how long."""
 
 
+class RobinWaitingError(RobinRateLimitError):
+    """Not sent: Robin's last Retry-After lasts, so nothing was changed (a 429 of our own).
+
+    Attributes:
+        unavailable: A 5xx asked for the wait (Robin down for a while), not a 429.
+    """
+
+    def __init__(self, message: str, *, retry_after: float, unavailable: bool) -> None:
+        """Stand for the 429 that sending now would earn."""
+        super().__init__(HTTPStatus.TOO_MANY_REQUESTS, message, retry_after=retry_after)
+        self.unavailable = unavailable
+
+
 class RobinServerError(RobinResponseError):
     """Robin failed on its side (HTTP 5xx)."""

@@ -351,6 +351,14 @@ class Event:
         """Tell whether the event is an occurrence of (or the master of) a series."""
         return bool(self.series_id or self.recurrence_id or self.recurrence)
 
+    @property
+    def is_series(self) -> bool:
+        """Tell whether the event is a series' master: a change to it changes every occurrence.
+
+        An occurrence may carry its series' rules too, but also its recurrence id.
+        """
+        return bool(self.recurrence) and self.recurrence_id is None
+
     @classmethod
     def from_json(cls, value: Any, *, schedule_only: bool = False) -> Self:
         """Build an event from Robin's JSON.

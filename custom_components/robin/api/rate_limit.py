@@ -13,6 +13,7 @@ class RetryAfterGate:
     def __init__(self) -> None:
         """Start open."""
         self._not_before: datetime | None = None
+        self._unavailable = False
 
     @property
     def remaining(self) -> float:
@@ -25,8 +26,17 @@ class RetryAfterGate:
             return 0.0
         return remaining
 
-    def close_for(self, seconds: float, now: datetime) -> None:
-        """Send nothing for `seconds` from `now` (a longer wait already set is kept)."""
+    @property
+    def unavailable(self) -> bool:
+        """Whether the wait is Robin's being down (a 5xx's Retry-After), not a rate limit."""
+        return self._unavailable and self.remaining > 0
+
+    def close_for(self, seconds: float, now: datetime, *, unavailable: bool = False) -> None:
+        """Send nothing for `seconds` from `now` (a longer wait already set is kept).
+
+        `unavailable`: asked by a 5xx (Robin down for a while), not a 429.
+        """
         not_before = now + timedelta(seconds=seconds)
         if self._not_before is None or not_before > self._not_before:
             self._not_before = not_before
+            self._unavailable = unavailable
