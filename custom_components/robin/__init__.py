@@ -33,6 +33,7 @@ from .issues import async_delete_entry_issues, async_withdraw_issues_of_options_
 from .office_actions import async_remove_office, async_start_office
 from .presence_reporter import REPORTED_BEFORE_RELOAD, PresenceReporter
 from .presence_sources import async_follow_renamed_sources
+from .presence_sources_flow import async_keep_titles_current
 from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.CALENDAR, Platform.SENSOR]
@@ -86,6 +87,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: RobinConfigEntry) -> boo
     entry.async_on_unload(async_follow_amenities(hass, entry))
     # Also while the option is off: the chosen sensors are kept for when it is turned on.
     entry.async_on_unload(async_follow_renamed_sources(hass, entry))
+    entry.async_on_unload(async_keep_titles_current(entry))
     if entry.options.get(CONF_REPORT_PRESENCE, DEFAULT_REPORT_PRESENCE):
         # Started once the rooms' devices exist: their areas say which sensors count.
         reporter = PresenceReporter(hass, coordinator)

@@ -286,6 +286,10 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self._refusal_issues: set[int] = set()
         self._refusals_changed: set[int] = set()
         self._rediscover = False  # at the next poll: a location whose rooms were refused answers
+        # After an empty answer left known rooms unread: when to rediscover, and how often
+        # it has been tried.
+        self._unread_retry_at: datetime | None = None
+        self._unread_retries = 0
 
     @property
     def calendar_days(self) -> int:
@@ -359,6 +363,16 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         }
         self._hours_read_at = now
         self._index_rooms()
+        if discovery.rooms_unread:
+            # Known rooms an empty answer left unread stay unavailable until an answer lists
+            # them: asked again soon (1, 2, 4… polls' intervals, up to the hourly rhythm),
+            # also at night, not in an hour or the next working day.
+            retry_in = min(self._regular_interval * 2**self._unread_retries, DISCOVERY_INTERVAL)
+            self._unread_retries += 1
+            self._unread_retry_at = now + retry_in
+        else:
+            self._unread_retries = 0
+            self._unread_retry_at = None
 
     def _forget_room(self, space_id: int) -> None:
         """Drop what was read of a room that is gone (its shown data goes as it is told)."""
@@ -607,6 +621,11 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         locations = self.discovery.locations.values()
         return not locations or any(self._in_hours_now(location, now) for location in locations)
 
+    def _unread_retry_due(self, now: datetime) -> bool:
+        """Tell whether to rediscover for known rooms an empty answer left unread."""
+        retry_at = self._unread_retry_at
+        return retry_at is not None and now + SCHEDULE_SLACK >= retry_at
+
     def _working_hours_reread_due(self, now: datetime) -> bool:
         """Tell whether to reread the working hours alone: hourly while no location works."""
         read_at = self._hours_read_at
@@ -696,6 +715,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             next_poll = min(next_poll, last + slow, hours.next_start(now))
         if (reread := self._next_working_hours_reread(slow)) is not None:
             next_poll = min(next_poll, reread)
+        if self._unread_retry_at is not None:  # known rooms still unread (no location, say)
+            next_poll = min(next_poll, self._unread_retry_at)
         # Firing up to a second early (Home Assistant rounds the loop's time down to the
         # second) is within SCHEDULE_SLACK: the location is due all the same.
         return timedelta(seconds=max(1, math.ceil((next_poll - now).total_seconds())))
@@ -751,6 +772,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                 discovered_at is None
                 or self._rediscover
                 or (now - discovered_at >= DISCOVERY_INTERVAL and self._rediscovery_due(now))
+                or self._unread_retry_due(now)
             ):
                 # Due only while a location works (or none is known): should it fail, the
                 # poll is retried at the regular interval, not the night's slow one.

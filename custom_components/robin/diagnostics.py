@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
@@ -12,6 +12,7 @@ from homeassistant.const import CONF_ACCESS_TOKEN
 from homeassistant.core import HomeAssistant
 
 from .coordinator import RobinConfigEntry, RobinCoordinator
+from .office_actions import office_actor
 from .presence_sources import chosen_sources, room_devices, room_sources
 
 TO_REDACT = {
@@ -44,7 +45,7 @@ def _as_json_data(value: Any) -> Any:
         return {str(key): _as_json_data(item) for key, item in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [_as_json_data(item) for item in value]
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):  # a location's working hours hold times
         return value.isoformat()
     return value
 
@@ -93,6 +94,9 @@ async def async_get_config_entry_diagnostics(
             for location_id in coordinator.discovery.locations
             if coordinator.is_refused(location_id)
         ),
+        # What the office released or checked in, what it is still trying, and the rooms
+        # with a booking or unbooked use now: why a booking was released, or not.
+        "office": office_actor(hass, entry).as_diagnostics(),
         "location_events_supported": coordinator.location_events_supported,
         "last_update_success": coordinator.last_update_success,
         "data": async_redact_data(_as_json_data(_data(coordinator)), TO_REDACT),

@@ -30,6 +30,7 @@ from .const import (
     CONF_LOCATIONS,
     CONF_ORGANIZATION_ID,
     DEFAULT_INCLUDE_UNBOOKABLE,
+    DISCOVERY_INTERVAL,
     DOMAIN,
     LOGGER,
     MANUFACTURER,
@@ -157,7 +158,14 @@ class RoomDiscovery:
         # location has been missing in a row.
         self._listed: set[Identifier] = set()
         self._misses: dict[Identifier, int] = {}
+        # When misses were last counted: at most once a discovery interval, so that the
+        # early retries after an empty answer do not remove anything sooner.
+        self._misses_counted_at: datetime | None = None
         self._empty_answer_logged = False
+        # Known rooms (as devices) an empty answer left unread, and their locations where
+        # Robin listed those: shown unavailable, not as none, until an answer lists them.
+        self.rooms_unread = False
+        self.unread_locations: frozenset[int] = frozenset()
         # Each room's device as last registered, with the name and type it was given.
         self._devices: dict[int, tuple[tuple[str, str | None], dr.DeviceEntry]] = {}
         # The area suggested for each room's device, should Home Assistant create it.
@@ -208,6 +216,7 @@ class RoomDiscovery:
             if space.location_id in listed_locations
         }
         gone: set[Identifier] = set()
+        emptied: set[int] = set()  # locations whose rooms Robin listed none of
         empty_answer = not listed_locations and any(
             identifier[1].startswith(f"{LOCATION}_") for identifier in known
         )
@@ -234,6 +243,7 @@ class RoomDiscovery:
                 listed.add(location_identifier(location_id))
             elif self._had_rooms(location_id, known):
                 empty_answer = True
+                emptied.add(location_id)
             for space in space_list:
                 if include_unbookable or space.is_bookable:
                     spaces[space.id] = space
@@ -247,17 +257,11 @@ class RoomDiscovery:
             known - listed - gone - unsure, selected, trusted=not empty_answer
         )
 
-        removed = set(gone)
-        for identifier in (known | listed) - unsure:
-            if identifier in listed:
-                self._misses.pop(identifier, None)
-                continue
-            misses = self._misses[identifier] = self._misses.get(identifier, 0) + 1
-            if misses >= MISSED_DISCOVERIES_BEFORE_REMOVAL:
-                removed.add(identifier)
+        removed = gone | self._missed_too_often((known | listed) - unsure, listed, now)
         for identifier in removed:
             self._misses.pop(identifier, None)
 
+        removed_rooms = self._with_offices(removed)  # named before they are forgotten
         self.locations = {
             location_id: location
             for location_id, location in locations.items()
@@ -269,11 +273,50 @@ class RoomDiscovery:
             if room_identifier(space_id) not in removed and space.location_id in self.locations
         }
         self.spaces = {**kept_spaces, **spaces}
+        self._note_unread(known - removed, emptied if empty_answer else None)
         self.levels = levels
         self._listed = listed
         self.discovered_at = now
         self.refused = refused
-        self._update_devices(removed)
+        self._update_devices(removed, removed_rooms)
+
+    def _missed_too_often(
+        self, identifiers: set[Identifier], listed: set[Identifier], now: datetime
+    ) -> set[Identifier]:
+        """Count a miss for each of these Robin did not list; return those missed too often.
+
+        At most once a discovery interval: the early retries after an empty answer remove
+        nothing sooner.
+        """
+        counted_at = self._misses_counted_at
+        counts = counted_at is None or now - counted_at >= DISCOVERY_INTERVAL
+        if counts:
+            self._misses_counted_at = now
+        missed_too_often: set[Identifier] = set()
+        for identifier in identifiers:
+            if identifier in listed:
+                self._misses.pop(identifier, None)
+            elif counts:
+                misses = self._misses[identifier] = self._misses.get(identifier, 0) + 1
+                if misses >= MISSED_DISCOVERIES_BEFORE_REMOVAL:
+                    missed_too_often.add(identifier)
+        return missed_too_often
+
+    def _note_unread(self, kept: set[Identifier], emptied: set[int] | None) -> None:
+        """Note whether an empty answer (None: none) left kept rooms without their data.
+
+        Their devices stay, but only a room read from Robin can be shown: a restart's first
+        discovery knows the rooms as devices only. `emptied`: the locations listed with no
+        rooms.
+        """
+        shown = {room_identifier(space_id) for space_id in self.spaces}
+        self.rooms_unread = emptied is not None and any(
+            identifier[1].startswith(f"{ROOM}_") and identifier not in shown for identifier in kept
+        )
+        with_rooms = {space.location_id for space in self.spaces.values()}
+        self.unread_locations = frozenset(
+            emptied - with_rooms if emptied is not None and self.rooms_unread else ()
+        )
 
     async def list_selected_locations(self) -> dict[int, Location]:
         """Return the selected locations as Robin lists them now; nothing else is read.
@@ -395,10 +438,18 @@ class RoomDiscovery:
         return rooms - {room_identifier(space_id) for space_id in self.spaces}
 
     def _had_rooms(self, location_id: int, known: set[Identifier]) -> bool:
-        """Tell whether a location had rooms (any room, before the first discovery)."""
-        if self.spaces:
-            return any(space.location_id == location_id for space in self.spaces.values())
-        return any(identifier[1].startswith(f"{ROOM}_") for identifier in known)
+        """Tell whether a location had rooms; or may have: any room known only as a device.
+
+        A room known only as its device (a restart's first discovery did not list it) may
+        be any location's.
+        """
+        if any(space.location_id == location_id for space in self.spaces.values()):
+            return True
+        return any(
+            identifier[1].startswith(f"{ROOM}_")
+            and int(identifier[1].removeprefix(f"{ROOM}_")) not in self.spaces
+            for identifier in known
+        )
 
     def _known_identifiers(self) -> set[Identifier]:
         """Return the rooms and locations known from the last discovery or as devices."""
@@ -410,21 +461,36 @@ class RoomDiscovery:
             known.update(identifier for identifier in device.identifiers if identifier[0] == DOMAIN)
         return known
 
-    def _update_devices(self, removed: set[Identifier]) -> None:
+    def _update_devices(self, removed: set[Identifier], named: Mapping[Identifier, str]) -> None:
         """Bring the devices in line with what this discovery found."""
         self._areas = suggested_areas(self.spaces, self.locations)
-        self._remove_devices(removed)
+        self._remove_devices(removed, named)
         self._follow_renames()
 
-    def _remove_devices(self, removed: set[Identifier]) -> None:
-        """Remove the devices of rooms and locations that are gone from Robin."""
+    def _with_offices(self, identifiers: set[Identifier]) -> dict[Identifier, str]:
+        """Return these rooms' names with their offices', as far as they are known."""
+        return {
+            identifier: room_with_location(space, location)
+            for space_id, space in self.spaces.items()
+            if (identifier := room_identifier(space_id)) in identifiers
+            and (location := self.locations.get(space.location_id)) is not None
+        }
+
+    def _remove_devices(self, removed: set[Identifier], named: Mapping[Identifier, str]) -> None:
+        """Remove the devices of rooms and locations that are gone from Robin.
+
+        `named`: rooms' names with their offices' (rooms of one name are common).
+        """
         registry = dr.async_get(self.hass)
         for device in dr.async_entries_for_config_entry(registry, self.config_entry.entry_id):
-            if device.identifiers & removed:
-                # Told: the user's automations and dashboards may name it.
+            if gone := device.identifiers & removed:
+                robin_name = next((named[i] for i in gone if i in named), device.name)
+                # Told: the user's automations and dashboards may name it, as they named it.
                 LOGGER.info(
                     "Removed the device %s: Robin no longer has it, or it is no longer followed",
-                    device.name,
+                    f"{device.name_by_user}, Robin's {robin_name}"
+                    if device.name_by_user
+                    else robin_name,
                 )
                 registry.async_remove_device(device.id)
 

@@ -157,11 +157,15 @@ class RobinLocationEntity(CoordinatorEntity[RobinCoordinator]):
 
     @property
     def available(self) -> bool:
-        """Tell whether the poll worked and the location is still selected and answering."""
+        """Tell whether the poll worked and the location is still selected and answering.
+
+        Not while an empty answer left its rooms unread: it would count none of them.
+        """
         return (
             super().available
             and self.location_id in self.coordinator.data.locations
             and not self.coordinator.is_refused(self.location_id)
+            and self.location_id not in self.coordinator.discovery.unread_locations
         )
 
 

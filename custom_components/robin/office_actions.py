@@ -20,11 +20,12 @@ from datetime import datetime, timedelta, tzinfo
 from functools import partial
 from typing import Any
 
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, CoreState, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
@@ -45,8 +46,10 @@ from .const import (
     CONF_CHECK_IN_ON_ARRIVAL,
     CONF_NO_SHOW_GRACE,
     CONF_RELEASE_NO_SHOWS,
+    CONF_REPORT_PRESENCE,
     CONF_UNBOOKED_USE_AFTER,
     DEFAULT_NO_SHOW_GRACE,
+    DEFAULT_REPORT_PRESENCE,
     DEFAULT_UNBOOKED_USE_AFTER,
     DISCOVERY_INTERVAL,
     DOMAIN,
@@ -78,6 +81,7 @@ from .office_rules import (
     split_bookings,
     unbooked_since,
 )
+from .presence_sources import seen_by_home_assistant
 from .room_moments import RoomMoments
 
 OFFICE_ACTORS: HassKey[dict[str, OfficeActor]] = HassKey(f"{DOMAIN}_office_actors")
@@ -200,6 +204,9 @@ class OfficeActor:
         )
         self.release_no_shows: bool = options.get(CONF_RELEASE_NO_SHOWS, False)
         self.check_in_on_arrival: bool = options.get(CONF_CHECK_IN_ON_ARRIVAL, False)
+        # Home Assistant's own sensors, reported to Robin, count here too: see
+        # `_present_since_start`.
+        self.counts_own_sensors: bool = options.get(CONF_REPORT_PRESENCE, DEFAULT_REPORT_PRESENCE)
         self.presence = PresenceLog()
         self._store: Store[dict[str, dict[str, str]]] = Store(
             hass, STORAGE_VERSION, storage_key(entry.entry_id)
@@ -245,6 +252,7 @@ class OfficeActor:
         # refused too. Acted on at the first poll it answers again.
         self._awaiting_location: set[int] = set()
         self._unsub_retry: CALLBACK_TYPE | None = None
+        self._unsub_started: CALLBACK_TYPE | None = None
         self._retry_at: datetime | None = None
         self._lock = asyncio.Lock()
         # When to look next for records of long-ended bookings (first: at the start).
@@ -365,7 +373,12 @@ class OfficeActor:
 
     def _present_since_start(self, space: Space, booking: Booking) -> bool:
         last_presence_at = self.coordinator.last_presence_at(space.id)
-        return self.presence.present_after(space.id, booking.start, last_presence_at)
+        return self.presence.present_after(space.id, booking.start, last_presence_at) or (
+            # Someone there now, by the room's own sensors: Robin's presence shows it only
+            # from the poll after their report (after a restart, after the office's first
+            # decisions; between polls, after the grace period may have ended).
+            self.counts_own_sensors and seen_by_home_assistant(self.hass, self.entry, space.id)
+        )
 
     def _presence_read_for(self, space: Space, booking: Booking) -> bool:
         """Tell whether the room's presence was read late enough to call a no-show.
@@ -494,9 +507,31 @@ class OfficeActor:
         if wait := self.coordinator.client.rate_limited_for:
             self._wake_at(now + timedelta(seconds=math.ceil(wait)))
             return
+        if self.hass.state is not CoreState.running:
+            # Home Assistant is starting: other integrations' presence sensors, which keep
+            # a booking, may not be up yet. The office acts once it has started.
+            self._act_once_started()
+            return
         self.entry.async_create_background_task(
             self.hass, self._async_act(), f"{DOMAIN} office actions"
         )
+
+    @callback
+    def _act_once_started(self) -> None:
+        if self._unsub_started is None:
+            self._unsub_started = async_at_started(self.hass, self._started)
+            self.entry.async_on_unload(self._stop_waiting_for_start)
+
+    @callback
+    def _started(self, _hass: HomeAssistant) -> None:
+        self._unsub_started = None
+        self._update()
+
+    @callback
+    def _stop_waiting_for_start(self) -> None:
+        if self._unsub_started is not None:
+            self._unsub_started()
+            self._unsub_started = None
 
     @callback
     def _work_out(self, rooms: set[int] | None, now: datetime) -> None:
@@ -740,7 +775,8 @@ class OfficeActor:
                 EVENT_UNBOOKED_USE_STARTED,
                 {
                     **self._room_data(space),
-                    "since": since.astimezone(self._zone(space)).isoformat(),
+                    # To the second, as Robin's times: a poll's instant carries microseconds.
+                    "since": since.astimezone(self._zone(space)).replace(microsecond=0).isoformat(),
                 },
             )
 
@@ -1340,6 +1376,43 @@ class OfficeActor:
 
     async def _async_save(self) -> None:
         await self._store.async_save(self._stored())
+
+    def as_diagnostics(self) -> dict[str, Any]:
+        """Return what the office did and has still to do: booking ids and times, no titles.
+
+        What "why was this booking released (or not)?" needs.
+        """
+        return {
+            "options": {
+                "grace_minutes": self.grace.total_seconds() / 60,
+                "release_no_shows": self.release_no_shows,
+                "check_in_on_arrival": self.check_in_on_arrival,
+                "counts_own_sensors": self.counts_own_sensors,
+            },
+            # Booking id -> its end, as stored (kept over restarts).
+            **self._stored(),
+            "tries": {
+                event_id: {
+                    "count": tries.count,
+                    "not_before": tries.not_before.isoformat() if tries.not_before else None,
+                }
+                for event_id, tries in self._tries.items()
+            },
+            "releases_unsure": sorted(self._releases_unsure),
+            "check_ins_unsure": sorted(self._check_ins_unsure),
+            "rooms_now": {
+                str(space_id): {
+                    "booking_id": office.booking.event_id if office.booking else None,
+                    "no_show": office.no_show,
+                    "checked_in": office.checked_in,
+                    "unbooked_use_since": office.unbooked_use_since.isoformat()
+                    if office.unbooked_use_since
+                    else None,
+                }
+                for space_id, office in sorted(self._shown.items())
+                if office.booking is not None or office.unbooked_use
+            },
+        }
 
     def _stored(self) -> dict[str, dict[str, str]]:
         return {

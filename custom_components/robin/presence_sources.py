@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import Platform
+from homeassistant.const import STATE_ON, Platform
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -112,6 +112,20 @@ def room_sources(
             entity_id for entity_id in found if not is_own_entity(hass, entity_id)
         )
     return sources
+
+
+@callback
+def seen_by_home_assistant(hass: HomeAssistant, entry: ConfigEntry, space_id: int) -> bool:
+    """Tell whether any of the room's sources sees someone now (is on).
+
+    Robin learns of it at the sensor's report and the next poll; this is now. For a
+    decision now and then: it looks among the entry's devices for the room's.
+    """
+    sources = room_sources(hass, entry, room_devices(hass, entry, [space_id])).get(space_id, ())
+    return any(
+        (state := hass.states.get(source)) is not None and state.state == STATE_ON
+        for source in sources
+    )
 
 
 def _area_sensors(

@@ -12,6 +12,7 @@ from typing import Any
 import voluptuous as vol
 from homeassistant.config_entries import ConfigEntryState, ConfigSubentryFlow, SubentryFlowResult
 from homeassistant.const import Platform
+from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.selector import (
     EntitySelector,
@@ -24,6 +25,7 @@ from homeassistant.helpers.selector import (
 
 from .api import Space
 from .const import CONF_SOURCES, CONF_SPACE_ID, DOMAIN, SUBENTRY_PRESENCE_SOURCES
+from .coordinator import RobinConfigEntry
 from .data import RobinData
 from .discovery import room_with_location
 
@@ -57,14 +59,17 @@ class PresenceSourcesFlow(ConfigSubentryFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             space_key = user_input[CONF_SPACE_ID]
-            if space_key in rooms:
+            if not user_input[CONF_SOURCES]:
+                errors[CONF_SOURCES] = "no_sources"  # it would only hide the room from this list
+            elif space_key in rooms:
                 return self.async_create_entry(
                     title=rooms[space_key],
                     data={CONF_SPACE_ID: int(space_key), CONF_SOURCES: user_input[CONF_SOURCES]},
                     unique_id=space_key,
                 )
-            # The form was shown before another one took the room, or Robin removed it.
-            errors[CONF_SPACE_ID] = "room_taken" if space_key in taken else "room_gone"
+            else:
+                # The form was shown before another one took the room, or Robin removed it.
+                errors[CONF_SPACE_ID] = "room_taken" if space_key in taken else "room_gone"
         schema = vol.Schema(
             {
                 vol.Required(CONF_SPACE_ID): SelectSelector(
@@ -93,7 +98,8 @@ class PresenceSourcesFlow(ConfigSubentryFlow):
         entry = self._get_entry()
         subentry = self._get_reconfigure_subentry()
         if user_input is not None:
-            # No reload needed: the reporter follows the entry's changes.
+            # No reload needed: the reporter follows the entry's changes. None chosen is
+            # allowed here: the room's sensors are taken out, its entry kept for later.
             return self.async_update_and_abort(
                 entry, subentry, data_updates={CONF_SOURCES: user_input[CONF_SOURCES]}
             )
@@ -124,6 +130,26 @@ class PresenceSourcesFlow(ConfigSubentryFlow):
         return EntitySelector(
             EntitySelectorConfig(domain=Platform.BINARY_SENSOR, multiple=True, exclude_entities=own)
         )
+
+
+@callback
+def async_keep_titles_current(entry: RobinConfigEntry) -> CALLBACK_TYPE:
+    """Retitle each room's presence sources as Robin renames the room or its office.
+
+    The title names the room where the subentry is listed and in its form.
+    """
+    coordinator = entry.runtime_data
+
+    @callback
+    def retitle() -> None:
+        data = coordinator.data
+        for subentry in list(entry.subentries.values()):
+            space = data.spaces.get(subentry.data[CONF_SPACE_ID])
+            if space is not None and (title := _room_label(space, data)) != subentry.title:
+                coordinator.hass.config_entries.async_update_subentry(entry, subentry, title=title)
+
+    retitle()
+    return coordinator.async_add_listener(retitle)
 
 
 def _room_label(space: Space, data: RobinData) -> str:

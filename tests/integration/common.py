@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import CONF_ACCESS_TOKEN
+from homeassistant.const import CONF_ACCESS_TOKEN, STATE_OFF
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -211,3 +211,39 @@ def robin_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
         for record in caplog.records
         if record.name.startswith("custom_components.robin") and record.levelno >= logging.WARNING
     ]
+
+
+def room_area(
+    hass: HomeAssistant, simulator: RobinSimulator, entry: MockConfigEntry, room: str
+) -> str:
+    """Return the area Home Assistant put the room's device in."""
+    space = simulator.find_space(room)
+    device = device_with_identifier(hass, entry.entry_id, f"space_{space.id}")
+    assert device is not None
+    assert device.area_id is not None
+    return device.area_id
+
+
+def other_sensor(
+    hass: HomeAssistant, name: str, *, device_class: str = "occupancy", area_id: str | None = None
+) -> str:
+    """Register another integration's binary sensor (e.g. an mmWave sensor), in an area."""
+    registry = er.async_get(hass)
+    entity = registry.async_get_or_create(
+        "binary_sensor",
+        "mmwave",
+        name,
+        suggested_object_id=name,
+        original_device_class=device_class,
+    )
+    if area_id is not None:
+        registry.async_update_entity(entity.entity_id, area_id=area_id)
+    hass.states.async_set(entity.entity_id, STATE_OFF)
+    return entity.entity_id
+
+
+def room_sensor(
+    hass: HomeAssistant, simulator: RobinSimulator, entry: MockConfigEntry, room: str, name: str
+) -> str:
+    """Register another integration's occupancy sensor in the room's area."""
+    return other_sensor(hass, name, area_id=room_area(hass, simulator, entry, room))

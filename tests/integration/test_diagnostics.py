@@ -24,7 +24,12 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 
-from custom_components.robin.const import CONF_SOURCES, CONF_SPACE_ID, SUBENTRY_PRESENCE_SOURCES
+from custom_components.robin.const import (
+    CONF_RELEASE_NO_SHOWS,
+    CONF_SOURCES,
+    CONF_SPACE_ID,
+    SUBENTRY_PRESENCE_SOURCES,
+)
 from robin_simulator import ACCOUNT_TOKEN, RobinSimulator
 from robin_simulator.scenarios.demo import HOME_ASSISTANT_DEVICE
 
@@ -203,3 +208,42 @@ async def test_diagnostics_list_the_presence_sources_and_the_refused_locations(
     await advance(hass, freezer, POLL)
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, setup_integration)
     assert diagnostics["refused_locations"] == []
+
+
+@pytest.mark.usefixtures("time_zone")
+async def test_diagnostics_tell_working_hours_and_what_the_office_released(
+    hass: HomeAssistant,
+    hass_client,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    *,
+    hass_access_token: str,
+) -> None:
+    """Why was this booking released? The office's part of the diagnostics says."""
+    signed_in = hass.auth.async_validate_access_token(hass_access_token)
+    assert signed_in is not None
+    entry = await setup_with_options(hass, config_entry, **{CONF_RELEASE_NO_SHOWS: True})
+    fleet = simulator.find_space("Fleet Room")
+    [call] = [
+        event
+        for event in simulator.events_in(fleet.id)
+        if event.title == "Customer call" and event.start.date() == MONDAY_MORNING.date()
+    ]
+    ten_past_eleven = call.start + timedelta(minutes=10)  # nobody came; the grace is over
+    while datetime.now(UTC) < ten_past_eleven:
+        await advance(hass, freezer, min(POLL, ten_past_eleven - datetime.now(UTC)))
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    # Signed in now: the fixture's access token has expired in the hour gone by.
+    token = hass.auth.async_create_access_token(signed_in)
+    diagnostics = await get_diagnostics_for_config_entry(hass, lambda: hass_client(token), entry)
+    office = diagnostics["office"]
+    assert office["options"]["release_no_shows"] is True
+    assert office["released"] == {call.id: call.end.isoformat()}
+    assert office["tries"] == {call.id: {"count": 1, "not_before": None}}  # asked once
+    london = diagnostics["data"]["locations"][str(simulator.find_location("London HQ").id)]
+    # Times of day as written, not Python's repr of them.
+    monday = next(day for day in london["working_hours"] if day["day"] == 1)
+    assert monday["frames"] == [{"start": "08:30:00", "end": "18:00:00"}]
+    assert "Customer call" not in json.dumps(diagnostics)

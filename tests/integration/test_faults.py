@@ -107,6 +107,68 @@ async def test_an_empty_answer_at_a_restart_keeps_every_device_and_entity(
     assert room_state(hass, simulator, "Thames Room", "sensor", "capacity").state == "10"
 
 
+@pytest.mark.parametrize("empty", ["/organizations/", "/locations/2117/spaces"])
+async def test_rooms_an_empty_answer_at_a_restart_left_unread_come_back_at_the_next_poll(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    empty: str,
+) -> None:
+    """Robin lists no locations, or none of London's rooms, once, as the entry starts.
+
+    The rooms are known only as devices then: unavailable, and London's count of occupied
+    rooms with them (not 0). They are asked for again at the next poll, not at the next
+    hourly rediscovery (or the next working day): back a minute later.
+    """
+    london = simulator.find_location("London HQ")
+    assert empty == "/organizations/" or str(london.id) in empty
+    occupied_rooms = location_entity_id(hass, simulator, "London HQ", "sensor", "occupied_rooms")
+    shown = hass.states.get(occupied_rooms).state
+    assert shown != STATE_UNAVAILABLE
+    simulator.faults.empty_list_next(path=empty)
+    assert await hass.config_entries.async_reload(setup_integration.entry_id)
+    await hass.async_block_till_done()
+    thames = room_entity_id(hass, simulator, "Thames Room", "binary_sensor", "occupancy")
+    assert hass.states.get(thames).state == STATE_UNAVAILABLE
+    assert hass.states.get(occupied_rooms).state == STATE_UNAVAILABLE
+
+    await advance(hass, freezer, POLL)
+    assert hass.states.get(thames).state != STATE_UNAVAILABLE
+    assert hass.states.get(occupied_rooms).state == shown
+
+
+async def test_rooms_still_listed_empty_are_asked_for_ever_less_often_and_kept(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Robin lists none of London's rooms for 90 minutes from a restart on.
+
+    They are asked for again after 1, 2, 4, 8… minutes, up to hourly; their devices stay,
+    as those retries count no miss towards removing them.
+    """
+    before = registry_counts(hass, setup_integration)
+    spaces = f"/locations/{simulator.find_location('London HQ').id}/spaces"
+    simulator.faults.empty_list_next(count=1_000, path=spaces)
+    assert await hass.config_entries.async_reload(setup_integration.entry_id)
+    await hass.async_block_till_done()
+    simulator.reset_requests()
+    for _ in range(90):
+        await advance(hass, freezer, POLL)
+    reads = [record.at for record in simulator.requests if record.path == f"/v1.0{spaces}"]
+    # At setup, then 1, 2, 4, 8, 16, 32 minutes apart, then the hourly rhythm: 6 in 90 min.
+    assert len(reads) == 6
+    assert registry_counts(hass, setup_integration) == before
+
+    simulator.faults.clear()
+    await advance(hass, freezer, HOUR)
+    thames = room_entity_id(hass, simulator, "Thames Room", "binary_sensor", "occupancy")
+    assert hass.states.get(thames).state != STATE_UNAVAILABLE
+    assert registry_counts(hass, setup_integration) == before
+
+
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_a_404_for_the_rooms_of_a_location_robin_lists_deletes_nothing(
     hass: HomeAssistant,
@@ -147,10 +209,17 @@ async def test_rooms_missing_from_three_discoveries_are_removed(
         await advance(hass, freezer, HOUR)
         assert device_with_identifier(hass, setup_integration.entry_id, f"space_{thames.id}")
     caplog.set_level(logging.INFO, logger="custom_components.robin")
+    device = device_with_identifier(hass, setup_integration.entry_id, f"space_{thames.id}")
+    assert device is not None
+    dr.async_get(hass).async_update_device(device.id, name_by_user="Meeting pod")
     await advance(hass, freezer, HOUR)
     assert device_with_identifier(hass, setup_integration.entry_id, f"space_{thames.id}") is None
-    # The user, whose automations may name the room, can find out why it went.
-    assert "Removed the device Thames Room: Robin no longer has it" in caplog.text
+    # The user, whose automations may name the room, can find out why it went: by the
+    # name they gave it, and Robin's with its office (offices often share room names).
+    assert (
+        "Removed the device Meeting pod, Robin's Thames Room (London HQ): Robin no longer has it"
+        in caplog.text
+    )
     hudson = simulator.find_space("Hudson Room")  # New York answered every time
     assert device_with_identifier(hass, setup_integration.entry_id, f"space_{hudson.id}")
 

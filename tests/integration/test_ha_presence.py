@@ -32,8 +32,11 @@ from robin_simulator import READ_ONLY_TOKEN, RobinSimulator
 from .common import (
     DOMAIN,
     device_with_identifier,
+    other_sensor,
     robin_warnings,
+    room_area,
     room_entity_id,
+    room_sensor,
     set_up_reporting,
     setup_with_options,
 )
@@ -56,48 +59,12 @@ async def reporting(
     return config_entry
 
 
-def _room_area(
-    hass: HomeAssistant, simulator: RobinSimulator, entry: MockConfigEntry, room: str
-) -> str:
-    """Return the area Home Assistant put the room's device in."""
-    space = simulator.find_space(room)
-    device = device_with_identifier(hass, entry.entry_id, f"space_{space.id}")
-    assert device is not None
-    assert device.area_id is not None
-    return device.area_id
-
-
-def _sensor(
-    hass: HomeAssistant, name: str, *, device_class: str = "occupancy", area_id: str | None = None
-) -> str:
-    """Register another integration's binary sensor (e.g. an mmWave sensor), in an area."""
-    registry = er.async_get(hass)
-    entity = registry.async_get_or_create(
-        "binary_sensor",
-        "mmwave",
-        name,
-        suggested_object_id=name,
-        original_device_class=device_class,
-    )
-    if area_id is not None:
-        registry.async_update_entity(entity.entity_id, area_id=area_id)
-    hass.states.async_set(entity.entity_id, STATE_OFF)
-    return entity.entity_id
-
-
-def _room_sensor(
-    hass: HomeAssistant, simulator: RobinSimulator, entry: MockConfigEntry, room: str, name: str
-) -> str:
-    """Register another integration's occupancy sensor in the room's area."""
-    return _sensor(hass, name, area_id=_room_area(hass, simulator, entry, room))
-
-
 @pytest.fixture
 def thames_mmwave(
     hass: HomeAssistant, simulator: RobinSimulator, reporting: MockConfigEntry
 ) -> str:
     """An mmWave sensor in the Thames Room, with presence reports on."""
-    return _room_sensor(hass, simulator, reporting, "Thames Room", "thames_mmwave")
+    return room_sensor(hass, simulator, reporting, "Thames Room", "thames_mmwave")
 
 
 def _presence_path(simulator: RobinSimulator, room: str) -> str:
@@ -171,8 +138,8 @@ async def test_refreshes_due_close_together_go_in_one_run(
     reporting: MockConfigEntry,
 ) -> None:
     thames, fleet = simulator.find_space("Thames Room"), simulator.find_space("Fleet Room")
-    in_thames = _room_sensor(hass, simulator, reporting, "Thames Room", "thames_mmwave")
-    in_fleet = _room_sensor(hass, simulator, reporting, "Fleet Room", "fleet_mmwave")
+    in_thames = room_sensor(hass, simulator, reporting, "Thames Room", "thames_mmwave")
+    in_fleet = room_sensor(hass, simulator, reporting, "Fleet Room", "fleet_mmwave")
     simulator.reset_requests()
     await _turn(hass, in_thames, STATE_ON)
     await advance(hass, freezer, timedelta(seconds=20))
@@ -308,7 +275,7 @@ async def test_nothing_is_reported_while_the_option_is_off(
     setup_integration: MockConfigEntry,
 ) -> None:
     assert CONF_REPORT_PRESENCE not in setup_integration.options  # off by default
-    mmwave = _room_sensor(hass, simulator, setup_integration, "Thames Room", "thames_mmwave")
+    mmwave = room_sensor(hass, simulator, setup_integration, "Thames Room", "thames_mmwave")
     await _turn(hass, mmwave, STATE_ON)
     await advance(hass, freezer, POLL)
     assert _presence_calls(simulator) == []
@@ -323,11 +290,11 @@ async def test_sensor_flaps_are_coalesced_into_one_request_per_room_at_most_ever
     reporting: MockConfigEntry,
 ) -> None:
     path = _presence_path(simulator, "Thames Room")
-    motion = _sensor(
+    motion = other_sensor(
         hass,
         "thames_pir",
         device_class="motion",
-        area_id=_room_area(hass, simulator, reporting, "Thames Room"),
+        area_id=room_area(hass, simulator, reporting, "Thames Room"),
     )
     simulator.reset_requests()
     await _turn(hass, motion, STATE_ON)
@@ -431,7 +398,7 @@ async def test_sensors_chosen_for_a_room_in_a_subentry_are_sources(
 ) -> None:
     boardroom = simulator.find_space("Boardroom")
     path = f"/v1.0/spaces/{boardroom.id}/presence"
-    door = _sensor(hass, "boardroom_door", device_class="door")  # in no area
+    door = other_sensor(hass, "boardroom_door", device_class="door")  # in no area
     await _turn(hass, door, STATE_ON)
     assert _presence_calls(simulator) == []
 
@@ -471,7 +438,7 @@ async def test_a_chosen_sensor_still_counts_after_its_entity_id_is_renamed(
 ) -> None:
     boardroom = simulator.find_space("Boardroom")
     path = f"/v1.0/spaces/{boardroom.id}/presence"
-    door = _sensor(hass, "boardroom_door", device_class="door")  # in no area: chosen by hand
+    door = other_sensor(hass, "boardroom_door", device_class="door")  # in no area: chosen by hand
     result = await hass.config_entries.subentries.async_init(
         (reporting.entry_id, SUBENTRY_PRESENCE_SOURCES), context={"source": SOURCE_USER}
     )
@@ -517,8 +484,8 @@ async def test_renaming_one_rooms_chosen_sensor_leaves_another_rooms_choice_alon
     reporting: MockConfigEntry,
 ) -> None:
     thames_path = _presence_path(simulator, "Thames Room")
-    boardroom_door = _sensor(hass, "boardroom_door", device_class="door")
-    thames_door = _sensor(hass, "thames_door", device_class="door")
+    boardroom_door = other_sensor(hass, "boardroom_door", device_class="door")
+    thames_door = other_sensor(hass, "thames_door", device_class="door")
     await _choose(hass, reporting, simulator, "Boardroom", boardroom_door)
     await _choose(hass, reporting, simulator, "Thames Room", thames_door)
 
@@ -546,7 +513,7 @@ async def test_a_room_taken_out_of_its_area_counts_only_the_sensors_chosen_for_i
     thames_mmwave: str,
 ) -> None:
     path = _presence_path(simulator, "Thames Room")
-    door = _sensor(hass, "thames_door", device_class="door")  # in no area
+    door = other_sensor(hass, "thames_door", device_class="door")  # in no area
     await _choose(hass, reporting, simulator, "Thames Room", door)
     await _turn(hass, thames_mmwave, STATE_ON)
     assert _presence_calls(simulator) == [f"POST {path} 201"]
@@ -580,7 +547,7 @@ async def test_an_entitys_own_area_overrides_its_devices(
         config_entry_id=other.entry_id, identifiers={("mmwave", "hub")}, name="Sensor hub"
     )
     dr.async_get(hass).async_update_device(
-        sensor_device.id, area_id=_room_area(hass, simulator, reporting, "Thames Room")
+        sensor_device.id, area_id=room_area(hass, simulator, reporting, "Thames Room")
     )
     registry = er.async_get(hass)
     moved = registry.async_get_or_create(
@@ -624,7 +591,7 @@ async def test_without_a_robin_device_for_home_assistant_a_repair_explains_and_n
         "device": "Home Assistant",
     }
 
-    mmwave = _room_sensor(hass, simulator, config_entry, "Thames Room", "thames_mmwave")
+    mmwave = room_sensor(hass, simulator, config_entry, "Thames Room", "thames_mmwave")
     await _turn(hass, mmwave, STATE_ON)
     await advance(hass, freezer, POLL)
     assert _presence_calls(simulator) == []
@@ -647,7 +614,7 @@ async def test_without_a_robin_device_its_devices_are_read_hourly_not_on_every_s
     ours = next(d for d in organization.devices if d.id == HOME_ASSISTANT_DEVICE)
     organization.devices = [d for d in organization.devices if d is not ours]
     await set_up_reporting(hass, config_entry)
-    mmwave = _room_sensor(hass, simulator, config_entry, "Thames Room", "thames_mmwave")
+    mmwave = room_sensor(hass, simulator, config_entry, "Thames Room", "thames_mmwave")
     await hass.async_block_till_done(wait_background_tasks=True)
     simulator.reset_requests()
 
@@ -698,7 +665,7 @@ async def test_while_robin_cannot_list_its_devices_nothing_is_reported_and_no_re
     else:
         simulator.faults.rate_limit_next(retry_after=30, path="/devices", method="GET")
     await set_up_reporting(hass, config_entry)
-    mmwave = _room_sensor(hass, simulator, config_entry, "Thames Room", "thames_mmwave")
+    mmwave = room_sensor(hass, simulator, config_entry, "Thames Room", "thames_mmwave")
     issue_id = f"no_presence_device_{config_entry.entry_id}"
     await _turn(hass, mmwave, STATE_ON)
 
@@ -730,7 +697,7 @@ async def test_a_robin_device_registered_anew_is_found_again_even_across_a_reloa
     thames_mmwave: str,
 ) -> None:
     path = _presence_path(simulator, "Thames Room")
-    in_fleet = _room_sensor(hass, simulator, reporting, "Fleet Room", "fleet_mmwave")
+    in_fleet = room_sensor(hass, simulator, reporting, "Fleet Room", "fleet_mmwave")
     hass.states.async_set(in_fleet, STATE_ON)
     await _turn(hass, thames_mmwave, STATE_ON)
     assert f"POST {path} 201" in _presence_calls(simulator)
@@ -863,7 +830,7 @@ async def test_a_room_disabled_in_robin_gets_no_reports(
     simulator: RobinSimulator,
     reporting: MockConfigEntry,
 ) -> None:
-    library = _room_sensor(hass, simulator, reporting, "Old Library", "library_pir")
+    library = room_sensor(hass, simulator, reporting, "Old Library", "library_pir")
     simulator.reset_requests()
     await _turn(hass, library, STATE_ON)
     await advance(hass, freezer, timedelta(minutes=5))
@@ -877,7 +844,7 @@ async def test_a_room_enabled_again_in_robin_is_reported_while_its_sensor_stays_
     reporting: MockConfigEntry,
 ) -> None:
     library = simulator.find_space("Old Library")
-    pir = _room_sensor(hass, simulator, reporting, "Old Library", "library_pir")
+    pir = room_sensor(hass, simulator, reporting, "Old Library", "library_pir")
     await _turn(hass, pir, STATE_ON)
     simulator.reset_requests()
 

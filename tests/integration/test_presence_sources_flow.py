@@ -179,3 +179,44 @@ async def test_with_one_office_rooms_go_by_their_names_until_every_one_has_sourc
         assert strings["config_subentries"]["presence_sources"]["abort"]["no_rooms_left"]
         assert len(entry.subentries) == 2
         assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_no_sensor_chosen_is_refused_in_words_and_the_room_stays_offered(
+    hass: HomeAssistant, simulator: RobinSimulator, setup_integration: MockConfigEntry
+) -> None:
+    entry = setup_integration
+    boardroom = str(simulator.find_space("Boardroom").id)
+    flow = await _open_form(hass, entry)
+    result = await hass.config_entries.subentries.async_configure(
+        flow, {CONF_SPACE_ID: boardroom, CONF_SOURCES: []}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_SOURCES: "no_sources"}
+    assert "Boardroom (London HQ)" in _offered_rooms(result)
+    assert not entry.subentries
+
+    strings = json.loads(TRANSLATIONS.read_text(encoding="utf-8"))
+    assert strings["config_subentries"]["presence_sources"]["error"]["no_sources"]
+
+
+async def test_a_room_renamed_in_robin_renames_its_presence_sources(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    entry = setup_integration
+    hudson = simulator.find_space("Hudson Room")
+    flow = await _open_form(hass, entry)
+    await hass.config_entries.subentries.async_configure(
+        flow, {CONF_SPACE_ID: str(hudson.id), CONF_SOURCES: [_door(hass, "hudson_door")]}
+    )
+    [subentry] = entry.subentries.values()
+    assert subentry.title == "Hudson Room (New York Studio)"
+
+    hudson.name = "Hudson Hall"
+    simulator.find_location("New York Studio").name = "NYC Studio"
+    await advance(hass, freezer, timedelta(hours=1))  # the hourly rediscovery
+    assert entry.subentries[subentry.subentry_id].title == "Hudson Hall (NYC Studio)"
+    result = await entry.start_subentry_reconfigure_flow(hass, subentry.subentry_id)
+    assert result["description_placeholders"] == {"room": "Hudson Hall (NYC Studio)"}
