@@ -70,6 +70,7 @@ from .data import (
 from .discovery import (
     Identifier,
     RoomDiscovery,
+    first_of,
     location_identifier,
     room_identifier,
     run_all,
@@ -1532,7 +1533,7 @@ def _floor(moment: datetime, step: timedelta) -> datetime:
 
 
 def _first_error(failures: BaseExceptionGroup[RobinError]) -> RobinError:
-    """Of several failures, a rate limit first: it decides when to ask again."""
+    """Of several failures, the one to tell (see `first_of`)."""
     errors: list[RobinError] = []
     stack: list[BaseException] = [failures]
     while stack:
@@ -1541,10 +1542,7 @@ def _first_error(failures: BaseExceptionGroup[RobinError]) -> RobinError:
             stack.extend(reversed(error.exceptions))
         elif isinstance(error, RobinError):
             errors.append(error)
-    rate_limits = [error for error in errors if isinstance(error, RobinRateLimitError)]
-    # A 429 Robin answered first, then one held back by a wait (nothing sent for it).
-    rate_limits.sort(key=lambda error: isinstance(error, RobinWaitingError))
-    return (rate_limits or errors)[0]
+    return first_of(errors)
 
 
 def _add(

@@ -23,6 +23,7 @@ from .api import (
     RobinForbiddenError,
     RobinNotFoundError,
     RobinRateLimitError,
+    RobinWaitingError,
     Space,
 )
 from .const import (
@@ -570,18 +571,34 @@ async def _unless_unreadable[T](
 async def run_all[T](coros: Iterable[Coroutine[Any, Any, T]]) -> list[T]:
     """Await requests together; if one fails the others are cancelled before this returns.
 
-    Of several failures, a rate limit is raised first: it decides when to ask again.
+    Of several failures, the one `first_of` picks is raised.
     """
     try:
         async with asyncio.TaskGroup() as group:
             tasks = [group.create_task(coro) for coro in coros]
     except ExceptionGroup as failures:
         errors = _leaves(failures)
-        if not all(isinstance(error, RobinError) for error in errors):
+        robin_errors = [error for error in errors if isinstance(error, RobinError)]
+        if len(robin_errors) < len(errors):
             raise
-        rate_limits = [error for error in errors if isinstance(error, RobinRateLimitError)]
-        raise (rate_limits or errors)[0] from None
+        raise first_of(robin_errors) from None
     return [task.result() for task in tasks]
+
+
+def first_of(errors: list[RobinError]) -> RobinError:
+    """Return the failure to tell of several: a 429 Robin answered first, then any other.
+
+    A 429 decides when to ask again. A request held back by a wait (nothing was sent)
+    comes last: a poll is moved to the wait's end only when nothing failed but what the
+    wait held back; one Robin refused or failed itself fails.
+    """
+    return min(
+        errors,
+        key=lambda error: (
+            isinstance(error, RobinWaitingError),
+            not isinstance(error, RobinRateLimitError),
+        ),
+    )
 
 
 def _leaves(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:
