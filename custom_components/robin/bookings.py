@@ -267,6 +267,11 @@ async def async_read_booking(coordinator: RobinCoordinator, space: Space, event_
         event = None
     except RobinError as err:
         raise robin_error(coordinator, err, space.name) from err
+    if (event is None or is_cancelled(event)) and _shown_in(coordinator, space, event_id):
+        # Deleted or cancelled in Robin since it was read: it leaves the room at once, as
+        # after a change Robin answers 404 to, and the user is told so, not "not found".
+        coordinator.async_show_own_change(space, event_id, None)
+        raise robin_failure("booking_gone", room=space.name)
     # Robin may keep a cancelled occurrence readable: it is gone all the same, and changing
     # or checking in to it would act on a booking nobody holds any more. One the room
     # declined is not a booking of this room either.
@@ -275,6 +280,14 @@ async def async_read_booking(coordinator: RobinCoordinator, space: Space, event_
     if event.is_series:  # a change or cancellation would apply to every occurrence
         raise validation_error("recurrence_not_supported")
     return event
+
+
+def _shown_in(coordinator: RobinCoordinator, space: Space, event_id: str) -> bool:
+    """Tell whether the room shows the booking (its window, or a calendar's read beyond)."""
+    if any(event.id == event_id for event in coordinator.data.events.get(space.id, ())):
+        return True
+    copy = coordinator.read_copies.get(event_id)
+    return copy is not None and copy.space_id in (None, space.id)
 
 
 def _same_instant(read: datetime, sent: datetime) -> bool:

@@ -514,11 +514,20 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             and event_end(event, zone) > window_start
             and event_start(event, zone) < window_end
         ):
-            return self.bookings.put(space.location_id, event, zone)
-        if event is not None and event.space_id == space.id and holds_room(event, space):
-            # Beyond the window: the calendar's next read of its day shows it so.
-            self.read_copies.remember(event)
-        return self.bookings.drop(space.id, event_id)
+            changed = self.bookings.put(space.location_id, event, zone)
+        else:
+            if event is not None and event.space_id == space.id and holds_room(event, space):
+                # Beyond the window: the calendar's next read of its day shows it so.
+                self.read_copies.remember(event)
+            changed = self.bookings.drop(space.id, event_id)
+        if changed:
+            # The cache no longer holds what Robin last answered for the location: the same
+            # answer again is applied, not skipped as unchanged (the booking deleted in
+            # Robin meanwhile would stay shown until a later answer differed).
+            self._answers = {
+                key: answer for key, answer in self._answers.items() if key[0] != space.location_id
+            }
+        return changed
 
     def _keep_changes_shown_during_poll(self) -> None:
         """Put back the changes of ours shown while this poll read Robin.

@@ -360,3 +360,30 @@ async def test_a_change_made_while_a_window_reread_runs_is_not_undone_by_it(
     assert sorted(await _summaries(hass, thames["entity_id"], *tuesday)) == expected
     fleet_calendar = room_entity_id(hass, simulator, "Fleet Room", "calendar", "bookings")
     assert "Quarterly review" in await _summaries(hass, fleet_calendar, *tuesday)
+
+
+async def test_a_booking_of_ours_deleted_in_robin_leaves_at_the_next_poll(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Booked from Home Assistant, then deleted in Robin's app a moment later.
+
+    The next poll's answer for the next hour is the same as the one before the booking
+    (no booking): it is applied all the same, and the booking leaves the room.
+    """
+    await advance(hass, freezer, POLL)  # 10:16: the next hour read, the room free
+    thames = room_target(hass, simulator, "Thames Room")
+    booked = await call_action(hass, "book_space", HALF_HOUR, thames)
+    await hass.async_block_till_done(wait_background_tasks=True)  # its reread
+    assert room_state(hass, simulator, "Thames Room", "calendar", "bookings").state == "on"
+    assert simulator.events.cancel(booked["booking"]["id"])  # in Robin's app
+
+    await advance(hass, freezer, POLL)
+    calendar = room_state(hass, simulator, "Thames Room", "calendar", "bookings")
+    assert calendar.state == "off"
+    now = datetime.now(UTC)
+    assert HALF_HOUR["title"] not in await _summaries(
+        hass, thames["entity_id"], now - timedelta(hours=1), now + timedelta(hours=1)
+    )

@@ -21,6 +21,7 @@ from .common import (
     DOMAIN,
     api_calls,
     call_action,
+    delete_in_robin,
     device_with_identifier,
     location_entity_id,
     meeting,
@@ -1286,3 +1287,36 @@ async def test_find_free_space_with_rooms_reduced_to_id_and_name(
     assert reduced["spaces"], reduced
     assert any(space["capacity"] for space in reduced["spaces"]), reduced
     assert reduced == full
+
+
+@pytest.mark.parametrize("how", ["deleted", "cancelled"])
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [("extend_booking", {"minutes": 15}), ("end_booking", {})],
+)
+async def test_changing_a_booking_deleted_in_robin_says_so_and_it_leaves_the_room(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    *,
+    action: str,
+    data: dict[str, Any],
+    how: str,
+) -> None:
+    """The design review under way is deleted in Robin's app; the room still shows it."""
+    review = meeting(simulator, "Fleet Room", "Design review")
+    calendar = room_entity_id(hass, simulator, "Fleet Room", "calendar", "bookings")
+    assert hass.states.get(calendar).attributes["message"] == "Design review"
+    delete_in_robin(simulator, review.id, how)
+    simulator.reset_requests()
+    with pytest.raises(HomeAssistantError) as err:
+        await call_action(
+            hass,
+            action,
+            {"booking_id": review.id, **data},
+            room_target(hass, simulator, "Fleet Room"),
+        )
+    assert not isinstance(err.value, ServiceValidationError)  # Robin's doing, not a typo
+    assert str(err.value) == "Robin no longer has this booking of Fleet Room"
+    assert hass.states.get(calendar).state == "off"
+    assert [call for call in api_calls(simulator) if not call.startswith("GET ")] == []
