@@ -819,7 +819,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             ):
                 # Every location refused: Robin as a whole, as any other failure.
                 raise next(iter(refused.values()))
-        # `run_all` raises one error of several, a rate limit first.
+        # `run_all` raises one error of several (see `first_of`).
         except RobinWaitingError:
             raise  # nothing was refused: see `_async_update_data`
         except RobinError as err:
