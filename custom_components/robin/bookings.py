@@ -267,7 +267,8 @@ async def async_read_booking(coordinator: RobinCoordinator, space: Space, event_
         event = None
     except RobinError as err:
         raise robin_error(coordinator, err, space.name) from err
-    if (event is None or is_cancelled(event)) and _shown_in(coordinator, space, event_id):
+    gone = event is None or is_cancelled(event)
+    if gone and shown_booking(coordinator, space, event_id) is not None:
         # Deleted or cancelled in Robin since it was read: it leaves the room at once, as
         # after a change Robin answers 404 to, and the user is told so, not "not found".
         coordinator.async_show_own_change(space, event_id, None)
@@ -282,12 +283,19 @@ async def async_read_booking(coordinator: RobinCoordinator, space: Space, event_
     return event
 
 
-def _shown_in(coordinator: RobinCoordinator, space: Space, event_id: str) -> bool:
-    """Tell whether the room shows the booking (its window, or a calendar's read beyond)."""
-    if any(event.id == event_id for event in coordinator.data.events.get(space.id, ())):
-        return True
+def window_booking(coordinator: RobinCoordinator, space: Space, event_id: str) -> Event | None:
+    """Return the room's booking of this id in the window the coordinator keeps, if any."""
+    return next(
+        (event for event in coordinator.data.events.get(space.id, ()) if event.id == event_id), None
+    )
+
+
+def shown_booking(coordinator: RobinCoordinator, space: Space, event_id: str) -> Event | None:
+    """Return the room's booking as shown: in its window, else as a calendar last read it beyond."""
+    if (event := window_booking(coordinator, space, event_id)) is not None:
+        return event
     copy = coordinator.read_copies.get(event_id)
-    return copy is not None and copy.space_id in (None, space.id)
+    return copy if copy is not None and copy.space_id in (None, space.id) else None
 
 
 def _same_instant(read: datetime, sent: datetime) -> bool:

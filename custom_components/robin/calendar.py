@@ -35,6 +35,7 @@ from .bookings import (
     check_moved_times,
     check_within_reach,
     robin_read_error,
+    shown_booking,
     validation_error,
 )
 from .const import DOMAIN, LOGGER
@@ -202,11 +203,7 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         view or `calendar.get_events` (a copy read now could hold a move or a rename made
         elsewhere since, which the dialog's fields would undo).
         """
-        for booking in self.coordinator.data.events.get(space.id, ()):
-            if booking.id == uid:
-                return booking
-        shown = self.coordinator.read_copies.get(uid)
-        if shown is not None and shown.space_id in (None, space.id):
+        if (shown := shown_booking(self.coordinator, space, uid)) is not None:
             return shown
         return await async_read_booking(self.coordinator, space, uid)
 
