@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -51,6 +51,7 @@ from .bookings import (
     robin_failure,
     robin_read_error,
     validation_error,
+    window_booking,
 )
 from .const import DOMAIN, MIN_BOOKING_DURATION
 from .coordinator import RobinConfigEntry, RobinCoordinator, location_identifier
@@ -330,8 +331,8 @@ async def _booking(call: ServiceCall) -> tuple[RobinCoordinator, Space, Event]:
             raise validation_error("no_current_booking", room=space.name)
         return coordinator, space, status.current
     check_booking_id_given(booking_id, space)
-    cached = {event.id: event for event in coordinator.data.events.get(space.id, ())}
-    event = cached.get(booking_id)
+    # The window's copy is current; beyond it, Robin's copy (a calendar's read may be old).
+    event = window_booking(coordinator, space, booking_id)
     if event is None:
         # Refuses another room's booking, and a series' own id.
         event = await async_read_booking(coordinator, space, booking_id)
@@ -430,7 +431,7 @@ async def _find_free_space(call: ServiceCall) -> ServiceResponse:
             end=max(end, start + FREE_UNTIL_HORIZON),
             time_zone=str(time_zone),
             location_ids=location_ids,
-            types=call.data[ATTR_TYPES],
+            types=_robin_types(call.data[ATTR_TYPES], data.spaces.values()),
             min_capacity=call.data.get(ATTR_MIN_CAPACITY),
         )
     except RobinError as err:
@@ -480,9 +481,18 @@ def _amenities_of(space: Space) -> set[str]:
     return {name.strip().casefold() for name in space.amenities}
 
 
+def _robin_types(wanted: list[str], spaces: Iterable[Space]) -> list[str]:
+    """Spell the requested room types as Robin does (it compares them case-sensitively).
+
+    Types no known room has are sent as typed: Robin's list of types is open.
+    """
+    known = {space.type.casefold(): space.type for space in spaces if space.type}
+    return [known.get(name.casefold(), name) for name in map(str.strip, wanted) if name]
+
+
 def _location_id(call: ServiceCall, coordinator: RobinCoordinator) -> int:
     """Resolve the location field: a location device of this entry, or a location name."""
-    wanted = call.data[ATTR_LOCATION]
+    wanted = call.data[ATTR_LOCATION].strip()
     device = dr.async_get(call.hass).async_get(wanted)
     for location_id, location in coordinator.data.locations.items():
         if (device is not None and location_identifier(location_id) in device.identifiers) or (

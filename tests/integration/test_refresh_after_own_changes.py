@@ -114,7 +114,7 @@ async def test_a_change_robin_rate_limits_rereads_no_window_as_the_wait_ends(  #
     ("action", "room", "data", "error"),
     [
         # The Fleet Room's design review (10:00-11:00) is under way.
-        ("book_space", "Fleet Room", HALF_HOUR, "Robin refused the booking"),
+        ("book_space", "Fleet Room", HALF_HOUR, "Robin refused the request"),
         # Booking the Boardroom is for Robin's administrators only.
         ("book_space", "Boardroom", HALF_HOUR, "does not allow this token to book"),
     ],

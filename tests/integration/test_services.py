@@ -310,7 +310,7 @@ async def test_book_space_refuses_a_conflict_with_robins_message(
     assert not isinstance(err.value, ServiceValidationError)
     assert err.value.translation_key == "booking_refused"
     assert err.value.translation_placeholders == {"room": "Fleet Room", "message": CONFLICT_MESSAGE}
-    assert str(err.value) == f"Robin refused the booking of Fleet Room: {CONFLICT_MESSAGE}"
+    assert str(err.value) == f"Robin refused the request for Fleet Room: {CONFLICT_MESSAGE}"
     assert simulator.events_in(fleet.id) == before
 
 
@@ -1066,7 +1066,7 @@ async def test_check_in_to_the_current_booking_then_again(
         await call_action(hass, "check_in", {"booking_id": review.id}, target)
     assert not isinstance(err.value, ServiceValidationError)
     assert err.value.translation_key == "booking_refused"
-    assert str(err.value) == f"Robin refused the booking of Fleet Room: {ALREADY_CONFIRMED}"
+    assert str(err.value) == f"Robin refused the request for Fleet Room: {ALREADY_CONFIRMED}"
 
 
 async def test_check_in_to_a_booking_by_id_fetched_from_robin(
@@ -1151,6 +1151,13 @@ async def test_find_free_space_filters(
         {"config_entry_id": entry_id, "duration": "00:30:00", "types": ["call", "study_room"]},
     )
     assert _names(conference) == ["Phone Booth 1", "Focus Room"]
+    # Robin compares types case-sensitively: typed as a person would, they still match.
+    typed_loosely = await call_action(
+        hass,
+        "find_free_space",
+        {"config_entry_id": entry_id, "duration": "00:30:00", "types": [" Call", "STUDY_ROOM"]},
+    )
+    assert _names(typed_loosely) == ["Phone Booth 1", "Focus Room"]
 
 
 async def test_find_free_space_by_location_device_or_name(
@@ -1177,7 +1184,7 @@ async def test_find_free_space_by_location_device_or_name(
     by_name = await call_action(
         hass,
         "find_free_space",
-        {"config_entry_id": entry_id, "duration": "00:30:00", "location": "london hq"},
+        {"config_entry_id": entry_id, "duration": "00:30:00", "location": " london hq "},
     )
     assert _names(by_name) == ["Phone Booth 1", "Thames Room", "Boardroom"]
 
