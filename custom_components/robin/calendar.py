@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from datetime import date, datetime
 from typing import Any
 
@@ -77,10 +76,10 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
     and that id is the uid Home Assistant gets: a uid always names one occurrence.
     """
 
-    _shows = RoomChange.ROOM | RoomChange.STATUS
-
-    # States this entity has written; an edit that adds none wrote no state.
-    _state_writes = 0
+    # Its bookings on every day too, for the open calendar views (not a state).
+    _shows = RoomChange.ROOM | RoomChange.STATUS | RoomChange.BOOKINGS
+    # What the state last written showed: a change of bookings elsewhere writes none.
+    _written_for: tuple[object, ...] | None = None
     # The booking `event` last showed, what it depended on, and how it was shown: Home
     # Assistant reads `event` twice per state write, and each CalendarEvent validates
     # itself (a deep copy and a schema), so a booking shown again is not built again.
@@ -138,15 +137,13 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         start, end = self._booking_times(kwargs[EVENT_START], kwargs[EVENT_END])
         if kwargs.get(EVENT_RRULE):
             raise validation_error("recurrence_not_supported")
-        await self._edit(
-            async_book(
-                self.coordinator,
-                space,
-                start,
-                end,
-                title=kwargs.get(EVENT_SUMMARY),
-                description=kwargs.get(EVENT_DESCRIPTION) or None,
-            )
+        await async_book(
+            self.coordinator,
+            space,
+            start,
+            end,
+            title=kwargs.get(EVENT_SUMMARY),
+            description=kwargs.get(EVENT_DESCRIPTION) or None,
         )
 
     async def async_update_event(
@@ -181,19 +178,17 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         )
         if moved:
             check_moved_times(start, end, dt_util.utcnow(), started=started)
-        await self._edit(
-            async_update_booking(
-                self.coordinator,
-                space,
-                uid,
-                start=start if moved else None,
-                end=end if moved else None,
-                title=None if shown is not None and title == shown.summary else title,
-                description=None
-                if (description or None) == (shown.description if shown else booking.description)
-                else description,
-                time_zone=booking.time_zone,
-            )
+        await async_update_booking(
+            self.coordinator,
+            space,
+            uid,
+            start=start if moved else None,
+            end=end if moved else None,
+            title=None if shown is not None and title == shown.summary else title,
+            description=None
+            if (description or None) == (shown.description if shown else booking.description)
+            else description,
+            time_zone=booking.time_zone,
         )
 
     async def _booking(self, space: Space, uid: str) -> Event:
@@ -220,20 +215,32 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
         check_booking_id_given(uid, space)
         # Only this room's bookings, one occurrence at a time (not a series' own id).
         await self._booking(space, uid)
-        await self._edit(async_cancel_booking(self.coordinator, space, uid))
+        await async_cancel_booking(self.coordinator, space, uid)
 
-    async def _edit(self, change: Awaitable[Any]) -> None:
-        """Make a booking change, then tell open calendar views if no state was written.
+    @callback
+    def _handle_room_update(self) -> None:
+        """Write the state if what it shows changed, else only refresh the open views."""
+        if self._state_shows() == self._written_for:
+            self._tell_open_views()
+        else:
+            super()._handle_room_update()
 
-        Home Assistant (2026.5+) refreshes calendar subscribers on every state write; an
-        edit outside the cached window, or whose refresh waits out a rate limit, writes
-        none, so the subscribers are told here.
+    def _state_shows(self) -> tuple[object, ...]:
+        status = self.status()
+        booking = (status.current or status.upcoming) if status else None
+        return (self.available, self.space, self.time_zone, booking)
+
+    @callback
+    def _tell_open_views(self) -> None:
+        """Refresh the open calendar views (Home Assistant 2026.5+), debounced.
+
+        Home Assistant refreshes them at every state write, but the state shows only the
+        booking under way or next: a booking made, moved or cancelled on another day (by
+        an action, the calendar's dialog, or in Robin) writes none.
         """
-        writes = self._state_writes
-        await change
-        update_event_listeners = getattr(self, "async_update_event_listeners", None)
-        if update_event_listeners is not None and self._state_writes == writes:
-            update_event_listeners()
+        debouncer = getattr(self, "_event_listener_debouncer", None)
+        if debouncer is not None and getattr(self, "_event_listeners", None):
+            debouncer.async_schedule_call()
 
     # Home Assistant's calendar keeps two timers per calendar, for its event's start and end.
     # The coordinator's one boundary timer already writes the room at those moments, so
@@ -246,11 +253,9 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
     @callback
     def _async_write_ha_state(self) -> None:
         """Write the state (later versions set the calendar's timers here)."""
-        self._state_writes += 1
+        self._written_for = self._state_shows()
         Entity._async_write_ha_state(self)  # noqa: SLF001
-        debouncer = getattr(self, "_event_listener_debouncer", None)
-        if debouncer is not None and getattr(self, "_event_listeners", None):
-            debouncer.async_schedule_call()
+        self._tell_open_views()
 
     def _space_or_raise(self) -> Space:
         space = self.space

@@ -146,6 +146,9 @@ class RoomChange(Flag):
     # Robin refused its location, or answers for it again: every entity of the room is
     # told (those following only the office actor too), as it turns (un)available.
     REFUSAL = auto()
+    # Any of its bookings, on any day: no state shows them all, the calendar's open views
+    # do. Not in ALL: an entity written on every booking change would be written in vain.
+    BOOKINGS = auto()
 
 
 class ShownRoom(NamedTuple):
@@ -261,6 +264,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         self._poll_everything = True
         # Per-room notification: what each room last showed, who listens to it.
         self._pending_rooms: set[int] = set()
+        # Those of them whose bookings changed (RoomChange.BOOKINGS).
+        self._rebooked_rooms: set[int] = set()
         # The rooms whose presence, bookings or facts the last poll changed (for the office
         # actor, which follows the rooms' bookings further than their shown status).
         self.rooms_changed_by_poll: set[int] = set()
@@ -496,9 +501,12 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             event = dataclasses.replace(event, space_id=space.id)
         if self._shown_during_poll is not None:
             self._shown_during_poll[event_id] = (space, event)
-        if self._put_shown_change(space, event_id, event):
-            self._pending_rooms.add(space.id)
-            self._publish(dt_util.utcnow())
+        changed = self._put_shown_change(space, event_id, event)
+        # Even when the window's bookings stay the same: a change beyond it shows in the
+        # calendar's open views of its day, which read it from Robin.
+        self._rebooked({space.id})
+        self._publish(dt_util.utcnow())
+        if changed:
             for update in list(self._shown_change_listeners):
                 update(space.id, event_id, event)
 
@@ -539,7 +547,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         """
         for event_id, (space, event) in (self._shown_during_poll or {}).items():
             if self._put_shown_change(space, event_id, event):
-                self._pending_rooms.add(space.id)
+                self._rebooked({space.id})
 
     @callback
     def async_show_check_in(self, space: Space, event_id: str) -> None:
@@ -844,8 +852,8 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                 continue
             zone = self._zone(location.id)
             kept, declined = _split_by_room_held(read, self.discovery.spaces, cancelled)
-            self._pending_rooms |= self.bookings.replace(
-                location.id, start, end, kept, zone, declined=declined
+            self._rebooked(
+                self.bookings.replace(location.id, start, end, kept, zone, declined=declined)
             )
         for location in locations:
             self._last_polled[location.id] = now
@@ -953,7 +961,7 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
             starts, ends = event_start(event, zone), event_end(event, zone)
             in_window = ends > window_start and starts < window_end
             if in_window and self.bookings.put(space.location_id, event, zone):
-                self._pending_rooms.add(space.id)
+                self._rebooked({space.id})
         for space_id, event in found.unknown:
             space = self.discovery.spaces.get(space_id)
             if space is not None:
@@ -1218,12 +1226,16 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
         if self._refusals_changed:
             self._tell_refusals_changed()
         rooms, self._pending_rooms = self._pending_rooms, set()
+        rebooked, self._rebooked_rooms = self._rebooked_rooms, set()
         changed_locations: set[int] = set()
         for space_id in rooms:
             # A room gone or moved leaves the count of the location it was shown in.
             if (before := self._shown.get(space_id)) is not None:
                 changed_locations.add(before[0].location_id)
-            if changes := self._refresh_room(space_id, now):
+            changes = self._refresh_room(space_id, now)
+            if space_id in rebooked:
+                changes |= RoomChange.BOOKINGS
+            if changes:
                 self._notify(self._room_listeners, space_id, changes)
             if (space := self.discovery.spaces.get(space_id)) is not None:
                 changed_locations.add(space.location_id)
@@ -1280,6 +1292,11 @@ class RobinCoordinator(DataUpdateCoordinator[RobinData]):
                     changes |= change
         self._boundaries.set_next(space_id, shown_now[3].next_change)
         return changes
+
+    def _rebooked(self, rooms: set[int]) -> None:
+        """Mark rooms whose bookings changed, to be told at the next publish."""
+        self._pending_rooms |= rooms
+        self._rebooked_rooms |= rooms
 
     @staticmethod
     def _notify(listeners: Listeners, key: int, changes: RoomChange = RoomChange.ALL) -> None:

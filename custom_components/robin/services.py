@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Iterable
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 import voluptuous as vol
@@ -284,8 +284,13 @@ def _requested_slot(call: ServiceCall, now: datetime) -> tuple[datetime, datetim
     return start, end
 
 
+def _room_zone(coordinator: RobinCoordinator, space: Space) -> tzinfo:
+    """Return the room's time zone, in which its times are given."""
+    return coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone()
+
+
 def _booking_response(coordinator: RobinCoordinator, space: Space, event: Event) -> dict[str, Any]:
-    zone = coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone()
+    zone = _room_zone(coordinator, space)
     location = coordinator.data.locations.get(space.location_id)
     return {
         "id": event.id,
@@ -325,7 +330,7 @@ async def _booking(call: ServiceCall) -> tuple[RobinCoordinator, Space, Event]:
             coordinator.data.events.get(space.id, ()),
             coordinator.data.people_present.get(space.id, 0),
             dt_util.utcnow(),
-            coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone(),
+            _room_zone(coordinator, space),
         )
         if status.current is None:
             raise validation_error("no_current_booking", room=space.name)
@@ -352,7 +357,7 @@ async def _extend_booking(call: ServiceCall) -> ServiceResponse:
     # Read from Robin, not the poll's copy: computed from that, the change would undo what
     # was changed since (a meeting moved or extended in Robin's app, a moment-ago extension).
     event = await async_read_booking(coordinator, space, event.id)
-    zone = coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone()
+    zone = _room_zone(coordinator, space)
     start = event_start(event, zone)
     if event_end(event, zone) <= dt_util.utcnow():  # it would be booked again after the fact
         raise validation_error("booking_already_over", room=space.name)
@@ -369,7 +374,7 @@ async def _end_booking(call: ServiceCall) -> ServiceResponse:
     if event.is_all_day:
         raise validation_error("all_day_not_supported")
     event = await async_read_booking(coordinator, space, event.id)  # not the poll's copy
-    zone = coordinator.data.time_zone_of(space) or dt_util.get_default_time_zone()
+    zone = _room_zone(coordinator, space)
     now = dt_util.utcnow().replace(microsecond=0)
     start = event_start(event, zone)
     if start > now:
@@ -390,10 +395,12 @@ async def _end_booking(call: ServiceCall) -> ServiceResponse:
 async def _check_in(call: ServiceCall) -> ServiceResponse:
     coordinator, space, event = await _booking(call)
     confirmation = await async_check_in(coordinator, space, event.id)
+    confirmed_at = confirmation.confirmed_at
     return {
         "booking": _booking_response(coordinator, space, event),
-        "confirmed_at": confirmation.confirmed_at.isoformat()
-        if confirmation.confirmed_at
+        # In the room's hours, as the booking's times are.
+        "confirmed_at": confirmed_at.astimezone(_room_zone(coordinator, space)).isoformat()
+        if confirmed_at
         else None,
     }
 
@@ -452,7 +459,7 @@ async def _find_free_space(call: ServiceCall) -> ServiceResponse:
         free_until = min((busy_start for busy_start, _ in busy if busy_start >= end), default=None)
         location = data.locations.get(space.location_id)
         # In the room's hours, as its calendar and the booking actions give them.
-        room_zone = data.time_zone_of(space) or dt_util.get_default_time_zone()
+        room_zone = _room_zone(coordinator, space)
         free.append(
             {
                 "id": space.id,

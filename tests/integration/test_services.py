@@ -1088,6 +1088,8 @@ async def test_check_in_to_a_booking_by_id_fetched_from_robin(
     assert response["booking"]["title"] == "Far ahead"
     assert response["booking"]["start"] == "2027-01-04T10:00:00-05:00"
     assert later.id in simulator.events.confirmations
+    # In the room's hours too, as the booking's times: Monday 10:15 in London.
+    assert response["confirmed_at"] == "2026-11-23T05:15:00-05:00"
 
 
 # --- find_free_space ---------------------------------------------------------------------------
