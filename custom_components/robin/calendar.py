@@ -227,8 +227,8 @@ class RobinCalendar(RobinRoomEntity, CalendarEntity):
 
     def _state_shows(self) -> tuple[object, ...]:
         status = self.status()
-        booking = (status.current or status.upcoming) if status else None
-        return (self.available, self.space, self.time_zone, booking)
+        bookings = (status.current, status.upcoming) if status else None  # on or off, and which
+        return (self.available, self.space, self.time_zone, bookings)
 
     @callback
     def _tell_open_views(self) -> None:

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_ACCESS_TOKEN
 from homeassistant.core import HomeAssistant
 
@@ -54,13 +55,27 @@ async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: RobinConfigEntry
 ) -> dict[str, Any]:
     """Return the entry, the token's scopes and identity and the latest snapshot, redacted."""
-    coordinator = entry.runtime_data
-    token_info = coordinator.token_info
-    return {
+    known_without_robin = {
         "entry": async_redact_data(
             {"data": dict(entry.data), "options": dict(entry.options), "title": entry.title},
             TO_REDACT,
         ),
+        # Why it is not set up: Robin failing or refusing the token at setup (retried, or
+        # re-authentication asked for), or a reload under way. Nothing else is known then.
+        "state": entry.state.value,
+        "reason": entry.reason,
+        # The binary sensors chosen per room (space id) in "presence sources" subentries.
+        "presence_sources": {
+            str(space_id): sorted(sources)
+            for space_id, sources in sorted(chosen_sources(entry).items())
+        },
+    }
+    if entry.state is not ConfigEntryState.LOADED:
+        return known_without_robin
+    coordinator = entry.runtime_data
+    token_info = coordinator.token_info
+    return {
+        **known_without_robin,
         "token": {
             "scopes": sorted(token_info.scopes) if token_info else None,
             "expire_at": token_info.expire_at.isoformat()
@@ -70,11 +85,6 @@ async def async_get_config_entry_diagnostics(
         # Whether a user is behind the token and the Robin device for Home Assistant: who
         # check-ins and presence reports are made as. Never the user's id, name or email.
         "check_in_identity": coordinator.check_in_identity.as_diagnostics(),
-        # The binary sensors chosen per room (space id) in "presence sources" subentries.
-        "presence_sources": {
-            str(space_id): sorted(sources)
-            for space_id, sources in sorted(chosen_sources(entry).items())
-        },
         # Every sensor that counts for each room now: those chosen and those in the room's
         # area (README), which is what "why is this room occupied?" needs. Rooms with none
         # are left out. They count only with the presence option on (in the options above).

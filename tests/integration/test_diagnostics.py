@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -247,3 +248,34 @@ async def test_diagnostics_tell_working_hours_and_what_the_office_released(
     monday = next(day for day in london["working_hours"] if day["day"] == 1)
     assert monday["frames"] == [{"start": "08:30:00", "end": "18:00:00"}]
     assert "Customer call" not in json.dumps(diagnostics)
+
+
+@pytest.mark.parametrize(
+    ("fault", "state"),
+    [("robin_down", "setup_retry"), ("token_revoked", "setup_error")],
+)
+@pytest.mark.usefixtures("time_zone")
+async def test_diagnostics_of_an_entry_that_could_not_be_set_up(
+    hass: HomeAssistant,
+    hass_client: Any,
+    simulator: RobinSimulator,
+    config_entry: MockConfigEntry,
+    *,
+    fault: str,
+    state: str,
+) -> None:
+    """When setup fails is when they are asked for: they say why, without Robin's data."""
+    if fault == "robin_down":
+        simulator.faults.fail_next(status=503)
+    else:
+        simulator.revoke_token(simulator.token)
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, config_entry)
+    assert diagnostics["state"] == state
+    assert diagnostics["reason"]
+    assert diagnostics["entry"]["data"]["access_token"] == "**REDACTED**"
+    assert simulator.token not in json.dumps(diagnostics)
+    assert "data" not in diagnostics  # no rooms or bookings were read
