@@ -82,6 +82,11 @@ def check_booking_id_given(booking_id: str, space: Space) -> None:
 MAY_HAVE_COMMITTED = (RobinConnectionError, RobinServerError, RobinMalformedResponseError)
 
 
+def outcome_unknown(err: HomeAssistantError) -> bool:
+    """Tell whether a change's error says Robin may have made it: to look up, not resend."""
+    return err.translation_key in {"outcome_unknown", "outcome_unknown_unavailable"}
+
+
 def may_have_changed(err: RobinError) -> bool:
     """Tell whether Robin may have made the change whose request failed with `err`.
 
@@ -250,6 +255,11 @@ async def _outcome[T](
         # Not a warning: the error raised tells it, to the action's caller, or in the office
         # actor's own warning (one per lost answer, naming the booking).
         LOGGER.debug("Could not tell whether Robin made the change to %s: %s", room, err)
+        if isinstance(err, RobinWaitingError) and err.unavailable and err.retry_after:
+            # Held back by Robin's 503 pause (maintenance, say): the change may have been made
+            # before it went down. The reread asked for runs as the pause ends.
+            seconds = str(ceil(err.retry_after))
+            raise robin_failure("outcome_unknown_unavailable", room=room, seconds=seconds) from err
         raise robin_failure("outcome_unknown", room=room, error=str(failure)) from err
     if result is None:
         if is_booking:
@@ -429,9 +439,14 @@ async def _find_booking(
     """
     client = coordinator.client
     time_zone = dt_util.get_default_time_zone()
+    read = await client.get_space_events(space.id, start, end)
+    if not read:
+        # Robin answers an empty list as `{}`, and at times a list that is not empty too:
+        # "nothing was booked" is told only when a second read agrees.
+        read = await client.get_space_events(space.id, start, end)
     candidates = [
         event
-        for event in await client.get_space_events(space.id, start, end)
+        for event in read
         if event.id not in before
         and _same_instant(event_start(event, time_zone), start)
         and _same_instant(event_end(event, time_zone), end)

@@ -41,7 +41,12 @@ from .api import (
     RobinServerError,
     Space,
 )
-from .bookings import async_cancel_booking, async_check_in, async_update_booking
+from .bookings import (
+    async_cancel_booking,
+    async_check_in,
+    async_update_booking,
+    outcome_unknown,
+)
 from .const import (
     CONF_CHECK_IN_ON_ARRIVAL,
     CONF_NO_SHOW_GRACE,
@@ -956,7 +961,7 @@ class OfficeActor:
             LOGGER.warning(
                 "Could not check in booking %s in %s: %s", booking.event_id, space.name, err
             )
-            if err.translation_key == "outcome_unknown":
+            if outcome_unknown(err):
                 self._check_ins_unsure[booking.event_id] = followed
             self._retry_later(booking, followed.window_closes)
 
@@ -1154,7 +1159,7 @@ class OfficeActor:
         self, space: Space, booking: Booking, kind: Release, at: datetime, err: HomeAssistantError
     ) -> None:
         """Follow a release Robin did not answer, refused, or no longer has the booking of."""
-        if err.translation_key == "outcome_unknown":
+        if outcome_unknown(err):
             self._release_outcome_unknown(space, booking, kind, at)
         elif isinstance(err.__cause__, RobinEventNotFoundError):
             # Deleted in Robin since the poll, and taken off the room by the 404 (to the

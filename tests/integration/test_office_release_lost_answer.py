@@ -124,6 +124,34 @@ async def test_a_release_robin_shows_not_made_is_made_again(
     ]
 
 
+async def test_a_release_robin_goes_down_at_is_looked_up_after_the_pause_not_sent_again(  # noqa: PLR0917 - fixtures
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    time_zone: None,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Robin answers the release 503 with a Retry-After: it may have ended the booking.
+
+    Nothing is sent inside the pause; after it, Robin shows the booking as it was (the
+    simulator made nothing), and only then is the release made, once.
+    """
+    call, released = await about_to_release(hass, simulator, config_entry, freezer)
+    path = f"/events/{call.id}"
+    simulator.faults.rate_limit_next(30, status=503, path=path, method="PATCH")
+    ten_past_eleven = CUSTOMER_CALL_START + timedelta(minutes=10)
+
+    await advance(hass, freezer, timedelta(seconds=1))  # 11:10:00
+    assert changes_asked(simulator) == [f"PATCH /v1.0{path}"]
+    assert released == []
+    assert robin_warnings(caplog) == [_lost(call.id)]
+
+    await run_until(hass, freezer, ten_past_eleven + 5 * POLL)
+    assert changes_asked(simulator) == [f"PATCH /v1.0{path}"] * 2
+    assert len(released) == 1
+
+
 @pytest.mark.usefixtures("time_zone")
 async def test_a_release_robin_never_shows_is_never_told_nor_sent_again(
     hass: HomeAssistant,

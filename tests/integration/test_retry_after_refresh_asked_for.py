@@ -120,7 +120,7 @@ async def _booking_outcome_unknown(
     simulator.faults.rate_limit_next(
         90, status=503, path=f"/spaces/{thames.id}/events", method="POST"
     )
-    with pytest.raises(HomeAssistantError, match="could not be checked whether"):
+    with pytest.raises(HomeAssistantError, match="whether it was made cannot be checked yet"):
         await call_action(
             hass,
             "book_space",

@@ -800,6 +800,41 @@ async def test_robin_down_for_maintenance_says_when_to_try_again(
     assert [e for e in simulator.events_in(thames.id) if e.start == MONDAY_MORNING] == []
 
 
+@pytest.mark.parametrize(
+    ("action", "method"), [("book_space", "POST"), ("cancel_booking", "DELETE")]
+)
+async def test_a_change_met_by_robin_going_down_for_maintenance_says_so(
+    hass: HomeAssistant,
+    simulator: RobinSimulator,
+    setup_integration: MockConfigEntry,
+    *,
+    action: str,
+    method: str,
+) -> None:
+    """A 503 with Retry-After to the change itself: it may have been made, and cannot be
+    looked up until the pause ends. Told so, with the seconds, not as an answer lost."""
+    thames = simulator.find_space("Thames Room")
+    stand_up = meeting(simulator, "Thames Room", "Stand-up")
+    path = f"/spaces/{thames.id}/events" if method == "POST" else f"/events/{stand_up.id}"
+    simulator.faults.rate_limit_next(8, status=503, path=path, method=method)
+    simulator.reset_requests()
+    data = HALF_HOUR if action == "book_space" else {"booking_id": stand_up.id}
+    with pytest.raises(HomeAssistantError) as err:
+        await call_action(hass, action, data, room_target(hass, simulator, "Thames Room"))
+    assert not isinstance(err.value, ServiceValidationError)
+    assert err.value.translation_key == "outcome_unknown_unavailable"
+    assert str(err.value) == (
+        "Robin went unavailable for a while as it was asked to make the change to Thames Room,"
+        " so whether it was made cannot be checked yet. The room's calendar shows it once"
+        " Robin answers again, in 8 seconds; check it before trying again"
+    )
+    # Nothing is sent inside the pause: the change went once, and no look-up followed it.
+    assert [call for call in api_calls(simulator) if not call.startswith("GET")] == [
+        f"{method} /v1.0{path}"
+    ]
+    assert api_calls(simulator)[-1] == f"{method} /v1.0{path}"
+
+
 async def test_only_a_connection_failure_says_robin_could_not_be_reached(
     hass: HomeAssistant,
     simulator: RobinSimulator,
