@@ -37,8 +37,9 @@ logger:
 history:
 recorder:
   purge_keep_days: 3
-automation:
-script:
+# The UI's own files: automations and scripts made there are kept and loaded.
+automation: !include automations.yaml
+script: !include scripts.yaml
 calendar:
 lovelace:
 """
@@ -87,14 +88,30 @@ def http_settings(config_dir: Path, port: int) -> str:
 
 
 def prepare_config(config_dir: Path, port: int) -> None:
-    """Write configuration.yaml and the HTTP settings; link the integration."""
-    (config_dir / "custom_components").mkdir(parents=True, exist_ok=True)
+    """Write configuration.yaml and the HTTP settings; link the integration, add the blueprints.
+
+    The blueprints are put where an import puts them: offline, the README's import by URL
+    cannot reach GitHub.
+    """
     http = http_settings(config_dir, port)
+    config_dir.mkdir(parents=True, exist_ok=True)
     (config_dir / "configuration.yaml").write_text(
         CONFIGURATION.format(host=HOST, port=port, http=http)
     )
-    link = config_dir / "custom_components" / "robin"
-    target = ROOT / "custom_components" / "robin"
+    for name, empty in (("automations.yaml", "[]\n"), ("scripts.yaml", "{}\n")):
+        if not (config_dir / name).exists():
+            (config_dir / name).write_text(empty)
+    _link(config_dir / "custom_components" / "robin", ROOT / "custom_components" / "robin")
+    # Copied, not linked: Home Assistant looks for blueprints without following links.
+    blueprints = config_dir / "blueprints" / "automation" / "robin"
+    if blueprints.is_symlink():
+        blueprints.unlink()
+    shutil.copytree(ROOT / "blueprints" / "automation" / "robin", blueprints, dirs_exist_ok=True)
+
+
+def _link(link: Path, target: Path) -> None:
+    """Make `link` a symbolic link to the directory `target`, replacing what is there."""
+    link.parent.mkdir(parents=True, exist_ok=True)
     if link.is_symlink() and link.resolve() == target:
         return
     if link.is_symlink() or link.is_file():

@@ -4,15 +4,15 @@
 
 Starts the Robin simulator and a real `hass` of this venv (offline, --skip-pip) in a throwaway
 directory, with the demo's configuration; creates the owner through onboarding, adds the Robin
-integration through its config flow, and checks what a user would: every entity of the entry
-has a state and the rooms' occupancy is known; `robin.find_free_space` answers through the
-REST API; `robin.book_space` books the first free room and the booking is in the simulator,
-`robin.extend_booking` moves its end and `robin.cancel_booking` takes it away; a meeting made
-in the room's calendar (websocket, as the calendar's dialog does) reaches Robin and, deleted
-there, leaves it; the options flow saves and the entry is loaded again; the diagnostics hold
-no token; a room's occupancy sensor renamed by the user shows people coming in under its new
-id; Home Assistant's log reports no deprecated use by the integration (reports.py).
-Prints what it saw; exits 1 on the first thing that is wrong.
+integration through its config flow, and checks what a user would: every entity of the entry has
+a state and the rooms' occupancy is known; `robin.find_free_space` answers through the REST API;
+`robin.book_space` books the first free room and the booking is in the simulator,
+`robin.extend_booking` moves its end and `robin.cancel_booking` takes it away; a meeting made in
+the room's calendar (websocket, as the calendar's dialog does) reaches Robin and, deleted there,
+leaves it; the options flow saves and the entry is loaded again; the diagnostics hold no token;
+the integration's blueprints are offered, valid; a room's occupancy sensor renamed by the user
+shows people coming in under its new id; Home Assistant's log reports no deprecated use by the
+integration (reports.py). Prints what it saw; exits 1 on the first thing that is wrong.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import aiohttp
 
 from custom_components.robin.api import Event, RobinClient, RobinNotFoundError
 
-from . import HOST
+from . import HOST, ROOT
 from .configuration import prepare_config
 from .errors import DemoError
 from .files import tail
@@ -229,6 +229,19 @@ def check_log(log: Path) -> None:
     say("Home Assistant's log reports no deprecated use by the integration")
 
 
+async def check_blueprints(api: HomeAssistantApi) -> None:
+    """The integration's blueprints are offered in the demo's Home Assistant, all valid."""
+    offered = await api.ws("blueprint/list", domain="automation")
+    ours = sorted(
+        f"robin/{path.name}" for path in (ROOT / "blueprints/automation/robin").glob("*.yaml")
+    )
+    missing = [path for path in ours if path not in offered or "error" in offered[path]]
+    if not ours or missing:
+        msg = f"blueprints not offered, or invalid: {missing or 'none found'}"
+        raise DemoError(msg)
+    say(f"blueprints offered: {', '.join(ours)}")
+
+
 async def smoke(directory: Path, children: Children) -> None:
     """Start both, set up, check; the caller stops the children."""
     started = time.monotonic()
@@ -259,6 +272,7 @@ async def smoke(directory: Path, children: Children) -> None:
                 "the rooms' states", lambda: rooms_have_states(api, office_list), ENTRY_TIMEOUT
             )
             await check_entities(api, entry_id, office_list)
+            await check_blueprints(api)
             robin = RobinClient(api.session, token, base_url=base_url)
             room, booking = await check_actions(api, entry_id, office_list, robin)
             await check_booking_changes(api, room, booking, robin)
