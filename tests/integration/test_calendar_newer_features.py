@@ -6,6 +6,7 @@ the oldest supported version; there the calendar works as before, without them.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -88,21 +89,8 @@ async def test_open_calendar_views_see_an_edit_beyond_the_cached_window(
     hass_client: Any,
 ) -> None:
     entity_id = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
-    viewer = await hass_ws_client(hass)
-    await viewer.send_json_auto_id(
-        {
-            "type": "calendar/event/subscribe",
-            "entity_id": entity_id,
-            "start": BEYOND_THE_WINDOW[0],
-            "end": BEYOND_THE_WINDOW[1],
-        }
-    )
-    answer = await viewer.receive_json()
-    if not HAS_EVENT_LISTENERS:  # Home Assistant before 2026.5 cannot subscribe
-        assert not answer["success"]
-        assert answer["error"]["code"] == "unknown_command"
-    else:
-        assert answer["success"], answer
+    viewer = await _open_view(hass_ws_client(hass), entity_id, BEYOND_THE_WINDOW)
+    if HAS_EVENT_LISTENERS:
         assert await _pushes(hass, freezer, viewer) == [["Stand-up"]]
 
     editor = await hass_ws_client(hass)
@@ -148,6 +136,29 @@ async def test_open_calendar_views_see_an_edit_beyond_the_cached_window(
         assert await _pushes(hass, freezer, viewer) == [["Stand-up", "New year planning"]]
 
 
+async def _open_view(connecting: Awaitable[Any], entity_id: str, days: tuple[str, str]) -> Any:
+    """Open a calendar view of these days, as the frontend does; return its connection.
+
+    Home Assistant before 2026.5 cannot subscribe: it refuses the command.
+    """
+    viewer = await connecting
+    await viewer.send_json_auto_id(
+        {
+            "type": "calendar/event/subscribe",
+            "entity_id": entity_id,
+            "start": days[0],
+            "end": days[1],
+        }
+    )
+    answer = await viewer.receive_json()
+    if HAS_EVENT_LISTENERS:
+        assert answer["success"], answer
+    else:
+        assert not answer["success"]
+        assert answer["error"]["code"] == "unknown_command"
+    return viewer
+
+
 async def _pushes(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, viewer: Any
 ) -> list[list[str]]:
@@ -181,20 +192,9 @@ async def test_open_calendar_views_follow_bookings_of_other_days(
     Made and cancelled by the actions, and made in Robin (seen when a poll reads its day).
     """
     entity_id = room_entity_id(hass, simulator, "Thames Room", "calendar", "bookings")
-    viewer = await hass_ws_client(hass)
-    await viewer.send_json_auto_id(
-        {
-            "type": "calendar/event/subscribe",
-            "entity_id": entity_id,
-            "start": WEDNESDAY[0],
-            "end": WEDNESDAY[1],
-        }
-    )
-    answer = await viewer.receive_json()
-    if not HAS_EVENT_LISTENERS:  # Home Assistant before 2026.5 cannot subscribe
-        assert answer["error"]["code"] == "unknown_command"
+    viewer = await _open_view(hass_ws_client(hass), entity_id, WEDNESDAY)
+    if not HAS_EVENT_LISTENERS:
         return
-    assert answer["success"], answer
     assert await _pushes(hass, freezer, viewer) == [["Stand-up"]]
     state_before = hass.states.get(entity_id)
 
